@@ -1,0 +1,433 @@
+//! 7. Alignment: claims → groups of sentences that report the same thing across outlets.
+//!
+//! A *fact* is one sentence's claims of one quantity or date type. Two facts from
+//! different documents of the same story are the same statement when their sentences
+//! share enough topic: cosine similarity of IDF-weighted features (stemmed content words
+//! outside the claims themselves, plus the entities named) at least
+//! `align.min_similarity`, and compatible subjects (French troops never join US troops).
+//! The claims' values play no part, so differing values can still meet and conflict.
+//!
+//! Candidates come from an inverted index on features, skipping features shared by more
+//! than `align.max_postings` facts (blocking, never all pairs). Pairs are merged best
+//! first into groups holding at most one sentence per document, and two groups merge only
+//! when their members are similar on average (average link), so a chain of weak links
+//! cannot join different events.
+
+use crate::model::{Claim, Document, Group, Sentence, Value};
+use crate::normalize;
+use crate::rules::{Kind, RuleSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One sentence's claims of one type.
+#[derive(Debug, Clone)]
+struct Fact {
+    sentence: usize,
+    doc: usize,
+    rule: String,
+    claims: Vec<usize>,
+    subjects: BTreeSet<String>,
+}
+
+/// Statistics of one alignment run, for `--timings` and benchmarks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    pub facts: usize,
+    pub candidate_pairs: usize,
+}
+
+/// Group the corpus's facts into statements; every fact ends up in exactly one group.
+pub fn groups(
+    rules: &RuleSet,
+    docs: &[Document],
+    sentences: &[Sentence],
+    claims: &[Claim],
+) -> (Vec<Group>, Stats) {
+    let facts = facts(rules, claims, sentences);
+    let features: Vec<Vec<(u32, f64)>> = weighted_features(rules, docs, sentences, claims, &facts);
+    let mut stats = Stats {
+        facts: facts.len(),
+        candidate_pairs: 0,
+    };
+
+    // Inverted index, per (story, rule): feature id → facts.
+    let mut postings: HashMap<(&str, &str, u32), Vec<usize>> = HashMap::new();
+    for (fi, f) in facts.iter().enumerate() {
+        let story = docs[f.doc].story.as_str();
+        for &(feat, _) in &features[fi] {
+            postings
+                .entry((story, f.rule.as_str(), feat))
+                .or_default()
+                .push(fi);
+        }
+    }
+    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut keys: Vec<_> = postings.keys().copied().collect();
+    keys.sort_unstable();
+    for k in keys {
+        let list = &postings[&k];
+        if list.len() > rules.max_postings {
+            continue;
+        }
+        for (i, &a) in list.iter().enumerate() {
+            for &b in &list[i + 1..] {
+                if facts[a].doc != facts[b].doc {
+                    seen.insert((a.min(b), a.max(b)));
+                }
+            }
+        }
+    }
+    stats.candidate_pairs = seen.len();
+    let mut pairs: Vec<(f64, usize, usize)> = seen
+        .into_iter()
+        .filter(|&(a, b)| subjects_compatible(&facts[a], &facts[b]))
+        .map(|(a, b)| (cosine(&features[a], &features[b]), a, b))
+        .filter(|&(s, _, _)| s >= rules.min_similarity)
+        .collect();
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+
+    // Merge best first; a group never holds two sentences of one document.
+    let mut cluster: Vec<usize> = (0..facts.len()).collect();
+    let mut members: Vec<Vec<usize>> = (0..facts.len()).map(|i| vec![i]).collect();
+    for (_, a, b) in pairs {
+        let (ca, cb) = (cluster[a], cluster[b]);
+        if ca == cb {
+            continue;
+        }
+        let docs_a: BTreeSet<usize> = members[ca].iter().map(|&f| facts[f].doc).collect();
+        if members[cb].iter().any(|&f| docs_a.contains(&facts[f].doc)) {
+            continue;
+        }
+        if !members[ca].iter().all(|&x| {
+            members[cb]
+                .iter()
+                .all(|&y| subjects_compatible(&facts[x], &facts[y]))
+        }) {
+            continue;
+        }
+        // Average link: the groups must be similar as a whole, so one shared name cannot
+        // chain two different events together.
+        let mut total = 0.0;
+        for &x in &members[ca] {
+            for &y in &members[cb] {
+                total += cosine(&features[x], &features[y]);
+            }
+        }
+        if total / ((members[ca].len() * members[cb].len()) as f64) < rules.min_similarity {
+            continue;
+        }
+        let moved = std::mem::take(&mut members[cb]);
+        for &f in &moved {
+            cluster[f] = ca;
+        }
+        members[ca].extend(moved);
+    }
+
+    let mut out: Vec<Group> = members
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let mut m: Vec<&Fact> = m.iter().map(|&i| &facts[i]).collect();
+            m.sort_by(|a, b| {
+                let (da, db) = (&docs[a.doc], &docs[b.doc]);
+                (da.published.is_none(), da.published, &da.path, a.sentence).cmp(&(
+                    db.published.is_none(),
+                    db.published,
+                    &db.path,
+                    b.sentence,
+                ))
+            });
+            Group {
+                rule: m[0].rule.clone(),
+                members: m.iter().map(|f| (f.sentence, f.claims.clone())).collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |g: &Group| {
+            (
+                docs[sentences[g.members[0].0].doc].path.clone(),
+                g.members[0].0,
+                g.rule.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    (out, stats)
+}
+
+fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact> {
+    let mut by: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
+    for (i, c) in claims.iter().enumerate() {
+        let kind = rules.claim(&c.rule).map(|r| r.kind);
+        if matches!(kind, Some(Kind::Quantity) | Some(Kind::Date)) {
+            by.entry((c.sentence, c.rule.as_str())).or_default().push(i);
+        }
+    }
+    by.into_iter()
+        .map(|((sentence, rule), cs)| Fact {
+            sentence,
+            doc: sentences[sentence].doc,
+            rule: rule.to_string(),
+            subjects: cs
+                .iter()
+                .filter_map(|&i| match &claims[i].value {
+                    Value::Quantity {
+                        subject: Some(s), ..
+                    } => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            claims: cs,
+        })
+        .collect()
+}
+
+fn subjects_compatible(a: &Fact, b: &Fact) -> bool {
+    a.subjects.is_empty() || b.subjects.is_empty() || !a.subjects.is_disjoint(&b.subjects)
+}
+
+/// Light stemming for topic overlap: drop proclitics and the article, then one common
+/// suffix and a final long vowel, so هاتفيا / هاتفية and العسكري / العسكرية meet.
+pub fn stem(word: &str) -> String {
+    let mut w: &str = word;
+    let len = |s: &str| s.chars().count();
+    for p in ["وال", "بال", "فال", "كال", "لل", "ال"] {
+        if let Some(rest) = w.strip_prefix(p) {
+            if len(rest) >= 3 {
+                w = rest;
+                break;
+            }
+        }
+    }
+    if w == word {
+        if let Some(rest) = w.strip_prefix(['و', 'ف', 'ب', 'ل']) {
+            if len(rest) >= 4 {
+                w = rest;
+                if let Some(r2) = w.strip_prefix("ال") {
+                    if len(r2) >= 3 {
+                        w = r2;
+                    }
+                }
+            }
+        }
+    }
+    for s in ["هما", "ها", "هم", "ات", "ون", "ين", "يه", "يا", "ان"] {
+        if let Some(rest) = w.strip_suffix(s) {
+            if len(rest) >= 3 {
+                w = rest;
+                break;
+            }
+        }
+    }
+    for s in ["ه", "ي", "ا"] {
+        if let Some(rest) = w.strip_suffix(s) {
+            if len(rest) >= 3 {
+                w = rest;
+                break;
+            }
+        }
+    }
+    w.to_lowercase()
+}
+
+/// Per fact: sorted (feature id, weight) with IDF weights over the facts' sentences.
+fn weighted_features(
+    rules: &RuleSet,
+    docs: &[Document],
+    sentences: &[Sentence],
+    claims: &[Claim],
+    facts: &[Fact],
+) -> Vec<Vec<(u32, f64)>> {
+    let _ = docs;
+    // Spans of claims per sentence: their words are values and names, which enter as
+    // language-independent keys (entity ids, subjects, numbers, dates), not as words.
+    let mut claim_spans: HashMap<usize, Vec<std::ops::Range<usize>>> = HashMap::new();
+    let mut entities: HashMap<usize, BTreeSet<String>> = HashMap::new();
+    for c in claims {
+        claim_spans
+            .entry(c.sentence)
+            .or_default()
+            .push(c.span.clone());
+        if let Value::Name { entity, .. } = &c.value {
+            entities
+                .entry(c.sentence)
+                .or_default()
+                .insert(format!("@{entity}"));
+        }
+    }
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut fact_features: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
+    for f in facts {
+        let s = &sentences[f.sentence];
+        let spans = claim_spans.get(&f.sentence);
+        let mut feats: BTreeSet<String> = BTreeSet::new();
+        for w in word_ranges(&s.key) {
+            let word = &s.key[w.clone()];
+            if rules.stopwords.contains(word) {
+                continue;
+            }
+            let orig = s.original_span(w);
+            if spans.is_some_and(|sp| sp.iter().any(|r| r.start < orig.end && orig.start < r.end)) {
+                continue;
+            }
+            let st = stem(word);
+            if st.chars().count() < 3
+                || rules.stopwords.contains(&st)
+                || st.chars().all(|c| c.is_ascii_digit())
+            {
+                continue;
+            }
+            feats.insert(st);
+        }
+        if let Some(es) = entities.get(&f.sentence) {
+            feats.extend(es.iter().cloned());
+        }
+        for &c in &f.claims {
+            feats.extend(claim_keys(&f.rule, &claims[c].value));
+        }
+        let v: Vec<u32> = feats
+            .into_iter()
+            .map(|t| {
+                let n = ids.len() as u32;
+                *ids.entry(t).or_insert(n)
+            })
+            .collect();
+        fact_features.push(v);
+    }
+    let n = fact_features.len().max(1) as f64;
+    let mut df: HashMap<u32, usize> = HashMap::new();
+    for v in &fact_features {
+        for &t in v {
+            *df.entry(t).or_default() += 1;
+        }
+    }
+    // Names and claim keys say more about what a sentence reports than any one word.
+    let key_ids: BTreeSet<u32> = ids
+        .iter()
+        .filter(|(t, _)| t.starts_with(['@', '$', '=']))
+        .map(|(_, &i)| i)
+        .collect();
+    fact_features
+        .iter()
+        .map(|fv| {
+            let mut v: Vec<(u32, f64)> = fv
+                .iter()
+                .map(|&t| {
+                    let idf = (1.0 + n / df[&t] as f64).ln();
+                    let boost = if key_ids.contains(&t) { 2.0 } else { 1.0 };
+                    (t, idf * boost)
+                })
+                .collect();
+            v.sort_by_key(|x| x.0);
+            v
+        })
+        .collect()
+}
+
+/// Language-independent keys of a claim: whose (troops), the value to two significant
+/// digits, the month of a date (known even when the year is not) and its resolved month.
+fn claim_keys(rule: &str, v: &Value) -> Vec<String> {
+    match v {
+        Value::Quantity {
+            amount,
+            subject,
+            unit,
+            ..
+        } => {
+            let mut k = vec![format!(
+                "={rule}:{}:{}",
+                unit.as_deref().unwrap_or(""),
+                two_digits(*amount)
+            )];
+            if let Some(s) = subject {
+                k.push(format!("${rule}:{s}"));
+            }
+            k
+        }
+        Value::Date(d) => {
+            let mut k = Vec::new();
+            let parts: Vec<&str> = d.iso.split('-').collect();
+            if let Some(m) = parts
+                .get(1)
+                .filter(|m| m.len() == 2 && m.chars().all(|c| c.is_ascii_digit()))
+            {
+                k.push(format!("=month:{m}"));
+                if d.resolved {
+                    k.push(format!("=ym:{}-{m}", parts[0]));
+                }
+            }
+            k
+        }
+        Value::Name { .. } => Vec::new(),
+    }
+}
+
+fn two_digits(x: f64) -> String {
+    if x <= 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let mag = 10f64.powi(x.log10().floor() as i32 - 1);
+    format!("{}", (x / mag).round() * mag)
+}
+
+fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let norm = |v: &[(u32, f64)]| v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+    let d = norm(a) * norm(b);
+    if d == 0.0 {
+        0.0
+    } else {
+        dot / d
+    }
+}
+
+/// Word ranges of a key (letters and digits).
+pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in key.char_indices() {
+        match (normalize::is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..key.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet_across_inflections() {
+        assert_eq!(stem("هاتفيا"), stem("هاتفيه"));
+        assert_eq!(stem("العسكري"), stem("العسكريه"));
+        assert_eq!(stem("بالغاء"), stem("الغاء"));
+        assert_eq!(stem("اتفاق"), stem("اتفاقها"));
+    }
+
+    #[test]
+    fn cosine_of_identical_is_one() {
+        let a = vec![(1, 1.0), (3, 2.0)];
+        assert!((cosine(&a, &a) - 1.0).abs() < 1e-9);
+        assert_eq!(cosine(&a, &[(2, 1.0)]), 0.0);
+    }
+}

@@ -1,0 +1,91 @@
+//! 2. Boilerplate: set aside page furniture by the rules' markers, keeping it for the report.
+//!
+//! Three kinds of marker, each a regex on a line's match key: `cut` sets aside everything
+//! from the first matching line to the end of the document ("إقرأ أيضاً" tails, related
+//! stories, comment forms, site footers); `cut_line` from the match to the end of its line
+//! (an inline "أخبار ذات صلة" list); `drop` whole lines (keyword lines, ad slots, photo
+//! captions, navigation). Set-aside text is blanked in the document body and listed in
+//! `Document::excluded` with its reason, so a reader can check nothing of the story was cut.
+
+use crate::ingest::{blank_in, lines};
+use crate::model::{Document, Excluded};
+use crate::normalize;
+use crate::rules::RuleSet;
+
+/// Blank the boilerplate of one document and record what was set aside.
+pub fn set_aside(doc: &mut Document, rules: &RuleSet) {
+    let mut aside: Vec<Excluded> = Vec::new();
+    let all: Vec<std::ops::Range<usize>> = lines(&doc.body).collect();
+    let mut cut_from = None;
+    for line in &all {
+        let raw = &doc.body[line.clone()];
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let n = normalize::normalize(raw);
+        let key = n.key();
+        if let Some(m) = rules.cut.iter().find(|m| m.regex.is_match(key)) {
+            cut_from = Some((line.start, m.reason.clone()));
+            break;
+        }
+        if let Some(m) = rules.drop.iter().find(|m| m.regex.is_match(key)) {
+            aside.push(Excluded {
+                span: line.clone(),
+                reason: m.reason.clone(),
+            });
+            continue;
+        }
+        for m in &rules.cut_line {
+            if let Some(hit) = m.regex.find(key) {
+                let start = line.start + n.to_original(hit.range()).start;
+                aside.push(Excluded {
+                    span: start..line.end,
+                    reason: m.reason.clone(),
+                });
+                break;
+            }
+        }
+    }
+    if let Some((start, reason)) = cut_from {
+        aside.push(Excluded {
+            span: start..doc.body.len(),
+            reason,
+        });
+    }
+    for e in aside {
+        let span = trim(&doc.text, e.span);
+        if span.is_empty() {
+            continue;
+        }
+        blank_in(&mut doc.body, span.clone());
+        doc.excluded.push(Excluded {
+            span,
+            reason: e.reason,
+        });
+    }
+    doc.excluded.sort_by_key(|e| e.span.start);
+    merge_adjacent(doc);
+}
+
+fn trim(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let s = &text[span.clone()];
+    let start = span.start + (s.len() - s.trim_start().len());
+    let end = span.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+/// Consecutive lines set aside for the same reason read better as one block.
+fn merge_adjacent(doc: &mut Document) {
+    let mut merged: Vec<Excluded> = Vec::new();
+    for e in std::mem::take(&mut doc.excluded) {
+        if let Some(last) = merged.last_mut() {
+            let between = &doc.text[last.span.end.min(e.span.start)..e.span.start];
+            if last.reason == e.reason && between.trim().is_empty() {
+                last.span.end = e.span.end;
+                continue;
+            }
+        }
+        merged.push(e);
+    }
+    doc.excluded = merged;
+}

@@ -1,0 +1,919 @@
+//! Date resolution against the publication date (extraction stage, after a date rule has matched).
+//!
+//! Input: the [`DateParts`] a rule's captures produced (day, month, year, weekday, a relative period, a
+//! direction such as الماضي/المقبل, a part of the month such as أوائل/منتصف/أواخر) and the article's
+//! publication date P, when known.
+//!
+//! Output: a [`DateValue`]: ISO 8601 at its precision (`2024-03-26`, `2024-03`, `2023`, `2024-W15`), whether
+//! it was resolved, and the inclusive day range it covers; [`compatible`] says whether two values can
+//! describe the same moment.
+//!
+//! Invariants:
+//! - HeidelTime's news mode (ARABIC.md §2), never Duckling's future bias: without a direction, a weekday is
+//!   the latest one on or before P, a month the latest one not after P, a day and month fall in P's year
+//!   unless that lands more than a week after P.
+//! - Never a guess: with no P and no explicit year the value is unresolved, its unknown parts spelled `X`
+//!   (`XXXX-03-26`, `XXXX-WXX-3`), `resolved == false` and `range == None`.
+//! - Parts that cannot hold together (31 April, an explicit year that contradicts العام الماضي, a weekday
+//!   the date does not fall on) give `None` rather than a value that silently drops one of them.
+//! - Pure: no clock, no locale, no panics whatever the input; years outside 1..=9999 are rejected so the
+//!   ISO strings keep four digits.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+/// The unit a value is exact to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// أوائل / منتصف / أواخر: days 1–10, 11–20, 21–end of the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Early,
+    Mid,
+    Late,
+}
+
+/// What a date rule recognised, before resolution. Fields come from the rule's captures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DateParts {
+    pub day: Option<u32>,
+    pub month: Option<u32>,
+    pub year: Option<i32>,
+    pub weekday: Option<Weekday>,
+    /// relative period: "day" | "week" | "month" | "year" with an offset: -1 last (الماضي), 0 this
+    /// (هذا/الحالي/الجاري/اليوم), +1 next (المقبل/القادم)
+    pub relative: Option<(Precision, i32)>,
+    /// `direction` applied to an absolute month or weekday: Some(-1) for "الماضي" after a month/weekday
+    /// (latest strictly before P for weekdays; for months, latest not after P as usual), Some(1) for
+    /// "المقبل/القادم" (next one after P), None when absent.
+    pub direction: Option<i32>,
+    pub part: Option<Part>,
+}
+
+/// A resolved (or knowingly unresolved) date expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateValue {
+    /// ISO 8601 at its precision: "2024-03-26", "2024-03", "2023", ISO week "2024-W15". Unresolved (no
+    /// publication date and no explicit year): the same shape with X for unknown parts: "XXXX-03-26",
+    /// "XXXX-03", "XXXX", "XXXX-WXX" (relative week), "XXXX-XX" (relative month), "XXXX-XX-XX" (relative
+    /// day), and for a bare weekday "XXXX-WXX-N" with N the ISO weekday number (1 = Monday).
+    pub iso: String,
+    pub precision: Precision,
+    pub resolved: bool,
+    /// Inclusive day interval the value covers, when resolved (a Part narrows a month to its days).
+    pub range: Option<(NaiveDate, NaiveDate)>,
+    pub part: Option<Part>,
+}
+
+/// How far a relative offset may reach: beyond it the date arithmetic could overflow, and no news text
+/// means "ten thousand years ago" through الماضي.
+const MAX_OFFSET: i32 = 10_000;
+
+/// How many years back (or forward) a day and month may move to find a valid date: 29 February needs up
+/// to eight (1896 → 1904 has no leap year in between).
+const YEAR_SEARCH: i32 = 8;
+
+/// The absolute fields, which the relative period may fill in.
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    day: Option<u32>,
+    month: Option<u32>,
+    year: Option<i32>,
+    weekday: Option<Weekday>,
+}
+
+/// Resolve `parts` against the publication date. None when the parts are inconsistent (day 31 in a 30-day
+/// month, a weekday the date does not fall on, no field at all…).
+pub fn resolve(parts: &DateParts, published: Option<NaiveDate>) -> Option<DateValue> {
+    let fields = Fields {
+        day: parts.day,
+        month: parts.month,
+        year: parts.year,
+        weekday: parts.weekday,
+    };
+    if fields.day.is_some_and(|d| !(1..=31).contains(&d))
+        || fields.month.is_some_and(|m| !(1..=12).contains(&m))
+        || fields.year.is_some_and(|y| !(1..=9999).contains(&y))
+    {
+        return None;
+    }
+    if let (Some(d), Some(m)) = (fields.day, fields.month) {
+        // Without a year, 29 February is possible (2000 is a leap year); with one, it must exist then.
+        if d > days_in_month(fields.year.unwrap_or(2000), m) {
+            return None;
+        }
+    }
+    // A day and a year with no month in between describe nothing a rule means.
+    if fields.day.is_some() && fields.year.is_some() && fields.month.is_none() {
+        return None;
+    }
+    // Only the sign matters; Some(0) is "this", which for an absolute month or weekday is the default.
+    let direction = parts.direction.map(i32::signum).filter(|d| *d != 0);
+    match parts.relative {
+        None => absolute(&fields, direction, parts.part, published),
+        Some((precision, offset)) => {
+            if offset.unsigned_abs() > MAX_OFFSET.unsigned_abs() {
+                return None;
+            }
+            relative(precision, offset, fields, direction, parts.part, published)
+        }
+    }
+}
+
+/// Whether two date values can describe the same moment: resolved ranges overlap; otherwise compare the
+/// fields both know (month with month, day with day, weekday with the weekday of a day-precise date); a
+/// value that knows nothing (XXXX-XX) is compatible with anything.
+pub fn compatible(a: &DateValue, b: &DateValue) -> bool {
+    match (interval(a), interval(b)) {
+        (Some(x), Some(y)) => x.0 <= y.1 && y.0 <= x.1,
+        (Some(x), None) => some_day_fits(x, &Known::of(b)),
+        (None, Some(y)) => some_day_fits(y, &Known::of(a)),
+        (None, None) => Known::of(a).agrees(&Known::of(b)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Resolution.
+
+fn relative(
+    precision: Precision,
+    offset: i32,
+    mut f: Fields,
+    direction: Option<i32>,
+    part: Option<Part>,
+    published: Option<NaiveDate>,
+) -> Option<DateValue> {
+    let Some(p) = published else {
+        // The period cannot be placed without P, but absolute fields next to it (مارس من العام الماضي)
+        // still say something, and a weekday in this/last week keeps its weekday.
+        if f.day.is_some() || f.month.is_some() || f.year.is_some() {
+            return absolute(&f, direction, part, None);
+        }
+        if let (Some(w), Precision::Day | Precision::Week) = (f.weekday, precision) {
+            return Some(unresolved(bare_weekday_iso(w), Precision::Day, part));
+        }
+        let iso = match precision {
+            Precision::Day => "XXXX-XX-XX",
+            Precision::Week => "XXXX-WXX",
+            Precision::Month => "XXXX-XX",
+            Precision::Year => "XXXX",
+        };
+        return Some(unresolved(iso.to_string(), precision, part));
+    };
+    // The period supplies the fields above its own level; explicit ones must agree with it.
+    match precision {
+        Precision::Year => {
+            agree(&mut f.year, p.year().checked_add(offset)?)?;
+        }
+        Precision::Month => {
+            let (y, m) = shift_month(p.year(), p.month(), offset)?;
+            agree(&mut f.year, y)?;
+            agree(&mut f.month, m)?;
+        }
+        Precision::Day => fill_date(&mut f, add_days(p, i64::from(offset))?)?,
+        Precision::Week => {
+            let monday = add_days(p, -i64::from(p.weekday().num_days_from_monday()))?;
+            let monday = add_days(monday, 7 * i64::from(offset))?;
+            if let Some(w) = f.weekday {
+                // الأربعاء من الأسبوع الماضي: that weekday inside that week.
+                fill_date(
+                    &mut f,
+                    add_days(monday, i64::from(w.num_days_from_monday()))?,
+                )?;
+            } else {
+                let week = week_value(monday, part)?;
+                if f.day.is_none() && f.month.is_none() && f.year.is_none() {
+                    return Some(week);
+                }
+                // A date said to be in that week: keep the date if it is.
+                let v = absolute(&f, direction, part, Some(p))?;
+                return compatible(&v, &week).then_some(v);
+            }
+        }
+    }
+    absolute(&f, direction, part, Some(p))
+}
+
+fn absolute(
+    f: &Fields,
+    direction: Option<i32>,
+    part: Option<Part>,
+    published: Option<NaiveDate>,
+) -> Option<DateValue> {
+    match (f.year, f.month, f.day) {
+        (Some(y), Some(m), Some(d)) => {
+            let date = NaiveDate::from_ymd_opt(y, m, d)?;
+            day_value(on_weekday(date, f.weekday)?, part)
+        }
+        (None, Some(m), Some(d)) => match published {
+            // The weekday cannot be checked without a year; the ISO shape has no place for it either.
+            None => Some(unresolved(
+                format!("XXXX-{m:02}-{d:02}"),
+                Precision::Day,
+                part,
+            )),
+            Some(p) => day_value(
+                on_weekday(date_for_day_month(m, d, p, direction)?, f.weekday)?,
+                part,
+            ),
+        },
+        // A weekday with only a month or a year (a Wednesday in March) narrows nothing: the coarser value.
+        (Some(y), Some(m), None) => month_value(y, m, part),
+        (None, Some(m), None) => match published {
+            None => Some(unresolved(format!("XXXX-{m:02}"), Precision::Month, part)),
+            Some(p) => {
+                let y = if direction == Some(1) {
+                    if m > p.month() {
+                        p.year()
+                    } else {
+                        p.year() + 1
+                    }
+                } else if m <= p.month() {
+                    p.year()
+                } else {
+                    p.year() - 1
+                };
+                month_value(y, m, part)
+            }
+        },
+        (Some(y), None, None) => year_value(y, part),
+        (None, None, Some(d)) => match published {
+            None => Some(unresolved(format!("XXXX-XX-{d:02}"), Precision::Day, part)),
+            Some(p) => day_value(on_weekday(date_for_day(d, p, direction)?, f.weekday)?, part),
+        },
+        (Some(_), None, Some(_)) => None,
+        (None, None, None) => {
+            let w = f.weekday?;
+            match published {
+                None => Some(unresolved(bare_weekday_iso(w), Precision::Day, part)),
+                Some(p) => day_value(date_for_weekday(w, p, direction)?, part),
+            }
+        }
+    }
+}
+
+/// Day and month without a year. No direction: P's year, or earlier when that lands more than a week after
+/// P (a week of slack for announced events, as HeidelTime's tense rule allows). -1: the latest strictly
+/// before P; +1: the first strictly after P.
+fn date_for_day_month(m: u32, d: u32, p: NaiveDate, direction: Option<i32>) -> Option<NaiveDate> {
+    let on = |y: i32| NaiveDate::from_ymd_opt(y, m, d);
+    match direction {
+        Some(1) => (p.year()..=p.year() + YEAR_SEARCH)
+            .filter_map(on)
+            .find(|x| *x > p),
+        Some(_) => (p.year() - YEAR_SEARCH..=p.year())
+            .rev()
+            .filter_map(on)
+            .find(|x| *x < p),
+        None => {
+            let limit = add_days(p, 7)?;
+            (p.year() - YEAR_SEARCH..=p.year())
+                .rev()
+                .filter_map(on)
+                .find(|x| *x <= limit)
+        }
+    }
+}
+
+/// A day of the month alone (في 15 منه): the same rule one level down, P's month or an earlier one.
+fn date_for_day(d: u32, p: NaiveDate, direction: Option<i32>) -> Option<NaiveDate> {
+    let in_month = |k: i32| {
+        let (y, m) = shift_month(p.year(), p.month(), k)?;
+        NaiveDate::from_ymd_opt(y, m, d)
+    };
+    match direction {
+        Some(1) => (0..=12).filter_map(in_month).find(|x| *x > p),
+        Some(_) => (0..=12).filter_map(|k| in_month(-k)).find(|x| *x < p),
+        None => {
+            let limit = add_days(p, 7)?;
+            (0..=12).filter_map(|k| in_month(-k)).find(|x| *x <= limit)
+        }
+    }
+}
+
+/// No direction: the latest such day on or before P (0..=6 back); -1: strictly before (1..=7 back); +1:
+/// strictly after (1..=7 forward).
+fn date_for_weekday(w: Weekday, p: NaiveDate, direction: Option<i32>) -> Option<NaiveDate> {
+    let target = i64::from(w.num_days_from_monday());
+    let today = i64::from(p.weekday().num_days_from_monday());
+    let back = (today - target).rem_euclid(7);
+    match direction {
+        Some(1) => {
+            let forward = (target - today).rem_euclid(7);
+            add_days(p, if forward == 0 { 7 } else { forward })
+        }
+        Some(_) => add_days(p, -(if back == 0 { 7 } else { back })),
+        None => add_days(p, -back),
+    }
+}
+
+/// The date, if it falls on the stated weekday (when one is stated).
+fn on_weekday(date: NaiveDate, weekday: Option<Weekday>) -> Option<NaiveDate> {
+    weekday.is_none_or(|w| date.weekday() == w).then_some(date)
+}
+
+/// Record `value` in `slot`, failing if the slot already holds something else.
+fn agree<T: PartialEq + Copy>(slot: &mut Option<T>, value: T) -> Option<()> {
+    match *slot {
+        Some(v) if v != value => None,
+        _ => {
+            *slot = Some(value);
+            Some(())
+        }
+    }
+}
+
+fn fill_date(f: &mut Fields, date: NaiveDate) -> Option<()> {
+    agree(&mut f.year, date.year())?;
+    agree(&mut f.month, date.month())?;
+    agree(&mut f.day, date.day())
+}
+
+fn add_days(date: NaiveDate, days: i64) -> Option<NaiveDate> {
+    date.checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+fn shift_month(year: i32, month: u32, offset: i32) -> Option<(i32, u32)> {
+    let index = i64::from(year) * 12 + i64::from(month) - 1 + i64::from(offset);
+    let y = i32::try_from(index.div_euclid(12)).ok()?;
+    let m = u32::try_from(index.rem_euclid(12)).ok()? + 1;
+    Some((y, m))
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    (28..=31)
+        .rev()
+        .find(|d| NaiveDate::from_ymd_opt(year, month, *d).is_some())
+        .unwrap_or(28)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Values.
+
+fn valid_year(y: i32) -> Option<i32> {
+    (1..=9999).contains(&y).then_some(y)
+}
+
+fn day_value(date: NaiveDate, part: Option<Part>) -> Option<DateValue> {
+    let y = valid_year(date.year())?;
+    Some(DateValue {
+        iso: format!("{y:04}-{:02}-{:02}", date.month(), date.day()),
+        precision: Precision::Day,
+        resolved: true,
+        range: Some((date, date)),
+        part,
+    })
+}
+
+fn week_value(monday: NaiveDate, part: Option<Part>) -> Option<DateValue> {
+    let week = monday.iso_week();
+    let y = valid_year(week.year())?;
+    Some(DateValue {
+        iso: format!("{y:04}-W{:02}", week.week()),
+        precision: Precision::Week,
+        resolved: true,
+        range: Some((monday, add_days(monday, 6)?)),
+        part,
+    })
+}
+
+fn month_value(year: i32, month: u32, part: Option<Part>) -> Option<DateValue> {
+    let y = valid_year(year)?;
+    let last = days_in_month(y, month);
+    let (from, to) = part_days(part, last);
+    Some(DateValue {
+        iso: format!("{y:04}-{month:02}"),
+        precision: Precision::Month,
+        resolved: true,
+        range: Some((
+            NaiveDate::from_ymd_opt(y, month, from)?,
+            NaiveDate::from_ymd_opt(y, month, to)?,
+        )),
+        part,
+    })
+}
+
+/// A part is kept on a year but does not narrow it: أواخر العام has no agreed day boundaries.
+fn year_value(year: i32, part: Option<Part>) -> Option<DateValue> {
+    let y = valid_year(year)?;
+    Some(DateValue {
+        iso: format!("{y:04}"),
+        precision: Precision::Year,
+        resolved: true,
+        range: Some((
+            NaiveDate::from_ymd_opt(y, 1, 1)?,
+            NaiveDate::from_ymd_opt(y, 12, 31)?,
+        )),
+        part,
+    })
+}
+
+fn unresolved(iso: String, precision: Precision, part: Option<Part>) -> DateValue {
+    DateValue {
+        iso,
+        precision,
+        resolved: false,
+        range: None,
+        part,
+    }
+}
+
+fn bare_weekday_iso(w: Weekday) -> String {
+    format!("XXXX-WXX-{}", w.number_from_monday())
+}
+
+/// The days of a month a part covers (the whole month without one).
+fn part_days(part: Option<Part>, last: u32) -> (u32, u32) {
+    match part {
+        None => (1, last),
+        Some(Part::Early) => (1, 10),
+        Some(Part::Mid) => (11, 20),
+        Some(Part::Late) => (21, last),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Compatibility.
+
+/// The value's day interval: its range, or for a hand-built resolved value without one, the interval its
+/// ISO string names.
+fn interval(v: &DateValue) -> Option<(NaiveDate, NaiveDate)> {
+    v.range.or_else(|| {
+        let k = Known::of(v);
+        if let Some((y, w)) = k.iso_week {
+            let monday = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)?;
+            return Some((monday, add_days(monday, 6)?));
+        }
+        match (k.year, k.month, k.day) {
+            (Some(y), Some(m), Some(d)) => {
+                let date = NaiveDate::from_ymd_opt(y, m, d)?;
+                Some((date, date))
+            }
+            (Some(y), Some(m), None) => {
+                let (from, to) = part_days(v.part, days_in_month(y, m));
+                Some((
+                    NaiveDate::from_ymd_opt(y, m, from)?,
+                    NaiveDate::from_ymd_opt(y, m, to)?,
+                ))
+            }
+            (Some(y), None, None) if k.weekday.is_none() => Some((
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y, 12, 31)?,
+            )),
+            _ => None,
+        }
+    })
+}
+
+/// The fields an ISO string (with X for unknown parts) and a part pin down.
+#[derive(Debug, Default)]
+struct Known {
+    year: Option<i32>,
+    month: Option<u32>,
+    day: Option<u32>,
+    weekday: Option<Weekday>,
+    iso_week: Option<(i32, u32)>,
+    /// Days of the month allowed by a part.
+    days: Option<(u32, u32)>,
+}
+
+impl Known {
+    /// Unreadable strings know nothing, which keeps `compatible` permissive rather than wrong.
+    fn of(v: &DateValue) -> Known {
+        let mut k = Known::parse(&v.iso).unwrap_or_default();
+        k.days = v.part.map(|p| part_days(Some(p), 31));
+        k
+    }
+
+    fn parse(iso: &str) -> Option<Known> {
+        let mut k = Known::default();
+        let mut pieces = iso.split('-');
+        k.year = field(pieces.next()?, 4)?;
+        if let Some(second) = pieces.next() {
+            if let Some(week) = second.strip_prefix('W') {
+                let week: Option<u32> = field(week, 2)?;
+                if let Some(third) = pieces.next() {
+                    let n: Option<u8> = field(third, 1)?;
+                    k.weekday = match n {
+                        Some(n) => Some(weekday_from_number(n)?),
+                        None => None,
+                    };
+                }
+                k.iso_week = k.year.zip(week);
+                if k.iso_week.is_some() {
+                    // A known week's year is its ISO week-year, not the calendar year of every day in it.
+                    k.year = None;
+                }
+            } else {
+                k.month = field(second, 2)?;
+                if let Some(third) = pieces.next() {
+                    k.day = field(third, 2)?;
+                }
+            }
+        }
+        pieces.next().is_none().then_some(k)
+    }
+
+    fn fits(&self, date: NaiveDate) -> bool {
+        self.year.is_none_or(|y| y == date.year())
+            && self.month.is_none_or(|m| m == date.month())
+            && self.day.is_none_or(|d| d == date.day())
+            && self.weekday.is_none_or(|w| w == date.weekday())
+            && self
+                .iso_week
+                .is_none_or(|(y, w)| date.iso_week().year() == y && date.iso_week().week() == w)
+            && self
+                .days
+                .is_none_or(|(from, to)| (from..=to).contains(&date.day()))
+    }
+
+    fn date(&self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year?, self.month?, self.day?)
+    }
+
+    fn agrees(&self, other: &Known) -> bool {
+        fn same<T: PartialEq>(a: Option<T>, b: Option<T>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+        }
+        fn day_in(day: Option<u32>, days: Option<(u32, u32)>) -> bool {
+            match (day, days) {
+                (Some(d), Some((from, to))) => (from..=to).contains(&d),
+                _ => true,
+            }
+        }
+        let spans_overlap = match (self.days, other.days) {
+            (Some(a), Some(b)) => a.0 <= b.1 && b.0 <= a.1,
+            _ => true,
+        };
+        let weekday_of_date = |a: &Known, b: &Known| match (a.date(), b.weekday) {
+            (Some(date), Some(w)) => date.weekday() == w,
+            _ => true,
+        };
+        same(self.year, other.year)
+            && same(self.month, other.month)
+            && same(self.day, other.day)
+            && same(self.weekday, other.weekday)
+            && same(self.iso_week, other.iso_week)
+            && day_in(self.day, other.days)
+            && day_in(other.day, self.days)
+            && spans_overlap
+            && weekday_of_date(self, other)
+            && weekday_of_date(other, self)
+    }
+}
+
+/// An ISO field of `width` digits, or all X for "unknown". None (outer) when it is neither.
+fn field<T: std::str::FromStr>(s: &str, width: usize) -> Option<Option<T>> {
+    if s.len() != width {
+        return None;
+    }
+    if s.bytes().all(|b| b == b'X') {
+        return Some(None);
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok().map(Some)
+}
+
+fn weekday_from_number(n: u8) -> Option<Weekday> {
+    Some(match n {
+        1 => Weekday::Mon,
+        2 => Weekday::Tue,
+        3 => Weekday::Wed,
+        4 => Weekday::Thu,
+        5 => Weekday::Fri,
+        6 => Weekday::Sat,
+        7 => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// Whether some day of `range` satisfies `k`. Every (month, day, weekday) combination, 29 February
+/// included, occurs within 28 years, so looking at most that far is exact and keeps the loop bounded.
+fn some_day_fits(range: (NaiveDate, NaiveDate), k: &Known) -> bool {
+    const WINDOW: usize = 28 * 366;
+    range
+        .0
+        .iter_days()
+        .take_while(|d| *d <= range.1)
+        .take(WINDOW)
+        .any(|d| k.fits(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use Weekday::*;
+
+    fn p(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    /// `name: P, { DateParts fields } => iso, resolved;`
+    macro_rules! resolves {
+        ($($name:ident: $published:expr, { $($field:ident: $value:expr),* $(,)? } => $iso:expr, $resolved:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let parts = DateParts { $($field: $value,)* ..DateParts::default() };
+                let v = resolve(&parts, $published).expect("resolves");
+                assert_eq!((v.iso.as_str(), v.resolved), ($iso, $resolved), "{parts:?}");
+                assert_eq!(v.range.is_some(), v.resolved, "a range exactly when resolved");
+            }
+        )*};
+    }
+
+    resolves! {
+        // P = Fri 2024-04-12.
+        fri_wednesday: p(2024, 4, 12), { weekday: Some(Wed) } => "2024-04-10", true;
+        fri_friday_is_today: p(2024, 4, 12), { weekday: Some(Fri) } => "2024-04-12", true;
+        fri_today_friday: p(2024, 4, 12), { weekday: Some(Fri), relative: Some((Precision::Day, 0)) } => "2024-04-12", true;
+        fri_thursday: p(2024, 4, 12), { weekday: Some(Thu) } => "2024-04-11", true;
+        fri_saturday: p(2024, 4, 12), { weekday: Some(Sat) } => "2024-04-06", true;
+        fri_march: p(2024, 4, 12), { month: Some(3) } => "2024-03", true;
+        fri_26_march: p(2024, 4, 12), { day: Some(26), month: Some(3) } => "2024-03-26", true;
+        fri_january: p(2024, 4, 12), { month: Some(1) } => "2024-01", true;
+        fri_last_friday: p(2024, 4, 12), { weekday: Some(Fri), direction: Some(-1) } => "2024-04-05", true;
+        fri_last_wednesday: p(2024, 4, 12), { weekday: Some(Wed), direction: Some(-1) } => "2024-04-10", true;
+        fri_next_friday: p(2024, 4, 12), { weekday: Some(Fri), direction: Some(1) } => "2024-04-19", true;
+        fri_next_wednesday: p(2024, 4, 12), { weekday: Some(Wed), direction: Some(1) } => "2024-04-17", true;
+        // P = 2023-12-05.
+        dec_4_december: p(2023, 12, 5), { day: Some(4), month: Some(12) } => "2023-12-04", true;
+        dec_3_december: p(2023, 12, 5), { day: Some(3), month: Some(12) } => "2023-12-03", true;
+        dec_july: p(2023, 12, 5), { month: Some(7) } => "2023-07", true;
+        dec_february: p(2023, 12, 5), { month: Some(2) } => "2023-02", true;
+        dec_next_january: p(2023, 12, 5), { month: Some(1), direction: Some(1) } => "2024-01", true;
+        dec_last_july: p(2023, 12, 5), { month: Some(7), direction: Some(-1) } => "2023-07", true;
+        // P = 2024-04-24.
+        apr_last_month: p(2024, 4, 24), { relative: Some((Precision::Month, -1)) } => "2024-03", true;
+        apr_april: p(2024, 4, 24), { month: Some(4) } => "2024-04", true;
+        apr_april_direction_zero: p(2024, 4, 24), { month: Some(4), direction: Some(0) } => "2024-04", true;
+        apr_next_april: p(2024, 4, 24), { month: Some(4), direction: Some(1) } => "2025-04", true;
+        apr_this_month: p(2024, 4, 24), { relative: Some((Precision::Month, 0)) } => "2024-04", true;
+        apr_next_month: p(2024, 4, 24), { relative: Some((Precision::Month, 1)) } => "2024-05", true;
+        apr_last_year: p(2024, 4, 24), { relative: Some((Precision::Year, -1)) } => "2023", true;
+        apr_this_week: p(2024, 4, 24), { relative: Some((Precision::Week, 0)) } => "2024-W17", true;
+        apr_last_week: p(2024, 4, 24), { relative: Some((Precision::Week, -1)) } => "2024-W16", true;
+        apr_yesterday: p(2024, 4, 24), { relative: Some((Precision::Day, -1)) } => "2024-04-23", true;
+        apr_today: p(2024, 4, 24), { relative: Some((Precision::Day, 0)) } => "2024-04-24", true;
+        apr_day_before_yesterday: p(2024, 4, 24), { relative: Some((Precision::Day, -2)) } => "2024-04-22", true;
+        apr_march_last_year: p(2024, 4, 24), { month: Some(3), relative: Some((Precision::Year, -1)) } => "2023-03", true;
+        apr_15th_last_month: p(2024, 4, 24), { day: Some(15), relative: Some((Precision::Month, -1)) } => "2024-03-15", true;
+        apr_wednesday_last_week: p(2024, 4, 24), { weekday: Some(Wed), relative: Some((Precision::Week, -1)) } => "2024-04-17", true;
+        // January's last month is December of the year before.
+        jan_last_month: p(2024, 1, 10), { relative: Some((Precision::Month, -1)) } => "2023-12", true;
+        jan_last_week_crosses_year: p(2024, 1, 3), { relative: Some((Precision::Week, -1)) } => "2023-W52", true;
+        // ISO week-year differs from the calendar year on 2024-12-30.
+        dec_week_of_next_iso_year: p(2024, 12, 30), { relative: Some((Precision::Week, 0)) } => "2025-W01", true;
+        // P = Sat 2023-09-16.
+        sat_26_july: p(2023, 9, 16), { day: Some(26), month: Some(7) } => "2023-07-26", true;
+        sat_friday: p(2023, 9, 16), { weekday: Some(Fri) } => "2023-09-15", true;
+        // P = Wed 2025-03-26 (ARABIC.md §8).
+        wed_4_december_year_before: p(2025, 3, 26), { day: Some(4), month: Some(12) } => "2024-12-04", true;
+        wed_26_march: p(2025, 3, 26), { day: Some(26), month: Some(3) } => "2025-03-26", true;
+        wed_2_april_within_a_week: p(2025, 3, 26), { day: Some(2), month: Some(4) } => "2025-04-02", true;
+        wed_3_april_past_a_week: p(2025, 3, 26), { day: Some(3), month: Some(4) } => "2024-04-03", true;
+        wed_wednesday: p(2025, 3, 26), { weekday: Some(Wed) } => "2025-03-26", true;
+        wed_next_4_december: p(2025, 3, 26), { day: Some(4), month: Some(12), direction: Some(1) } => "2025-12-04", true;
+        wed_29_february: p(2025, 3, 26), { day: Some(29), month: Some(2) } => "2024-02-29", true;
+        wed_day_10_alone: p(2025, 3, 26), { day: Some(10) } => "2025-03-10", true;
+        wed_day_31_alone: p(2025, 4, 20), { day: Some(31) } => "2025-03-31", true;
+        wed_explicit_year_wins: p(2025, 3, 26), { day: Some(4), month: Some(12), year: Some(2025) } => "2025-12-04", true;
+        wed_dated_weekday: p(2025, 3, 26), { day: Some(26), month: Some(3), weekday: Some(Wed) } => "2025-03-26", true;
+        // No P.
+        none_march: None, { month: Some(3) } => "XXXX-03", false;
+        none_26_march: None, { day: Some(26), month: Some(3) } => "XXXX-03-26", false;
+        none_monday: None, { weekday: Some(Mon) } => "XXXX-WXX-1", false;
+        none_last_month: None, { relative: Some((Precision::Month, -1)) } => "XXXX-XX", false;
+        none_last_week: None, { relative: Some((Precision::Week, -1)) } => "XXXX-WXX", false;
+        none_yesterday: None, { relative: Some((Precision::Day, -1)) } => "XXXX-XX-XX", false;
+        none_last_year: None, { relative: Some((Precision::Year, -1)) } => "XXXX", false;
+        none_day_alone: None, { day: Some(15) } => "XXXX-XX-15", false;
+        none_year: None, { year: Some(2012) } => "2012", true;
+        none_full_date: None, { day: Some(26), month: Some(3), year: Some(2024) } => "2024-03-26", true;
+        none_month_year: None, { month: Some(3), year: Some(2024) } => "2024-03", true;
+        none_march_last_year: None, { month: Some(3), relative: Some((Precision::Year, -1)) } => "XXXX-03", false;
+        none_wednesday_last_week: None, { weekday: Some(Wed), relative: Some((Precision::Week, -1)) } => "XXXX-WXX-3", false;
+    }
+
+    macro_rules! rejects {
+        ($($name:ident: $published:expr, { $($field:ident: $value:expr),* $(,)? };)*) => {$(
+            #[test]
+            fn $name() {
+                let parts = DateParts { $($field: $value,)* ..DateParts::default() };
+                assert_eq!(resolve(&parts, $published), None, "{parts:?}");
+            }
+        )*};
+    }
+
+    rejects! {
+        reject_nothing: p(2024, 4, 12), {};
+        reject_only_direction: p(2024, 4, 12), { direction: Some(-1), part: Some(Part::Mid) };
+        reject_31_april: p(2024, 4, 12), { day: Some(31), month: Some(4) };
+        reject_31_april_no_p: None, { day: Some(31), month: Some(4) };
+        reject_29_february_2023: None, { day: Some(29), month: Some(2), year: Some(2023) };
+        reject_day_0: p(2024, 4, 12), { day: Some(0), month: Some(4) };
+        reject_month_13: p(2024, 4, 12), { month: Some(13) };
+        reject_day_and_year: p(2024, 4, 12), { day: Some(3), year: Some(2024) };
+        reject_wrong_weekday: p(2025, 3, 26), { day: Some(26), month: Some(3), weekday: Some(Thu) };
+        reject_today_is_not_thursday: p(2024, 4, 12), { weekday: Some(Thu), relative: Some((Precision::Day, 0)) };
+        reject_year_contradicts_last_year: p(2024, 4, 12), { year: Some(2020), relative: Some((Precision::Year, -1)) };
+        reject_year_10000: None, { year: Some(10_000) };
+        reject_huge_offset: p(2024, 4, 12), { relative: Some((Precision::Day, i32::MAX)) };
+        reject_offset_past_year_one: p(5, 1, 1), { relative: Some((Precision::Year, -10)) };
+    }
+
+    #[test]
+    fn mid_march_without_p_keeps_its_part() {
+        let parts = DateParts {
+            month: Some(3),
+            part: Some(Part::Mid),
+            ..DateParts::default()
+        };
+        let v = resolve(&parts, None).unwrap();
+        assert_eq!(
+            v,
+            DateValue {
+                iso: "XXXX-03".into(),
+                precision: Precision::Month,
+                resolved: false,
+                range: None,
+                part: Some(Part::Mid),
+            }
+        );
+    }
+
+    #[test]
+    fn parts_narrow_a_month() {
+        let narrowed = |part| {
+            let parts = DateParts {
+                month: Some(2),
+                part: Some(part),
+                ..DateParts::default()
+            };
+            resolve(&parts, p(2024, 4, 12)).unwrap()
+        };
+        let mid = narrowed(Part::Mid);
+        assert_eq!(
+            (mid.iso.as_str(), mid.precision),
+            ("2024-02", Precision::Month)
+        );
+        assert_eq!(mid.part, Some(Part::Mid));
+        assert_eq!(mid.range, Some((date(2024, 2, 11), date(2024, 2, 20))));
+        assert_eq!(
+            narrowed(Part::Early).range,
+            Some((date(2024, 2, 1), date(2024, 2, 10)))
+        );
+        assert_eq!(
+            narrowed(Part::Late).range,
+            Some((date(2024, 2, 21), date(2024, 2, 29)))
+        );
+    }
+
+    #[test]
+    fn precisions_and_ranges() {
+        let week = resolve(
+            &DateParts {
+                relative: Some((Precision::Week, 0)),
+                ..DateParts::default()
+            },
+            p(2024, 4, 12),
+        )
+        .unwrap();
+        assert_eq!(week.precision, Precision::Week);
+        assert_eq!(week.range, Some((date(2024, 4, 8), date(2024, 4, 14))));
+        let year = resolve(
+            &DateParts {
+                year: Some(2012),
+                ..DateParts::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(year.precision, Precision::Year);
+        assert_eq!(year.range, Some((date(2012, 1, 1), date(2012, 12, 31))));
+        let monday = resolve(
+            &DateParts {
+                weekday: Some(Mon),
+                ..DateParts::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(monday.precision, Precision::Day);
+    }
+
+    #[test]
+    fn serialises_snake_case() {
+        assert_eq!(serde_json::to_string(&Precision::Day).unwrap(), "\"day\"");
+        assert_eq!(serde_json::to_string(&Part::Mid).unwrap(), "\"mid\"");
+        assert_eq!(serde_json::to_string(&Part::Early).unwrap(), "\"early\"");
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> DateValue {
+        day_value(date(y, m, d), None).unwrap()
+    }
+    fn month(y: i32, m: u32, part: Option<Part>) -> DateValue {
+        month_value(y, m, part).unwrap()
+    }
+    fn open(iso: &str, precision: Precision) -> DateValue {
+        unresolved(iso.to_string(), precision, None)
+    }
+
+    macro_rules! compatibility {
+        ($($name:ident: $a:expr, $b:expr => $expected:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let (a, b) = ($a, $b);
+                assert_eq!(compatible(&a, &b), $expected, "{a:?} vs {b:?}");
+                assert_eq!(compatible(&b, &a), $expected, "symmetric: {b:?} vs {a:?}");
+            }
+        )*};
+    }
+
+    compatibility! {
+        day_in_month: day(2024, 3, 26), month(2024, 3, None) => true;
+        mid_month_in_month: month(2024, 3, Some(Part::Mid)), month(2024, 3, None) => true;
+        day_vs_open_month: day(2024, 3, 26), open("XXXX-03", Precision::Month) => true;
+        day_vs_other_open_month: day(2024, 3, 26), open("XXXX-04", Precision::Month) => false;
+        different_days: day(2024, 3, 26), day(2024, 3, 27) => false;
+        nothing_known_vs_day: open("XXXX-XX", Precision::Month), day(2024, 3, 26) => true;
+        nothing_known_vs_open_day: open("XXXX-XX", Precision::Month), open("XXXX-03-26", Precision::Day) => true;
+        nothing_known_vs_weekday: open("XXXX-XX", Precision::Month), open("XXXX-WXX-2", Precision::Day) => true;
+        wednesday_date_vs_wednesday: day(2024, 4, 10), open("XXXX-WXX-3", Precision::Day) => true;
+        wednesday_date_vs_thursday: day(2024, 4, 10), open("XXXX-WXX-4", Precision::Day) => false;
+        early_vs_late_month: month(2024, 3, Some(Part::Early)), month(2024, 3, Some(Part::Late)) => false;
+        day_vs_mid_month: day(2024, 3, 26), month(2024, 3, Some(Part::Mid)) => false;
+        open_day_vs_open_month: open("XXXX-03-26", Precision::Day), open("XXXX-03", Precision::Month) => true;
+        open_day_vs_other_open_month: open("XXXX-03-26", Precision::Day), open("XXXX-04", Precision::Month) => false;
+        open_day_vs_weekday: open("XXXX-03-26", Precision::Day), open("XXXX-WXX-4", Precision::Day) => true;
+        open_weekdays_differ: open("XXXX-WXX-3", Precision::Day), open("XXXX-WXX-4", Precision::Day) => false;
+        open_day_vs_open_mid: open("XXXX-XX-26", Precision::Day),
+            unresolved("XXXX-03".into(), Precision::Month, Some(Part::Mid)) => false;
+        year_vs_day: open("2024", Precision::Year), day(2024, 3, 26) => true;
+        week_vs_day_inside: open("2024-W13", Precision::Week), day(2024, 3, 26) => true;
+        week_vs_day_outside: open("2024-W14", Precision::Week), day(2024, 3, 26) => false;
+        garbage_knows_nothing: open("not a date", Precision::Day), day(2024, 3, 26) => true;
+    }
+
+    proptest! {
+        #[test]
+        fn resolve_never_panics(
+            day in proptest::option::of(any::<u32>()),
+            month in proptest::option::of(0u32..14),
+            year in proptest::option::of(any::<i32>()),
+            weekday in proptest::option::of(0u8..7),
+            relative in proptest::option::of((0u8..4, any::<i32>())),
+            direction in proptest::option::of(-3i32..3),
+            part in proptest::option::of(0u8..3),
+            published in proptest::option::of(-1_000_000i32..1_000_000),
+        ) {
+            let precisions = [Precision::Day, Precision::Week, Precision::Month, Precision::Year];
+            let parts = DateParts {
+                day,
+                month,
+                year,
+                weekday: weekday.and_then(|w| weekday_from_number(w + 1)),
+                relative: relative.map(|(p, k)| (precisions[usize::from(p)], k)),
+                direction,
+                part: part.map(|p| [Part::Early, Part::Mid, Part::Late][usize::from(p)]),
+            };
+            let published = published.and_then(NaiveDate::from_num_days_from_ce_opt);
+            if let Some(v) = resolve(&parts, published) {
+                prop_assert_eq!(v.range.is_some(), v.resolved);
+                prop_assert!(compatible(&v, &v), "a value is compatible with itself: {:?}", v);
+            }
+        }
+
+        #[test]
+        fn compatible_never_panics(a in "\\PC{0,12}", b in "[X0-9W-]{0,12}") {
+            let _ = compatible(&open(&a, Precision::Day), &open(&b, Precision::Day));
+        }
+
+        /// News mode: a bare weekday is never after P and at most six days before it.
+        #[test]
+        fn bare_weekday_is_within_the_week_before(days in 0i32..1_000_000, w in 1u8..=7) {
+            let published = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            let parts = DateParts { weekday: weekday_from_number(w), ..DateParts::default() };
+            if let Some(v) = resolve(&parts, Some(published)) {
+                let (d, _) = v.range.unwrap();
+                prop_assert!(d <= published && published - d <= chrono::TimeDelta::days(6));
+            }
+        }
+    }
+}

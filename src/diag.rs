@@ -1,0 +1,185 @@
+//! Diagnostics that point at the source: `file:line:col`, the offending line and a caret.
+//!
+//! One renderer serves TOML syntax errors, serde errors and meaning errors found later,
+//! so every mistake in `rules.toml` looks alike. Lines and columns are 1-based, columns
+//! count characters, carets are as wide as the text they underline (unicode-width), tabs
+//! show as four spaces.
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+use unicode_width::UnicodeWidthStr;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in a source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Byte range in the source; `None` when the problem concerns the whole file.
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Render against the source it points into.
+    pub fn render(&self, path: &str, source: &str) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}: {}", self.message);
+        match &self.span {
+            Some(span) => {
+                let (line, col) = line_col(source, span.start);
+                let gutter = line.to_string().len();
+                let pad = " ".repeat(gutter);
+                let _ = writeln!(out, "{pad}--> {path}:{line}:{col}");
+                let _ = writeln!(out, "{pad} |");
+                let line_start = source[..span.start.min(source.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let line_end = source[line_start..]
+                    .find('\n')
+                    .map_or(source.len(), |i| line_start + i);
+                let text = &source[line_start..line_end];
+                let _ = writeln!(out, "{line} | {}", expand_tabs(text));
+                let start = span.start.clamp(line_start, line_end);
+                let end = span.end.clamp(start, line_end);
+                let before = expand_tabs(&source[line_start..start]);
+                let under = expand_tabs(&source[start..end]);
+                let width = under.width().max(1);
+                let _ = writeln!(
+                    out,
+                    "{pad} | {}{}",
+                    " ".repeat(before.width()),
+                    "^".repeat(width)
+                );
+                if let Some(help) = &self.help {
+                    let _ = writeln!(out, "{pad} = help: {help}");
+                }
+            }
+            None => {
+                let _ = writeln!(out, "  --> {path}");
+                if let Some(help) = &self.help {
+                    let _ = writeln!(out, "  = help: {help}");
+                }
+            }
+        }
+        out
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(source: &str, offset: usize) -> usize {
+    line_col(source, offset).0
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn expand_tabs(s: &str) -> String {
+    s.replace('\t', "    ")
+}
+
+/// Every problem found in one file, rendered together.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub path: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(f, "{}", d.render(&self.path, &self.source))?;
+        }
+        let n = self.errors();
+        if n > 0 {
+            let s = if n == 1 { "" } else { "s" };
+            write!(f, "error: {} has {n} error{s}", self.path)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Report {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_under_span_with_arabic_before_it() {
+        let src = "a = 1\nid = \"تياني\" # x\n";
+        let start = src.find('"').unwrap();
+        let end = src[start + 1..].find('"').unwrap() + start + 2;
+        let d = Diagnostic::error(Some(start..end), "bad id").help("use ascii");
+        insta::assert_snapshot!(d.render("rules.toml", src), @r#"
+        error: bad id
+         --> rules.toml:2:6
+          |
+        2 | id = "تياني" # x
+          |      ^^^^^^^
+          = help: use ascii
+        "#);
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        assert_eq!(line_col("ab\nتياني x", 3 + "تياني ".len()), (2, 7));
+        assert_eq!(line_col("", 0), (1, 1));
+        assert_eq!(line_of("a\nb\nc", 4), 3);
+    }
+}

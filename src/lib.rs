@@ -1,0 +1,158 @@
+//! `compare`: claim-level comparison of news articles across outlets.
+//!
+//! The pipeline, one module per stage, in order:
+//! rules → ingest (with boilerplate) → normalize → segment → extract → entities → align →
+//! verdict → diff → render → site. [`build`] runs it end to end; [`analyse`] stops
+//! before writing, for `explain`, tests and benchmarks.
+
+pub mod align;
+pub mod boilerplate;
+pub mod dates;
+pub mod diag;
+pub mod diff;
+pub mod entities;
+pub mod extract;
+pub mod ingest;
+pub mod model;
+pub mod normalize;
+pub mod numbers;
+pub mod render;
+pub mod rules;
+pub mod segment;
+pub mod site;
+pub mod verdict;
+
+use model::{Document, Sentence};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What `compare build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub seeds: PathBuf,
+    pub rules: PathBuf,
+    pub out: PathBuf,
+    /// Replace a non-empty `--out` that compare did not create.
+    pub force: bool,
+    /// Replace invalid UTF-8 instead of failing.
+    pub lossy: bool,
+}
+
+/// The result of a run, before or after writing.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub report: render::Report,
+    /// Warnings for stderr (`warning: seeds/x.txt: …`).
+    pub warnings: Vec<String>,
+    /// Wall time per stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+    pub stats: align::Stats,
+}
+
+/// Run the pipeline on a seeds folder with compiled rules; nothing is written.
+pub fn analyse(
+    seeds: &std::path::Path,
+    rules: &rules::RuleSet,
+    read: ingest::ReadOptions,
+) -> anyhow::Result<(Outcome, Vec<Document>)> {
+    let mut timings = Vec::new();
+    let mut t = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, t.elapsed()));
+        t = Instant::now();
+    };
+    let (docs, mut warnings) = ingest::documents(seeds, rules, read)?;
+    lap("ingest", &mut timings);
+    let sentences = sentences(&docs, rules);
+    lap("normalise+segment", &mut timings);
+    let claims = extract::claims(rules, &docs, &sentences);
+    lap("extract", &mut timings);
+    let entities = entities::group(rules, &claims, |c| {
+        entities::fold_name(&normalize::key(&docs[c.doc].text[c.span.clone()]))
+    });
+    let (groups, stats) = align::groups(rules, &docs, &sentences, &claims);
+    lap("align", &mut timings);
+    let judged: Vec<_> = groups
+        .into_par_iter()
+        .map(|g| {
+            let (v, reason) = verdict::judge(&g, &claims, &sentences, &docs);
+            (g, v, reason)
+        })
+        .collect();
+    let report = render::report(&docs, &sentences, &claims, &entities, &judged);
+    lap("verdict+diff", &mut timings);
+    warnings.sort();
+    Ok((
+        Outcome {
+            report,
+            warnings,
+            timings,
+            stats,
+        },
+        docs,
+    ))
+}
+
+/// Normalise each document's body and split it into sentences, keeping offsets.
+pub fn sentences(docs: &[Document], rules: &rules::RuleSet) -> Vec<Sentence> {
+    let per_doc: Vec<Vec<Sentence>> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(di, d)| {
+            let n = normalize::normalize(&d.body);
+            let key = n.key();
+            let line_starts: Vec<usize> = std::iter::once(0)
+                .chain(d.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            segment::sentences(key, &rules.abbreviations)
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let span = n.to_original(r.clone());
+                    let origin: Vec<u32> = (r.start..=r.end).map(|k| n.origin(k) as u32).collect();
+                    let line = line_starts.partition_point(|&s| s <= span.start);
+                    Sentence {
+                        doc: di,
+                        ordinal: i + 1,
+                        span,
+                        line,
+                        key: key[r].to_string(),
+                        origin,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    per_doc.into_iter().flatten().collect()
+}
+
+/// `compare build`: check the rules, analyse the seeds, write the site atomically.
+pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let rules = rules::load(&opts.rules)?;
+    let failures = rules::check_examples(&rules);
+    if !failures.is_empty() {
+        let report = diag::Report {
+            path: opts.rules.display().to_string(),
+            source: rules.source.clone(),
+            diagnostics: failures,
+        };
+        return Err(anyhow::Error::new(report)
+            .context("the rules' examples fail; run `compare check` for details"));
+    }
+    site::check_out(&opts.out, &opts.seeds, opts.force)?;
+    let (mut outcome, _) = analyse(
+        &opts.seeds,
+        &rules,
+        ingest::ReadOptions { lossy: opts.lossy },
+    )?;
+    let t = Instant::now();
+    let files = render::files(&outcome.report, &rules)?;
+    outcome.timings.push(("render", t.elapsed()));
+    let t = Instant::now();
+    site::write(&opts.out, &files)?;
+    outcome.timings.push(("write", t.elapsed()));
+    outcome.timings.push(("total", started.elapsed()));
+    Ok(outcome)
+}

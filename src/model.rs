@@ -1,0 +1,218 @@
+//! Plain data shared by the pipeline stages.
+//!
+//! Every stage reads what earlier stages produced and returns new values; nothing here
+//! knows about files, rules or rendering. Spans are byte ranges into a document's
+//! original (decoded) text, so evidence always shows the outlet's own words.
+
+use chrono::NaiveDate;
+use std::ops::Range;
+
+/// A byte range in a document's original text.
+pub type Span = Range<usize>;
+
+/// Index of a document in the corpus (sorted by path).
+pub type DocIdx = usize;
+
+/// How a document's body was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+}
+
+/// One article as ingested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The file stem: stable, human-readable, unique in the corpus.
+    pub id: String,
+    /// Path relative to the seeds folder, with `/` separators.
+    pub path: String,
+    pub format: Format,
+    pub title: String,
+    pub outlet: String,
+    /// Where the outlet came from: `front matter`, `rules.toml line pattern` or `file name`.
+    pub outlet_source: &'static str,
+    pub url: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub lang: String,
+    /// Alignment happens within a story only; documents without one share the default story.
+    pub story: String,
+    /// The decoded file (BOM removed, line endings as LF). Spans point into it.
+    pub text: String,
+    /// A copy of `text` with the same byte length where everything that is not article
+    /// prose (front matter, Markdown syntax, set-aside boilerplate) is blanked with spaces.
+    /// Keeping the length identical means offsets never need translating.
+    pub body: String,
+    /// What was set aside, in text order.
+    pub excluded: Vec<Excluded>,
+    /// Warnings a reader should see on the document's page (no date found, …).
+    pub notes: Vec<String>,
+}
+
+/// A run of text set aside as boilerplate or metadata, kept for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excluded {
+    pub span: Span,
+    pub reason: String,
+}
+
+/// One sentence of a document's body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    pub doc: DocIdx,
+    /// 1-based ordinal within its document.
+    pub ordinal: usize,
+    /// Byte range in the document's original text.
+    pub span: Span,
+    /// 1-based line of the sentence start in the file.
+    pub line: usize,
+    /// The match key of the sentence (normalised text), for rules and comparison.
+    pub key: String,
+    /// For each byte of `key` (plus one past the end), the byte offset in the original text.
+    pub origin: Vec<u32>,
+}
+
+impl Sentence {
+    /// Map a byte range of `key` back to the original text.
+    pub fn original_span(&self, range: Range<usize>) -> Span {
+        let start = self.origin[range.start] as usize;
+        let end = if range.end == 0 {
+            start
+        } else {
+            // The end of the last key char is the origin of the byte just past it, unless
+            // deleted characters sit in between; use the origin of the next key char.
+            self.origin[range.end] as usize
+        };
+        start..end.max(start)
+    }
+}
+
+/// How exact a quantity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Qualifier {
+    Exact,
+    Approx,
+    AtLeast,
+    AtMost,
+    /// A vague plural (عشرات، مئات): the value is its floor.
+    Vague,
+}
+
+impl Qualifier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+            Qualifier::Vague => "vague",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Qualifier> {
+        Some(match s {
+            "exact" => Qualifier::Exact,
+            "approx" => Qualifier::Approx,
+            "at_least" => Qualifier::AtLeast,
+            "at_most" => Qualifier::AtMost,
+            "vague" => Qualifier::Vague,
+            _ => return None,
+        })
+    }
+
+    /// The sign a reader sees before the number: `~1000`, `≥8000`.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "",
+            Qualifier::Approx => "~",
+            Qualifier::AtLeast => "≥",
+            Qualifier::AtMost => "≤",
+            Qualifier::Vague => "≥",
+        }
+    }
+}
+
+/// The normalised value of a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Quantity {
+        amount: f64,
+        qualifier: Qualifier,
+        unit: Option<String>,
+        /// Whose (troops): a canonical subject such as `US`.
+        subject: Option<String>,
+        /// Relative tolerance of the claim type for comparisons.
+        tolerance: f64,
+        /// `1.500`-style numbers read as thousands: shown with a warning.
+        ambiguous: bool,
+    },
+    Date(crate::dates::DateValue),
+    /// A canonical entity id.
+    Name {
+        entity: String,
+        how: MatchHow,
+    },
+}
+
+/// How a name mention was recognised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MatchHow {
+    /// One of the aliases listed in rules.toml.
+    Alias,
+    /// An unlisted spelling close to a listed one: the alias it resembles and the score.
+    Fuzzy { alias: String, score: f64 },
+}
+
+/// One claim found in one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// Claim type id from rules.toml (`troops`, `date`, `person`, …).
+    pub rule: String,
+    /// Which pattern of the rule matched, as `id#n` (1-based).
+    pub pattern: String,
+    pub doc: DocIdx,
+    /// Index into the corpus-wide sentence list.
+    pub sentence: usize,
+    /// Byte range in the document's original text.
+    pub span: Span,
+    pub value: Value,
+}
+
+/// A name and all its mentions across the corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub id: String,
+    pub kind: String,
+    pub canonical: String,
+    /// Indices into the claim list of this entity's mentions.
+    pub mentions: Vec<usize>,
+    /// Distinct spellings (name keys of the mentions, shorter forms folded into longer ones).
+    pub spellings: Vec<String>,
+}
+
+/// The verdict on a statement group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Conflict,
+    Agree,
+    Single,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Conflict => "conflict",
+            Verdict::Agree => "agree",
+            Verdict::Single => "single",
+        }
+    }
+}
+
+/// Sentences from different documents that report the same thing, for one claim type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub rule: String,
+    /// Members: (sentence index, claim indices of this rule in that sentence), sorted by
+    /// publication date then document path; the first is the reference sentence.
+    pub members: Vec<(usize, Vec<usize>)>,
+}

@@ -1,0 +1,842 @@
+//! Stage 3: normalisation for matching only (docs: ARABIC.md §4).
+//!
+//! Input: an original article text (UTF-8; LF line breaks expected, CR tolerated).
+//! Output: a [`Normalized`] match key for rules and comparison, plus a map from every key byte
+//! back to the original byte offset it came from, so that reports highlight the original text.
+//!
+//! Steps, in one pass, char by char:
+//! 1. NFC, only where needed: text that passes the NFC quick check (done inside the same pass)
+//!    is taken as is; otherwise NFC runs per cluster (a starter, its combining marks, and any
+//!    deleted format control or tatweel between them), all its output mapped to the cluster
+//!    start. So ا + U+0654 becomes أ before marks go, and ؤ/ئ survive when written decomposed.
+//! 2. Delete format controls (RLM, LRM, ALM, ZW*, bidi embeddings and isolates, BOM, soft hyphen).
+//! 3. Tab, NBSP and the other wide/thin spaces become ' '; runs of spaces collapse to one, also
+//!    across deleted chars. `\n` is kept, `\r` becomes `\n` (`\r\n` becomes one `\n`). No trimming.
+//! 4. Arabic presentation forms (U+FB50–FDFF, U+FE70–FEFF): NFKC of that one char (﷼ → ريال).
+//!    Full-text NFKC is never applied: it would turn `…` into `...` and move sentence ends.
+//! 5. Digits ٠-٩ ۰-۹ → 0-9; ٫ between digits → `.`; ٬ between digits deleted; ٪ → %; dashes → `-`.
+//! 6. ؟ ؛ ، ۔ → ? ; , . and « » “ ” „ → `"`.
+//! 7. Delete tatweel and Arabic diacritics (U+064B–065F, U+0670, U+0610–061A, U+06D6–06ED).
+//! 8. Fold letters: أ إ آ ٱ → ا, ى ی → ي, ة ہ ھ ە ۀ → ه, ک گ → ك, پ → ب, ڤ → ف, چ → ج.
+//!
+//! Invariants (checked by property tests):
+//! - `normalize(n.key()).key() == n.key()` (idempotent);
+//! - origins are non-decreasing, within the original and on its char boundaries;
+//! - [`Normalized::to_original`] returns a char-boundary range of the original;
+//! - no input panics.
+//!
+//! Offsets are stored as `u32` to halve the map's memory; a text over 4 GiB saturates rather than
+//! panics (its tail then maps to `u32::MAX`, which callers must clamp), far beyond any article.
+
+use std::ops::Range;
+
+use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// A match key built from an original text, with a map back to original byte offsets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    key: String,
+    /// The original offset of every key byte (all bytes of one key char share it), followed by
+    /// one extra entry: the original's length, so that `origin(key.len())` is the end.
+    origin: Vec<u32>,
+    /// `(key offset, original offset)`: where the output unit ending before that key offset really
+    /// ended in the original, when deleted format controls or collapsed spaces follow it. Lets
+    /// `to_original` stop before an invisible RLM instead of running on to the next kept char.
+    /// Sorted by key offset; absent entries mean "the next unit's origin".
+    gaps: Vec<(u32, u32)>,
+}
+
+impl Normalized {
+    /// The match key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Original byte offset where key byte `i` came from (i may equal key.len(), mapping to the
+    /// original's length / end). Larger `i` are clamped to the end too.
+    pub fn origin(&self, i: usize) -> usize {
+        let last = self.origin.len().saturating_sub(1);
+        self.origin.get(i.min(last)).map_or(0, |&o| o as usize)
+    }
+
+    /// Map a byte range of the key to the byte range of the original it covers: from the origin
+    /// of its first byte to the end of the original char (or NFC cluster, or presentation form)
+    /// that produced its last char, including diacritics and tatweel deleted right after it (a
+    /// highlight must not split a letter from its marks) but not a trailing deleted format
+    /// control or collapsed space. Out-of-range or reversed input is clamped, never a panic.
+    pub fn to_original(&self, range: Range<usize>) -> Range<usize> {
+        let len = self.key.len();
+        let start = range.start.min(len);
+        let end = range.end.clamp(start, len);
+        let s = self.origin(start);
+        if end == start {
+            return s..s;
+        }
+        // Skip the rest of the unit that produced the last byte (a presentation form or a cluster
+        // can yield several key chars with one origin).
+        let last = self.origin(end - 1);
+        let mut p = end;
+        while p < len && self.origin(p) == last {
+            p += 1;
+        }
+        let e = match self.gaps.binary_search_by_key(&p, |&(at, _)| at as usize) {
+            Ok(k) => self
+                .gaps
+                .get(k)
+                .map_or(self.origin(p), |&(_, o)| o as usize),
+            Err(_) => self.origin(p),
+        };
+        s..e.max(s)
+    }
+}
+
+/// The standard match key of `text` (for rules and comparison).
+pub fn normalize(text: &str) -> Normalized {
+    // Most news text is already NFC: a plain char loop, checking NFC on the way, is then exact.
+    // Otherwise (or in the rare case the loop bails out) NFC goes cluster by cluster.
+    run_nfc_text(text).unwrap_or_else(|| run_clusters(text))
+}
+
+/// Shorthand: normalize(text).key, used on rule patterns, aliases and lexicon words at load time.
+pub fn key(text: &str) -> String {
+    normalize(text).key
+}
+
+/// Aggressive key for names: key() plus ؤ → و, ئ → ي, and a lone ء deleted.
+///
+/// "Lone ء" is the hamza on the line (U+0621, الهمزة المفردة), deleted wherever it stands
+/// (علاء → علا); seated hamzas fold to their seat. Spaces left doubled by a deleted
+/// free-standing ء are collapsed again.
+pub fn name_key(text: &str) -> String {
+    let k = key(text);
+    let mut out = String::with_capacity(k.len());
+    for c in k.chars() {
+        match c {
+            'ؤ' => out.push('و'),
+            'ئ' => out.push('ي'),
+            'ء' => {}
+            ' ' if out.ends_with(' ') => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Consonant skeleton of one name word's name_key, for spelling-variant matching (ARABIC.md §7):
+/// fold the digraph تش → ت, then drop ا و ي ء after the first letter and an initial ا.
+/// Examples: تياني → تن, تشياني → تن, إفكوروف/إيفكوروف → فكرف, أميركي/أمريكي → مرك, تبون → تبن.
+///
+/// "After the first letter" counts positions in the word, so after an initial ا is dropped the
+/// next letter is still dropped when weak (ايفكوروف → فكرف). Given several words, each is
+/// reduced on its own and they are joined with one space.
+pub fn skeleton(name_key: &str) -> String {
+    let mut out = String::with_capacity(name_key.len());
+    for (n, word) in name_key.split_whitespace().enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        let mut first = true;
+        let mut after_ta = false;
+        for c in word.chars() {
+            if c == 'ش' && after_ta {
+                // تش is one sound (ch); spellings with and without ش name the same person.
+                after_ta = false;
+                continue;
+            }
+            after_ta = c == 'ت';
+            let drop = if first {
+                c == 'ا'
+            } else {
+                matches!(c, 'ا' | 'و' | 'ي' | 'ء')
+            };
+            first = false;
+            if !drop {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// True for characters that count as word characters when checking word edges on a key:
+/// letters and digits of any script (`char::is_alphanumeric`). Marks are not word chars, but a
+/// key holds no Arabic diacritics, and NFC has composed most Latin ones into their letters.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+const TATWEEL: char = '\u{0640}';
+
+/// Step 2: invisible format controls, deleted outright (CAMeL turns some into spaces, which
+/// splits words and numbers around an RLM).
+fn is_format_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+    )
+}
+
+/// Step 7: Arabic diacritics and Quranic marks.
+fn is_diacritic(c: char) -> bool {
+    matches!(
+        c,
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}'
+    )
+}
+
+/// Presentation forms whose NFKC is only tatweel and diacritics, so they vanish entirely
+/// (checked against the generic definition in a unit test).
+fn is_mark_ligature(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FCF2}'
+            ..='\u{FCF4}'
+                | '\u{FE71}'
+                | '\u{FE77}'
+                | '\u{FE79}'
+                | '\u{FE7B}'
+                | '\u{FE7D}'
+                | '\u{FE7F}'
+    )
+}
+
+/// Chars that leave nothing in the key. Neighbour checks skip them, so that the key's neighbours
+/// equal the original's and a second pass decides the same (idempotence).
+fn is_vanishing(c: char) -> bool {
+    is_format_control(c) || c == TATWEEL || is_diacritic(c) || is_mark_ligature(c)
+}
+
+/// Vanishing starters (combining class 0). Deleting one can make two combining marks, or a base
+/// and a mark, adjacent: NFC must then treat them as one cluster, or a second pass would compose
+/// or reorder what the first left alone. The diacritics listed are the ccc-0 ones of U+06D6–06ED.
+fn is_transparent(c: char) -> bool {
+    is_format_control(c)
+        || c == TATWEEL
+        || is_mark_ligature(c)
+        || matches!(
+            c,
+            '\u{06DD}' | '\u{06DE}' | '\u{06E5}' | '\u{06E6}' | '\u{06E9}'
+        )
+}
+
+/// Digits whose neighbourhood decides ٫ and ٬: ASCII, Arabic-Indic, Extended Arabic-Indic
+/// (the scripts this stage folds; others would stay unfolded and not read as numbers anyway).
+fn is_fold_digit(c: char) -> bool {
+    c.is_ascii_digit()
+        || ('\u{0660}'..='\u{0669}').contains(&c)
+        || ('\u{06F0}'..='\u{06F9}').contains(&c)
+}
+
+fn offset(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+/// The original span of one unit: a char, an NFC cluster, or a presentation form.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+const NO_UNIT: usize = usize::MAX;
+
+struct Builder<'t> {
+    text: &'t str,
+    key: String,
+    origin: Vec<u32>,
+    gaps: Vec<(u32, u32)>,
+    /// Start of the unit that produced the last key char (`NO_UNIT` before any).
+    unit: usize,
+    /// End of the original covered by the output so far: the last unit's end, extended over
+    /// deleted diacritics and tatweel directly after it.
+    covered: usize,
+    /// The last key char is a space (for collapsing runs across deleted chars).
+    space: bool,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Self {
+        Builder {
+            text,
+            key: String::with_capacity(text.len()),
+            origin: Vec::with_capacity(text.len() + 1),
+            gaps: Vec::new(),
+            unit: NO_UNIT,
+            covered: 0,
+            space: false,
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, c: char, u: Span) {
+        if u.start != self.unit {
+            if self.covered < u.start && !self.key.is_empty() {
+                self.gaps
+                    .push((offset(self.key.len()), offset(self.covered)));
+            }
+            self.unit = u.start;
+            self.covered = u.end;
+        }
+        let o = offset(u.start);
+        let bytes = [o; 4];
+        self.origin
+            .extend_from_slice(bytes.get(..c.len_utf8()).unwrap_or(&bytes));
+        self.key.push(c);
+        self.space = c == ' ';
+    }
+
+    /// A deleted mark or tatweel right after a kept char belongs to that char's original span.
+    fn absorb(&mut self, u: Span) {
+        if self.unit != NO_UNIT && u.start == self.covered {
+            self.covered = u.end;
+        }
+    }
+
+    /// Step 4, then the per-char folds.
+    fn emit(&mut self, c: char, u: Span) {
+        match c {
+            // NFKC alone spells it with a Persian ی; step 8 would fold that too, but say it.
+            '\u{FDFC}' => {
+                for d in "ريال".chars() {
+                    self.fold(d, u);
+                }
+            }
+            // U+FEFF (BOM) is a format control, handled by `fold`.
+            '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}' => {
+                // NFKC output is NFKC-stable, so `fold` never meets a presentation form it
+                // would have to expand again (unassigned code points come back unchanged).
+                for d in std::iter::once(c).nfkc() {
+                    self.fold(d, u);
+                }
+            }
+            _ => self.fold(c, u),
+        }
+    }
+
+    /// Steps 2, 3, 5–8 for one char.
+    #[inline]
+    fn fold(&mut self, c: char, u: Span) {
+        let out = match c {
+            ' ' | '\t' | '\u{00A0}' | '\u{202F}' | '\u{2000}'..='\u{200A}' | '\u{3000}' => {
+                if !self.space {
+                    self.push(' ', u);
+                }
+                return;
+            }
+            '\r' => {
+                // A CR only ever comes from the original, at the start of its unit; look at the
+                // very next byte, not past a cluster's marks (a CR that vanished there would
+                // leave marks on both sides adjacent).
+                if self.text.as_bytes().get(u.start + 1) == Some(&b'\n') {
+                    return;
+                }
+                '\n'
+            }
+            '\u{200B}'..='\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}' => return,
+            '\u{0660}'..='\u{0669}' => ascii_digit(c as u32 - 0x0660),
+            '\u{06F0}'..='\u{06F9}' => ascii_digit(c as u32 - 0x06F0),
+            '\u{066B}' => {
+                if self.between_digits(u.start, c) {
+                    '.'
+                } else {
+                    c
+                }
+            }
+            '\u{066C}' => {
+                if self.between_digits(u.start, c) {
+                    return;
+                }
+                c
+            }
+            '\u{066A}' => '%',
+            '\u{2212}' | '\u{2010}'..='\u{2015}' => '-',
+            '\u{061F}' => '?',
+            '\u{061B}' => ';',
+            '\u{060C}' => ',',
+            '\u{06D4}' => '.',
+            '«' | '»' | '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
+            '\u{0640}'
+            | '\u{064B}'..='\u{065F}'
+            | '\u{0670}'
+            | '\u{0610}'..='\u{061A}'
+            | '\u{06D6}'..='\u{06ED}' => {
+                self.absorb(u);
+                return;
+            }
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' | 'ی' => 'ي',
+            'ة' | 'ہ' | 'ھ' | 'ە' | 'ۀ' => 'ه',
+            'ک' | 'گ' => 'ك',
+            'پ' => 'ب',
+            'ڤ' => 'ف',
+            'چ' => 'ج',
+            _ => c,
+        };
+        self.push(out, u);
+    }
+
+    /// Whether the nearest kept chars of the original on both sides of `c` (an original char at
+    /// `at`, the start of its unit) are digits. Looks right after `c` itself, not after its
+    /// cluster, so that both NFC paths decide alike.
+    fn between_digits(&self, at: usize, c: char) -> bool {
+        let before = self
+            .text
+            .get(..at)
+            .and_then(|s| s.chars().rev().find(|&c| !is_vanishing(c)));
+        let after = self
+            .text
+            .get(at + c.len_utf8()..)
+            .and_then(|s| s.chars().find(|&c| !is_vanishing(c)));
+        matches!((before, after), (Some(a), Some(b)) if is_fold_digit(a) && is_fold_digit(b))
+    }
+
+    fn finish(mut self) -> Normalized {
+        if !self.key.is_empty() && self.covered < self.text.len() {
+            self.gaps
+                .push((offset(self.key.len()), offset(self.covered)));
+        }
+        self.origin.push(offset(self.text.len()));
+        Normalized {
+            key: self.key,
+            origin: self.origin,
+            gaps: self.gaps,
+        }
+    }
+}
+
+fn ascii_digit(d: u32) -> char {
+    char::from_digit(d, 10).unwrap_or('0')
+}
+
+/// The fast path, for text already in NFC (the usual case): one unit per char, with the NFC
+/// quick check of `is_nfc_quick` done in the same pass rather than a pass of its own. Returns
+/// `None`, for the cluster path to take over, at a char the quick check does not pass (No or
+/// Maybe), at kept combining marks out of canonical order, or when a deleted transparent char
+/// sits before a combining mark (the key could then need reordering or composing).
+/// Diacritics are left out of the order check: canonical ordering is a stable sort and they are
+/// deleted, so it cannot change the key; the composing ones (U+0653–0655, Maybe) still bail.
+fn run_nfc_text(text: &str) -> Option<Normalized> {
+    let mut b = Builder::new(text);
+    let mut after_transparent = false;
+    // Combining class of the last kept char, for the canonical order check.
+    let mut last_cc = 0u8;
+    for (i, c) in text.char_indices() {
+        let u = Span {
+            start: i,
+            end: i + c.len_utf8(),
+        };
+        if c.is_ascii() {
+            after_transparent = false;
+            last_cc = 0;
+            match c {
+                ' ' | '\t' | '\r' => b.fold(c, u),
+                _ => b.push(c, u),
+            }
+            continue;
+        }
+        if is_plain_arabic_letter(c) {
+            after_transparent = false;
+            last_cc = 0;
+            b.push(c, u);
+            continue;
+        }
+        if is_diacritic(c) {
+            if matches!(c, '\u{0653}'..='\u{0655}') {
+                return None;
+            }
+            // Deleted diacritics keep the flag: they leave their neighbours adjacent too.
+            after_transparent |= is_transparent(c);
+        } else if is_transparent(c) {
+            after_transparent = true;
+        } else {
+            // Latin-1 and the rest of the Arabic block are NFC-stable starters (unit-tested).
+            let cc = if c < '\u{0300}' || ('\u{0600}'..='\u{06FF}').contains(&c) {
+                0
+            } else if matches!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes) {
+                canonical_combining_class(c)
+            } else {
+                return None;
+            };
+            if cc != 0 && (after_transparent || last_cc > cc) {
+                return None;
+            }
+            after_transparent = false;
+            last_cc = cc;
+        }
+        b.emit(c, u);
+    }
+    Some(b.finish())
+}
+
+/// Arabic letters that no step changes: the bulk of the text, pushed without further tests.
+fn is_plain_arabic_letter(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0621}'
+            | '\u{0624}'
+            | '\u{0626}'..='\u{0628}'
+            | '\u{062A}'..='\u{063A}'
+            | '\u{0641}'..='\u{0648}'
+            | '\u{064A}'
+    )
+}
+
+/// The general path: NFC per cluster (a starter, then combining marks, with transparent chars
+/// between them taken in), all output of a cluster mapped to its start.
+fn run_clusters(text: &str) -> Normalized {
+    let mut b = Builder::new(text);
+    let mut cluster = String::new();
+    let mut scratch = String::new();
+    let mut pos = 0;
+    while let Some(c) = text.get(pos..).and_then(|s| s.chars().next()) {
+        let base_end = pos + c.len_utf8();
+        if is_transparent(c) {
+            b.emit(
+                c,
+                Span {
+                    start: pos,
+                    end: base_end,
+                },
+            );
+            pos = base_end;
+            continue;
+        }
+        // The cluster ends at its last mark: transparent chars after it stay separate units, so
+        // to_original can leave a trailing RLM out.
+        let mut end = base_end;
+        let mut scan = base_end;
+        for d in text.get(base_end..).unwrap_or("").chars() {
+            if is_nonstarter(d) {
+                scan += d.len_utf8();
+                end = scan;
+            } else if is_transparent(d) {
+                scan += d.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let u = Span { start: pos, end };
+        if end == base_end {
+            if c.is_ascii() || matches!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes) {
+                b.emit(c, u);
+            } else {
+                // Singleton decompositions (e.g. U+2126 OHM → Ω).
+                for d in std::iter::once(c).nfc() {
+                    b.emit(d, u);
+                }
+            }
+        } else {
+            nfc_cluster(text.get(pos..end).unwrap_or(""), &mut cluster, &mut scratch);
+            for d in cluster.chars() {
+                b.emit(d, u);
+            }
+        }
+        pos = end;
+    }
+    b.finish()
+}
+
+/// Combining marks, and the few ccc-0 chars whose decomposition starts with one (U+0F73):
+/// both must join the preceding cluster, or NFC could leave marks out of canonical order.
+fn is_nonstarter(c: char) -> bool {
+    if canonical_combining_class(c) != 0 {
+        return true;
+    }
+    if c < '\u{0300}' {
+        return false;
+    }
+    let mut first = None;
+    decompose_canonical(c, |d| {
+        first.get_or_insert(d);
+    });
+    first.is_some_and(|d| canonical_combining_class(d) != 0)
+}
+
+/// NFC of one cluster without its transparent chars and diacritics, into `out`. Deleting a
+/// diacritic can unblock a composition (e + U+0610 + U+0301), so NFC runs again until nothing
+/// more is deleted; each round deletes at least one char, and the bound is a belt and braces.
+fn nfc_cluster(cluster: &str, out: &mut String, scratch: &mut String) {
+    scratch.clear();
+    scratch.extend(cluster.chars().filter(|&c| !is_transparent(c)));
+    for _ in 0..8 {
+        let mut deleted = false;
+        out.clear();
+        out.extend(scratch.chars().nfc().filter(|&c| {
+            let keep = !is_diacritic(c);
+            deleted |= !keep;
+            keep
+        }));
+        if !deleted {
+            return;
+        }
+        std::mem::swap(out, scratch);
+    }
+    std::mem::swap(out, scratch);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    macro_rules! cases {
+        ($f:ident: $($name:ident: $input:expr => $expected:expr;)*) => {
+            $(
+                #[test]
+                fn $name() {
+                    assert_eq!($f($input), $expected, "input {:?}", $input);
+                }
+            )*
+        };
+    }
+
+    // Steps 1–8 on real examples.
+    cases! { key:
+        nfc_rebuilds_hamza_then_folds: "ا\u{0654}لف" => "الف";
+        nfc_rebuilds_hamza_on_waw: "مسو\u{0654}ول" => "مسؤول";
+        nfc_across_deleted_rlm: "e\u{200F}\u{0301}" => "é";
+        format_controls_deleted: "\u{200F}1500\u{200F}" => "1500";
+        all_format_controls: "\u{FEFF}\u{00AD}\u{061C}\u{200B}\u{200E}\u{202B}\u{202C}\u{2067}\u{2069}x" => "x";
+        nbsp_and_tab_to_space: "قال\u{00A0}\u{00A0}إن\tالجيش" => "قال ان الجيش";
+        thin_spaces: "a\u{202F}b\u{2009}c\u{3000}d" => "a b c d";
+        space_run_across_deleted: "a \u{200F} \u{0640} b" => "a b";
+        no_trim: " نعم \n" => " نعم \n";
+        cr_to_lf: "a\rb" => "a\nb";
+        crlf_to_one_lf: "a\r\nb" => "a\nb";
+        lam_alef_ligature: "ﻻ" => "لا";
+        ligature_in_word: "اﻷربعاء" => "الاربعاء";
+        allah_ligature: "ﷲ" => "الله";
+        rial_sign: "100 ﷼" => "100 ريال";
+        vanishing_mark_ligature: "ب\u{FE71}ت" => "بت";
+        ellipsis_kept: "قال… ثم" => "قال… ثم";
+        percent: "٣٨٪" => "38%";
+        thousands_separator: "١٬٥٠٠" => "1500";
+        decimal_separator: "٣٫٥" => "3.5";
+        persian_digits: "۱۵۰۰" => "1500";
+        separator_not_between_digits: "أ٫ب ٬ج" => "ا٫ب ٬ج";
+        separator_across_rlm: "٣\u{200F}٫٥" => "3.5";
+        dashes: "١٠\u{2013}٢٠ \u{2212}٥" => "10-20 -5";
+        arabic_punctuation: "لماذا؟ نعم؛ لا، ثم۔" => "لماذا? نعم; لا, ثم.";
+        quotes: "«لن ننسحب» “x”„" => "\"لن ننسحب\" \"x\"\"";
+        tatweel: "ألـــف" => "الف";
+        shadda_and_final_ta: "مقيّدة" => "مقيده";
+        all_diacritic_ranges: "ب\u{064B}\u{065F}\u{0670}\u{0610}\u{061A}\u{06D6}\u{06ED}" => "ب";
+        persian_yeh: "فی النیجر" => "في النيجر";
+        alef_forms: "أ إ آ ٱ" => "ا ا ا ا";
+        letter_folds: "ى ة ک گ پ ڤ چ ہ ھ ە ۀ" => "ي ه ك ك ب ف ج ه ه ه ه";
+        seated_hamza_kept: "رئيس مسؤول" => "رئيس مسؤول";
+        name_with_hamza_alef: "إفكوروف" => "افكوروف";
+        plain_name: "ساليفو" => "ساليفو";
+        latin_case_kept: "AlJazeera.net" => "AlJazeera.net";
+        empty: "" => "";
+    }
+
+    cases! { name_key:
+        name_waw_hamza: "مسؤول" => "مسوول";
+        name_yeh_hamza: "رئيس" => "رييس";
+        name_lone_hamza: "علاء" => "علا";
+        name_lone_hamza_word: "أ ء ب" => "ا ب";
+        name_folds_first: "إيفكوروف" => "ايفكوروف";
+    }
+
+    fn skel(name: &str) -> String {
+        skeleton(&name_key(name))
+    }
+
+    cases! { skel:
+        skeleton_tiani: "تياني" => "تن";
+        skeleton_tchiani: "تشياني" => "تن";
+        skeleton_evkurov: "إفكوروف" => "فكرف";
+        skeleton_evkurov_ya: "إيفكوروف" => "فكرف";
+        skeleton_american: "أميركي" => "مرك";
+        skeleton_american_2: "أمريكي" => "مرك";
+        skeleton_tebboune: "تبون" => "تبن";
+        skeleton_two_words: "عبد الرحمن" => "عبد لرحمن";
+    }
+
+    /// The original text that `needle`'s first occurrence in the key comes from.
+    fn original_of(text: &str, needle: &str) -> String {
+        let n = normalize(text);
+        let at = n.key().find(needle).expect("needle in key");
+        let r = n.to_original(at..at + needle.len());
+        text[r].to_string()
+    }
+
+    #[test]
+    fn offsets_word_with_diacritics_and_rlm() {
+        let text = "\u{200F}قالَ الجنديُّ\u{200F} إنّ";
+        assert_eq!(key(text), "قال الجندي ان");
+        assert_eq!(original_of(text, "الجندي"), "الجنديُّ");
+        assert_eq!(original_of(text, "قال"), "قالَ");
+    }
+
+    #[test]
+    fn offsets_number_between_rlms() {
+        let text = "قال \u{200F}١٬٥٠٠\u{200F} جندي";
+        assert_eq!(original_of(text, "1500"), "١٬٥٠٠");
+        assert_eq!(original_of(text, "جندي"), "جندي");
+    }
+
+    #[test]
+    fn offsets_presentation_forms() {
+        let text = "يوم اﻷربعاء ﻻ";
+        assert_eq!(original_of(text, "الاربعاء"), "اﻷربعاء");
+        // Half of a ligature maps to the whole ligature.
+        let n = normalize(text);
+        let at = n.key().rfind('ل').expect("lam");
+        assert_eq!(&text[n.to_original(at..at + 2)], "ﻻ");
+    }
+
+    #[test]
+    fn offsets_nfc_cluster_and_ends() {
+        let text = "ا\u{0654}\u{064E}مين";
+        let n = normalize(text);
+        assert_eq!(n.key(), "امين");
+        assert_eq!(&text[n.to_original(0..2)], "ا\u{0654}\u{064E}");
+        assert_eq!(n.origin(n.key().len()), text.len());
+        assert_eq!(n.origin(usize::MAX), text.len());
+        let (from, to) = (5, 3);
+        assert_eq!(n.to_original(from..to), n.origin(5)..n.origin(5));
+    }
+
+    #[test]
+    fn offsets_collapsed_spaces() {
+        let text = "a   b\u{200F}";
+        let n = normalize(text);
+        assert_eq!(n.key(), "a b");
+        assert_eq!(&text[n.to_original(0..2)], "a ");
+        assert_eq!(&text[n.to_original(2..3)], "b");
+    }
+
+    #[test]
+    fn mark_ligature_list_is_exact() {
+        for c in ('\u{FB50}'..='\u{FDFF}').chain('\u{FE70}'..='\u{FEFE}') {
+            let vanishes = std::iter::once(c)
+                .nfkc()
+                .all(|d| d == TATWEEL || is_diacritic(d));
+            assert_eq!(is_mark_ligature(c), vanishes, "{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn transparent_list_is_exact() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let expected = is_vanishing(c) && canonical_combining_class(c) == 0;
+            assert_eq!(is_transparent(c), expected, "{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn fast_path_ranges_are_nfc_starters() {
+        let fast =
+            ('\u{0080}'..'\u{0300}').chain(('\u{0600}'..='\u{06FF}').filter(|&c| !is_diacritic(c)));
+        for c in fast {
+            assert_eq!(canonical_combining_class(c), 0, "{:04X}", c as u32);
+            assert!(
+                matches!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes),
+                "{:04X}",
+                c as u32
+            );
+        }
+        for c in ('\u{0621}'..='\u{064A}').filter(|&c| is_plain_arabic_letter(c)) {
+            assert_eq!(key(&c.to_string()), c.to_string());
+        }
+    }
+
+    #[test]
+    fn fast_and_cluster_paths_agree() {
+        for text in ["قال \u{200F}١٬٥٠٠ جندي، مقيّدة ﻻ…\r\n", "é x\u{0316} ﷺ", ""]
+        {
+            let fast = run_nfc_text(text).expect("NFC text");
+            assert_eq!(fast.key(), run_clusters(text).key());
+        }
+    }
+
+    #[test]
+    fn word_chars() {
+        assert!(is_word_char('ب') && is_word_char('x') && is_word_char('7'));
+        assert!(!is_word_char(' ') && !is_word_char('.') && !is_word_char('"'));
+    }
+
+    fn interesting_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            any::<char>(),
+            proptest::char::range('\u{0600}', '\u{06FF}'),
+            proptest::char::range('\u{0600}', '\u{06FF}'),
+            proptest::char::range('\u{FB50}', '\u{FDFF}'),
+            proptest::char::range('\u{FE70}', '\u{FEFF}'),
+            proptest::char::range('\u{0300}', '\u{036F}'),
+            proptest::sample::select(vec![
+                ' ', '\t', '\n', '\r', '1', '5', 'e', 'a', '.', '\u{00A0}', '\u{200B}', '\u{200F}',
+                '\u{202B}', '\u{2067}', '\u{FEFF}', '\u{00AD}', '\u{0640}', '\u{0654}', '\u{066B}',
+                '\u{066C}', '\u{0301}', '\u{0316}', '\u{0305}', '\u{FE71}', '\u{2013}', '…',
+                '\u{0F73}', '\u{1100}', '\u{1161}', '\u{0315}', '\u{2126}',
+            ]),
+        ]
+    }
+
+    fn interesting_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(interesting_char(), 0..48).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn origins_are_valid(text in interesting_text()) {
+            let n = normalize(&text);
+            let mut last = 0;
+            for i in 0..=n.key().len() {
+                let o = n.origin(i);
+                prop_assert!(o <= text.len());
+                prop_assert!(text.is_char_boundary(o));
+                prop_assert!(o >= last);
+                last = o;
+            }
+            prop_assert_eq!(n.origin(n.key().len()), text.len());
+        }
+
+        #[test]
+        fn idempotent(text in interesting_text()) {
+            let k = key(&text);
+            prop_assert_eq!(key(&k), k);
+        }
+
+        #[test]
+        fn to_original_is_valid(text in interesting_text(), a in 0usize..200, b in 0usize..200) {
+            let n = normalize(&text);
+            let r = n.to_original(a..b);
+            prop_assert!(r.start <= r.end && r.end <= text.len());
+            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            if a < b && a < n.key().len() {
+                prop_assert!(r.start < r.end);
+            }
+        }
+
+        #[test]
+        fn fast_path_agrees_with_clusters(text in interesting_text()) {
+            if let Some(fast) = run_nfc_text(&text) {
+                let slow = run_clusters(&text);
+                prop_assert_eq!(fast.key(), slow.key());
+            }
+        }
+
+        #[test]
+        fn names_never_panic(text in interesting_text()) {
+            let nk = name_key(&text);
+            let _ = skeleton(&nk);
+            let _ = skeleton(&text);
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! Stage 10, render: pipeline results → the page model ([`Report`], which is also
+//! `report.json` schema 1) → `report.md` and the HTML pages.
+//!
+//! Steps: build the report once from documents, sentences, claims, entities and groups
+//! (diffs included); serialise it as JSON; render the Markdown overview and every HTML
+//! page from it. Renderers see only the report, so `compare diff` and other tools read
+//! exactly what the pages show. Every list is sorted; nothing depends on the clock, the
+//! machine or the order files were listed in.
+
+pub mod html;
+pub mod markdown;
+pub mod timeline;
+
+use crate::diff::{self, Op};
+use crate::extract::{format_number, value_text};
+use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Value, Verdict};
+use crate::verdict;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The version of report.json's shape; bumped on any incompatible change.
+pub const SCHEMA: u32 = 1;
+
+/// Everything the report says, in the shape of report.json.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: u32,
+    pub corpus: Corpus,
+    pub documents: Vec<DocumentOut>,
+    pub claims: Vec<ClaimOut>,
+    pub entities: Vec<EntityOut>,
+    pub statements: Vec<StatementOut>,
+}
+
+/// Counts for the overview line and CI summaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Corpus {
+    pub articles: usize,
+    pub outlets: usize,
+    /// Earliest and latest publication date, when any is known.
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    pub claims: usize,
+    pub statements: usize,
+    pub by_verdict: BTreeMap<String, usize>,
+    pub by_type: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentOut {
+    /// The file stem.
+    pub id: String,
+    /// Path relative to the seeds folder.
+    pub path: String,
+    pub title: String,
+    pub outlet: String,
+    /// `front matter`, `metadata line` or `file name`.
+    pub outlet_source: String,
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub lang: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub story: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    pub sentences: Vec<SentenceOut>,
+    pub excluded: Vec<ExcludedOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentenceOut {
+    /// 1-based ordinal within the document.
+    pub id: usize,
+    pub line: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedOut {
+    pub line_start: usize,
+    pub line_end: usize,
+    pub reason: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimOut {
+    /// `{doc}-s{sentence}-{type}-{n}`: stable across unrelated edits.
+    pub id: String,
+    pub doc: String,
+    pub sentence: usize,
+    pub line: usize,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Exact surface text in the source.
+    pub text: String,
+    /// A number for quantities, an ISO string for dates, the canonical id for names.
+    pub value: serde_json::Value,
+    /// The value as a reader sees it (`~1000 soldier (US)`).
+    pub display: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<bool>,
+    /// Set on `1.500`-style numbers read as thousands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ambiguous: Option<bool>,
+    /// For names found by similarity: the listed alias it resembles and the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub like: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Which pattern matched (`troops#1`).
+    pub pattern: String,
+    /// Byte range of `text` within the sentence's text.
+    pub start: usize,
+    pub end: usize,
+    /// The statement group the claim belongs to, for quantities and dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityOut {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub canonical: String,
+    /// `same` when every mention spells it one way, `variant` otherwise.
+    pub verdict: String,
+    pub spellings: Vec<String>,
+    pub mentions: Vec<MentionOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentionOut {
+    pub doc: String,
+    pub outlet: String,
+    pub text: String,
+    pub line: usize,
+    pub sentence: usize,
+    pub claim: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementOut {
+    /// `{type}-{reference doc}-s{sentence}`.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub verdict: String,
+    pub reason: String,
+    pub members: Vec<MemberOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberOut {
+    pub doc: String,
+    pub outlet: String,
+    pub published: Option<String>,
+    pub sentence: usize,
+    pub line: usize,
+    pub text: String,
+    /// Claim ids of the statement's type in this sentence.
+    pub claims: Vec<String>,
+    /// Their values as a reader sees them.
+    pub values: Vec<String>,
+    /// Word diff against the first member (the reference); empty for the reference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diff: Vec<Op>,
+}
+
+/// Build the report from the pipeline's results.
+pub fn report(
+    docs: &[Document],
+    sentences: &[Sentence],
+    claims: &[Claim],
+    entities: &[Entity],
+    groups: &[(Group, Verdict, String)],
+) -> Report {
+    let sentence_text = |s: &Sentence| docs[s.doc].text[s.span.clone()].to_string();
+    // Claim ids: n-th claim of its type in its sentence.
+    let mut counter: HashMap<(usize, &str), usize> = HashMap::new();
+    let claim_ids: Vec<String> = claims
+        .iter()
+        .map(|c| {
+            let n = counter.entry((c.sentence, c.rule.as_str())).or_default();
+            *n += 1;
+            let s = &sentences[c.sentence];
+            format!("{}-s{}-{}-{}", docs[c.doc].id, s.ordinal, c.rule, n)
+        })
+        .collect();
+    let statement_ids: Vec<String> = groups
+        .iter()
+        .map(|(g, _, _)| {
+            let s = &sentences[g.members[0].0];
+            format!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
+        })
+        .collect();
+    let mut claim_statement: HashMap<usize, usize> = HashMap::new();
+    for (gi, (g, _, _)) in groups.iter().enumerate() {
+        for (_, cs) in &g.members {
+            for &c in cs {
+                claim_statement.insert(c, gi);
+            }
+        }
+    }
+
+    let documents: Vec<DocumentOut> = docs
+        .iter()
+        .enumerate()
+        .map(|(di, d)| DocumentOut {
+            id: d.id.clone(),
+            path: d.path.clone(),
+            title: d.title.clone(),
+            outlet: d.outlet.clone(),
+            outlet_source: d.outlet_source.to_string(),
+            published: d.published.map(|p| p.to_string()),
+            url: d.url.clone(),
+            lang: d.lang.clone(),
+            story: d.story.clone(),
+            notes: d.notes.clone(),
+            sentences: sentences
+                .iter()
+                .filter(|s| s.doc == di)
+                .map(|s| SentenceOut {
+                    id: s.ordinal,
+                    line: s.line,
+                    text: sentence_text(s),
+                })
+                .collect(),
+            excluded: d
+                .excluded
+                .iter()
+                .map(|e| ExcludedOut {
+                    line_start: crate::diag::line_of(&d.text, e.span.start),
+                    line_end: crate::diag::line_of(
+                        &d.text,
+                        e.span.end.saturating_sub(1).max(e.span.start),
+                    ),
+                    reason: e.reason.clone(),
+                    text: d.text[e.span.clone()].to_string(),
+                })
+                .collect(),
+        })
+        .collect();
+
+    let claims_out: Vec<ClaimOut> = claims
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let s = &sentences[c.sentence];
+            let d = &docs[c.doc];
+            let mut out = ClaimOut {
+                id: claim_ids[ci].clone(),
+                doc: d.id.clone(),
+                sentence: s.ordinal,
+                line: crate::diag::line_of(&d.text, c.span.start),
+                kind: c.rule.clone(),
+                text: d.text[c.span.clone()].to_string(),
+                value: json_value(&c.value),
+                display: verdict::display(&c.value),
+                qualifier: None,
+                unit: None,
+                subject: None,
+                precision: None,
+                resolved: None,
+                ambiguous: None,
+                like: None,
+                score: None,
+                pattern: c.pattern.clone(),
+                start: c.span.start - s.span.start,
+                end: c.span.end - s.span.start,
+                statement: claim_statement.get(&ci).map(|&g| statement_ids[g].clone()),
+            };
+            match &c.value {
+                Value::Quantity {
+                    qualifier,
+                    unit,
+                    subject,
+                    ambiguous,
+                    ..
+                } => {
+                    out.qualifier = Some(qualifier.as_str().to_string());
+                    out.unit = unit.clone();
+                    out.subject = subject.clone();
+                    out.ambiguous = ambiguous.then_some(true);
+                }
+                Value::Date(dv) => {
+                    out.precision = Some(
+                        serde_json::to_value(dv.precision)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                    );
+                    out.resolved = Some(dv.resolved);
+                    out.qualifier = dv.part.map(|p| {
+                        serde_json::to_value(p)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    });
+                }
+                Value::Name { how, .. } => {
+                    if let MatchHow::Fuzzy { alias, score } = how {
+                        out.like = Some(alias.clone());
+                        out.score = Some((score * 1000.0).round() / 1000.0);
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+
+    let entities_out: Vec<EntityOut> = entities
+        .iter()
+        .map(|e| EntityOut {
+            id: e.id.clone(),
+            kind: e.kind.clone(),
+            canonical: e.canonical.clone(),
+            verdict: if e.spellings.len() > 1 {
+                "variant"
+            } else {
+                "same"
+            }
+            .to_string(),
+            spellings: e.spellings.clone(),
+            mentions: e
+                .mentions
+                .iter()
+                .map(|&ci| {
+                    let c = &claims_out[ci];
+                    MentionOut {
+                        doc: c.doc.clone(),
+                        outlet: docs[claims[ci].doc].outlet.clone(),
+                        text: c.text.clone(),
+                        line: c.line,
+                        sentence: c.sentence,
+                        claim: c.id.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+
+    let statements: Vec<StatementOut> = groups
+        .iter()
+        .enumerate()
+        .map(|(gi, (g, v, reason))| {
+            let ref_text = sentence_text(&sentences[g.members[0].0]);
+            StatementOut {
+                id: statement_ids[gi].clone(),
+                kind: g.rule.clone(),
+                verdict: v.as_str().to_string(),
+                reason: reason.clone(),
+                members: g
+                    .members
+                    .iter()
+                    .enumerate()
+                    .map(|(mi, (si, cs))| {
+                        let s = &sentences[*si];
+                        let d = &docs[s.doc];
+                        let text = sentence_text(s);
+                        MemberOut {
+                            doc: d.id.clone(),
+                            outlet: d.outlet.clone(),
+                            published: d.published.map(|p| p.to_string()),
+                            sentence: s.ordinal,
+                            line: s.line,
+                            diff: if mi == 0 {
+                                Vec::new()
+                            } else {
+                                diff::words(&ref_text, &text)
+                            },
+                            text,
+                            claims: cs.iter().map(|&c| claim_ids[c].clone()).collect(),
+                            values: cs
+                                .iter()
+                                .map(|&c| verdict::display(&claims[c].value))
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    let outlets: BTreeSet<&str> = docs.iter().map(|d| d.outlet.as_str()).collect();
+    let dates: Vec<String> = docs
+        .iter()
+        .filter_map(|d| d.published.map(|p| p.to_string()))
+        .collect();
+    let mut by_verdict = BTreeMap::new();
+    for s in &statements {
+        *by_verdict.entry(s.verdict.clone()).or_insert(0) += 1;
+    }
+    let mut by_type = BTreeMap::new();
+    for c in &claims_out {
+        *by_type.entry(c.kind.clone()).or_insert(0) += 1;
+    }
+    Report {
+        schema: SCHEMA,
+        corpus: Corpus {
+            articles: docs.len(),
+            outlets: outlets.len(),
+            first_published: dates.iter().min().cloned(),
+            last_published: dates.iter().max().cloned(),
+            claims: claims_out.len(),
+            statements: statements.len(),
+            by_verdict,
+            by_type,
+        },
+        documents,
+        claims: claims_out,
+        entities: entities_out,
+        statements,
+    }
+}
+
+fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Quantity { amount, .. } => {
+            if amount.fract() == 0.0 && amount.abs() < 9e15 {
+                serde_json::Value::from(*amount as i64)
+            } else {
+                serde_json::Number::from_f64(*amount)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or_else(|| serde_json::Value::String(format_number(*amount)))
+            }
+        }
+        _ => serde_json::Value::String(value_text(v)),
+    }
+}
+
+/// A file-name-safe form of an id: ASCII letters, digits, `-` and `_`; anything else
+/// becomes `-`, and a short hash keeps two such ids apart.
+pub fn slug(id: &str) -> String {
+    let clean: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if clean == id && !id.is_empty() {
+        clean
+    } else {
+        // FNV-1a: tiny, stable across platforms and releases.
+        let mut h: u32 = 0x811c_9dc5;
+        for b in id.bytes() {
+            h ^= u32::from(b);
+            h = h.wrapping_mul(0x0100_0193);
+        }
+        format!("{}-{:08x}", clean.trim_matches('-'), h)
+    }
+}
+
+/// The statements ordered as the overview shows them: conflicts, agreements, singles.
+pub fn by_verdict<'a>(r: &'a Report, verdict: &str) -> Vec<&'a StatementOut> {
+    r.statements
+        .iter()
+        .filter(|s| s.verdict == verdict)
+        .collect()
+}
+
+/// The output files of a build, by relative path.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Every file of the site.
+pub fn files(report: &Report, rules: &crate::rules::RuleSet) -> anyhow::Result<Files> {
+    let mut files = Files::new();
+    let mut json = serde_json::to_string_pretty(report)?;
+    json.push('\n');
+    files.insert("report.json".into(), json.into_bytes());
+    files.insert("report.md".into(), markdown::report(report).into_bytes());
+    for (path, page) in html::pages(report, rules) {
+        files.insert(path, page.into_bytes());
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_url_safe_and_distinct() {
+        assert_eq!(slug("000_ad26"), "000_ad26");
+        let a = slug("مقال أول");
+        let b = slug("مقال ثاني");
+        assert_ne!(a, b);
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(slug("../x").starts_with("x-") || !slug("../x").contains('/'));
+    }
+}

@@ -1,0 +1,1249 @@
+//! `rules.toml` → a validated, compiled [`RuleSet`].
+//!
+//! Two layers, as ripgrep treats its flags: [`RulesFile`] mirrors the file with serde
+//! (`deny_unknown_fields`, spans kept on every pattern and id), then [`RuleSet::compile`]
+//! checks meaning and compiles patterns, collecting *every* problem into one list so a
+//! user fixes the file in one pass. Patterns, lexicon words and aliases pass through the
+//! same normalisation as the articles, so a rule written with hamza, diacritics or
+//! Arabic-Indic digits still matches.
+//!
+//! Patterns reference shared pieces by name: `{number}` and `{ordinal}` (built in, from
+//! the number parser), any `[lexicon.NAME]` (an alternation of its words) and any
+//! `[fragments]` entry. A capture named after a lexicon resolves to that lexicon's
+//! canonical key (`(?<qualifier>{qualifier})` → `approx`).
+
+use crate::diag::{Diagnostic, Report};
+use crate::{dates, extract, normalize, numbers};
+use chrono::NaiveDate;
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use toml::Spanned;
+
+// ---------------------------------------------------------------------------------------
+// Layer 1: the file as written.
+
+/// The whole `rules.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesFile {
+    /// Patterns that find the publication date and outlet in articles without front matter.
+    #[serde(default)]
+    pub metadata: MetadataFile,
+    /// Page furniture to set aside before claims are sought.
+    #[serde(default)]
+    pub boilerplate: BoilerplateFile,
+    /// Sentence splitting.
+    #[serde(default)]
+    pub segment: SegmentFile,
+    /// Statement alignment across outlets.
+    #[serde(default)]
+    pub align: AlignFile,
+    /// Settings for running the claim types' examples.
+    #[serde(default)]
+    pub examples: ExamplesFile,
+    /// Named word lists: `[lexicon.NAME]` maps a canonical key to its surface forms.
+    #[serde(default)]
+    pub lexicon: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    /// Named regex pieces, referenced from patterns as `{name}`.
+    #[serde(default)]
+    pub fragments: BTreeMap<String, Spanned<String>>,
+    /// Claim types.
+    #[serde(default)]
+    pub claim: Vec<ClaimFile>,
+    /// Named people and organisations with their known spellings.
+    #[serde(default)]
+    pub entity: Vec<EntityFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataFile {
+    /// Line patterns capturing `day`, `month` (number) or `month_name`, `year`, and
+    /// optionally `outlet`. The first line that matches gives the publication date.
+    #[serde(default)]
+    pub published: Vec<Spanned<String>>,
+    /// Line patterns capturing `outlet`. The last line that matches gives the outlet
+    /// (pages name the agency first and themselves last).
+    #[serde(default)]
+    pub outlet: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoilerplateFile {
+    /// From the start of the first line matching one of these to the end of the document.
+    #[serde(default)]
+    pub cut: Vec<MarkerFile>,
+    /// From the match to the end of its line.
+    #[serde(default)]
+    pub cut_line: Vec<MarkerFile>,
+    /// Whole lines matching the pattern.
+    #[serde(default)]
+    pub drop: Vec<MarkerFile>,
+}
+
+/// One boilerplate marker.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkerFile {
+    /// A regex on the line's match key.
+    pub pattern: Spanned<String>,
+    /// Shown to the reader next to what was set aside.
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentFile {
+    /// Tokens ending in `.` after which a sentence does not end (`د.`, `م.`).
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlignFile {
+    /// Minimum cosine similarity of two sentences' content words and names to report the
+    /// same statement.
+    #[serde(default = "default_min_similarity")]
+    pub min_similarity: f64,
+    /// Words that carry no topic (function words, reporting verbs).
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// A word shared by more sentences than this is too common to propose candidates.
+    #[serde(default = "default_max_postings")]
+    pub max_postings: usize,
+}
+
+impl Default for AlignFile {
+    fn default() -> Self {
+        AlignFile {
+            min_similarity: default_min_similarity(),
+            stopwords: Vec::new(),
+            max_postings: default_max_postings(),
+        }
+    }
+}
+
+fn default_min_similarity() -> f64 {
+    0.3
+}
+
+fn default_max_postings() -> usize {
+    200
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesFile {
+    /// The publication date that date examples resolve against (YYYY-MM-DD).
+    pub published: Option<Spanned<String>>,
+}
+
+/// One claim type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimFile {
+    /// Stable id, used in report.json and file names: lowercase letters, digits, `_`.
+    pub id: Spanned<String>,
+    /// `quantity`, `date` or `name`.
+    pub kind: Spanned<String>,
+    /// One or two sentences for the rules page (Markdown).
+    pub description: Option<String>,
+    /// Unit given to every claim of this type, unless a `unit` capture names one.
+    pub unit: Option<String>,
+    /// Relative tolerance when comparing approximate quantities (0.1 = ±10%).
+    pub tolerance: Option<f64>,
+    /// For quantities without a `subject` capture: how many words around the match to
+    /// search for a `[lexicon.subject]` word saying whose (troops). 0 = never.
+    #[serde(default)]
+    pub subject_window: usize,
+    /// For `kind = "name"`: the `[[entity]]` type whose mentions are this claim type.
+    pub entity_type: Option<String>,
+    /// Regexes on the sentence's match key.
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+    /// Texts with the value they must yield.
+    #[serde(default)]
+    pub examples: Vec<ExampleFile>,
+    /// Texts that must yield no claim of this type.
+    #[serde(default)]
+    pub counter_examples: Vec<Spanned<String>>,
+}
+
+/// A rule example: the text alone must give exactly one claim covering it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleFile {
+    pub text: Spanned<String>,
+    /// The expected value: a number, an ISO date or an entity id.
+    pub value: String,
+    pub qualifier: Option<String>,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// One named person or organisation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityFile {
+    pub id: Spanned<String>,
+    /// `person` or `org` (any word: claim types of kind `name` select by it).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The spelling shown as the entity's name.
+    pub canonical: String,
+    /// Known spellings (the canonical one is added automatically).
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Layer 2: compiled and checked.
+
+/// What a claim type's value parser is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Quantity,
+    Date,
+    Name,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Quantity => "quantity",
+            Kind::Date => "date",
+            Kind::Name => "name",
+        }
+    }
+
+    /// Captures this kind's value parser understands.
+    fn captures(self) -> &'static [&'static str] {
+        match self {
+            Kind::Quantity => &["number", "qualifier", "unit", "subject"],
+            Kind::Date => &[
+                "day",
+                "ordinal",
+                "month",
+                "year",
+                "weekday",
+                "direction",
+                "period",
+                "day_offset",
+                "part",
+            ],
+            Kind::Name => &[],
+        }
+    }
+}
+
+/// A compiled pattern with where it came from.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub regex: Regex,
+    /// The pattern as written in rules.toml.
+    pub source: String,
+}
+
+/// A named word list.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Canonical key → surface forms (match keys).
+    pub entries: BTreeMap<String, Vec<String>>,
+    lookup: HashMap<String, String>,
+}
+
+impl Lexicon {
+    /// The canonical key of a surface form (already a match key).
+    pub fn canonical(&self, surface: &str) -> Option<&str> {
+        self.lookup.get(surface.trim()).map(String::as_str)
+    }
+
+    fn alternation(&self) -> String {
+        let mut words: Vec<&String> = self.lookup.keys().collect();
+        words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let alts: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+        format!("(?:{})", alts.join("|"))
+    }
+}
+
+/// A compiled claim type.
+#[derive(Debug, Clone)]
+pub struct ClaimRule {
+    pub id: String,
+    pub kind: Kind,
+    pub description: String,
+    pub unit: Option<String>,
+    pub tolerance: f64,
+    pub subject_window: usize,
+    pub entity_type: Option<String>,
+    pub patterns: Vec<Pattern>,
+    pub examples: Vec<Example>,
+    pub counter_examples: Vec<String>,
+    /// Line of the `id` in rules.toml, for the rules page.
+    pub line: usize,
+}
+
+/// A rule example as compiled.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub text: String,
+    pub value: String,
+    pub qualifier: Option<String>,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// A compiled entity.
+#[derive(Debug, Clone)]
+pub struct EntityRule {
+    pub id: String,
+    pub kind: String,
+    pub canonical: String,
+    /// Name keys of every known spelling.
+    pub aliases: Vec<String>,
+}
+
+/// A boilerplate marker as compiled.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub regex: Regex,
+    pub reason: String,
+}
+
+/// Everything the pipeline needs from rules.toml, checked.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub published: Vec<Regex>,
+    pub outlet: Vec<Regex>,
+    pub cut: Vec<Marker>,
+    pub cut_line: Vec<Marker>,
+    pub drop: Vec<Marker>,
+    pub abbreviations: Vec<String>,
+    pub min_similarity: f64,
+    pub stopwords: BTreeSet<String>,
+    pub max_postings: usize,
+    pub examples_published: Option<NaiveDate>,
+    pub lexicons: BTreeMap<String, Lexicon>,
+    pub claims: Vec<ClaimRule>,
+    pub entities: Vec<EntityRule>,
+    /// All aliases of all entities in one regex, longest first.
+    pub names: Option<Regex>,
+    /// The words of `[lexicon.subject]` in one regex, for subjects found near a match.
+    pub subject_regex: Option<Regex>,
+    /// Alias name key → entity index.
+    pub alias_owner: HashMap<String, usize>,
+    /// Distinctive alias words that anchor fuzzy name matches.
+    pub name_tokens: Vec<crate::entities::NameToken>,
+    /// Warnings found while compiling (the build prints them, `check` lists them).
+    pub warnings: Vec<Diagnostic>,
+    /// The file's text, for the rules page and diagnostics.
+    pub source: String,
+}
+
+impl RuleSet {
+    /// A lexicon by name (empty when the file defines none).
+    pub fn lexicon(&self, name: &str) -> Option<&Lexicon> {
+        self.lexicons.get(name)
+    }
+
+    pub fn claim(&self, id: &str) -> Option<&ClaimRule> {
+        self.claims.iter().find(|c| c.id == id)
+    }
+}
+
+/// Read and compile a rules file; every problem comes back in one [`Report`].
+pub fn load(path: &std::path::Path) -> anyhow::Result<RuleSet> {
+    let display = path.display().to_string();
+    let source = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read rules file {display}: {e}\n  = help: pass --rules FILE, or run from the folder that holds rules.toml"
+        )
+    })?;
+    compile(&display, &source).map_err(anyhow::Error::new)
+}
+
+/// Parse and compile rules from text. Errors carry every problem; warnings stay in the set.
+pub fn compile(path: &str, source: &str) -> Result<RuleSet, Report> {
+    let report = |diagnostics| Report {
+        path: path.to_string(),
+        source: source.to_string(),
+        diagnostics,
+    };
+    if source.trim().is_empty() {
+        return Err(report(vec![Diagnostic::error(
+            None,
+            "the rules file is empty",
+        )
+        .help(
+            "start from the rules.toml shipped with compare; docs/rules.md describes every table",
+        )]));
+    }
+    let raw: RulesFile = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(e) => return Err(report(vec![toml_diagnostic(&e)])),
+    };
+    let mut c = Compiler::new(source, &raw);
+    let set = c.compile(&raw);
+    let mut diagnostics = c.diagnostics;
+    diagnostics.sort_by_key(|d| (d.span.as_ref().map_or(0, |s| s.start), d.severity));
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
+    {
+        return Err(report(diagnostics));
+    }
+    let mut set = set;
+    set.warnings = diagnostics;
+    Ok(set)
+}
+
+/// Run every example and counter-example; one diagnostic per failure.
+pub fn check_examples(set: &RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let raw: RulesFile = match toml::from_str(&set.source) {
+        Ok(raw) => raw,
+        Err(_) => return out,
+    };
+    for (rule, raw_rule) in set.claims.iter().zip(&raw.claim) {
+        for (ex, raw_ex) in rule.examples.iter().zip(&raw_rule.examples) {
+            let found = extract::in_text(set, rule, &ex.text, set.examples_published);
+            let key = normalize::key(&ex.text);
+            let whole: Vec<_> = found
+                .iter()
+                .filter(|c| c.key_range.start == 0 && c.key_range.end == key.trim_end().len())
+                .collect();
+            let problem = match whole.as_slice() {
+                [] if found.is_empty() => Some(format!(
+                    "example of `{}` yields no claim: {}",
+                    rule.id, ex.text
+                )),
+                [] => Some(format!(
+                    "example of `{}` yields claims that do not cover the whole text ({}): {}",
+                    rule.id,
+                    found
+                        .iter()
+                        .map(|c| format!("`{}`", &key[c.key_range.clone()]))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    ex.text
+                )),
+                [one] => example_mismatch(ex, one),
+                _ => Some(format!(
+                    "example of `{}` is ambiguous: {} claims cover it",
+                    rule.id,
+                    whole.len()
+                )),
+            };
+            if let Some(message) = problem {
+                out.push(Diagnostic::error(Some(raw_ex.text.span()), message).help(
+                    "fix the pattern so the example yields exactly this value, or fix the example",
+                ));
+            }
+        }
+        for (text, raw_text) in rule.counter_examples.iter().zip(&raw_rule.counter_examples) {
+            let found = extract::in_text(set, rule, text, set.examples_published);
+            if let Some(c) = found.first() {
+                let key = normalize::key(text);
+                out.push(
+                    Diagnostic::error(
+                        Some(raw_text.span()),
+                        format!(
+                            "counter-example of `{}` yields a claim `{}` = {}: {}",
+                            rule.id,
+                            &key[c.key_range.clone()],
+                            c.value_text(),
+                            text
+                        ),
+                    )
+                    .help("narrow the pattern (a word edge, a required unit) so this text yields nothing"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn example_mismatch(ex: &Example, got: &extract::Found) -> Option<String> {
+    let (value, qualifier, unit, subject) = got.expectable();
+    let mut wrong = Vec::new();
+    if value != ex.value {
+        wrong.push(format!("value {value} (expected {})", ex.value));
+    }
+    if let Some(q) = &ex.qualifier {
+        if qualifier.as_deref() != Some(q.as_str()) {
+            wrong.push(format!(
+                "qualifier {} (expected {q})",
+                qualifier.as_deref().unwrap_or("none")
+            ));
+        }
+    }
+    if let Some(u) = &ex.unit {
+        if unit.as_deref() != Some(u.as_str()) {
+            wrong.push(format!(
+                "unit {} (expected {u})",
+                unit.as_deref().unwrap_or("none")
+            ));
+        }
+    }
+    if let Some(s) = &ex.subject {
+        if subject.as_deref() != Some(s.as_str()) {
+            wrong.push(format!(
+                "subject {} (expected {s})",
+                subject.as_deref().unwrap_or("none")
+            ));
+        }
+    }
+    if wrong.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "example of `{}` yields {}: {}",
+            got.rule,
+            wrong.join(", "),
+            ex.text
+        ))
+    }
+}
+
+/// A TOML syntax or shape error, with a "did you mean" hint for unknown keys.
+fn toml_diagnostic(e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let first_line = message.lines().next().unwrap_or("").to_string();
+    let mut d = Diagnostic::error(e.span(), first_line.clone());
+    if let Some(rest) = first_line.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = first_line
+            .split("expected ")
+            .nth(1)
+            .unwrap_or("")
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s)
+            .collect();
+        let best = expected
+            .iter()
+            .map(|k| (strsim::jaro_winkler(field, k), *k))
+            .filter(|(s, _)| *s >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        d = match best {
+            Some((_, k)) => d.help(format!("did you mean `{k}`?")),
+            None => d.help(format!("known keys here: {}", expected.join(", "))),
+        };
+    } else {
+        d = d.help("fix the TOML syntax at the caret; docs/rules.md shows every table");
+    }
+    d
+}
+
+/// Normalise a pattern written by a user the way article text is normalised, keeping
+/// regex syntax intact (an Arabic question mark stays a literal, not a quantifier).
+pub fn pattern_key(pattern: &str) -> String {
+    normalize::key(&pattern.replace('؟', "\\?"))
+}
+
+struct Compiler<'a> {
+    source: &'a str,
+    diagnostics: Vec<Diagnostic>,
+    lexicons: BTreeMap<String, Lexicon>,
+    fragments: BTreeMap<String, (String, Range<usize>)>,
+}
+
+const BUILTINS: &[&str] = &["number", "ordinal"];
+
+impl<'a> Compiler<'a> {
+    fn new(source: &'a str, raw: &RulesFile) -> Self {
+        let mut c = Compiler {
+            source,
+            diagnostics: Vec::new(),
+            lexicons: BTreeMap::new(),
+            fragments: BTreeMap::new(),
+        };
+        for (name, entries) in &raw.lexicon {
+            let mut lex = Lexicon::default();
+            for (canonical, words) in entries {
+                let mut keys = Vec::new();
+                for w in words {
+                    let k = normalize::key(w.get_ref()).trim().to_string();
+                    if k.is_empty() {
+                        c.diagnostics.push(
+                            Diagnostic::error(
+                                Some(w.span()),
+                                format!("empty word in lexicon `{name}`"),
+                            )
+                            .help("remove it"),
+                        );
+                        continue;
+                    }
+                    if let Some(prev) = lex.lookup.get(&k) {
+                        if prev != canonical {
+                            c.diagnostics.push(
+                                Diagnostic::error(
+                                    Some(w.span()),
+                                    format!(
+                                        "`{}` is listed under both `{prev}` and `{canonical}` in lexicon `{name}`",
+                                        w.get_ref()
+                                    ),
+                                )
+                                .help("a word must resolve to one key: keep it under one of them"),
+                            );
+                        }
+                        continue;
+                    }
+                    lex.lookup.insert(k.clone(), canonical.clone());
+                    keys.push(k);
+                }
+                lex.entries.insert(canonical.clone(), keys);
+            }
+            if BUILTINS.contains(&name.as_str()) {
+                c.diagnostics.push(
+                    Diagnostic::error(
+                        None,
+                        format!("lexicon `{name}` shadows the built-in fragment `{{{name}}}`"),
+                    )
+                    .help("rename the lexicon"),
+                );
+            }
+            c.lexicons.insert(name.clone(), lex);
+        }
+        for (name, text) in &raw.fragments {
+            if c.lexicons.contains_key(name) || BUILTINS.contains(&name.as_str()) {
+                c.diagnostics.push(
+                    Diagnostic::error(
+                        Some(text.span()),
+                        format!("fragment `{name}` has the name of a lexicon or built-in fragment"),
+                    )
+                    .help("rename the fragment"),
+                );
+            }
+            c.fragments
+                .insert(name.clone(), (text.get_ref().clone(), text.span()));
+        }
+        c
+    }
+
+    fn error(&mut self, span: Range<usize>, message: String, help: &str) {
+        self.diagnostics
+            .push(Diagnostic::error(Some(span), message).help(help));
+    }
+
+    fn compile(&mut self, raw: &RulesFile) -> RuleSet {
+        let published = self.line_patterns(&raw.metadata.published, &["day", "year"]);
+        let outlet = self.line_patterns(&raw.metadata.outlet, &["outlet"]);
+        let cut = self.markers(&raw.boilerplate.cut);
+        let cut_line = self.markers(&raw.boilerplate.cut_line);
+        let drop = self.markers(&raw.boilerplate.drop);
+        let examples_published = raw.examples.published.as_ref().and_then(|p| {
+            match NaiveDate::parse_from_str(p.get_ref(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    self.error(
+                        p.span(),
+                        format!("`{}` is not a date", p.get_ref()),
+                        "write the date as YYYY-MM-DD",
+                    );
+                    None
+                }
+            }
+        });
+        if !(0.0..=1.0).contains(&raw.align.min_similarity) {
+            self.diagnostics.push(
+                Diagnostic::error(None, "align.min_similarity must lie between 0 and 1")
+                    .help("0.3 suits news sentences"),
+            );
+        }
+        let claims = self.claims(&raw.claim);
+        let (entities, names, alias_owner) = self.entities(&raw.entity);
+        let subject_regex = self
+            .lexicons
+            .get("subject")
+            .and_then(|l| Regex::new(&l.alternation()).ok());
+        let name_tokens = crate::entities::name_tokens(&entities);
+        RuleSet {
+            name_tokens,
+            subject_regex,
+            published,
+            outlet,
+            cut,
+            cut_line,
+            drop,
+            abbreviations: raw
+                .segment
+                .abbreviations
+                .iter()
+                .map(|a| normalize::key(a).trim().to_string())
+                .collect(),
+            min_similarity: raw.align.min_similarity,
+            stopwords: raw
+                .align
+                .stopwords
+                .iter()
+                .map(|w| normalize::key(w).trim().to_string())
+                .collect(),
+            max_postings: raw.align.max_postings.max(2),
+            examples_published,
+            lexicons: std::mem::take(&mut self.lexicons),
+            claims,
+            entities,
+            names,
+            alias_owner,
+            warnings: Vec::new(),
+            source: self.source.to_string(),
+        }
+    }
+
+    /// Expand `{name}` references, recursively, reporting unknown names at `span`.
+    fn expand(&mut self, pattern: &str, span: &Range<usize>, depth: usize) -> Option<String> {
+        if depth > 16 {
+            self.error(
+                span.clone(),
+                "fragments reference each other in a cycle".into(),
+                "a fragment must not (indirectly) reference itself",
+            );
+            return None;
+        }
+        let mut out = String::with_capacity(pattern.len());
+        let mut rest = pattern;
+        let mut ok = true;
+        while let Some(open) = rest.find('{') {
+            // `\{` is a literal brace.
+            if open > 0 && rest[..open].ends_with('\\') {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+                continue;
+            }
+            let after = &rest[open + 1..];
+            let close = after.find('}');
+            let name = close.map(|c| &after[..c]);
+            match name {
+                Some(n)
+                    if !n.is_empty()
+                        && n.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                        && n.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+                {
+                    out.push_str(&rest[..open]);
+                    let body = if n == "number" {
+                        Some(numbers::fragment())
+                    } else if n == "ordinal" {
+                        Some(numbers::ordinal_fragment())
+                    } else if let Some(lex) = self.lexicons.get(n) {
+                        Some(lex.alternation())
+                    } else if let Some((text, _)) = self.fragments.get(n).cloned() {
+                        self.expand(
+                            &word_list_longest_first(&pattern_key(&text)),
+                            span,
+                            depth + 1,
+                        )
+                    } else {
+                        let mut known: Vec<String> =
+                            BUILTINS.iter().map(|s| s.to_string()).collect();
+                        known.extend(self.lexicons.keys().cloned());
+                        known.extend(self.fragments.keys().cloned());
+                        let hint = known
+                            .iter()
+                            .map(|k| (strsim::jaro_winkler(n, k), k))
+                            .filter(|(s, _)| *s >= 0.8)
+                            .max_by(|a, b| a.0.total_cmp(&b.0))
+                            .map(|(_, k)| format!("did you mean `{{{k}}}`?"))
+                            .unwrap_or_else(|| {
+                                format!("define it under [fragments]; known: {}", known.join(", "))
+                            });
+                        let at = self.find_in(span, &format!("{{{n}}}"));
+                        self.diagnostics.push(
+                            Diagnostic::error(Some(at), format!("unknown fragment `{{{n}}}`"))
+                                .help(hint),
+                        );
+                        ok = false;
+                        None
+                    };
+                    if let Some(b) = body {
+                        out.push_str("(?:");
+                        out.push_str(&b);
+                        out.push(')');
+                    }
+                    rest = &after[n.len() + 1..];
+                }
+                _ => {
+                    // A repetition such as `{2,3}`: keep as is.
+                    out.push_str(&rest[..=open]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        ok.then_some(out)
+    }
+
+    /// The span of `needle` inside the TOML string at `span`, or the whole span.
+    fn find_in(&self, span: &Range<usize>, needle: &str) -> Range<usize> {
+        let hay = self.source.get(span.clone()).unwrap_or("");
+        match hay.find(needle) {
+            Some(i) => span.start + i..span.start + i + needle.len(),
+            None => span.clone(),
+        }
+    }
+
+    /// Check and compile one user pattern.
+    fn pattern(&mut self, p: &Spanned<String>) -> Option<Pattern> {
+        let span = p.span();
+        let text = p.get_ref();
+        if text.trim().is_empty() {
+            self.error(span, "empty pattern".into(), "remove it or write the regex");
+            return None;
+        }
+        for bad in ["||", "(|", "|)"] {
+            if let Some(i) = text.find(bad) {
+                let at = self.find_in(&span, bad);
+                let _ = i;
+                self.error(
+                    at,
+                    format!("empty alternative `{bad}` in pattern"),
+                    "an empty alternative matches everywhere: remove the extra `|`",
+                );
+                return None;
+            }
+        }
+        if text.starts_with('|') || (text.ends_with('|') && !text.ends_with("\\|")) {
+            self.error(
+                span,
+                "empty alternative at the edge of the pattern".into(),
+                "remove the leading or trailing `|`",
+            );
+            return None;
+        }
+        if text.contains("\\b") {
+            self.diagnostics.push(
+                Diagnostic::warning(Some(self.find_in(&span, "\\b")), "pattern uses `\\b`")
+                    .help("on Arabic text `\\b` is slow and ignores proclitics; compare checks word edges itself, so drop it"),
+            );
+        }
+        if text.chars().any(|c| {
+            ('\u{FB50}'..='\u{FDFF}').contains(&c) || ('\u{FE70}'..='\u{FEFF}').contains(&c)
+        }) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    Some(span.clone()),
+                    "pattern holds Arabic presentation forms",
+                )
+                .help("they are folded to base letters before matching; write the base letters"),
+            );
+        }
+        let expanded = self.expand(&pattern_key(text), &span, 0)?;
+        match Regex::new(&expanded) {
+            Ok(regex) => {
+                if regex.is_match("") {
+                    self.error(
+                        span,
+                        "pattern matches the empty string".into(),
+                        "make at least one part required (no `*` or `?` on everything)",
+                    );
+                    return None;
+                }
+                Some(Pattern {
+                    regex,
+                    source: text.clone(),
+                })
+            }
+            Err(e) => {
+                let msg = match &e {
+                    regex::Error::Syntax(s) => s
+                        .lines()
+                        .rev()
+                        .find(|l| l.starts_with("error:"))
+                        .unwrap_or("invalid regex")
+                        .trim_start_matches("error: ")
+                        .to_string(),
+                    regex::Error::CompiledTooBig(_) => {
+                        "pattern too big once fragments are expanded".into()
+                    }
+                    _ => e.to_string(),
+                };
+                self.error(
+                    span,
+                    format!("pattern does not compile: {msg}"),
+                    "see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash",
+                );
+                None
+            }
+        }
+    }
+
+    fn line_patterns(&mut self, patterns: &[Spanned<String>], needs_one_of: &[&str]) -> Vec<Regex> {
+        let mut out = Vec::new();
+        for p in patterns {
+            if let Some(c) = self.pattern(p) {
+                let names: Vec<&str> = c.regex.capture_names().flatten().collect();
+                if !needs_one_of.iter().any(|n| names.contains(n)) {
+                    self.error(
+                        p.span(),
+                        format!(
+                            "pattern lacks the capture {}",
+                            needs_one_of
+                                .iter()
+                                .map(|n| format!("`(?<{n}>…)`"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
+                        "name the part of the line that holds the value",
+                    );
+                    continue;
+                }
+                out.push(c.regex);
+            }
+        }
+        out
+    }
+
+    fn markers(&mut self, markers: &[MarkerFile]) -> Vec<Marker> {
+        markers
+            .iter()
+            .filter_map(|m| {
+                self.pattern(&m.pattern).map(|p| Marker {
+                    regex: p.regex,
+                    reason: m.reason.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn claims(&mut self, raw: &[ClaimFile]) -> Vec<ClaimRule> {
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut out = Vec::new();
+        for c in raw {
+            let id = c.id.get_ref().clone();
+            if let Some(first) = seen.get(&id) {
+                let (line, col) = crate::diag::line_col(self.source, first.start);
+                self.error(
+                    c.id.span(),
+                    format!("duplicate claim type id `{id}`"),
+                    &format!("the first claim type with this id is at line {line}, column {col}"),
+                );
+                continue;
+            }
+            seen.insert(id.clone(), c.id.span());
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+            {
+                self.error(
+                    c.id.span(),
+                    format!("claim type id `{id}` must be lowercase ASCII letters, digits or `_`"),
+                    "ids become file names and JSON keys",
+                );
+            }
+            let kind = match c.kind.get_ref().as_str() {
+                "quantity" => Kind::Quantity,
+                "date" => Kind::Date,
+                "name" => Kind::Name,
+                other => {
+                    self.error(
+                        c.kind.span(),
+                        format!("unknown kind `{other}`"),
+                        "kind is one of `quantity`, `date`, `name`",
+                    );
+                    continue;
+                }
+            };
+            if c.description.as_deref().unwrap_or("").trim().is_empty() {
+                self.error(
+                    c.id.span(),
+                    format!("claim type `{id}` has no description"),
+                    "add `description = \"…\"`: it is the user documentation on the rules page",
+                );
+            }
+            if let Some(t) = c.tolerance {
+                if !(0.0..1.0).contains(&t) {
+                    self.error(
+                        c.id.span(),
+                        format!("tolerance of `{id}` must lie in [0, 1)"),
+                        "0.1 means ±10%",
+                    );
+                }
+            }
+            let mut patterns = Vec::new();
+            if kind == Kind::Name {
+                if c.entity_type.is_none() {
+                    self.error(
+                        c.kind.span(),
+                        format!("claim type `{id}` of kind `name` has no `entity_type`"),
+                        "add `entity_type = \"person\"` (the [[entity]] type it collects)",
+                    );
+                }
+                if let Some(p) = c.patterns.first() {
+                    self.error(
+                        p.span(),
+                        "patterns of a `name` claim type are not used".into(),
+                        "names come from the aliases of [[entity]] tables",
+                    );
+                }
+            } else {
+                if c.patterns.is_empty() {
+                    self.error(
+                        c.id.span(),
+                        format!("claim type `{id}` has no patterns"),
+                        "add `patterns = ['…']`",
+                    );
+                }
+                for p in &c.patterns {
+                    let Some(compiled) = self.pattern(p) else {
+                        continue;
+                    };
+                    self.check_captures(kind, &compiled, p);
+                    patterns.push(compiled);
+                }
+            }
+            if c.examples.is_empty() && kind != Kind::Name {
+                self.error(
+                    c.id.span(),
+                    format!("claim type `{id}` has no examples"),
+                    "add `examples = [{ text = \"…\", value = \"…\" }]`: they are run by `compare check`",
+                );
+            }
+            out.push(ClaimRule {
+                id,
+                kind,
+                description: c.description.clone().unwrap_or_default(),
+                unit: c.unit.clone(),
+                tolerance: c.tolerance.unwrap_or(0.0),
+                subject_window: c.subject_window,
+                entity_type: c.entity_type.clone(),
+                patterns,
+                examples: c
+                    .examples
+                    .iter()
+                    .map(|e| Example {
+                        text: e.text.get_ref().clone(),
+                        value: e.value.clone(),
+                        qualifier: e.qualifier.clone(),
+                        unit: e.unit.clone(),
+                        subject: e.subject.clone(),
+                    })
+                    .collect(),
+                counter_examples: c
+                    .counter_examples
+                    .iter()
+                    .map(|s| s.get_ref().clone())
+                    .collect(),
+                line: crate::diag::line_of(self.source, c.id.span().start),
+            });
+        }
+        out
+    }
+
+    fn check_captures(&mut self, kind: Kind, p: &Pattern, raw: &Spanned<String>) {
+        let names: Vec<&str> = p.regex.capture_names().flatten().collect();
+        let known = kind.captures();
+        for n in &names {
+            if !known.contains(n) {
+                self.error(
+                    self.find_in(&raw.span(), &format!("(?<{n}>")),
+                    format!("capture `{n}` means nothing to a `{}` claim", kind.as_str()),
+                    &format!(
+                        "captures understood here: {}; use (?:…) for a group that only groups",
+                        known.join(", ")
+                    ),
+                );
+            }
+            if let Some(lex) = lexicon_for_capture(n) {
+                if !self.lexicons.contains_key(lex) {
+                    self.error(
+                        self.find_in(&raw.span(), &format!("(?<{n}>")),
+                        format!("capture `{n}` needs a `[lexicon.{lex}]` table"),
+                        "define the lexicon that maps its words to keys",
+                    );
+                }
+            }
+        }
+        let required: &[&str] = match kind {
+            Kind::Quantity => &["number"],
+            Kind::Date => &[
+                "day",
+                "ordinal",
+                "month",
+                "year",
+                "weekday",
+                "period",
+                "day_offset",
+            ],
+            Kind::Name => &[],
+        };
+        if !required.is_empty() && !required.iter().any(|r| names.contains(r)) {
+            self.error(
+                raw.span(),
+                format!(
+                    "pattern lacks the capture the `{}` parser needs: {}",
+                    kind.as_str(),
+                    required
+                        .iter()
+                        .map(|r| format!("`(?<{r}>…)`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+                "name the part of the match that holds the value",
+            );
+        }
+    }
+
+    fn entities(
+        &mut self,
+        raw: &[EntityFile],
+    ) -> (Vec<EntityRule>, Option<Regex>, HashMap<String, usize>) {
+        let mut out = Vec::new();
+        let mut owner: HashMap<String, usize> = HashMap::new();
+        let mut owner_span: HashMap<String, Range<usize>> = HashMap::new();
+        let mut ids: HashMap<String, Range<usize>> = HashMap::new();
+        for e in raw {
+            let id = e.id.get_ref().clone();
+            if let Some(first) = ids.get(&id) {
+                let line = crate::diag::line_of(self.source, first.start);
+                self.error(
+                    e.id.span(),
+                    format!("duplicate entity id `{id}`"),
+                    &format!("the first entity with this id is at line {line}"),
+                );
+                continue;
+            }
+            ids.insert(id.clone(), e.id.span());
+            let idx = out.len();
+            let mut aliases = Vec::new();
+            let canonical_key = crate::entities::alias_key(&e.canonical);
+            let mut all: Vec<(String, Range<usize>)> = vec![(canonical_key, e.id.span())];
+            all.extend(
+                e.aliases
+                    .iter()
+                    .map(|a| (crate::entities::alias_key(a.get_ref()), a.span())),
+            );
+            for (key, span) in all {
+                if key.is_empty() {
+                    self.error(span, "empty alias".into(), "remove it");
+                    continue;
+                }
+                match owner.get(&key) {
+                    Some(&o) if o != idx => {
+                        let line = crate::diag::line_of(self.source, owner_span[&key].start);
+                        let other = out
+                            .get(o)
+                            .map_or(String::new(), |x: &EntityRule| x.id.clone());
+                        self.error(
+                            span,
+                            format!(
+                                "alias `{key}` is listed under two entities, `{other}` and `{id}`"
+                            ),
+                            &format!("keep it under one entity (the other is at line {line})"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        owner.insert(key.clone(), idx);
+                        owner_span.insert(key.clone(), span);
+                        aliases.push(key);
+                    }
+                }
+            }
+            out.push(EntityRule {
+                id,
+                kind: e.kind.clone(),
+                canonical: e.canonical.clone(),
+                aliases,
+            });
+        }
+        let mut keys: Vec<&String> = owner.keys().collect();
+        keys.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let names = if keys.is_empty() {
+            None
+        } else {
+            let alts: Vec<String> = keys.iter().map(|k| regex::escape(k)).collect();
+            Regex::new(&alts.join("|")).ok()
+        };
+        (out, names, owner)
+    }
+}
+
+/// A fragment that is a plain list of words (`جندي|جنديا|جنود`) is a word list: order it
+/// longest first, because the regex takes the first alternative that matches and a word
+/// edge check after it would then reject `جندي` inside `جنديا`. Anything with regex
+/// syntax is left as written.
+fn word_list_longest_first(fragment: &str) -> String {
+    let plain = fragment
+        .chars()
+        .all(|c| c == '|' || c == ' ' || c.is_alphanumeric());
+    if !plain || !fragment.contains('|') {
+        return fragment.to_string();
+    }
+    let mut words: Vec<&str> = fragment.split('|').collect();
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words.dedup();
+    words.join("|")
+}
+
+/// Which lexicon a capture name resolves through (`None` for digits and parsed numbers).
+pub fn lexicon_for_capture(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "qualifier" => "qualifier",
+        "unit" => "unit",
+        "subject" => "subject",
+        "month" | "month_name" => "month",
+        "weekday" => "weekday",
+        "direction" => "direction",
+        "period" => "period",
+        "day_offset" => "day_offset",
+        "part" => "part",
+        _ => return None,
+    })
+}
+
+/// Parse a date lexicon key (`mon` … `sun`) into a weekday.
+pub fn weekday(key: &str) -> Option<chrono::Weekday> {
+    key.parse().ok()
+}
+
+/// Parse a `[lexicon.period]` key.
+pub fn period(key: &str) -> Option<dates::Precision> {
+    Some(match key {
+        "day" => dates::Precision::Day,
+        "week" => dates::Precision::Week,
+        "month" => dates::Precision::Month,
+        "year" => dates::Precision::Year,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> String {
+        match compile("rules.toml", src) {
+            Ok(_) => "ok".into(),
+            Err(r) => r.to_string(),
+        }
+    }
+
+    #[test]
+    fn word_list_fragments_try_longer_words_first() {
+        assert_eq!(
+            word_list_longest_first("جندي|جنديا|جنود"),
+            "جنديا|جندي|جنود"
+        );
+        assert_eq!(word_list_longest_first("a(b)|ab"), "a(b)|ab");
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        assert!(errors("  \n").contains("the rules file is empty"));
+    }
+
+    #[test]
+    fn unknown_key_gets_a_did_you_mean() {
+        let out = errors("[[claim]]\nid = \"x\"\nkind = \"quantity\"\ndescriptoin = \"d\"\n");
+        assert!(out.contains("unknown field `descriptoin`"), "{out}");
+        assert!(out.contains("did you mean `description`?"), "{out}");
+        assert!(out.contains("rules.toml:4:1"), "{out}");
+    }
+}

@@ -1,0 +1,323 @@
+//! Stage 4: sentences (docs: ARABIC.md §6).
+//!
+//! Input: a match key from stage 3 (LF line breaks, ASCII digits, ؟ folded to `?`, «» folded to
+//! `"`) and a list of key-normalized abbreviations ending in `.`.
+//! Output: byte ranges of the key, one per sentence.
+//!
+//! Invariants (checked by property tests): ranges are in order, disjoint, non-empty, within the
+//! key, on char boundaries, trimmed of surrounding whitespace, and each holds a letter or digit.
+//! No input panics.
+//!
+//! Rules, in the spirit of LanguageTool's `[\.!؟…]\s` plus what UAX #29 gets right:
+//! - always break at `\n` (datelines and headlines have no final punctuation);
+//! - within a line, break after a run of `.` `!` `?` `…` (with any `"` `'` `)` `]` right after
+//!   it) when whitespace or the line end follows, and after a run glued between two Arabic
+//!   letters (scraped `جندي.وأكد`);
+//! - never break inside a balanced `"…"` pair, after an abbreviation from the list or a single
+//!   letter + `.` (initials), nor before a Latin letter or digit (`3.5`, `aljazeera.net`): the
+//!   last two follow from the first rule, since neither whitespace nor an Arabic letter follows.
+
+use std::ops::Range;
+
+/// Split a match key (output of normalize: LF line breaks, ASCII digits, ؟ already folded to ?,
+/// «» folded to ") into sentences.
+/// Returns byte ranges into `key`, trimmed of surrounding whitespace, in order, disjoint, never
+/// empty, on char boundaries.
+/// `abbreviations` are key-normalized tokens that end in '.', e.g. "د." "م." "ق.م." "إلخ."
+/// (already passed through normalize::key by the caller).
+pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    // Reused across lines: the char positions of the current line.
+    let mut chars: Vec<(usize, char)> = Vec::new();
+    let mut regions: Vec<(usize, usize)> = Vec::new();
+    let mut line_start = 0;
+    for line in key.split('\n') {
+        let line_end = line_start + line.len();
+        chars.clear();
+        chars.extend(line.char_indices().map(|(i, c)| (line_start + i, c)));
+        quote_regions(&chars, &mut regions);
+        let line = Line {
+            key,
+            chars: &chars,
+            regions: &regions,
+            abbreviations,
+        };
+        line.split(line_start, line_end, &mut out);
+        line_start = line_end + 1;
+    }
+    out
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']')
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '"' | '\'' | '(' | '[')
+}
+
+/// Arabic letters (not tatweel, digits, punctuation or marks), for the glued-dot rule.
+fn is_arabic_letter(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0620}'..='\u{063F}'
+            | '\u{0641}'..='\u{064A}'
+            | '\u{066E}'..='\u{066F}'
+            | '\u{0671}'..='\u{06D3}'
+            | '\u{06D5}'
+            | '\u{06EE}'..='\u{06EF}'
+            | '\u{06FA}'..='\u{06FC}'
+            | '\u{06FF}'
+            | '\u{0750}'..='\u{077F}'
+            | '\u{08A0}'..='\u{08C9}'
+    )
+}
+
+/// Pair the line's `"` in order into (open, close) byte positions. A line with an odd count has
+/// an unmatched quote somewhere and no reliable pairing, so it gets no regions at all.
+fn quote_regions(chars: &[(usize, char)], regions: &mut Vec<(usize, usize)>) {
+    regions.clear();
+    let quotes = chars.iter().filter(|&&(_, c)| c == '"').map(|&(i, _)| i);
+    let mut open = None;
+    for q in quotes {
+        match open.take() {
+            None => open = Some(q),
+            Some(o) => regions.push((o, q)),
+        }
+    }
+    if open.is_some() {
+        regions.clear();
+    }
+}
+
+struct Line<'a> {
+    key: &'a str,
+    chars: &'a [(usize, char)],
+    regions: &'a [(usize, usize)],
+    abbreviations: &'a [String],
+}
+
+impl Line<'_> {
+    fn char_at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|&(_, c)| c)
+    }
+
+    fn byte_at(&self, i: usize, line_end: usize) -> usize {
+        self.chars.get(i).map_or(line_end, |&(b, _)| b)
+    }
+
+    fn split(&self, line_start: usize, line_end: usize, out: &mut Vec<Range<usize>>) {
+        let mut piece_start = line_start;
+        let mut i = 0;
+        while i < self.chars.len() {
+            if !self.char_at(i).is_some_and(is_terminator) {
+                i += 1;
+                continue;
+            }
+            let mut k = i;
+            while self.char_at(k).is_some_and(is_terminator) {
+                k += 1;
+            }
+            let mut m = k;
+            while self.char_at(m).is_some_and(is_closer) {
+                m += 1;
+            }
+            if self.breaks_after(i, k, m) {
+                let end = self.byte_at(m, line_end);
+                push_piece(self.key, piece_start..end, out);
+                piece_start = end;
+            }
+            // Closers are scanned again as ordinary chars: harmless, they are no terminators.
+            i = k;
+        }
+        push_piece(self.key, piece_start..line_end, out);
+    }
+
+    /// Whether a sentence ends after the terminator run `run..k` and its closers `k..m`.
+    fn breaks_after(&self, run: usize, k: usize, m: usize) -> bool {
+        let before = run.checked_sub(1).and_then(|j| self.char_at(j));
+        let spaced = self.char_at(m).is_none_or(char::is_whitespace);
+        // Scraped text drops the space after a full stop; only between Arabic letters, so
+        // `3.5`, `1.500` and `aljazeera.net` never qualify.
+        let glued = m == k
+            && before.is_some_and(is_arabic_letter)
+            && self.char_at(k).is_some_and(is_arabic_letter);
+        if !(spaced || glued) {
+            return false;
+        }
+        let at = self.byte_at(run, usize::MAX);
+        if self.regions.iter().any(|&(o, c)| o < at && at < c) {
+            // A quotation that goes on: `في "إقامة نظام دفاع جوي... لضمان السيطرة" وأضاف`.
+            return false;
+        }
+        let single_dot = k == run + 1 && self.char_at(run) == Some('.');
+        !(single_dot && (self.is_initial(run) || self.is_abbreviation(run)))
+    }
+
+    /// A single letter right before the dot at `dot`, itself at a token start or after another
+    /// dot: initials `أ.`, `J.`, `J.R.`, and `ق.م.` even when the list lacks it.
+    fn is_initial(&self, dot: usize) -> bool {
+        let Some(letter) = dot.checked_sub(1) else {
+            return false;
+        };
+        if !self.char_at(letter).is_some_and(char::is_alphabetic) {
+            return false;
+        }
+        match letter.checked_sub(1).and_then(|j| self.char_at(j)) {
+            None => true,
+            Some(c) => c.is_whitespace() || c == '.' || is_opener(c),
+        }
+    }
+
+    /// Whether an abbreviation from the list starts at the token start (after opening quotes or
+    /// brackets) and covers the dot at `dot`, so the inner dot of `ق.م.` counts as well.
+    fn is_abbreviation(&self, dot: usize) -> bool {
+        let mut start = dot;
+        while start > 0 && !self.char_at(start - 1).is_some_and(char::is_whitespace) {
+            start -= 1;
+        }
+        while start < dot && self.char_at(start).is_some_and(is_opener) {
+            start += 1;
+        }
+        let from = self.byte_at(start, usize::MAX);
+        let dot_at = self.byte_at(dot, usize::MAX);
+        let Some(rest) = self.key.get(from..) else {
+            return false;
+        };
+        self.abbreviations
+            .iter()
+            .any(|a| !a.is_empty() && rest.starts_with(a.as_str()) && from + a.len() > dot_at)
+    }
+}
+
+/// Trim a piece and keep it if it holds a letter or digit (drops a lone ". ." or "—").
+fn push_piece(key: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let Some(text) = key.get(range.clone()) else {
+        return;
+    };
+    let trimmed = text.trim_start();
+    let start = range.start + (text.len() - trimmed.len());
+    let trimmed = trimmed.trim_end();
+    if trimmed.chars().any(char::is_alphanumeric) {
+        out.push(start..start + trimmed.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn abbreviations() -> Vec<String> {
+        ["د.", "م.", "ق.م.", "الخ."]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn split(key: &str) -> Vec<&str> {
+        sentences(key, &abbreviations())
+            .into_iter()
+            .map(|r| &key[r])
+            .collect()
+    }
+
+    macro_rules! cases {
+        ($($name:ident: $input:expr => [$($expected:expr),* $(,)?];)*) => {
+            $(
+                #[test]
+                fn $name() {
+                    let expected: Vec<&str> = vec![$($expected),*];
+                    assert_eq!(split($input), expected, "input {:?}", $input);
+                }
+            )*
+        };
+    }
+
+    cases! {
+        question_mark: "هل انسحبوا? قال لا" => ["هل انسحبوا?", "قال لا"];
+        exclamation_and_run: "كفى!! ثم ماذا?! لا" => ["كفى!!", "ثم ماذا?!", "لا"];
+        ellipsis_then_space: "انتهى الاجتماع… وبدا اخر" => ["انتهى الاجتماع…", "وبدا اخر"];
+        full_stop: "وصل الجنود. وقال الوزير" => ["وصل الجنود.", "وقال الوزير"];
+        decimal: "ارتفع 3.5 في المئة" => ["ارتفع 3.5 في المئة"];
+        thousands_dot: "نشر 1.500 جندي" => ["نشر 1.500 جندي"];
+        thousands_comma: "نشر 1,500 جندي" => ["نشر 1,500 جندي"];
+        abbreviation: "قال د. احمد ان" => ["قال د. احمد ان"];
+        abbreviation_inner_dot: "عام 300 ق.م.وقال" => ["عام 300 ق.م.وقال"];
+        abbreviation_in_parens: "(د. احمد) قال" => ["(د. احمد) قال"];
+        listed_long_abbreviation: "دبابات ومدافع الخ. وقال" => ["دبابات ومدافع الخ. وقال"];
+        arabic_initial: "قال ا. محمد" => ["قال ا. محمد"];
+        latin_initials: "said J.R. Smith" => ["said J.R. Smith"];
+        quote_continues: "ستساعد في \"اقامه نظام دفاع جوي... لضمان السيطره\" واضاف"
+            => ["ستساعد في \"اقامه نظام دفاع جوي... لضمان السيطره\" واضاف"];
+        odd_quotes_fall_back: "قال \"لن ننسحب... ثم مضى. واضاف"
+            => ["قال \"لن ننسحب...", "ثم مضى.", "واضاف"];
+        closer_after_run: "قال (انتهى.) ثم" => ["قال (انتهى.)", "ثم"];
+        glued_dot: "جندي.واكد" => ["جندي.", "واكد"];
+        dot_word: "نقلا عن aljazeera.net وغيره" => ["نقلا عن aljazeera.net وغيره"];
+        dot_word_twitter: "pic.twitter.com/abc" => ["pic.twitter.com/abc"];
+        lines: "واشنطن - (رويترز)\nقال مسؤول\n\nثم" => ["واشنطن - (رويترز)", "قال مسؤول", "ثم"];
+        empty: "" => [];
+        whitespace_only: "  \n \t \n" => [];
+        punctuation_only_dropped: "نعم. . . —" => ["نعم."];
+        no_terminator: "عاجل وصول قوات روسية" => ["عاجل وصول قوات روسية"];
+        real_sentence: "واكد \"فيلق افريقيا\", اليوم الجمعه, وصوله الى النيجر. واورد, عبر تطبيق تلغرام \"وصلت الرحله الاولى لفيلق افريقيا ومتطوعيه الى النيجر\"."
+            => [
+                "واكد \"فيلق افريقيا\", اليوم الجمعه, وصوله الى النيجر.",
+                "واورد, عبر تطبيق تلغرام \"وصلت الرحله الاولى لفيلق افريقيا ومتطوعيه الى النيجر\".",
+            ];
+    }
+
+    #[test]
+    fn unlisted_abbreviation_breaks() {
+        let key = "دبابات ومدافع الخ. وقال";
+        let got: Vec<&str> = sentences(key, &[]).into_iter().map(|r| &key[r]).collect();
+        assert_eq!(got, ["دبابات ومدافع الخ.", "وقال"]);
+    }
+
+    #[test]
+    fn real_sentence_as_printed() {
+        // The same sentence with its original letters (only ، folded), as the brief gives it.
+        let key = "وأكد \"فيلق أفريقيا\", اليوم الجمعة, وصوله الى النيجر. وأورد, عبر تطبيق تلغرام \"وصلت الرحلة الأولى لفيلق أفريقيا ومتطوعيه إلى النيجر\".";
+        assert_eq!(sentences(key, &abbreviations()).len(), 2);
+    }
+
+    fn interesting_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            any::<char>(),
+            proptest::char::range('\u{0621}', '\u{064A}'),
+            proptest::sample::select(vec![
+                '.', '.', '!', '?', '…', '"', '"', '\'', ')', ']', '(', ' ', ' ', '\n', '\t', '1',
+                '5', 'a', 'J', 'د', 'ق', 'م', '\u{00A0}', '\u{3000}',
+            ]),
+        ]
+    }
+
+    fn interesting_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(interesting_char(), 0..64).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn ranges_are_valid(text in interesting_text()) {
+            let abbr: Vec<String> = vec![
+                "د.".into(), "ق.م.".into(), String::new(), ".".into(), "..".into(), "\"".into(),
+            ];
+            let mut last_end = 0;
+            for r in sentences(&text, &abbr) {
+                prop_assert!(last_end <= r.start && r.start < r.end && r.end <= text.len());
+                prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                let s = &text[r.clone()];
+                prop_assert_eq!(s, s.trim());
+                prop_assert!(s.chars().any(char::is_alphanumeric));
+                last_end = r.end;
+            }
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! End to end on the real seed corpus: the claims, groups and verdicts issue 2 names.
+
+use compare::render::{ClaimOut, Report, StatementOut};
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rules = compare::rules::load(&root.join("rules.toml")).expect("shipped rules load");
+        let (outcome, _) = compare::analyse(&root.join("seeds"), &rules, Default::default())
+            .expect("seeds analyse");
+        outcome.report
+    })
+}
+
+const D000: &str = "000_ad269960ebcb6093";
+const D001: &str = "001_d45d6a35b88756b9";
+const D002: &str = "002_6e47a6734b8438c4";
+const D003: &str = "003_542dd368f5c3bf23";
+const D004: &str = "004_71888a1a17af4fa9";
+
+fn claims<'a>(doc: &str, kind: &str) -> Vec<&'a ClaimOut> {
+    report()
+        .claims
+        .iter()
+        .filter(|c| c.doc == doc && c.kind == kind)
+        .collect()
+}
+
+fn claim_with_text<'a>(doc: &str, kind: &str, text: &str) -> &'a ClaimOut {
+    let all = claims(doc, kind);
+    all.iter()
+        .find(|c| c.text == text)
+        .or_else(|| all.iter().find(|c| c.text.contains(text)))
+        .copied()
+        .unwrap_or_else(|| {
+            panic!(
+                "no {kind} claim containing {text:?} in {doc}: {:#?}",
+                claims(doc, kind)
+            )
+        })
+}
+
+fn statement_of<'a>(c: &ClaimOut) -> &'a StatementOut {
+    let id = c
+        .statement
+        .as_deref()
+        .expect("claim belongs to a statement");
+    report()
+        .statements
+        .iter()
+        .find(|s| s.id == id)
+        .expect("statement exists")
+}
+
+fn docs_of(s: &StatementOut) -> Vec<&str> {
+    let mut d: Vec<&str> = s.members.iter().map(|m| m.doc.as_str()).collect();
+    d.sort_unstable();
+    d
+}
+
+#[test]
+fn metadata_is_found_from_the_rules_patterns() {
+    let r = report();
+    let doc = |id: &str| r.documents.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(doc(D000).published.as_deref(), Some("2024-04-12"));
+    assert_eq!(doc(D001).published.as_deref(), Some("2023-12-05"));
+    assert_eq!(doc(D002).published.as_deref(), Some("2023-09-16"));
+    assert_eq!(doc(D003).published, None);
+    assert_eq!(doc(D004).published.as_deref(), Some("2024-04-24"));
+    assert!(doc(D003)
+        .notes
+        .iter()
+        .any(|n| n.contains("no publication date")));
+    assert_eq!(doc(D000).outlet, "صحيفة الاتحاد");
+    assert_eq!(doc(D001).outlet, "Công Luận");
+    assert_eq!(doc(D002).outlet, "العربية");
+    assert_eq!(doc(D003).outlet, D003);
+    assert_eq!(doc(D004).outlet, "RT Arabic");
+    assert_eq!(doc(D001).title, "النيجر تتجه للتعاون الدفاعي مع روسيا");
+    assert_eq!(
+        doc(D003).title,
+        "ترسل روسيا مدربين عسكريين ونظام دفاع جوي إلى النيجر لطرد الولايات المتحدة"
+    );
+    assert_eq!(doc(D000).title, "روسيا والنيجر يعززان تعاونهما العسكري");
+}
+
+#[test]
+fn us_troops_agree_across_000_and_003() {
+    let a = claim_with_text(D000, "troops", "زهاء ألف جندي أميركي");
+    let b = claim_with_text(D003, "troops", "نحو ألف جندي أميركي");
+    for c in [a, b] {
+        assert_eq!(c.value, serde_json::json!(1000));
+        assert_eq!(c.qualifier.as_deref(), Some("approx"));
+        assert_eq!(c.subject.as_deref(), Some("US"));
+    }
+    let s = statement_of(a);
+    assert_eq!(s.id, statement_of(b).id);
+    assert_eq!(s.verdict, "agree", "{}", s.reason);
+    assert_eq!(docs_of(s), vec![D000, D003]);
+}
+
+#[test]
+fn french_troops_are_a_single_claim_not_a_conflict() {
+    let c = claim_with_text(D001, "troops", "1500 جندي");
+    assert_eq!(c.value, serde_json::json!(1500));
+    assert_eq!(c.subject.as_deref(), Some("FR"));
+    let s = statement_of(c);
+    assert_eq!(s.verdict, "single", "{}", s.reason);
+    assert_eq!(docs_of(s), vec![D001]);
+    assert!(report()
+        .statements
+        .iter()
+        .all(|s| s.verdict != "conflict" || s.kind != "troops"));
+}
+
+#[test]
+fn tiani_putin_call_dates_agree() {
+    let a = claim_with_text(D000, "date", "26 مارس");
+    assert_eq!(a.value, serde_json::json!("2024-03-26"));
+    let s = statement_of(a);
+    assert_eq!(s.verdict, "agree", "{}", s.reason);
+    assert!(
+        docs_of(s).contains(&D003),
+        "003's call in March joins: {s:#?}"
+    );
+    let m = s.members.iter().find(|m| m.doc == D003).unwrap();
+    assert!(m.text.contains("مكالمة هاتفية"), "{}", m.text);
+    assert_eq!(
+        m.values,
+        vec!["XXXX-03".to_string()],
+        "no publication date: unresolved, never guessed"
+    );
+}
+
+#[test]
+fn end_of_us_agreement_agrees_across_three_outlets() {
+    let a = claim_with_text(D000, "date", "مارس الماضي");
+    assert_eq!(a.value, serde_json::json!("2024-03"));
+    let c = claim_with_text(D004, "date", "الشهر الماضي");
+    assert_eq!(c.value, serde_json::json!("2024-03"));
+    let s = statement_of(a);
+    assert_eq!(s.id, statement_of(c).id);
+    assert_eq!(docs_of(s), vec![D000, D003, D004], "{s:#?}");
+    assert_eq!(s.verdict, "agree", "{}", s.reason);
+    let m003 = s.members.iter().find(|m| m.doc == D003).unwrap();
+    assert!(m003.text.contains("منتصف مارس/آذار"));
+}
+
+#[test]
+fn january_defence_cooperation_agrees() {
+    let a = claim_with_text(D000, "date", "يناير");
+    let b = claim_with_text(D004, "date", "يناير");
+    assert_eq!(a.value, serde_json::json!("2024-01"));
+    assert_eq!(b.value, serde_json::json!("2024-01"));
+    let s = statement_of(a);
+    assert_eq!(s.id, statement_of(b).id);
+    assert_eq!(s.verdict, "agree", "{}", s.reason);
+}
+
+#[test]
+fn relative_and_weekday_dates_resolve_against_publication() {
+    assert_eq!(
+        claim_with_text(D000, "date", "ليل الأربعاء").value,
+        serde_json::json!("2024-04-10")
+    );
+    assert_eq!(
+        claim_with_text(D000, "date", "اليوم الجمعة").value,
+        serde_json::json!("2024-04-12")
+    );
+    assert_eq!(
+        claim_with_text(D001, "date", "الرابع من ديسمبر").value,
+        serde_json::json!("2023-12-04")
+    );
+    assert_eq!(
+        claim_with_text(D001, "date", "4 ديسمبر").value,
+        serde_json::json!("2023-12-04")
+    );
+    assert_eq!(
+        claim_with_text(D002, "date", "26 يوليو الماضي").value,
+        serde_json::json!("2023-07-26")
+    );
+    let unresolved = claim_with_text(D003, "date", "هذا الأسبوع");
+    assert_eq!(unresolved.resolved, Some(false));
+}
+
+#[test]
+fn quantities_and_percentages_in_003() {
+    let p = claim_with_text(D003, "percent", "38");
+    assert_eq!(p.value, serde_json::json!(38));
+    let m = claim_with_text(D003, "money", "100 مليون دولار");
+    assert_eq!(m.value, serde_json::json!(100_000_000));
+    assert_eq!(m.unit.as_deref(), Some("USD"));
+    assert_eq!(m.qualifier.as_deref(), Some("at_least"));
+    let people = claim_with_text(D003, "people", "8000 شخص");
+    assert_eq!(people.value, serde_json::json!(8000));
+    let millions = claim_with_text(D003, "people", "ثلاثة ملايين شخص");
+    assert_eq!(millions.value, serde_json::json!(3_000_000));
+}
+
+#[test]
+fn name_spellings_are_grouped_with_variants() {
+    let r = report();
+    let entity = |id: &str| {
+        r.entities
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("entity {id}"))
+    };
+    let tiani = entity("tiani");
+    assert_eq!(tiani.verdict, "variant");
+    let texts: Vec<&str> = tiani.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert!(texts.iter().any(|t| t.contains("تياني")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("تشياني")), "{texts:?}");
+    let yev = entity("yevkurov");
+    assert_eq!(yev.verdict, "variant");
+    let texts: Vec<&str> = yev.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert!(texts.contains(&"يونس بيك إفكوروف"), "{texts:?}");
+    assert!(texts.contains(&"لونوس بك إيفكوروف"), "{texts:?}");
+    let fuzzy = r
+        .claims
+        .iter()
+        .find(|c| c.text == "لونوس بك إيفكوروف")
+        .expect("the unlisted spelling is a claim");
+    assert_eq!(fuzzy.value, serde_json::json!("yevkurov"));
+    assert!(
+        fuzzy.like.is_some() && fuzzy.score.is_some(),
+        "unlisted spellings say what they resemble"
+    );
+    assert_eq!(entity("salifou_mody").verdict, "same");
+}
+
+#[test]
+fn no_claim_comes_from_an_unrelated_tail() {
+    let r = report();
+    // The line where each seed's unrelated tail starts.
+    for (doc, tail_line) in [(D000, 15), (D001, 32), (D002, 17), (D003, 51), (D004, 12)] {
+        for c in r.claims.iter().filter(|c| c.doc == doc) {
+            assert!(
+                c.line < tail_line,
+                "{doc}: claim {:?} from the tail at line {}",
+                c.text,
+                c.line
+            );
+        }
+        let d = r.documents.iter().find(|d| d.id == doc).unwrap();
+        let cut = d.excluded.iter().find(|e| e.line_start == tail_line);
+        assert!(
+            cut.is_some(),
+            "{doc}: the tail from line {tail_line} is set aside: {:#?}",
+            d.excluded
+        );
+    }
+    let all: String = r.claims.iter().map(|c| c.text.clone()).collect();
+    for tail_word in ["بزشكيان", "ياسينوفويه", "هانوي", "نتنياهو", "حماس", "505"]
+    {
+        assert!(
+            !all.contains(tail_word),
+            "claim text from a tail: {tail_word}"
+        );
+    }
+}
+
+#[test]
+fn set_aside_text_stays_in_the_report() {
+    let r = report();
+    let d = r.documents.iter().find(|d| d.id == D000).unwrap();
+    let reasons: Vec<&str> = d.excluded.iter().map(|e| e.reason.as_str()).collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("كلمات دلالية")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("أخبار ذات صلة")),
+        "{reasons:?}"
+    );
+    assert!(d.excluded.iter().any(|e| e.text.contains("سفير طهران")));
+    // The inline related-news list of line 7 is cut, the sentence before it kept.
+    assert!(d
+        .sentences
+        .iter()
+        .any(|s| s.line == 7 && s.text.contains("مجالنا الجوي")));
+    assert!(d
+        .sentences
+        .iter()
+        .all(|s| !s.text.contains("الطوارئ الروسية")));
+}
+
+#[test]
+fn every_claim_text_is_its_sentence_slice() {
+    let r = report();
+    for c in &r.claims {
+        let d = r.documents.iter().find(|d| d.id == c.doc).unwrap();
+        let s = d.sentences.iter().find(|s| s.id == c.sentence).unwrap();
+        assert_eq!(&s.text[c.start..c.end], c.text, "{c:#?}");
+    }
+}
