@@ -43,7 +43,7 @@ pub fn groups(
     claims: &[Claim],
 ) -> (Vec<Group>, Stats) {
     let facts = facts(rules, claims, sentences);
-    let features: Vec<Vec<(u32, f64)>> = weighted_features(rules, docs, sentences, claims, &facts);
+    let features: Vec<Vec<(u32, f64)>> = weighted_features(sentences, claims, &facts);
     let mut stats = Stats {
         facts: facts.len(),
         candidate_pairs: 0,
@@ -186,6 +186,34 @@ fn subjects_compatible(a: &Fact, b: &Fact) -> bool {
     a.subjects.is_empty() || b.subjects.is_empty() || !a.subjects.is_disjoint(&b.subjects)
 }
 
+/// A sentence's topic words: stems of its words outside the claims (whose values and
+/// names enter alignment as keys instead) and outside the stopwords.
+pub fn terms(rules: &RuleSet, s: &Sentence, claim_spans: &[std::ops::Range<usize>]) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for w in word_ranges(&s.key) {
+        let word = &s.key[w.clone()];
+        if rules.stopwords.contains(word) {
+            continue;
+        }
+        let orig = s.original_span(w);
+        if claim_spans
+            .iter()
+            .any(|r| r.start < orig.end && orig.start < r.end)
+        {
+            continue;
+        }
+        let st = stem(word);
+        if st.chars().count() < 3
+            || rules.stopwords.contains(&st)
+            || st.chars().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        out.insert(st);
+    }
+    out.into_iter().collect()
+}
+
 /// Light stemming for topic overlap: drop proclitics and the article, then one common
 /// suffix and a final long vowel, so هاتفيا / هاتفية and العسكري / العسكرية meet.
 pub fn stem(word: &str) -> String {
@@ -232,22 +260,14 @@ pub fn stem(word: &str) -> String {
 
 /// Per fact: sorted (feature id, weight) with IDF weights over the facts' sentences.
 fn weighted_features(
-    rules: &RuleSet,
-    docs: &[Document],
     sentences: &[Sentence],
     claims: &[Claim],
     facts: &[Fact],
 ) -> Vec<Vec<(u32, f64)>> {
-    let _ = docs;
-    // Spans of claims per sentence: their words are values and names, which enter as
-    // language-independent keys (entity ids, subjects, numbers, dates), not as words.
-    let mut claim_spans: HashMap<usize, Vec<std::ops::Range<usize>>> = HashMap::new();
+    // Names and values enter as language-independent keys (entity ids, subjects,
+    // numbers, dates); the words of the sentence are its `terms`.
     let mut entities: HashMap<usize, BTreeSet<String>> = HashMap::new();
     for c in claims {
-        claim_spans
-            .entry(c.sentence)
-            .or_default()
-            .push(c.span.clone());
         if let Value::Name { entity, .. } = &c.value {
             entities
                 .entry(c.sentence)
@@ -258,27 +278,7 @@ fn weighted_features(
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut fact_features: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
     for f in facts {
-        let s = &sentences[f.sentence];
-        let spans = claim_spans.get(&f.sentence);
-        let mut feats: BTreeSet<String> = BTreeSet::new();
-        for w in word_ranges(&s.key) {
-            let word = &s.key[w.clone()];
-            if rules.stopwords.contains(word) {
-                continue;
-            }
-            let orig = s.original_span(w);
-            if spans.is_some_and(|sp| sp.iter().any(|r| r.start < orig.end && orig.start < r.end)) {
-                continue;
-            }
-            let st = stem(word);
-            if st.chars().count() < 3
-                || rules.stopwords.contains(&st)
-                || st.chars().all(|c| c.is_ascii_digit())
-            {
-                continue;
-            }
-            feats.insert(st);
-        }
+        let mut feats: BTreeSet<String> = sentences[f.sentence].terms.iter().cloned().collect();
         if let Some(es) = entities.get(&f.sentence) {
             feats.extend(es.iter().cloned());
         }

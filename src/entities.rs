@@ -104,8 +104,18 @@ pub fn name_tokens(entities: &[EntityRule]) -> Vec<NameToken> {
     out
 }
 
+/// Fuzzy look-up results by word, kept by one worker across sentences: news text repeats
+/// its words, so most look-ups are answered here.
+#[derive(Debug, Default)]
+pub struct FuzzyCache(HashMap<String, Option<(usize, String, f64, usize)>>);
+
 /// Every name mention in a sentence key, in order, not overlapping.
 pub fn mentions(rules: &RuleSet, key: &str) -> Vec<Mention> {
+    mentions_cached(rules, key, &mut FuzzyCache::default())
+}
+
+/// [`mentions`] with a worker's cache of fuzzy look-ups.
+pub fn mentions_cached(rules: &RuleSet, key: &str, cache: &mut FuzzyCache) -> Vec<Mention> {
     let folded = fold_name(key);
     let words = crate::align::word_ranges(&folded);
     let mut found: Vec<Mention> = Vec::new();
@@ -138,7 +148,18 @@ pub fn mentions(rules: &RuleSet, key: &str) -> Vec<Mention> {
             continue;
         }
         let word = &folded[w.clone()];
-        if let Some((entity, alias, score, start_in_word)) = best_fuzzy(rules, word) {
+        if cache.0.len() > 200_000 {
+            cache.0.clear();
+        }
+        let hit = match cache.0.get(word) {
+            Some(hit) => hit.clone(),
+            None => {
+                let hit = best_fuzzy(rules, word);
+                cache.0.insert(word.to_string(), hit.clone());
+                hit
+            }
+        };
+        if let Some((entity, alias, score, start_in_word)) = hit {
             found.push(Mention {
                 range: w.start + start_in_word..w.end,
                 entity,
@@ -161,6 +182,33 @@ pub fn mentions(rules: &RuleSet, key: &str) -> Vec<Mention> {
     kept
 }
 
+/// Name tokens indexed for fuzzy look-ups: by skeleton (exact), and by first letter for
+/// the one-edit path, so each word is compared with a handful of tokens, not all of them.
+#[derive(Debug, Clone, Default)]
+pub struct NameIndex {
+    by_skeleton: HashMap<String, Vec<usize>>,
+    by_first: HashMap<char, Vec<usize>>,
+}
+
+impl NameIndex {
+    pub fn new(tokens: &[NameToken]) -> Self {
+        let mut index = NameIndex::default();
+        for (i, t) in tokens.iter().enumerate() {
+            if t.skeleton.chars().count() >= 3 {
+                index
+                    .by_skeleton
+                    .entry(t.skeleton.clone())
+                    .or_default()
+                    .push(i);
+            }
+            if let Some(c) = t.text.chars().next() {
+                index.by_first.entry(c).or_default().push(i);
+            }
+        }
+        index
+    }
+}
+
 /// The best fuzzy anchor for one word: (entity, alias, score, byte offset after a proclitic).
 fn best_fuzzy(rules: &RuleSet, word: &str) -> Option<(usize, String, f64, usize)> {
     let mut candidates = vec![(word, 0)];
@@ -170,18 +218,33 @@ fn best_fuzzy(rules: &RuleSet, word: &str) -> Option<(usize, String, f64, usize)
         }
     }
     let mut best: Option<(usize, String, f64, usize)> = None;
+    let mut consider = |t: &NameToken, w: &str, offset: usize| {
+        let jw = strsim::jaro_winkler(w, &t.text);
+        if best.as_ref().is_none_or(|b| jw > b.2) {
+            best = Some((t.entity, t.alias.clone(), jw, offset));
+        }
+    };
     for (w, offset) in candidates {
         let chars = w.chars().count();
         if chars < 4 || COMMON_PARTS.contains(&w) {
             continue;
         }
         let skel = normalize::skeleton(&normalize::name_key(w));
-        for t in &rules.name_tokens {
-            let jw = strsim::jaro_winkler(w, &t.text);
-            let same_skeleton = skel.chars().count() >= 3 && skel == t.skeleton;
-            let close = chars >= 5 && jw >= 0.92 && strsim::levenshtein(w, &t.text) <= 1;
-            if (same_skeleton || close) && best.as_ref().is_none_or(|b| jw > b.2) {
-                best = Some((t.entity, t.alias.clone(), jw, offset));
+        if let Some(list) = rules.name_index.by_skeleton.get(&skel) {
+            for &i in list {
+                consider(&rules.name_tokens[i], w, offset);
+            }
+        }
+        if chars >= 5 {
+            let first = w.chars().next().unwrap_or(' ');
+            for &i in rules.name_index.by_first.get(&first).into_iter().flatten() {
+                let t = &rules.name_tokens[i];
+                if t.text.chars().count().abs_diff(chars) <= 1
+                    && strsim::levenshtein(w, &t.text) <= 1
+                    && strsim::jaro_winkler(w, &t.text) >= 0.92
+                {
+                    consider(t, w, offset);
+                }
             }
         }
     }

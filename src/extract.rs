@@ -7,7 +7,7 @@
 //! (`numbers`, `dates`); which words make a claim is `rules.toml`.
 
 use crate::dates::{self, DateParts};
-use crate::model::{Claim, Document, Qualifier, Sentence, Value};
+use crate::model::{Claim, Qualifier, Sentence, Value};
 use crate::normalize;
 use crate::rules::{self, ClaimRule, Kind, RuleSet};
 use crate::{entities, numbers};
@@ -71,16 +71,33 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
-/// Every claim of every claim type in every sentence, in sentence order.
-pub fn claims(rules: &RuleSet, docs: &[Document], sentences: &[Sentence]) -> Vec<Claim> {
+/// Every claim of every claim type in every sentence, in sentence order. `published` is
+/// indexed by corpus document index; `base` is the corpus index of `sentences[0]`. Each
+/// sentence also gets its alignment terms, and its key and offset map are then emptied.
+pub fn claims(
+    rules: &RuleSet,
+    published: &[Option<NaiveDate>],
+    sentences: &mut [Sentence],
+    base: usize,
+) -> Vec<Claim> {
     let per_sentence: Vec<Vec<Claim>> = sentences
-        .par_iter()
+        .par_iter_mut()
         .enumerate()
-        .map(|(si, s)| {
-            let published = docs[s.doc].published;
+        .map_init(entities::FuzzyCache::default, |cache, (i, s)| {
+            let si = base + i;
+            let published = published.get(s.doc).copied().flatten();
             let mut out = Vec::new();
+            // Names are found once per sentence and shared by every `name` claim type.
+            let mentions = entities::mentions_cached(rules, &s.key, cache);
+            let mut has_fact = false;
             for rule in &rules.claims {
-                for f in in_key(rules, rule, &s.key, published) {
+                let found = if rule.kind == Kind::Name {
+                    names(rules, rule, &mentions)
+                } else {
+                    in_key(rules, rule, &s.key, published)
+                };
+                has_fact |= rule.kind != Kind::Name && !found.is_empty();
+                for f in found {
                     out.push(Claim {
                         rule: rule.id.clone(),
                         pattern: format!("{}#{}", rule.id, f.pattern + 1),
@@ -92,6 +109,12 @@ pub fn claims(rules: &RuleSet, docs: &[Document], sentences: &[Sentence]) -> Vec
                 }
             }
             out.sort_by_key(|c| (c.span.start, c.span.end, c.rule.clone()));
+            if has_fact {
+                let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
+                s.terms = crate::align::terms(rules, s, &spans);
+            }
+            s.key = String::new();
+            s.origin = Vec::new();
             out
         })
         .collect();
@@ -117,20 +140,7 @@ pub fn in_key(
     published: Option<NaiveDate>,
 ) -> Vec<Found> {
     if rule.kind == Kind::Name {
-        let kind = rule.entity_type.as_deref().unwrap_or("");
-        return entities::mentions(rules, key)
-            .into_iter()
-            .filter(|m| rules.entities[m.entity].kind == kind)
-            .map(|m| Found {
-                rule: rule.id.clone(),
-                pattern: 0,
-                key_range: m.range,
-                value: Value::Name {
-                    entity: rules.entities[m.entity].id.clone(),
-                    how: m.how,
-                },
-            })
-            .collect();
+        return names(rules, rule, &entities::mentions(rules, key));
     }
     let mut found = Vec::new();
     for (pi, p) in rule.patterns.iter().enumerate() {
@@ -178,6 +188,24 @@ pub fn in_key(
         kept.push(f);
     }
     kept
+}
+
+/// The mentions of a `name` claim type's entity type.
+fn names(rules: &RuleSet, rule: &ClaimRule, mentions: &[entities::Mention]) -> Vec<Found> {
+    let kind = rule.entity_type.as_deref().unwrap_or("");
+    mentions
+        .iter()
+        .filter(|m| rules.entities[m.entity].kind == kind)
+        .map(|m| Found {
+            rule: rule.id.clone(),
+            pattern: 0,
+            key_range: m.range.clone(),
+            value: Value::Name {
+                entity: rules.entities[m.entity].id.clone(),
+                how: m.how.clone(),
+            },
+        })
+        .collect()
 }
 
 fn trim_range(key: &str, r: Range<usize>) -> Range<usize> {

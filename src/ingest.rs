@@ -36,6 +36,15 @@ pub fn documents(
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Vec<Document>, Vec<String>)> {
+    let files = list(seeds)?;
+    let (mut docs, warnings, errors) = read(seeds, &files, rules, opts);
+    fail_on(errors)?;
+    unique_ids(&mut docs);
+    Ok((docs, warnings))
+}
+
+/// The article files under `seeds`, as sorted relative paths.
+pub fn list(seeds: &Path) -> Result<Vec<String>> {
     if !seeds.is_dir() {
         bail!(
             "seeds folder {} does not exist or is not a folder\n  = help: pass --seeds DIR with the articles (.txt or .md)",
@@ -51,6 +60,17 @@ pub fn documents(
             seeds.display()
         );
     }
+    Ok(files)
+}
+
+/// Read some of the listed files, in parallel, keeping their order: documents, warnings,
+/// and one error message per file that could not be read.
+pub fn read(
+    seeds: &Path,
+    files: &[String],
+    rules: &RuleSet,
+    opts: ReadOptions,
+) -> (Vec<Document>, Vec<String>, Vec<String>) {
     let results: Vec<Result<(Document, Vec<String>), String>> = files
         .par_iter()
         .map(|rel| read_document(seeds, rel, rules, opts))
@@ -67,16 +87,20 @@ pub fn documents(
             Err(e) => errors.push(e),
         }
     }
-    if !errors.is_empty() {
-        let n = errors.len();
-        bail!(
-            "{}\nerror: {n} article{} could not be read; nothing was written",
-            errors.join("\n"),
-            if n == 1 { "" } else { "s" }
-        );
+    (docs, warnings, errors)
+}
+
+/// Fail with every file's error at once, when there is any.
+pub fn fail_on(errors: Vec<String>) -> Result<()> {
+    if errors.is_empty() {
+        return Ok(());
     }
-    unique_ids(&mut docs);
-    Ok((docs, warnings))
+    let n = errors.len();
+    bail!(
+        "{}\nerror: {n} article{} could not be read; nothing was written",
+        errors.join("\n"),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
@@ -103,7 +127,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
 }
 
 /// Two files with the same stem (a.txt, sub/a.md) get ids from their whole paths.
-fn unique_ids(docs: &mut [Document]) {
+pub fn unique_ids(docs: &mut [Document]) {
     let mut count = std::collections::BTreeMap::<String, usize>::new();
     for d in docs.iter() {
         *count.entry(d.id.clone()).or_default() += 1;

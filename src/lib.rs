@@ -27,6 +27,9 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// Documents analysed together before their working copies are dropped.
+const CHUNK: usize = 2048;
+
 /// What `compare build` was asked to do.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -56,23 +59,49 @@ pub fn analyse(
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
 ) -> anyhow::Result<(Outcome, Vec<Document>)> {
-    let mut timings = Vec::new();
-    let mut t = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, t.elapsed()));
-        t = Instant::now();
-    };
-    let (docs, mut warnings) = ingest::documents(seeds, rules, read)?;
-    lap("ingest", &mut timings);
-    let sentences = sentences(&docs, rules);
-    lap("normalise+segment", &mut timings);
-    let claims = extract::claims(rules, &docs, &sentences);
-    lap("extract", &mut timings);
+    // Documents are read and analysed in chunks: each chunk's normalised text is dropped
+    // once its claims and alignment terms are known, so memory follows the corpus text,
+    // not five times it.
+    let files = ingest::list(seeds)?;
+    let mut docs: Vec<Document> = Vec::with_capacity(files.len());
+    let mut sentences: Vec<Sentence> = Vec::new();
+    let mut claims = Vec::new();
+    let mut published = Vec::with_capacity(files.len());
+    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    let mut timings = vec![
+        ("ingest", Duration::ZERO),
+        ("normalise+segment", Duration::ZERO),
+        ("extract", Duration::ZERO),
+    ];
+    for chunk in files.chunks(CHUNK) {
+        let t = Instant::now();
+        let (mut ds, w, e) = ingest::read(seeds, chunk, rules, read);
+        warnings.extend(w);
+        errors.extend(e);
+        timings[0].1 += t.elapsed();
+        let t = Instant::now();
+        let mut ss = self::sentences(&ds, docs.len(), rules);
+        timings[1].1 += t.elapsed();
+        let t = Instant::now();
+        published.extend(ds.iter().map(|d| d.published));
+        claims.extend(extract::claims(rules, &published, &mut ss, sentences.len()));
+        timings[2].1 += t.elapsed();
+        for d in &mut ds {
+            d.body = String::new();
+        }
+        docs.append(&mut ds);
+        sentences.append(&mut ss);
+    }
+    ingest::fail_on(errors)?;
+    ingest::unique_ids(&mut docs);
+
+    let t = Instant::now();
     let entities = entities::group(rules, &claims, |c| {
         entities::fold_name(&normalize::key(&docs[c.doc].text[c.span.clone()]))
     });
     let (groups, stats) = align::groups(rules, &docs, &sentences, &claims);
-    lap("align", &mut timings);
+    timings.push(("align", t.elapsed()));
+    let t = Instant::now();
     let judged: Vec<_> = groups
         .into_par_iter()
         .map(|g| {
@@ -81,7 +110,7 @@ pub fn analyse(
         })
         .collect();
     let report = render::report(&docs, &sentences, &claims, &entities, &judged);
-    lap("verdict+diff", &mut timings);
+    timings.push(("verdict+diff", t.elapsed()));
     warnings.sort();
     Ok((
         Outcome {
@@ -95,7 +124,8 @@ pub fn analyse(
 }
 
 /// Normalise each document's body and split it into sentences, keeping offsets.
-pub fn sentences(docs: &[Document], rules: &rules::RuleSet) -> Vec<Sentence> {
+/// `base` is the corpus index of `docs[0]`.
+pub fn sentences(docs: &[Document], base: usize, rules: &rules::RuleSet) -> Vec<Sentence> {
     let per_doc: Vec<Vec<Sentence>> = docs
         .par_iter()
         .enumerate()
@@ -113,7 +143,8 @@ pub fn sentences(docs: &[Document], rules: &rules::RuleSet) -> Vec<Sentence> {
                     let origin: Vec<u32> = (r.start..=r.end).map(|k| n.origin(k) as u32).collect();
                     let line = line_starts.partition_point(|&s| s <= span.start);
                     Sentence {
-                        doc: di,
+                        terms: Vec::new(),
+                        doc: base + di,
                         ordinal: i + 1,
                         span,
                         line,

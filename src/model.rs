@@ -70,6 +70,10 @@ pub struct Sentence {
     pub key: String,
     /// For each byte of `key` (plus one past the end), the byte offset in the original text.
     pub origin: Vec<u32>,
+    /// Stemmed content words outside the sentence's claims, for alignment; filled by
+    /// extraction for sentences with quantity or date claims. `key` and `origin` are
+    /// emptied once claims and terms are known, so a large corpus is not held twice.
+    pub terms: Vec<String>,
 }
 
 impl Sentence {

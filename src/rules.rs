@@ -338,6 +338,8 @@ pub struct RuleSet {
     pub alias_owner: HashMap<String, usize>,
     /// Distinctive alias words that anchor fuzzy name matches.
     pub name_tokens: Vec<crate::entities::NameToken>,
+    /// `name_tokens` indexed for fast look-ups.
+    pub name_index: crate::entities::NameIndex,
     /// Warnings found while compiling (the build prints them, `check` lists them).
     pub warnings: Vec<Diagnostic>,
     /// The file's text, for the rules page and diagnostics.
@@ -663,7 +665,9 @@ impl<'a> Compiler<'a> {
             .get("subject")
             .and_then(|l| Regex::new(&l.alternation()).ok());
         let name_tokens = crate::entities::name_tokens(&entities);
+        let name_index = crate::entities::NameIndex::new(&name_tokens);
         RuleSet {
+            name_index,
             name_tokens,
             subject_regex,
             published,
