@@ -142,17 +142,28 @@ pub fn groups(
             }
         })
         .collect();
-    out.sort_by(|a, b| {
-        let key = |g: &Group| {
-            (
-                docs[sentences[g.members[0].0].doc].path.clone(),
-                g.members[0].0,
-                g.rule.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+    // Ordered by anchor, as the ids are, so a new article does not reorder the report.
+    out.sort_by_cached_key(|g| {
+        let s = &sentences[anchor(g, docs, sentences)];
+        (docs[s.doc].id.clone(), s.ordinal, g.rule.clone())
     });
     (out, stats)
+}
+
+/// The sentence a group's id is derived from: the member with the smallest (document id,
+/// sentence ordinal). Unlike the reference (the earliest published member), it does not
+/// move when a publication date is corrected or an article named later is added, so the
+/// id `{type}-{doc}-s{ordinal}` stays put and `compare diff` stays small.
+pub fn anchor(group: &Group, docs: &[Document], sentences: &[Sentence]) -> usize {
+    group
+        .members
+        .iter()
+        .map(|(si, _)| *si)
+        .min_by(|&a, &b| {
+            let (sa, sb) = (&sentences[a], &sentences[b]);
+            (docs[sa.doc].id.as_str(), sa.ordinal).cmp(&(docs[sb.doc].id.as_str(), sb.ordinal))
+        })
+        .expect("a group has at least one member")
 }
 
 fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact> {

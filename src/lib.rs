@@ -17,6 +17,7 @@ pub mod model;
 pub mod normalize;
 pub mod numbers;
 pub mod render;
+pub mod review;
 pub mod rules;
 pub mod segment;
 pub mod site;

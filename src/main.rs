@@ -1,7 +1,9 @@
 //! The `compare` command line: parse flags, call the library, print the one error, exit.
-//! Exit codes: 0 success, 1 findings (`check` problems), 2 bad input or usage.
+//! Exit codes: 0 success, 1 findings (`check` problems, `build --fail-on`), 2 bad input or
+//! usage.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,12 +40,53 @@ enum Command {
         /// Print the time spent in each stage on stderr
         #[arg(long)]
         timings: bool,
+        /// `json`: print one JSON object with counts by verdict and type on stdout
+        #[arg(long, value_enum, default_value_t = BuildFormat::Text)]
+        format: BuildFormat,
+        /// Exit 1 when the build finds any conflict, or conflicts absent from --baseline
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOn>,
+        /// The report.json to compare with for --fail-on new-conflict (e.g. main's)
+        #[arg(long, value_name = "REPORT", requires = "fail_on")]
+        baseline: Option<PathBuf>,
+    },
+    /// Compare two report.json files: new and resolved conflicts, changed verdicts, claims
+    /// gained or lost, new name spellings
+    Diff {
+        /// The earlier report.json (e.g. the main branch's)
+        old: PathBuf,
+        /// The later report.json (e.g. this change's site/report.json)
+        new: PathBuf,
+        /// `markdown` for a pull-request comment or $GITHUB_STEP_SUMMARY
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
     },
     /// Check rules.toml: compile every pattern and run every example and counter-example
     Check {
         #[arg(long, default_value = "rules.toml")]
         rules: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BuildFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Any conflict
+    Conflict,
+    /// A conflict that is not a conflict in --baseline
+    NewConflict,
 }
 
 fn main() -> ExitCode {
@@ -57,6 +100,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// Write to stdout; a reader that stops early (`| head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build {
@@ -66,7 +119,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             lossy,
             timings,
+            format,
+            fail_on,
+            baseline,
         } => {
+            let fail_on = fail_on.map(|f| match f {
+                FailOn::Conflict => compare::review::FailOn::Conflict,
+                FailOn::NewConflict => compare::review::FailOn::NewConflict,
+            });
+            if fail_on == Some(compare::review::FailOn::NewConflict) && baseline.is_none() {
+                anyhow::bail!("--fail-on new-conflict needs --baseline REPORT\n  = help: pass the report.json to compare with, such as the main branch's site/report.json");
+            }
+            // Read the baseline first: a bad one fails before anything is written.
+            let base = baseline
+                .as_deref()
+                .map(compare::review::load)
+                .transpose()
+                .map_err(|e| e.context("cannot use the --baseline report"))?;
             let outcome = compare::build(&compare::Options {
                 seeds,
                 rules,
@@ -86,11 +155,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "candidate pairs", outcome.stats.candidate_pairs
                 );
             }
-            eprintln!(
-                "wrote {}: {}",
-                out.display(),
-                compare::render::markdown::corpus_line(&outcome.report)
-            );
+            let found = fail_on.map(|f| {
+                (
+                    f,
+                    compare::review::findings(&outcome.report, f, base.as_ref()),
+                )
+            });
+            match format {
+                BuildFormat::Json => {
+                    let summary = compare::review::summary(
+                        &outcome.report,
+                        &out,
+                        outcome.warnings.len(),
+                        found.as_ref().map(|(f, list)| (*f, list.as_slice())),
+                    );
+                    emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
+                }
+                // Progress is for people: quiet when output goes to a file, a pipe or CI.
+                BuildFormat::Text => {
+                    if std::io::stdout().is_terminal() && std::io::stderr().is_terminal() {
+                        eprintln!(
+                            "wrote {}: {}",
+                            out.display(),
+                            compare::render::markdown::corpus_line(&outcome.report)
+                        );
+                    }
+                }
+            }
+            if let Some((f, list)) = found.filter(|(_, list)| !list.is_empty()) {
+                eprint!(
+                    "{}",
+                    compare::review::findings_message(f, baseline.as_deref(), &list)
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff { old, new, format } => {
+            let before = compare::review::load(&old)?;
+            let after = compare::review::load(&new)?;
+            let d = compare::review::diff(&before, &after);
+            match format {
+                DiffFormat::Text => emit(&compare::review::text(
+                    &d,
+                    &old.display().to_string(),
+                    &new.display().to_string(),
+                ))?,
+                DiffFormat::Markdown => emit(&compare::review::markdown(&d))?,
+                DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&d)?))?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { rules } => {

@@ -151,7 +151,8 @@ pub struct MentionOut {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementOut {
-    /// `{type}-{reference doc}-s{sentence}`.
+    /// `{type}-{doc}-s{sentence}` of the member with the smallest (doc id, sentence):
+    /// unchanged by adding an article whose id sorts later or by correcting a date.
     pub id: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -197,10 +198,11 @@ pub fn report(
             format!("{}-s{}-{}-{}", docs[c.doc].id, s.ordinal, c.rule, n)
         })
         .collect();
+    // Statement ids come from the group's anchor (see `align::anchor`), not its reference.
     let statement_ids: Vec<String> = groups
         .iter()
         .map(|(g, _, _)| {
-            let s = &sentences[g.members[0].0];
+            let s = &sentences[crate::align::anchor(g, docs, sentences)];
             format!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
         })
         .collect();

@@ -1,0 +1,659 @@
+//! Reviewing results in CI (issue 5), through the real binary: deterministic output,
+//! `compare diff`, `build --fail-on` and `--format json`, exit codes, and the GitHub
+//! Actions workflow of docs/ci.md run step by step in a scratch repository.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn compare(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_compare"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("compare runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn seed_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Copy the seeds into `dir`, creating the files in the given order with the given times.
+fn copy_seeds(dir: &Path, names: &[String], time: impl Fn(usize) -> SystemTime) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let to = dir.join(name);
+        std::fs::copy(root().join("seeds").join(name), &to).unwrap();
+        let f = std::fs::File::options().write(true).open(&to).unwrap();
+        f.set_modified(time(i)).unwrap();
+    }
+}
+
+/// Every file under `dir`, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A fresh copy of the seeds and rules with a built site, and its report.
+fn built(tmp: &Path) -> PathBuf {
+    copy_seeds(&tmp.join("seeds"), &seed_names(), |_| SystemTime::now());
+    std::fs::copy(root().join("rules.toml"), tmp.join("rules.toml")).unwrap();
+    let o = compare(tmp, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    tmp.join("site/report.json")
+}
+
+/// Edit one seed in place.
+fn edit_seed(dir: &Path, name_prefix: &str, from: &str, to: &str) {
+    let name = seed_names()
+        .into_iter()
+        .find(|n| n.starts_with(name_prefix))
+        .unwrap();
+    let path = dir.join("seeds").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} in {}", path.display());
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// In 000 the call of 26 March becomes 26 February; 003 says March: a new conflict.
+fn make_conflict(dir: &Path) {
+    edit_seed(dir, "000_", "26 مارس الماضي", "26 فبراير الماضي");
+}
+
+#[test]
+fn builds_are_byte_identical_whatever_the_order_threads_and_times() {
+    let tmp = tempfile::tempdir().unwrap();
+    let names = seed_names();
+    let mut reversed = names.clone();
+    reversed.reverse();
+    let epoch = SystemTime::UNIX_EPOCH;
+    let a_seeds = tmp.path().join("a/seeds");
+    let b_seeds = tmp.path().join("b/deeper/corpus");
+    copy_seeds(&a_seeds, &names, |i| {
+        epoch + Duration::from_secs(1_000_000 + i as u64 * 3600)
+    });
+    copy_seeds(&b_seeds, &reversed, |i| {
+        epoch + Duration::from_secs(1_700_000_000 - i as u64 * 86_400)
+    });
+    let rules = root().join("rules.toml");
+    for (seeds, out, threads, tz) in [
+        (&a_seeds, tmp.path().join("a/site"), "1", "UTC"),
+        (&b_seeds, tmp.path().join("b/out"), "2", "Asia/Tokyo"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_compare"))
+            .args(["build", "--seeds"])
+            .arg(seeds)
+            .arg("--rules")
+            .arg(&rules)
+            .arg("--out")
+            .arg(&out)
+            .env("RAYON_NUM_THREADS", threads)
+            .env("TZ", tz)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let a = tree(&tmp.path().join("a/site"));
+    let b = tree(&tmp.path().join("b/out"));
+    assert!(
+        a.contains_key("report.json") && a.len() > 10,
+        "{:?}",
+        a.keys()
+    );
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between the two builds");
+    }
+}
+
+#[test]
+fn build_format_json_prints_one_object_and_no_progress() {
+    let tmp = tempfile::tempdir().unwrap();
+    built(tmp.path());
+    let o = compare(tmp.path(), &["build", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    assert_eq!(summary["schema"], 1);
+    assert_eq!(summary["articles"], 5);
+    assert_eq!(
+        summary["by_verdict"]["conflict"], 0,
+        "zero counts are present"
+    );
+    assert!(summary["by_verdict"]["agree"].as_u64().unwrap() > 0);
+    assert!(summary["by_type"]["troops"].as_u64().unwrap() > 0);
+    assert!(summary.get("findings").is_none());
+    // Not a terminal: warnings yes, progress no.
+    let err = stderr(&o);
+    assert!(err.contains("warning: 003_"), "{err}");
+    assert!(!err.contains("wrote "), "{err}");
+
+    let text = compare(tmp.path(), &["build"]);
+    assert!(text.status.success());
+    assert_eq!(stdout(&text), "", "text format prints nothing on stdout");
+    assert!(!stderr(&text).contains("wrote "));
+}
+
+#[test]
+fn fail_on_conflict_and_new_conflict_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = built(tmp.path());
+    let base = tmp.path().join("base.json");
+    std::fs::copy(&report, &base).unwrap();
+
+    // The seeds have no conflict: both gates pass.
+    let o = compare(tmp.path(), &["build", "--fail-on", "conflict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--fail-on",
+            "new-conflict",
+            "--baseline",
+            "base.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    make_conflict(tmp.path());
+    let o = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--fail-on",
+            "new-conflict",
+            "--baseline",
+            "base.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["fail_on"], "new-conflict");
+    assert_eq!(summary["by_verdict"]["conflict"], 1);
+    let found = summary["findings"].as_array().unwrap();
+    assert_eq!(found.len(), 1);
+    let id = found[0].as_str().unwrap();
+    assert!(id.starts_with("date-000_"), "{id}");
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: 1 conflict absent from the baseline base.json"),
+        "{err}"
+    );
+    assert!(err.contains(id) && err.contains("2024-02-26"), "{err}");
+    // The site is written all the same, for review.
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["corpus"]["by_verdict"]["conflict"], 1);
+
+    // Against the new report itself the conflict is not new; --fail-on conflict still fails.
+    std::fs::copy(&report, &base).unwrap();
+    let o = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--fail-on",
+            "new-conflict",
+            "--baseline",
+            "base.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = compare(tmp.path(), &["build", "--fail-on", "conflict"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error: 1 conflict (--fail-on conflict)"));
+}
+
+#[test]
+fn usage_and_input_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = built(tmp.path());
+    let before = std::fs::read(&report).unwrap();
+    std::fs::write(tmp.path().join("bad.json"), "{\"schema\": 1,").unwrap();
+    std::fs::write(tmp.path().join("v9.json"), "{\"schema\": 9}").unwrap();
+    for (args, message) in [
+        (
+            &["build", "--fail-on", "new-conflict"][..],
+            "--fail-on new-conflict needs --baseline",
+        ),
+        (
+            &["build", "--baseline", "site/report.json"][..],
+            "--fail-on",
+        ),
+        (&["build", "--fail-on", "everything"][..], "invalid value"),
+        (
+            &[
+                "build",
+                "--fail-on",
+                "new-conflict",
+                "--baseline",
+                "missing.json",
+            ][..],
+            "cannot read missing.json",
+        ),
+        (
+            &[
+                "build",
+                "--fail-on",
+                "new-conflict",
+                "--baseline",
+                "bad.json",
+            ][..],
+            "bad.json is not JSON",
+        ),
+        (
+            &["diff", "missing.json", "site/report.json"][..],
+            "cannot read missing.json",
+        ),
+        (
+            &["diff", "v9.json", "site/report.json"][..],
+            "v9.json is report.json schema 9",
+        ),
+        (&["diff", "site/report.json"][..], "NEW"),
+        (
+            &[
+                "diff",
+                "site/report.json",
+                "site/report.json",
+                "--format",
+                "html",
+            ][..],
+            "invalid value",
+        ),
+    ] {
+        let o = compare(tmp.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read(&report).unwrap(),
+        before,
+        "a bad baseline writes nothing"
+    );
+}
+
+#[test]
+fn diff_lists_what_changed_in_three_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = built(tmp.path());
+    let base = tmp.path().join("base.json");
+    std::fs::copy(&report, &base).unwrap();
+
+    let same = compare(tmp.path(), &["diff", "base.json", "site/report.json"]);
+    assert!(same.status.success());
+    assert!(
+        stdout(&same).contains("no differences"),
+        "{}",
+        stdout(&same)
+    );
+
+    make_conflict(tmp.path());
+    let o = compare(tmp.path(), &["build"]);
+    assert!(o.status.success());
+    let text = compare(tmp.path(), &["diff", "base.json", "site/report.json"]);
+    assert_eq!(
+        text.status.code(),
+        Some(0),
+        "diff reports, it does not gate"
+    );
+    let text = stdout(&text);
+    assert!(text.contains("New conflicts (1):"), "{text}");
+    assert!(text.contains("conflict 0 → 1 (+1)"), "{text}");
+    assert!(text.contains("26 فبراير الماضي = 2024-02-26"), "{text}");
+    assert!(text.contains("26 مارس الماضي = 2024-03-26"), "{text}");
+
+    let md = stdout(&compare(
+        tmp.path(),
+        &[
+            "diff",
+            "base.json",
+            "site/report.json",
+            "--format",
+            "markdown",
+        ],
+    ));
+    assert!(md.starts_with("### compare: changes to the report"), "{md}");
+    assert!(
+        md.contains("**✗ 1 new conflict absent from the baseline.**"),
+        "{md}"
+    );
+    assert!(md.contains("#### New conflicts (1)"), "{md}");
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(&compare(
+        tmp.path(),
+        &["diff", "base.json", "site/report.json", "--format", "json"],
+    )))
+    .unwrap();
+    let new = &json["new_conflicts"][0];
+    assert_eq!(new["old_verdict"], "agree");
+    assert_eq!(new["new_verdict"], "conflict");
+    let date = json["claims_by_type"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["type"] == "date")
+        .unwrap();
+    assert_eq!((&date["gained"], &date["lost"]), (&1.into(), &1.into()));
+    assert_eq!(json["new_spellings"], serde_json::json!([]));
+}
+
+#[test]
+fn adding_an_article_that_sorts_last_renames_no_statement() {
+    // Build the corpus without 004, then with it: statements that 004 joins keep their id.
+    let tmp = tempfile::tempdir().unwrap();
+    let names = seed_names();
+    copy_seeds(&tmp.path().join("seeds"), &names[..4], |_| {
+        SystemTime::now()
+    });
+    std::fs::copy(root().join("rules.toml"), tmp.path().join("rules.toml")).unwrap();
+    assert!(compare(tmp.path(), &["build"]).status.success());
+    std::fs::copy(
+        tmp.path().join("site/report.json"),
+        tmp.path().join("base.json"),
+    )
+    .unwrap();
+    copy_seeds(&tmp.path().join("seeds"), &names[4..], |_| {
+        SystemTime::now()
+    });
+    assert!(compare(tmp.path(), &["build"]).status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout(&compare(
+        tmp.path(),
+        &["diff", "base.json", "site/report.json", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(json["documents_added"][0]["id"], "004_71888a1a17af4fa9");
+    assert_eq!(json["renamed"], serde_json::json!([]), "{json:#}");
+    // 004 joins statements that 000 alone reported before: verdicts change, ids stay.
+    let changes = json["verdict_changes"].as_array().unwrap();
+    assert!(!changes.is_empty(), "{json:#}");
+    for c in changes {
+        assert_eq!(c["old_verdict"], "single");
+        assert_eq!(c["new_verdict"], "agree");
+        assert!(c["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["status"] == "joined" && m["doc"] == "004_71888a1a17af4fa9"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// docs/ci.md's workflow, run step by step.
+
+#[derive(Debug, Default)]
+struct Step {
+    name: String,
+    uses: Option<String>,
+    run: Option<String>,
+    path: Option<String>,
+}
+
+/// The steps of the YAML between the ci-workflow markers of docs/ci.md.
+fn workflow_steps() -> Vec<Step> {
+    let doc = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let start = doc
+        .find("<!-- ci-workflow:start -->")
+        .expect("start marker");
+    let end = doc.find("<!-- ci-workflow:end -->").expect("end marker");
+    let yaml = &doc[start..end];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix("- name:") {
+            steps.push(Step {
+                name: name.trim().to_string(),
+                ..Step::default()
+            });
+        } else if let Some(step) = steps.last_mut() {
+            if let Some(u) = t.strip_prefix("uses:") {
+                step.uses = Some(u.trim().to_string());
+            } else if let Some(p) = t.strip_prefix("path:") {
+                step.path = Some(p.trim().to_string());
+            } else if t == "run: |" {
+                let key = indent(line);
+                let mut script = String::new();
+                while i + 1 < lines.len()
+                    && (lines[i + 1].trim().is_empty() || indent(lines[i + 1]) > key)
+                {
+                    i += 1;
+                    let l = lines[i];
+                    script.push_str(l.get(key + 2..).unwrap_or("").trim_end());
+                    script.push('\n');
+                }
+                step.run = Some(script.trim_end().to_string() + "\n");
+            } else if let Some(r) = t.strip_prefix("run:") {
+                step.run = Some(r.trim().to_string() + "\n");
+            }
+        }
+        i += 1;
+    }
+    steps
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env("GIT_AUTHOR_NAME", "ci test")
+        .env("GIT_AUTHOR_EMAIL", "ci@example.invalid")
+        .env("GIT_COMMITTER_NAME", "ci test")
+        .env("GIT_COMMITTER_EMAIL", "ci@example.invalid")
+        .output()
+        .expect("git runs");
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+}
+
+/// A scratch repository: `main` with the seeds and their built site, pushed to `origin`.
+struct Scratch {
+    _tmp: tempfile::TempDir,
+    repo: PathBuf,
+    bin: PathBuf,
+    runner_temp: PathBuf,
+    summary: PathBuf,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("work");
+        let origin = tmp.path().join("origin.git");
+        let bin = tmp.path().join("bin");
+        let runner_temp = tmp.path().join("runner-temp");
+        for d in [&repo, &origin, &bin, &runner_temp] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_compare"), bin.join("compare")).unwrap();
+        git(&origin, &["init", "-q", "--bare", "-b", "main"]);
+        git(&repo, &["init", "-q", "-b", "main"]);
+        built(&repo);
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-q", "-m", "seeds and their site"]);
+        git(
+            &repo,
+            &["remote", "add", "origin", origin.to_str().unwrap()],
+        );
+        git(&repo, &["push", "-q", "origin", "main"]);
+        git(&repo, &["checkout", "-q", "-b", "pull-request"]);
+        let summary = tmp.path().join("step-summary.md");
+        Scratch {
+            _tmp: tmp,
+            repo,
+            bin,
+            runner_temp,
+            summary,
+        }
+    }
+
+    fn commit(&self, message: &str) {
+        git(&self.repo, &["add", "-A"]);
+        git(&self.repo, &["commit", "-q", "-m", message]);
+    }
+
+    /// Run the workflow's steps in order as GitHub would, until one fails: its name and
+    /// exit code.
+    fn run_workflow(&self) -> Result<(), (String, Option<i32>, String)> {
+        let steps = workflow_steps();
+        let path = format!(
+            "{}:{}",
+            self.bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        for step in &steps {
+            if let Some(uses) = &step.uses {
+                if uses.starts_with("actions/upload-artifact") {
+                    let p = step.path.as_deref().expect("upload has a path");
+                    assert!(self.repo.join(p).join("index.html").is_file(), "{p} exists");
+                }
+                continue;
+            }
+            let script = step.run.as_deref().expect("a step runs or uses");
+            if script.starts_with("cargo ") {
+                continue; // the binary under test is on PATH instead
+            }
+            let o = Command::new("bash")
+                .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+                .current_dir(&self.repo)
+                .env("PATH", &path)
+                .env("RUNNER_TEMP", &self.runner_temp)
+                .env("GITHUB_STEP_SUMMARY", &self.summary)
+                .env("CI", "true")
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_WORK_TREE")
+                .env_remove("GIT_INDEX_FILE")
+                .output()
+                .unwrap();
+            if !o.status.success() {
+                return Err((step.name.clone(), o.status.code(), stdout(&o) + &stderr(&o)));
+            }
+        }
+        Ok(())
+    }
+
+    fn summary(&self) -> String {
+        std::fs::read_to_string(&self.summary).unwrap_or_default()
+    }
+}
+
+#[test]
+fn the_documented_workflow_has_the_steps_the_issue_asks_for() {
+    let steps = workflow_steps();
+    let names: Vec<&str> = steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Check out",
+            "Install the Rust toolchain",
+            "Install compare",
+            "Fetch the main branch's report as the baseline",
+            "Build the site",
+            "Publish the site",
+            "Summarise the changes against main",
+            "Fail on new conflicts",
+            "Check the committed site is up to date",
+        ]
+    );
+    let all: String = steps.iter().filter_map(|s| s.run.clone()).collect();
+    for needle in [
+        "git show origin/main:site/report.json",
+        "--format markdown >> \"$GITHUB_STEP_SUMMARY\"",
+        "compare build --fail-on new-conflict --baseline",
+    ] {
+        assert!(all.contains(needle), "{needle} in {all}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_documented_workflow_passes_on_an_unchanged_corpus() {
+    let s = Scratch::new();
+    s.run_workflow().expect("every step passes");
+    let summary = s.summary();
+    assert!(summary.contains("✓ No new conflicts."), "{summary}");
+    assert!(
+        summary.contains("No differences a reviewer would see."),
+        "{summary}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_documented_workflow_fails_on_a_new_conflict_after_publishing_the_summary() {
+    let s = Scratch::new();
+    make_conflict(&s.repo);
+    assert!(compare(&s.repo, &["build"]).status.success());
+    s.commit("000: the call was in February");
+    let (step, code, log) = s.run_workflow().expect_err("the gate fails");
+    assert_eq!(
+        (step.as_str(), code),
+        ("Fail on new conflicts", Some(1)),
+        "{log}"
+    );
+    assert!(log.contains("1 conflict absent from the baseline"), "{log}");
+    let summary = s.summary();
+    assert!(summary.contains("#### New conflicts (1)"), "{summary}");
+    assert!(
+        summary.contains("`date-000_ad269960ebcb6093-s9`"),
+        "{summary}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_documented_workflow_fails_when_the_committed_site_is_stale() {
+    let s = Scratch::new();
+    // A change without a new conflict, committed without rebuilding site/.
+    edit_seed(&s.repo, "000_", "زهاء ألف جندي", "زهاء 3000 جندي");
+    s.commit("000: 3000 troops");
+    let (step, code, log) = s.run_workflow().expect_err("the site check fails");
+    assert_eq!(
+        (step.as_str(), code),
+        ("Check the committed site is up to date", Some(1)),
+        "{log}"
+    );
+    assert!(s.summary().contains("✓ No new conflicts."));
+}
