@@ -5,7 +5,7 @@
 //! share enough topic: cosine similarity of IDF-weighted features (stemmed content words
 //! outside the claims themselves, plus the entities named) at least
 //! `align.min_similarity`, and compatible subjects (French troops never join US troops).
-//! The claims' values play no part, so differing values can still meet and conflict.
+//! The numbers and days themselves play no part, so differing values still meet and conflict.
 //!
 //! Candidates come from an inverted index on features, skipping features shared by more
 //! than `align.max_postings` facts (blocking, never all pairs). Pairs are merged best
@@ -335,21 +335,14 @@ fn weighted_features(
         .collect()
 }
 
-/// Language-independent keys of a claim: whose (troops), the value to two significant
-/// digits, the month of a date (known even when the year is not) and its resolved month.
+/// Language-independent keys of a claim: whose (troops) and what unit for quantities, the
+/// month of a date (known even when the year is not). Never the number itself: a changed
+/// figure must still meet the original and conflict with it, not drift away as a new
+/// statement.
 fn claim_keys(rule: &str, v: &Value) -> Vec<String> {
     match v {
-        Value::Quantity {
-            amount,
-            subject,
-            unit,
-            ..
-        } => {
-            let mut k = vec![format!(
-                "={rule}:{}:{}",
-                unit.as_deref().unwrap_or(""),
-                two_digits(*amount)
-            )];
+        Value::Quantity { subject, unit, .. } => {
+            let mut k = vec![format!("={rule}:{}", unit.as_deref().unwrap_or(""))];
             if let Some(s) = subject {
                 k.push(format!("${rule}:{s}"));
             }
@@ -363,22 +356,11 @@ fn claim_keys(rule: &str, v: &Value) -> Vec<String> {
                 .filter(|m| m.len() == 2 && m.chars().all(|c| c.is_ascii_digit()))
             {
                 k.push(format!("=month:{m}"));
-                if d.resolved {
-                    k.push(format!("=ym:{}-{m}", parts[0]));
-                }
             }
             k
         }
         Value::Name { .. } => Vec::new(),
     }
-}
-
-fn two_digits(x: f64) -> String {
-    if x <= 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let mag = 10f64.powi(x.log10().floor() as i32 - 1);
-    format!("{}", (x / mag).round() * mag)
 }
 
 fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {

@@ -297,3 +297,38 @@ fn every_claim_text_is_its_sentence_slice() {
         assert_eq!(&s.text[c.start..c.end], c.text, "{c:#?}");
     }
 }
+
+/// A changed figure must meet the original and conflict with it, not drift away as a new
+/// single-source statement.
+#[test]
+fn a_changed_troop_count_conflicts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root.join("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text = text.replace("زهاء ألف جندي أميركي", "زهاء 1500 جندي أميركي");
+        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let rules = compare::rules::load(&root.join("rules.toml")).unwrap();
+    let (outcome, _) = compare::analyse(dir.path(), &rules, Default::default()).unwrap();
+    let r = outcome.report;
+    let c = r
+        .claims
+        .iter()
+        .find(|c| c.doc == D000 && c.kind == "troops")
+        .expect("000's troop claim");
+    assert_eq!(c.value, serde_json::json!(1500));
+    let s = r
+        .statements
+        .iter()
+        .find(|s| Some(&s.id) == c.statement.as_ref())
+        .unwrap();
+    assert_eq!(s.verdict, "conflict", "{s:#?}");
+    assert_eq!(docs_of(s), vec![D000, D003]);
+    assert!(
+        s.reason.contains("1500") && s.reason.contains("1000"),
+        "{}",
+        s.reason
+    );
+}
