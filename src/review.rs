@@ -607,8 +607,7 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     }
     d.claims_by_document = by_doc.into_values().collect();
     let mut by_type: BTreeMap<String, TypeCount> = BTreeMap::new();
-    for (k, v) in old.corpus.by_type.iter().chain(new.corpus.by_type.iter()) {
-        let _ = v;
+    for k in old.corpus.by_type.keys().chain(new.corpus.by_type.keys()) {
         by_type.entry(k.clone()).or_insert_with(|| TypeCount {
             kind: k.clone(),
             old: old.corpus.by_type.get(k).copied().unwrap_or(0),
