@@ -26,6 +26,10 @@ struct Fact {
     rule: String,
     claims: Vec<usize>,
     subjects: BTreeSet<String>,
+    marks: BTreeSet<String>,
+    /// For name facts: entity features of the fact's own names are left out, so a role
+    /// filled by another person still meets the original and conflicts with it.
+    own_entities: BTreeSet<String>,
 }
 
 /// Statistics of one alignment run, for `--timings` and benchmarks.
@@ -43,7 +47,7 @@ pub fn groups(
     claims: &[Claim],
 ) -> (Vec<Group>, Stats) {
     let facts = facts(rules, claims, sentences);
-    let features: Vec<Vec<(u32, f64)>> = weighted_features(sentences, claims, &facts);
+    let features: Vec<Vec<(u32, f64)>> = weighted_features(docs, sentences, claims, &facts);
     let mut stats = Stats {
         facts: facts.len(),
         candidate_pairs: 0,
@@ -79,7 +83,7 @@ pub fn groups(
     stats.candidate_pairs = seen.len();
     let mut pairs: Vec<(f64, usize, usize)> = seen
         .into_iter()
-        .filter(|&(a, b)| subjects_compatible(&facts[a], &facts[b]))
+        .filter(|&(a, b)| compatible(&facts[a], &facts[b]))
         .map(|(a, b)| (cosine(&features[a], &features[b]), a, b))
         .filter(|&(s, _, _)| s >= rules.min_similarity)
         .collect();
@@ -100,7 +104,7 @@ pub fn groups(
         if !members[ca].iter().all(|&x| {
             members[cb]
                 .iter()
-                .all(|&y| subjects_compatible(&facts[x], &facts[y]))
+                .all(|&y| compatible(&facts[x], &facts[y]))
         }) {
             continue;
         }
@@ -170,7 +174,10 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
     let mut by: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
         let kind = rules.claim(&c.rule).map(|r| r.kind);
-        if matches!(kind, Some(Kind::Quantity) | Some(Kind::Date)) {
+        if matches!(
+            kind,
+            Some(Kind::Quantity) | Some(Kind::Date) | Some(Kind::Name)
+        ) {
             by.entry((c.sentence, c.rule.as_str())).or_default().push(i);
         }
     }
@@ -179,6 +186,14 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
             sentence,
             doc: sentences[sentence].doc,
             rule: rule.to_string(),
+            marks: sentences[sentence].marks.iter().cloned().collect(),
+            own_entities: cs
+                .iter()
+                .filter_map(|&i| match &claims[i].value {
+                    Value::Name { entity, .. } => Some(format!("@{entity}")),
+                    _ => None,
+                })
+                .collect(),
             subjects: cs
                 .iter()
                 .filter_map(|&i| match &claims[i].value {
@@ -193,8 +208,42 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
         .collect()
 }
 
-fn subjects_compatible(a: &Fact, b: &Fact) -> bool {
-    a.subjects.is_empty() || b.subjects.is_empty() || !a.subjects.is_disjoint(&b.subjects)
+/// Whether two facts may be one statement: compatible subjects, and no `distinguish`
+/// word on each side that the other lacks (4200 troops to Mali, 6200 to Senegal).
+fn compatible(a: &Fact, b: &Fact) -> bool {
+    let subjects =
+        a.subjects.is_empty() || b.subjects.is_empty() || !a.subjects.is_disjoint(&b.subjects);
+    let lexicons: BTreeSet<&str> = a
+        .marks
+        .iter()
+        .chain(&b.marks)
+        .filter_map(|m| m.split_once(':').map(|x| x.0))
+        .collect();
+    let marks = lexicons.iter().all(|l| {
+        let prefix = format!("{l}:");
+        let x: BTreeSet<&String> = a.marks.iter().filter(|m| m.starts_with(&prefix)).collect();
+        let y: BTreeSet<&String> = b.marks.iter().filter(|m| m.starts_with(&prefix)).collect();
+        x.is_subset(&y) || y.is_subset(&x)
+    });
+    subjects && marks
+}
+
+/// The `align.distinguish` lexicon keys a sentence names, as `lexicon:key`.
+pub fn marks(rules: &RuleSet, key: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for (name, re) in &rules.distinguish {
+        let Some(lex) = rules.lexicon(name) else {
+            continue;
+        };
+        for m in re.find_iter(key) {
+            if crate::extract::at_word_edges(key, m.range()) {
+                if let Some(k) = lex.canonical(m.as_str()) {
+                    out.insert(format!("{name}:{k}"));
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// A sentence's topic words: stems of its words outside the claims (whose values and
@@ -271,6 +320,7 @@ pub fn stem(word: &str) -> String {
 
 /// Per fact: sorted (feature id, weight) with IDF weights over the facts' sentences.
 fn weighted_features(
+    docs: &[Document],
     sentences: &[Sentence],
     claims: &[Claim],
     facts: &[Fact],
@@ -290,8 +340,9 @@ fn weighted_features(
     let mut fact_features: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
     for f in facts {
         let mut feats: BTreeSet<String> = sentences[f.sentence].terms.iter().cloned().collect();
+        feats.extend(sentences[f.sentence].marks.iter().map(|m| format!("={m}")));
         if let Some(es) = entities.get(&f.sentence) {
-            feats.extend(es.iter().cloned());
+            feats.extend(es.difference(&f.own_entities).cloned());
         }
         for &c in &f.claims {
             feats.extend(claim_keys(&f.rule, &claims[c].value));
@@ -305,11 +356,15 @@ fn weighted_features(
             .collect();
         fact_features.push(v);
     }
-    let n = fact_features.len().max(1) as f64;
-    let mut df: HashMap<u32, usize> = HashMap::new();
-    for v in &fact_features {
+    // Document frequencies within each story: what every sentence of a story shares (its
+    // place, its main actors) says nothing about which of its statements a sentence is.
+    let story_of = |f: &Fact| docs[f.doc].story.as_str();
+    let mut n: HashMap<&str, usize> = HashMap::new();
+    let mut df: HashMap<(&str, u32), usize> = HashMap::new();
+    for (f, v) in facts.iter().zip(&fact_features) {
+        *n.entry(story_of(f)).or_default() += 1;
         for &t in v {
-            *df.entry(t).or_default() += 1;
+            *df.entry((story_of(f), t)).or_default() += 1;
         }
     }
     // Names and claim keys say more about what a sentence reports than any one word.
@@ -318,13 +373,16 @@ fn weighted_features(
         .filter(|(t, _)| t.starts_with(['@', '$', '=']))
         .map(|(_, &i)| i)
         .collect();
-    fact_features
+    facts
         .iter()
-        .map(|fv| {
+        .zip(&fact_features)
+        .map(|(f, fv)| {
+            let story = story_of(f);
+            let n = n[story] as f64;
             let mut v: Vec<(u32, f64)> = fv
                 .iter()
                 .map(|&t| {
-                    let idf = (1.0 + n / df[&t] as f64).ln();
+                    let idf = (1.0 + n / df[&(story, t)] as f64).ln();
                     let boost = if key_ids.contains(&t) { 2.0 } else { 1.0 };
                     (t, idf * boost)
                 })

@@ -96,7 +96,7 @@ pub fn claims(
                 } else {
                     in_key(rules, rule, &s.key, published)
                 };
-                has_fact |= rule.kind != Kind::Name && !found.is_empty();
+                has_fact |= !found.is_empty();
                 for f in found {
                     out.push(Claim {
                         rule: rule.id.clone(),
@@ -112,6 +112,7 @@ pub fn claims(
             if has_fact {
                 let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
                 s.terms = crate::align::terms(rules, s, &spans);
+                s.marks = crate::align::marks(rules, &s.key);
             }
             s.key = String::new();
             s.origin = Vec::new();

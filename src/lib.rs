@@ -145,6 +145,7 @@ pub fn sentences(docs: &[Document], base: usize, rules: &rules::RuleSet) -> Vec<
                     let line = line_starts.partition_point(|&s| s <= span.start);
                     Sentence {
                         terms: Vec::new(),
+                        marks: Vec::new(),
                         doc: base + di,
                         ordinal: i + 1,
                         span,

@@ -74,6 +74,8 @@ pub struct Sentence {
     /// extraction for sentences with quantity or date claims. `key` and `origin` are
     /// emptied once claims and terms are known, so a large corpus is not held twice.
     pub terms: Vec<String>,
+    /// Keys of `align.distinguish` lexicon words in the sentence, as `lexicon:key`.
+    pub marks: Vec<String>,
 }
 
 impl Sentence {

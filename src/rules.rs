@@ -115,6 +115,11 @@ pub struct AlignFile {
     /// A word shared by more sentences than this is too common to propose candidates.
     #[serde(default = "default_max_postings")]
     pub max_postings: usize,
+    /// Lexicons whose words tell statements apart: two sentences that each name a word of
+    /// such a lexicon (by its key) that the other does not name report different things
+    /// (`[lexicon.place]`: the same figure for Mali and for Senegal is two facts).
+    #[serde(default)]
+    pub distinguish: Vec<Spanned<String>>,
 }
 
 impl Default for AlignFile {
@@ -123,6 +128,7 @@ impl Default for AlignFile {
             min_similarity: default_min_similarity(),
             stopwords: Vec::new(),
             max_postings: default_max_postings(),
+            distinguish: Vec::new(),
         }
     }
 }
@@ -326,6 +332,8 @@ pub struct RuleSet {
     pub min_similarity: f64,
     pub stopwords: BTreeSet<String>,
     pub max_postings: usize,
+    /// `align.distinguish`: each lexicon's name and its words in one regex.
+    pub distinguish: Vec<(String, Regex)>,
     pub examples_published: Option<NaiveDate>,
     pub lexicons: BTreeMap<String, Lexicon>,
     pub claims: Vec<ClaimRule>,
@@ -596,6 +604,12 @@ impl<'a> Compiler<'a> {
                         }
                         continue;
                     }
+                    // ل + ال is written لل (للنيجر): match that form too.
+                    if let Some(rest) = k.strip_prefix("ال") {
+                        lex.lookup
+                            .entry(format!("لل{rest}"))
+                            .or_insert_with(|| canonical.clone());
+                    }
                     lex.lookup.insert(k.clone(), canonical.clone());
                     keys.push(k);
                 }
@@ -660,6 +674,24 @@ impl<'a> Compiler<'a> {
         }
         let claims = self.claims(&raw.claim);
         let (entities, names, alias_owner) = self.entities(&raw.entity);
+        let mut distinguish = Vec::new();
+        for name in &raw.align.distinguish {
+            match self.lexicons.get(name.get_ref()) {
+                Some(lex) => {
+                    if let Ok(re) = Regex::new(&lex.alternation()) {
+                        distinguish.push((name.get_ref().clone(), re));
+                    }
+                }
+                None => self.error(
+                    name.span(),
+                    format!(
+                        "`align.distinguish` names `{}`, which is not a lexicon",
+                        name.get_ref()
+                    ),
+                    "define `[lexicon.NAME]` or remove it from the list",
+                ),
+            }
+        }
         let subject_regex = self
             .lexicons
             .get("subject")
@@ -689,6 +721,7 @@ impl<'a> Compiler<'a> {
                 .map(|w| normalize::key(w).trim().to_string())
                 .collect(),
             max_postings: raw.align.max_postings.max(2),
+            distinguish,
             examples_published,
             lexicons: std::mem::take(&mut self.lexicons),
             claims,
@@ -1144,6 +1177,10 @@ impl<'a> Compiler<'a> {
                     }
                     Some(_) => {}
                     None => {
+                        // ل + ال is written لل (للاتحاد الأوروبي): match that form too.
+                        if let Some(rest) = key.strip_prefix("ال") {
+                            owner.entry(format!("لل{rest}")).or_insert(idx);
+                        }
                         owner.insert(key.clone(), idx);
                         owner_span.insert(key.clone(), span);
                         aliases.push(key);

@@ -646,9 +646,10 @@ fn the_documented_workflow_fails_on_a_new_conflict_after_publishing_the_summary(
 #[test]
 fn the_documented_workflow_fails_when_the_committed_site_is_stale() {
     let s = Scratch::new();
-    // A change without a new conflict, committed without rebuilding site/.
-    edit_seed(&s.repo, "000_", "زهاء ألف جندي", "زهاء 3000 جندي");
-    s.commit("000: 3000 troops");
+    // A change without a new conflict (001's French troops are single-source), committed
+    // without rebuilding site/.
+    edit_seed(&s.repo, "001_", "1500 جندي", "1600 جندي");
+    s.commit("001: 1600 French troops");
     let (step, code, log) = s.run_workflow().expect_err("the site check fails");
     assert_eq!(
         (step.as_str(), code),
