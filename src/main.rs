@@ -51,7 +51,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", compare::diag::error_text(&e));
             ExitCode::from(2)
         }
     }
@@ -94,38 +94,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { rules } => {
-            let display = rules.display().to_string();
-            let set = match compare::rules::load(&rules) {
-                Ok(set) => set,
-                Err(e) => match e.downcast::<compare::diag::Report>() {
-                    Ok(report) => {
-                        eprintln!("{report}");
-                        return Ok(ExitCode::from(1));
-                    }
-                    Err(e) => return Err(e),
-                },
-            };
-            let mut report = compare::diag::Report {
-                path: display.clone(),
-                source: set.source.clone(),
-                diagnostics: set.warnings.clone(),
-            };
-            report
-                .diagnostics
-                .extend(compare::rules::check_examples(&set));
-            if !report.diagnostics.is_empty() {
-                eprintln!("{report}");
+            let checked = compare::rules::check(&rules)?;
+            if !checked.report.diagnostics.is_empty() {
+                eprintln!("{}", checked.report);
             }
-            if report.errors() > 0 {
+            let Some(set) = checked.set else {
                 return Ok(ExitCode::from(1));
-            }
+            };
             let examples: usize = set
                 .claims
                 .iter()
                 .map(|c| c.examples.len() + c.counter_examples.len())
                 .sum();
             println!(
-                "{display}: {} claim types, {} names, {examples} examples and counter-examples pass",
+                "{}: {} claim types, {} names, {examples} examples and counter-examples pass",
+                rules.display(),
                 set.claims.len(),
                 set.entities.len()
             );
