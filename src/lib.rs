@@ -11,6 +11,7 @@ pub mod dates;
 pub mod diag;
 pub mod diff;
 pub mod entities;
+pub mod explain;
 pub mod extract;
 pub mod ingest;
 pub mod model;

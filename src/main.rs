@@ -44,6 +44,21 @@ enum Command {
         #[arg(long, default_value = "rules.toml")]
         rules: PathBuf,
     },
+    /// Show how one article is read: metadata, what is set aside, each sentence's claims
+    Explain {
+        /// The article (.txt or .md)
+        file: PathBuf,
+        #[arg(long, default_value = "rules.toml")]
+        rules: PathBuf,
+        /// Replace invalid UTF-8 with U+FFFD (with a warning) instead of failing
+        #[arg(long)]
+        lossy: bool,
+    },
+    /// List the claim types of rules.toml with their descriptions and example counts
+    Rules {
+        #[arg(long, default_value = "rules.toml")]
+        rules: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -111,6 +126,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rules.display(),
                 set.claims.len(),
                 set.entities.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { file, rules, lossy } => {
+            let set = compare::rules::load(&rules)?;
+            let read = compare::ingest::ReadOptions { lossy };
+            print!("{}", compare::explain::article(&file, &set, read)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { rules } => {
+            let set = compare::rules::load(&rules)?;
+            print!(
+                "{}",
+                compare::explain::rules(&rules.display().to_string(), &set)
             );
             Ok(ExitCode::SUCCESS)
         }
