@@ -206,6 +206,24 @@ fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The line `compare check` prints when the rules are clean.
+pub fn check_summary(path: &str, set: &RuleSet) -> String {
+    let examples: usize = set
+        .claims
+        .iter()
+        .map(|c| c.examples.len() + c.counter_examples.len())
+        .sum();
+    let examples = match examples {
+        1 => "1 example passes".to_string(),
+        n => format!("{n} examples and counter-examples pass"),
+    };
+    format!(
+        "{path}: {}, {}, {examples}",
+        count(set.claims.len(), "claim type"),
+        count(set.entities.len(), "name"),
+    )
+}
+
 /// The claim types and names of a rule set, as printed by `compare rules`.
 pub fn rules(path: &str, set: &RuleSet) -> String {
     let mut o = String::new();

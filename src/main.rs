@@ -116,16 +116,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let Some(set) = checked.set else {
                 return Ok(ExitCode::from(1));
             };
-            let examples: usize = set
-                .claims
-                .iter()
-                .map(|c| c.examples.len() + c.counter_examples.len())
-                .sum();
             println!(
-                "{}: {} claim types, {} names, {examples} examples and counter-examples pass",
-                rules.display(),
-                set.claims.len(),
-                set.entities.len()
+                "{}",
+                compare::explain::check_summary(&rules.display().to_string(), &set)
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -22,7 +22,9 @@ use std::ops::Range;
 use toml::Spanned;
 
 // ---------------------------------------------------------------------------------------
-// Layer 1: the file as written.
+// Layer 1: the file as written. These doc comments are the reference for each key, and
+// docs/rules.md says the same for users: change both together (a test checks that every
+// key here is documented there).
 
 /// The whole `rules.toml`.
 #[derive(Debug, Deserialize)]
@@ -138,7 +140,7 @@ fn default_max_postings() -> usize {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesFile {
-    /// The publication date that date examples resolve against (YYYY-MM-DD).
+    /// The publication date that the examples resolve relative dates against (YYYY-MM-DD).
     pub published: Option<Spanned<String>>,
 }
 
@@ -146,26 +148,31 @@ pub struct ExamplesFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimFile {
-    /// Stable id, used in report.json and file names: lowercase letters, digits, `_`.
+    /// Stable id, used in report.json, file names and pattern ids (`troops#1`): lowercase
+    /// ASCII letters, digits, `_`; unique.
     pub id: Spanned<String>,
-    /// `quantity`, `date` or `name`.
+    /// The value parser: `quantity` (captures `number`, or `one` / `two` around a lone
+    /// singular / dual noun; optionally `qualifier`, `unit`, `subject`), `date` (`day`,
+    /// `ordinal`, `month`, `year`, `weekday`, `direction`, `period`, `day_offset`, `part`)
+    /// or `name` (no patterns: mentions of the `[[entity]]` aliases).
     pub kind: Spanned<String>,
-    /// One or two sentences for the rules page (Markdown).
+    /// One or two sentences for the rules page and `compare rules` (Markdown); required.
     pub description: Option<String>,
     /// Unit given to every claim of this type, unless a `unit` capture names one.
     pub unit: Option<String>,
     /// Relative tolerance when comparing approximate quantities (0.1 = ±10%).
     pub tolerance: Option<f64>,
-    /// For quantities without a `subject` capture: how many words around the match to
+    /// For quantities without a `subject` capture: how many words before the match to
     /// search for a `[lexicon.subject]` word saying whose (troops). 0 = never.
     #[serde(default)]
     pub subject_window: usize,
     /// For `kind = "name"`: the `[[entity]]` type whose mentions are this claim type.
     pub entity_type: Option<String>,
-    /// Regexes on the sentence's match key.
+    /// Regexes on the sentence's match key, `{name}` inserting a lexicon or fragment;
+    /// the n-th is reported as `id#n`. Required for `quantity` and `date`.
     #[serde(default)]
     pub patterns: Vec<Spanned<String>>,
-    /// Texts with the value they must yield.
+    /// Texts with the value they must yield, run by `compare check` and `compare build`.
     #[serde(default)]
     pub examples: Vec<ExampleFile>,
     /// Texts that must yield no claim of this type.
@@ -177,11 +184,15 @@ pub struct ClaimFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleFile {
+    /// The text, alone, as it could appear in an article.
     pub text: Spanned<String>,
-    /// The expected value: a number, an ISO date or an entity id.
+    /// The expected value: a number, an ISO date at its precision or an entity id.
     pub value: String,
+    /// The expected qualifier (`exact`, `approx`, `at_least`, `at_most`, `vague`), if given.
     pub qualifier: Option<String>,
+    /// The expected unit (`USD`), if given.
     pub unit: Option<String>,
+    /// The expected subject (`US`), if given.
     pub subject: Option<String>,
 }
 
@@ -189,13 +200,15 @@ pub struct ExampleFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntityFile {
+    /// Stable id, the value of name claims (`tiani`); unique.
     pub id: Spanned<String>,
     /// `person` or `org` (any word: claim types of kind `name` select by it).
     #[serde(rename = "type")]
     pub kind: String,
     /// The spelling shown as the entity's name (also a known spelling).
     pub canonical: Spanned<String>,
-    /// Known spellings (the canonical one is added automatically).
+    /// Known spellings in any script (the canonical one is added automatically); a
+    /// spelling may belong to one entity only.
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,
 }
@@ -469,9 +482,11 @@ fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
 /// The file's serde mirror, or why it cannot be had.
 ///
 /// Syntax errors come back together (the TOML parser recovers after each). An unknown key
-/// is reported, then removed and the file read again, so every unknown key shows in one
-/// run and the rest of the file is still checked. Any other shape error (a wrong type, a
-/// missing key) stops here, because serde reports those one at a time.
+/// is reported, then read as the known key it resembles (`descriptoin` as `description`,
+/// the "did you mean" of its message) or dropped, and the file read again: every unknown
+/// key shows in one run, and the rest of the file is checked as the user meant it rather
+/// than failing again for the missing key. Any other shape error (a wrong type, a missing
+/// key) stops here, because serde reports those one at a time.
 fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>) {
     use serde::Deserialize as _;
     let (mut table, errors) = toml::de::DeTable::parse_recoverable(source);
@@ -484,9 +499,17 @@ fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>) {
         match RulesFile::deserialize(toml::de::Deserializer::from(table.clone())) {
             Ok(raw) => return (Some(raw), out),
             Err(e) => {
+                let d = toml_diagnostic(&e);
+                let meant = d
+                    .help
+                    .as_deref()
+                    .and_then(|h| h.strip_prefix("did you mean `"))
+                    .and_then(|h| h.split('`').next())
+                    .map(str::to_string);
                 let removed = e.message().starts_with("unknown field")
-                    && e.span().is_some_and(|s| remove_key(table.get_mut(), &s));
-                out.push(toml_diagnostic(&e));
+                    && e.span()
+                        .is_some_and(|s| fix_key(table.get_mut(), &s, meant.as_deref()));
+                out.push(d);
                 if !removed {
                     return (None, out);
                 }
@@ -496,21 +519,31 @@ fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>) {
     (None, out)
 }
 
-/// Remove the key written at `span`, wherever it is in the tree.
-fn remove_key(table: &mut toml::de::DeTable<'_>, span: &Range<usize>) -> bool {
+/// Rename the key written at `span` to `meant` (unless the table has that key already) or
+/// remove it, wherever it is in the tree.
+fn fix_key(table: &mut toml::de::DeTable<'_>, span: &Range<usize>, meant: Option<&str>) -> bool {
     if let Some(key) = table.keys().find(|k| k.span() == *span).cloned() {
-        table.remove(&key);
+        if let Some(value) = table.remove(&key) {
+            if let Some(m) = meant.filter(|m| !table.contains_key(*m)) {
+                let renamed = Spanned::new(span.clone(), std::borrow::Cow::Owned(m.to_string()));
+                table.insert(renamed, value);
+            }
+        }
         return true;
     }
     table
         .iter_mut()
-        .any(|(_, v)| remove_in_value(v.get_mut(), span))
+        .any(|(_, v)| fix_in_value(v.get_mut(), span, meant))
 }
 
-fn remove_in_value(value: &mut toml::de::DeValue<'_>, span: &Range<usize>) -> bool {
+fn fix_in_value(
+    value: &mut toml::de::DeValue<'_>,
+    span: &Range<usize>,
+    meant: Option<&str>,
+) -> bool {
     match value {
-        toml::de::DeValue::Table(t) => remove_key(t, span),
-        toml::de::DeValue::Array(a) => a.iter_mut().any(|v| remove_in_value(v.get_mut(), span)),
+        toml::de::DeValue::Table(t) => fix_key(t, span, meant),
+        toml::de::DeValue::Array(a) => a.iter_mut().any(|v| fix_in_value(v.get_mut(), span, meant)),
         _ => false,
     }
 }
@@ -842,8 +875,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile(&mut self, raw: &RulesFile) -> RuleSet {
-        let published = self.line_patterns(&raw.metadata.published, &["day", "year"]);
-        let outlet = self.line_patterns(&raw.metadata.outlet, &["outlet"]);
+        let published = self.line_patterns(
+            &raw.metadata.published,
+            &[&["day"], &["month", "month_name"], &["year"]],
+        );
+        let outlet = self.line_patterns(&raw.metadata.outlet, &[&["outlet"]]);
         let cut = self.markers(&raw.boilerplate.cut);
         let cut_line = self.markers(&raw.boilerplate.cut_line);
         let drop = self.markers(&raw.boilerplate.drop);
@@ -969,12 +1005,18 @@ impl<'a> Compiler<'a> {
                             BUILTINS.iter().map(|s| s.to_string()).collect();
                         known.extend(self.lexicons.keys().cloned());
                         known.extend(self.fragments.keys().cloned());
-                        let hint = known
+                        let close = known
                             .iter()
                             .map(|k| (strsim::jaro_winkler(n, k), k))
                             .filter(|(s, _)| *s >= 0.8)
                             .max_by(|a, b| a.0.total_cmp(&b.0))
-                            .map(|(_, k)| format!("did you mean `{{{k}}}`?"))
+                            .map(|(_, k)| k.clone());
+                        // A misspelt reference is why its fragment looks unused: say it once.
+                        if let Some(k) = &close {
+                            self.used_fragments.insert(k.clone());
+                        }
+                        let hint = close
+                            .map(|k| format!("did you mean `{{{k}}}`?"))
                             .unwrap_or_else(|| {
                                 format!("define it under [fragments]; known: {}", known.join(", "))
                             });
@@ -1089,28 +1131,43 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn line_patterns(&mut self, patterns: &[Spanned<String>], needs_one_of: &[&str]) -> Vec<Regex> {
+    /// Compile metadata line patterns; each must have one capture of every group in `needs`.
+    fn line_patterns(&mut self, patterns: &[Spanned<String>], needs: &[&[&str]]) -> Vec<Regex> {
         let mut out = Vec::new();
         for p in patterns {
-            if let Some(c) = self.pattern(p) {
-                let names: Vec<&str> = c.regex.capture_names().flatten().collect();
-                if !needs_one_of.iter().any(|n| names.contains(n)) {
-                    self.error(
-                        p.span(),
-                        format!(
-                            "pattern lacks the capture {}",
-                            needs_one_of
-                                .iter()
-                                .map(|n| format!("`(?<{n}>…)`"))
-                                .collect::<Vec<_>>()
-                                .join(" or ")
-                        ),
-                        "name the part of the line that holds the value",
-                    );
-                    continue;
-                }
+            let Some(c) = self.pattern(p) else {
+                continue;
+            };
+            let names: Vec<&str> = c.regex.capture_names().flatten().collect();
+            let Some(missing) = needs
+                .iter()
+                .find(|group| !group.iter().any(|n| names.contains(n)))
+            else {
                 out.push(c.regex);
-            }
+                continue;
+            };
+            let wanted = missing
+                .iter()
+                .map(|n| format!("`(?<{n}>…)`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let help = if names.is_empty() {
+                format!("name the part of the line that holds it: {wanted}")
+            } else {
+                format!(
+                    "this pattern captures {}; name the part of the line that holds it {wanted}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            self.error(
+                p.span(),
+                format!("pattern lacks the capture {wanted}"),
+                &help,
+            );
         }
         out
     }
