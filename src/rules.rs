@@ -110,7 +110,7 @@ pub struct AlignFile {
     /// Minimum cosine similarity of two sentences' content words and names to report the
     /// same statement.
     #[serde(default = "default_min_similarity")]
-    pub min_similarity: f64,
+    pub min_similarity: Spanned<f64>,
     /// Words that carry no topic (function words, reporting verbs).
     #[serde(default)]
     pub stopwords: Vec<String>,
@@ -129,8 +129,8 @@ impl Default for AlignFile {
     }
 }
 
-fn default_min_similarity() -> f64 {
-    0.3
+fn default_min_similarity() -> Spanned<f64> {
+    Spanned::new(0..0, 0.3)
 }
 
 fn default_max_postings() -> usize {
@@ -684,7 +684,14 @@ fn toml_diagnostic(e: &toml::de::Error) -> Diagnostic {
             .max_by(|a, b| a.0.total_cmp(&b.0));
         d = match best {
             Some((_, k)) => d.help(format!("did you mean `{k}`?")),
-            None => d.help(format!("known keys here: {}", expected.join(", "))),
+            None => d.help(format!(
+                "known keys here: {}",
+                expected
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         };
     } else if let Some(rest) = first_line.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
@@ -896,10 +903,11 @@ impl<'a> Compiler<'a> {
                 }
             }
         });
-        if !(0.0..=1.0).contains(&raw.align.min_similarity) {
-            self.diagnostics.push(
-                Diagnostic::error(None, "align.min_similarity must lie between 0 and 1")
-                    .help("0.3 suits news sentences"),
+        if !(0.0..=1.0).contains(raw.align.min_similarity.get_ref()) {
+            self.error(
+                raw.align.min_similarity.span(),
+                "`min_similarity` must lie between 0 and 1".into(),
+                "0.3 suits news sentences",
             );
         }
         let claims = self.claims(&raw.claim);
@@ -936,7 +944,7 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|a| normalize::key(a).trim().to_string())
                 .collect(),
-            min_similarity: raw.align.min_similarity,
+            min_similarity: *raw.align.min_similarity.get_ref(),
             stopwords: raw
                 .align
                 .stopwords
@@ -1018,7 +1026,14 @@ impl<'a> Compiler<'a> {
                         let hint = close
                             .map(|k| format!("did you mean `{{{k}}}`?"))
                             .unwrap_or_else(|| {
-                                format!("define it under [fragments]; known: {}", known.join(", "))
+                                format!(
+                                    "define it under `[fragments]`; known: {}",
+                                    known
+                                        .iter()
+                                        .map(|k| format!("`{{{k}}}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
                             });
                         let at = self.find_in(span, &format!("{{{n}}}"));
                         self.diagnostics.push(
