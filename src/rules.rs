@@ -1623,6 +1623,30 @@ mod tests {
     }
 
     #[test]
+    fn empty_alternatives_are_found_outside_escapes_and_classes() {
+        let at = |re: &str| empty_alternative(re).map(|r| re[r].to_string());
+        assert_eq!(at("a||b").as_deref(), Some("||"));
+        assert_eq!(at("(|a)").as_deref(), Some("(|"));
+        assert_eq!(at("(?:|a)").as_deref(), Some("(?:|"));
+        assert_eq!(at("(a|)").as_deref(), Some("|)"));
+        assert_eq!(at("|a").as_deref(), Some("|"));
+        assert_eq!(at("a|").as_deref(), Some("|"));
+        assert_eq!(at("(?i)|a").as_deref(), Some("(?i)|"));
+        for fine in [
+            r"a|b",
+            r"\||x",
+            r"a\|",
+            r"[a||b]",
+            r"[]|]|x",
+            r"(?<n>a|b)",
+            r"(?i)a|b",
+            "",
+        ] {
+            assert_eq!(at(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
     fn empty_file_is_an_error() {
         assert!(errors("  \n").contains("the rules file is empty"));
     }
