@@ -156,6 +156,33 @@ impl fmt::Display for Report {
 
 impl std::error::Error for Report {}
 
+/// A report that stops a command, with what that means for it (`nothing was built`).
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub report: Report,
+    pub consequence: String,
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; {}", self.report, self.consequence)
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+/// The text `main` prints for an error: a report as rendered (it labels its own lines),
+/// anything else as `error: ` and the cause chain.
+pub fn error_text(e: &anyhow::Error) -> String {
+    if let Some(r) = e.downcast_ref::<Rejected>() {
+        r.to_string()
+    } else if let Some(r) = e.downcast_ref::<Report>() {
+        r.to_string()
+    } else {
+        format!("error: {e:#}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

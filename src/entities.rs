@@ -260,9 +260,10 @@ fn extend_left(rules: &RuleSet, folded: &str, words: &[Range<usize>], m: &mut Me
         return;
     };
     let alias_words: Vec<&str> = alias.split(' ').collect();
+    // Words the mention touches: `لفيلق` counts although its proclitic lies outside.
     let covered = words
         .iter()
-        .filter(|w| w.start >= m.range.start && w.end <= m.range.end)
+        .filter(|w| w.start < m.range.end && m.range.start < w.end)
         .count()
         .max(1);
     if alias_words.len() <= covered {
@@ -283,8 +284,15 @@ fn extend_left(rules: &RuleSet, folded: &str, words: &[Range<usize>], m: &mut Me
         }
         let w = &folded[prev.clone()];
         let a = alias_words[ai - 1];
+        // Compared without the article: الاولي and الفيلق share nothing but ال.
+        let bare = |x: &'_ str| -> String {
+            x.strip_prefix("ال")
+                .filter(|r| r.chars().count() >= 2)
+                .unwrap_or(x)
+                .to_string()
+        };
         let similar = w == a
-            || strsim::normalized_levenshtein(w, a) >= 0.5
+            || strsim::normalized_levenshtein(&bare(w), &bare(a)) >= 0.5
             || normalize::skeleton(&normalize::name_key(w))
                 == normalize::skeleton(&normalize::name_key(a));
         if !similar {
@@ -379,5 +387,34 @@ mod tests {
         let k = "مؤتمر رئيس";
         assert_eq!(fold_name(k).len(), k.len());
         assert_eq!(fold_name(k), "موتمر رييس");
+    }
+}
+
+#[cfg(test)]
+mod extension_tests {
+    use crate::model::MatchHow;
+
+    fn rules() -> crate::rules::RuleSet {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
+        crate::rules::load(&path).expect("shipped rules")
+    }
+
+    #[test]
+    fn a_mention_does_not_swallow_the_word_before_it() {
+        let r = rules();
+        let key = crate::normalize::key("وصلت الرحلة الأولى لفيلق أفريقيا ومتطوعيه");
+        let m = super::mentions(&r, &key);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(&key[m[0].range.clone()], "فيلق افريقيا");
+        assert_eq!(m[0].how, MatchHow::Alias);
+    }
+
+    #[test]
+    fn an_unlisted_spelling_grows_over_its_first_names() {
+        let r = rules();
+        let key = crate::normalize::key("نائب وزير الدفاع لونوس بك إيفكوروف برئيس الحكومة");
+        let m = super::mentions(&r, &key);
+        assert_eq!(&key[m[0].range.clone()], "لونوس بك ايفكوروف");
+        assert!(matches!(m[0].how, MatchHow::Fuzzy { .. }));
     }
 }

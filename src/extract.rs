@@ -261,7 +261,21 @@ fn value(
     };
     match rule.kind {
         Kind::Quantity => {
-            let q = numbers::parse(caps.name("number")?.as_str().trim())?;
+            // A singular or dual noun standing alone counts one or two (طائرة شحن روسية).
+            let q = match caps.name("number") {
+                Some(n) => numbers::parse(n.as_str().trim())?,
+                None => numbers::Quantity {
+                    value: if caps.name("two").is_some() {
+                        2.0
+                    } else if caps.name("one").is_some() {
+                        1.0
+                    } else {
+                        return None;
+                    },
+                    vague: false,
+                    ambiguous: false,
+                },
+            };
             let qualifier = lookup("qualifier")
                 .and_then(|q| Qualifier::parse(&q))
                 .unwrap_or(if q.vague {

@@ -103,6 +103,31 @@ pub fn fail_on(errors: Vec<String>) -> Result<()> {
     )
 }
 
+/// One article read on its own, exactly as [`documents`] reads each file (for `explain`).
+pub fn document(
+    path: &Path,
+    rules: &RuleSet,
+    opts: ReadOptions,
+) -> Result<(Document, Vec<String>)> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        bail!(
+            "{} is not a file\n  = help: pass the path of one article (.txt or .md)",
+            path.display()
+        );
+    };
+    if !path.is_file() {
+        bail!("article {} does not exist or is not a file\n  = help: pass the path of one article (.txt or .md)", path.display());
+    }
+    read_document(dir, &name, rules, opts)
+        .map_err(|e| anyhow::anyhow!("{}", e.trim_start_matches("error: ")))
+}
+
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;

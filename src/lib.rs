@@ -11,6 +11,7 @@ pub mod dates;
 pub mod diag;
 pub mod diff;
 pub mod entities;
+pub mod explain;
 pub mod extract;
 pub mod ingest;
 pub mod model;
@@ -163,17 +164,14 @@ pub fn sentences(docs: &[Document], base: usize, rules: &rules::RuleSet) -> Vec<
 /// `compare build`: check the rules, analyse the seeds, write the site atomically.
 pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let rules = rules::load(&opts.rules)?;
-    let failures = rules::check_examples(&rules);
-    if !failures.is_empty() {
-        let report = diag::Report {
-            path: opts.rules.display().to_string(),
-            source: rules.source.clone(),
-            diagnostics: failures,
-        };
-        return Err(anyhow::Error::new(report)
-            .context("the rules' examples fail; run `compare check` for details"));
-    }
+    // The same check as `compare check`: broken rules build nothing.
+    let checked = rules::check(&opts.rules)?;
+    let Some(rules) = checked.set else {
+        return Err(anyhow::Error::new(diag::Rejected {
+            report: checked.report,
+            consequence: format!("nothing was built; {} is unchanged", opts.out.display()),
+        }));
+    };
     site::check_out(&opts.out, &opts.seeds, opts.force)?;
     let (mut outcome, _) = analyse(
         &opts.seeds,

@@ -66,6 +66,21 @@ enum Command {
         #[arg(long, default_value = "rules.toml")]
         rules: PathBuf,
     },
+    /// Show how one article is read: metadata, what is set aside, each sentence's claims
+    Explain {
+        /// The article (.txt or .md)
+        file: PathBuf,
+        #[arg(long, default_value = "rules.toml")]
+        rules: PathBuf,
+        /// Replace invalid UTF-8 with U+FFFD (with a warning) instead of failing
+        #[arg(long)]
+        lossy: bool,
+    },
+    /// List the claim types of rules.toml with their descriptions and example counts
+    Rules {
+        #[arg(long, default_value = "rules.toml")]
+        rules: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,7 +109,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", compare::diag::error_text(&e));
             ExitCode::from(2)
         }
     }
@@ -207,40 +222,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { rules } => {
-            let display = rules.display().to_string();
-            let set = match compare::rules::load(&rules) {
-                Ok(set) => set,
-                Err(e) => match e.downcast::<compare::diag::Report>() {
-                    Ok(report) => {
-                        eprintln!("{report}");
-                        return Ok(ExitCode::from(1));
-                    }
-                    Err(e) => return Err(e),
-                },
-            };
-            let mut report = compare::diag::Report {
-                path: display.clone(),
-                source: set.source.clone(),
-                diagnostics: set.warnings.clone(),
-            };
-            report
-                .diagnostics
-                .extend(compare::rules::check_examples(&set));
-            if !report.diagnostics.is_empty() {
-                eprintln!("{report}");
+            let checked = compare::rules::check(&rules)?;
+            if !checked.report.diagnostics.is_empty() {
+                eprintln!("{}", checked.report);
             }
-            if report.errors() > 0 {
+            let Some(set) = checked.set else {
                 return Ok(ExitCode::from(1));
-            }
-            let examples: usize = set
-                .claims
-                .iter()
-                .map(|c| c.examples.len() + c.counter_examples.len())
-                .sum();
+            };
             println!(
-                "{display}: {} claim types, {} names, {examples} examples and counter-examples pass",
-                set.claims.len(),
-                set.entities.len()
+                "{}",
+                compare::explain::check_summary(&rules.display().to_string(), &set)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { file, rules, lossy } => {
+            let set = compare::rules::load(&rules)?;
+            let read = compare::ingest::ReadOptions { lossy };
+            print!("{}", compare::explain::article(&file, &set, read)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { rules } => {
+            let set = compare::rules::load(&rules)?;
+            print!(
+                "{}",
+                compare::explain::rules(&rules.display().to_string(), &set)
             );
             Ok(ExitCode::SUCCESS)
         }

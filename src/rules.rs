@@ -22,7 +22,9 @@ use std::ops::Range;
 use toml::Spanned;
 
 // ---------------------------------------------------------------------------------------
-// Layer 1: the file as written.
+// Layer 1: the file as written. These doc comments are the reference for each key, and
+// docs/rules.md says the same for users: change both together (a test checks that every
+// key here is documented there).
 
 /// The whole `rules.toml`.
 #[derive(Debug, Deserialize)]
@@ -45,7 +47,7 @@ pub struct RulesFile {
     pub examples: ExamplesFile,
     /// Named word lists: `[lexicon.NAME]` maps a canonical key to its surface forms.
     #[serde(default)]
-    pub lexicon: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    pub lexicon: BTreeMap<Spanned<String>, BTreeMap<String, Vec<Spanned<String>>>>,
     /// Named regex pieces, referenced from patterns as `{name}`.
     #[serde(default)]
     pub fragments: BTreeMap<String, Spanned<String>>,
@@ -108,7 +110,7 @@ pub struct AlignFile {
     /// Minimum cosine similarity of two sentences' content words and names to report the
     /// same statement.
     #[serde(default = "default_min_similarity")]
-    pub min_similarity: f64,
+    pub min_similarity: Spanned<f64>,
     /// Words that carry no topic (function words, reporting verbs).
     #[serde(default)]
     pub stopwords: Vec<String>,
@@ -133,8 +135,8 @@ impl Default for AlignFile {
     }
 }
 
-fn default_min_similarity() -> f64 {
-    0.3
+fn default_min_similarity() -> Spanned<f64> {
+    Spanned::new(0..0, 0.3)
 }
 
 fn default_max_postings() -> usize {
@@ -144,7 +146,7 @@ fn default_max_postings() -> usize {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesFile {
-    /// The publication date that date examples resolve against (YYYY-MM-DD).
+    /// The publication date that the examples resolve relative dates against (YYYY-MM-DD).
     pub published: Option<Spanned<String>>,
 }
 
@@ -152,26 +154,31 @@ pub struct ExamplesFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimFile {
-    /// Stable id, used in report.json and file names: lowercase letters, digits, `_`.
+    /// Stable id, used in report.json, file names and pattern ids (`troops#1`): lowercase
+    /// ASCII letters, digits, `_`; unique.
     pub id: Spanned<String>,
-    /// `quantity`, `date` or `name`.
+    /// The value parser: `quantity` (captures `number`, or `one` / `two` around a lone
+    /// singular / dual noun; optionally `qualifier`, `unit`, `subject`), `date` (`day`,
+    /// `ordinal`, `month`, `year`, `weekday`, `direction`, `period`, `day_offset`, `part`)
+    /// or `name` (no patterns: mentions of the `[[entity]]` aliases).
     pub kind: Spanned<String>,
-    /// One or two sentences for the rules page (Markdown).
+    /// One or two sentences for the rules page and `compare rules` (Markdown); required.
     pub description: Option<String>,
     /// Unit given to every claim of this type, unless a `unit` capture names one.
     pub unit: Option<String>,
     /// Relative tolerance when comparing approximate quantities (0.1 = ±10%).
     pub tolerance: Option<f64>,
-    /// For quantities without a `subject` capture: how many words around the match to
+    /// For quantities without a `subject` capture: how many words before the match to
     /// search for a `[lexicon.subject]` word saying whose (troops). 0 = never.
     #[serde(default)]
     pub subject_window: usize,
     /// For `kind = "name"`: the `[[entity]]` type whose mentions are this claim type.
     pub entity_type: Option<String>,
-    /// Regexes on the sentence's match key.
+    /// Regexes on the sentence's match key, `{name}` inserting a lexicon or fragment;
+    /// the n-th is reported as `id#n`. Required for `quantity` and `date`.
     #[serde(default)]
     pub patterns: Vec<Spanned<String>>,
-    /// Texts with the value they must yield.
+    /// Texts with the value they must yield, run by `compare check` and `compare build`.
     #[serde(default)]
     pub examples: Vec<ExampleFile>,
     /// Texts that must yield no claim of this type.
@@ -183,11 +190,15 @@ pub struct ClaimFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleFile {
+    /// The text, alone, as it could appear in an article.
     pub text: Spanned<String>,
-    /// The expected value: a number, an ISO date or an entity id.
+    /// The expected value: a number, an ISO date at its precision or an entity id.
     pub value: String,
+    /// The expected qualifier (`exact`, `approx`, `at_least`, `at_most`, `vague`), if given.
     pub qualifier: Option<String>,
+    /// The expected unit (`USD`), if given.
     pub unit: Option<String>,
+    /// The expected subject (`US`), if given.
     pub subject: Option<String>,
 }
 
@@ -195,13 +206,15 @@ pub struct ExampleFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntityFile {
+    /// Stable id, the value of name claims (`tiani`); unique.
     pub id: Spanned<String>,
     /// `person` or `org` (any word: claim types of kind `name` select by it).
     #[serde(rename = "type")]
     pub kind: String,
-    /// The spelling shown as the entity's name.
-    pub canonical: String,
-    /// Known spellings (the canonical one is added automatically).
+    /// The spelling shown as the entity's name (also a known spelling).
+    pub canonical: Spanned<String>,
+    /// Known spellings in any script (the canonical one is added automatically); a
+    /// spelling may belong to one entity only.
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,
 }
@@ -229,7 +242,7 @@ impl Kind {
     /// Captures this kind's value parser understands.
     fn captures(self) -> &'static [&'static str] {
         match self {
-            Kind::Quantity => &["number", "qualifier", "unit", "subject"],
+            Kind::Quantity => &["number", "one", "two", "qualifier", "unit", "subject"],
             Kind::Date => &[
                 "day",
                 "ordinal",
@@ -289,6 +302,8 @@ pub struct ClaimRule {
     pub patterns: Vec<Pattern>,
     pub examples: Vec<Example>,
     pub counter_examples: Vec<String>,
+    /// Where each counter-example is written in rules.toml.
+    pub counter_example_spans: Vec<Range<usize>>,
     /// Line of the `id` in rules.toml, for the rules page.
     pub line: usize,
 }
@@ -301,6 +316,8 @@ pub struct Example {
     pub qualifier: Option<String>,
     pub unit: Option<String>,
     pub subject: Option<String>,
+    /// Where the example's text is written in rules.toml.
+    pub span: Range<usize>,
 }
 
 /// A compiled entity.
@@ -378,48 +395,179 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<RuleSet> {
 
 /// Parse and compile rules from text. Errors carry every problem; warnings stay in the set.
 pub fn compile(path: &str, source: &str) -> Result<RuleSet, Report> {
-    let report = |diagnostics| Report {
+    let (set, diagnostics, _) = compile_all(path, source);
+    let report = Report {
         path: path.to_string(),
         source: source.to_string(),
         diagnostics,
     };
-    if source.trim().is_empty() {
-        return Err(report(vec![Diagnostic::error(
-            None,
-            "the rules file is empty",
+    match set {
+        Some(mut set) if report.errors() == 0 => {
+            set.warnings = report.diagnostics;
+            Ok(set)
+        }
+        _ => Err(report),
+    }
+}
+
+/// What `compare check` found in a rules file.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The compiled rules, only when there is no error at all (warnings allowed).
+    pub set: Option<RuleSet>,
+    /// Every problem: TOML syntax, unknown keys, meaning, failing examples, sorted by
+    /// position in the file.
+    pub report: Report,
+}
+
+/// Read a rules file, compile it and run every example and counter-example.
+///
+/// Only an unreadable file is an `Err`; everything wrong inside it is in the report.
+pub fn check(path: &std::path::Path) -> anyhow::Result<Checked> {
+    let display = path.display().to_string();
+    let source = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read rules file {display}: {e}\n  = help: pass --rules FILE, or run from the folder that holds rules.toml"
         )
-        .help(
-            "start from the rules.toml shipped with compare; docs/rules.md describes every table",
-        )]));
+    })?;
+    Ok(check_source(&display, &source))
+}
+
+/// [`check`] on text. Examples run even when other parts of the file are broken, except
+/// those of claim types whose own patterns do not compile (their failures would only
+/// repeat the pattern error), so one run lists everything to fix.
+pub fn check_source(path: &str, source: &str) -> Checked {
+    let (set, mut diagnostics, broken) = compile_all(path, source);
+    if let Some(set) = &set {
+        diagnostics.extend(run_examples(set, &broken));
     }
-    let raw: RulesFile = match toml::from_str(source) {
-        Ok(raw) => raw,
-        Err(e) => return Err(report(vec![toml_diagnostic(&e)])),
+    sort_diagnostics(&mut diagnostics);
+    let report = Report {
+        path: path.to_string(),
+        source: source.to_string(),
+        diagnostics,
     };
-    let mut c = Compiler::new(source, &raw);
-    let set = c.compile(&raw);
-    let mut diagnostics = c.diagnostics;
-    diagnostics.sort_by_key(|d| (d.span.as_ref().map_or(0, |s| s.start), d.severity));
-    if diagnostics
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error)
-    {
-        return Err(report(diagnostics));
+    let set = set.filter(|_| report.errors() == 0).map(|mut set| {
+        set.warnings = report.diagnostics.clone();
+        set
+    });
+    Checked { set, report }
+}
+
+/// Parse and compile as far as the file allows: the rule set (absent when the file cannot
+/// be read as rules at all), every diagnostic, and the ids of claim types whose patterns
+/// are broken.
+fn compile_all(path: &str, source: &str) -> (Option<RuleSet>, Vec<Diagnostic>, BTreeSet<String>) {
+    if source.trim().is_empty() {
+        let d = Diagnostic::error(None, "the rules file is empty").help(
+            "start from the rules.toml shipped with compare; docs/rules.md describes every table",
+        );
+        return (None, vec![d], BTreeSet::new());
     }
-    let mut set = set;
-    set.warnings = diagnostics;
-    Ok(set)
+    let (raw, mut diagnostics) = parse(source);
+    let Some(raw) = raw else {
+        sort_diagnostics(&mut diagnostics);
+        return (None, diagnostics, BTreeSet::new());
+    };
+    let mut c = Compiler::new(path, source, &raw);
+    let set = c.compile(&raw);
+    diagnostics.append(&mut c.diagnostics);
+    sort_diagnostics(&mut diagnostics);
+    (Some(set), diagnostics, c.broken)
+}
+
+/// By position in the file (whole-file problems first), errors before warnings at one
+/// place, each problem once (a fragment used by two patterns reports its fault once).
+fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.span.as_ref().map(|s| (s.start, s.end));
+        key(a)
+            .cmp(&key(b))
+            .then(a.severity.cmp(&b.severity))
+            .then(a.message.cmp(&b.message))
+    });
+    diagnostics.dedup();
+}
+
+/// The file's serde mirror, or why it cannot be had.
+///
+/// Syntax errors come back together (the TOML parser recovers after each). An unknown key
+/// is reported, then read as the known key it resembles (`descriptoin` as `description`,
+/// the "did you mean" of its message) or dropped, and the file read again: every unknown
+/// key shows in one run, and the rest of the file is checked as the user meant it rather
+/// than failing again for the missing key. Any other shape error (a wrong type, a missing
+/// key) stops here, because serde reports those one at a time.
+fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>) {
+    use serde::Deserialize as _;
+    let (mut table, errors) = toml::de::DeTable::parse_recoverable(source);
+    if !errors.is_empty() {
+        return (None, syntax_diagnostics(source, &errors));
+    }
+    let mut out = Vec::new();
+    // Each round removes one key, so this ends; the bound is a guard, not a limit users meet.
+    for _ in 0..1000 {
+        match RulesFile::deserialize(toml::de::Deserializer::from(table.clone())) {
+            Ok(raw) => return (Some(raw), out),
+            Err(e) => {
+                let d = toml_diagnostic(&e);
+                let meant = d
+                    .help
+                    .as_deref()
+                    .and_then(|h| h.strip_prefix("did you mean `"))
+                    .and_then(|h| h.split('`').next())
+                    .map(str::to_string);
+                let removed = e.message().starts_with("unknown field")
+                    && e.span()
+                        .is_some_and(|s| fix_key(table.get_mut(), &s, meant.as_deref()));
+                out.push(d);
+                if !removed {
+                    return (None, out);
+                }
+            }
+        }
+    }
+    (None, out)
+}
+
+/// Rename the key written at `span` to `meant` (unless the table has that key already) or
+/// remove it, wherever it is in the tree.
+fn fix_key(table: &mut toml::de::DeTable<'_>, span: &Range<usize>, meant: Option<&str>) -> bool {
+    if let Some(key) = table.keys().find(|k| k.span() == *span).cloned() {
+        if let Some(value) = table.remove(&key) {
+            if let Some(m) = meant.filter(|m| !table.contains_key(*m)) {
+                let renamed = Spanned::new(span.clone(), std::borrow::Cow::Owned(m.to_string()));
+                table.insert(renamed, value);
+            }
+        }
+        return true;
+    }
+    table
+        .iter_mut()
+        .any(|(_, v)| fix_in_value(v.get_mut(), span, meant))
+}
+
+fn fix_in_value(
+    value: &mut toml::de::DeValue<'_>,
+    span: &Range<usize>,
+    meant: Option<&str>,
+) -> bool {
+    match value {
+        toml::de::DeValue::Table(t) => fix_key(t, span, meant),
+        toml::de::DeValue::Array(a) => a.iter_mut().any(|v| fix_in_value(v.get_mut(), span, meant)),
+        _ => false,
+    }
 }
 
 /// Run every example and counter-example; one diagnostic per failure.
 pub fn check_examples(set: &RuleSet) -> Vec<Diagnostic> {
+    run_examples(set, &BTreeSet::new())
+}
+
+/// Run the examples of every claim type not in `skip`.
+fn run_examples(set: &RuleSet, skip: &BTreeSet<String>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let raw: RulesFile = match toml::from_str(&set.source) {
-        Ok(raw) => raw,
-        Err(_) => return out,
-    };
-    for (rule, raw_rule) in set.claims.iter().zip(&raw.claim) {
-        for (ex, raw_ex) in rule.examples.iter().zip(&raw_rule.examples) {
+    for rule in set.claims.iter().filter(|r| !skip.contains(&r.id)) {
+        for ex in &rule.examples {
             let found = extract::in_text(set, rule, &ex.text, set.examples_published);
             let key = normalize::key(&ex.text);
             let whole: Vec<_> = found
@@ -449,18 +597,22 @@ pub fn check_examples(set: &RuleSet) -> Vec<Diagnostic> {
                 )),
             };
             if let Some(message) = problem {
-                out.push(Diagnostic::error(Some(raw_ex.text.span()), message).help(
+                out.push(Diagnostic::error(Some(ex.span.clone()), message).help(
                     "fix the pattern so the example yields exactly this value, or fix the example",
                 ));
             }
         }
-        for (text, raw_text) in rule.counter_examples.iter().zip(&raw_rule.counter_examples) {
+        for (text, span) in rule
+            .counter_examples
+            .iter()
+            .zip(&rule.counter_example_spans)
+        {
             let found = extract::in_text(set, rule, text, set.examples_published);
             if let Some(c) = found.first() {
                 let key = normalize::key(text);
                 out.push(
                     Diagnostic::error(
-                        Some(raw_text.span()),
+                        Some(span.clone()),
                         format!(
                             "counter-example of `{}` yields a claim `{}` = {}: {}",
                             rule.id,
@@ -542,12 +694,66 @@ fn toml_diagnostic(e: &toml::de::Error) -> Diagnostic {
             .max_by(|a, b| a.0.total_cmp(&b.0));
         d = match best {
             Some((_, k)) => d.help(format!("did you mean `{k}`?")),
-            None => d.help(format!("known keys here: {}", expected.join(", "))),
+            None => d.help(format!(
+                "known keys here: {}",
+                expected
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         };
+    } else if let Some(rest) = first_line.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        d = d.help(format!(
+            "add `{field} = …` to this table; docs/rules.md lists the keys each table needs"
+        ));
+    } else if first_line.starts_with("invalid type") || first_line.starts_with("invalid value") {
+        d = d.help("docs/rules.md gives the type of every key");
     } else {
-        d = d.help("fix the TOML syntax at the caret; docs/rules.md shows every table");
+        d = d.help("docs/rules.md describes every table and key");
     }
     d
+}
+
+/// TOML syntax errors, at most one per line: after a missing quote the parser recovers
+/// but finds more faults on the same line that only repeat the first one.
+fn syntax_diagnostics(source: &str, errors: &[toml::de::Error]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut lines = BTreeSet::new();
+    let mut errors: Vec<&toml::de::Error> = errors.iter().collect();
+    errors.sort_by_key(|e| e.span().map(|s| s.start));
+    for e in errors {
+        let line = e.span().map(|s| crate::diag::line_of(source, s.start));
+        if !lines.insert(line) {
+            continue;
+        }
+        let message = e.message().trim();
+        let mut d = Diagnostic::error(e.span(), message.lines().next().unwrap_or("invalid TOML"));
+        let text = e.span().map_or("", |s| {
+            let start = source[..s.start.min(source.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let end = source[start..]
+                .find('\n')
+                .map_or(source.len(), |i| start + i);
+            &source[start..end]
+        });
+        let quotes = text.matches('"').count() - text.matches("\\\"").count();
+        d = if quotes % 2 == 1 {
+            d.help(
+                "this line has an odd number of `\"`: a string lacks its opening or closing quote",
+            )
+        } else if quotes == 0 && text.matches('\'').count() % 2 == 1 {
+            d.help(
+                "this line has an odd number of `'`: a string lacks its opening or closing quote",
+            )
+        } else {
+            d.help("fix the TOML syntax at the caret; docs/rules.md shows every table")
+        };
+        out.push(d);
+    }
+    out
 }
 
 /// Normalise a pattern written by a user the way article text is normalised, keeping
@@ -557,7 +763,12 @@ pub fn pattern_key(pattern: &str) -> String {
 }
 
 struct Compiler<'a> {
+    path: &'a str,
     source: &'a str,
+    /// Claim types whose patterns are broken: their examples are not run.
+    broken: BTreeSet<String>,
+    /// Fragments some pattern references, to warn about the others.
+    used_fragments: BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
     lexicons: BTreeMap<String, Lexicon>,
     fragments: BTreeMap<String, (String, Range<usize>)>,
@@ -566,14 +777,18 @@ struct Compiler<'a> {
 const BUILTINS: &[&str] = &["number", "ordinal"];
 
 impl<'a> Compiler<'a> {
-    fn new(source: &'a str, raw: &RulesFile) -> Self {
+    fn new(path: &'a str, source: &'a str, raw: &RulesFile) -> Self {
         let mut c = Compiler {
+            path,
             source,
+            broken: BTreeSet::new(),
+            used_fragments: BTreeSet::new(),
             diagnostics: Vec::new(),
             lexicons: BTreeMap::new(),
             fragments: BTreeMap::new(),
         };
-        for (name, entries) in &raw.lexicon {
+        for (spanned_name, entries) in &raw.lexicon {
+            let name = spanned_name.get_ref();
             let mut lex = Lexicon::default();
             for (canonical, words) in entries {
                 let mut keys = Vec::new();
@@ -618,7 +833,7 @@ impl<'a> Compiler<'a> {
             if BUILTINS.contains(&name.as_str()) {
                 c.diagnostics.push(
                     Diagnostic::error(
-                        None,
+                        Some(spanned_name.span()),
                         format!("lexicon `{name}` shadows the built-in fragment `{{{name}}}`"),
                     )
                     .help("rename the lexicon"),
@@ -636,10 +851,45 @@ impl<'a> Compiler<'a> {
                     .help("rename the fragment"),
                 );
             }
+            if let Some(at) = empty_alternative(text.get_ref()) {
+                let (span, bar) = c.locate(&text.span(), text.get_ref(), at);
+                c.diagnostics.push(
+                    Diagnostic::error(
+                        Some(span),
+                        format!("empty alternative `{bar}` in fragment `{name}`"),
+                    )
+                    .help("an empty alternative matches everywhere: remove the extra `|`"),
+                );
+            }
             c.fragments
                 .insert(name.clone(), (text.get_ref().clone(), text.span()));
         }
         c
+    }
+
+    /// The source span of `range` within the string value `text` written at `span`:
+    /// exact when the TOML string holds the value verbatim (literal strings, most basic
+    /// ones), else the first place the same text occurs, else the whole string. Also
+    /// returns the text found there.
+    fn locate(
+        &self,
+        span: &Range<usize>,
+        text: &str,
+        range: Range<usize>,
+    ) -> (Range<usize>, String) {
+        let piece = text.get(range.clone()).unwrap_or("").to_string();
+        let inner = span.start + 1..span.end.saturating_sub(1);
+        if self.source.get(inner.clone()) == Some(text) {
+            return (inner.start + range.start..inner.start + range.end, piece);
+        }
+        (self.find_in(span, &piece), piece)
+    }
+
+    fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .count()
     }
 
     fn error(&mut self, span: Range<usize>, message: String, help: &str) {
@@ -648,8 +898,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile(&mut self, raw: &RulesFile) -> RuleSet {
-        let published = self.line_patterns(&raw.metadata.published, &["day", "year"]);
-        let outlet = self.line_patterns(&raw.metadata.outlet, &["outlet"]);
+        let published = self.line_patterns(
+            &raw.metadata.published,
+            &[&["day"], &["month", "month_name"], &["year"]],
+        );
+        let outlet = self.line_patterns(&raw.metadata.outlet, &[&["outlet"]]);
         let cut = self.markers(&raw.boilerplate.cut);
         let cut_line = self.markers(&raw.boilerplate.cut_line);
         let drop = self.markers(&raw.boilerplate.drop);
@@ -666,13 +919,27 @@ impl<'a> Compiler<'a> {
                 }
             }
         });
-        if !(0.0..=1.0).contains(&raw.align.min_similarity) {
-            self.diagnostics.push(
-                Diagnostic::error(None, "align.min_similarity must lie between 0 and 1")
-                    .help("0.3 suits news sentences"),
+        if !(0.0..=1.0).contains(raw.align.min_similarity.get_ref()) {
+            self.error(
+                raw.align.min_similarity.span(),
+                "`min_similarity` must lie between 0 and 1".into(),
+                "0.3 suits news sentences",
             );
         }
         let claims = self.claims(&raw.claim);
+        for (name, (_, span)) in &self.fragments {
+            if !self.used_fragments.contains(name) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        Some(span.clone()),
+                        format!("fragment `{name}` is never used"),
+                    )
+                    .help(format!(
+                        "reference it from a pattern as `{{{name}}}`, or remove it"
+                    )),
+                );
+            }
+        }
         let (entities, names, alias_owner) = self.entities(&raw.entity);
         let mut distinguish = Vec::new();
         for name in &raw.align.distinguish {
@@ -713,7 +980,7 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|a| normalize::key(a).trim().to_string())
                 .collect(),
-            min_similarity: raw.align.min_similarity,
+            min_similarity: *raw.align.min_similarity.get_ref(),
             stopwords: raw
                 .align
                 .stopwords
@@ -770,10 +1037,12 @@ impl<'a> Compiler<'a> {
                         Some(numbers::ordinal_fragment())
                     } else if let Some(lex) = self.lexicons.get(n) {
                         Some(lex.alternation())
-                    } else if let Some((text, _)) = self.fragments.get(n).cloned() {
+                    } else if let Some((text, at)) = self.fragments.get(n).cloned() {
+                        self.used_fragments.insert(n.to_string());
+                        // Faults inside the fragment point at the fragment.
                         self.expand(
                             &word_list_longest_first(&pattern_key(&text)),
-                            span,
+                            &at,
                             depth + 1,
                         )
                     } else {
@@ -781,27 +1050,42 @@ impl<'a> Compiler<'a> {
                             BUILTINS.iter().map(|s| s.to_string()).collect();
                         known.extend(self.lexicons.keys().cloned());
                         known.extend(self.fragments.keys().cloned());
-                        let hint = known
+                        let close = known
                             .iter()
                             .map(|k| (strsim::jaro_winkler(n, k), k))
                             .filter(|(s, _)| *s >= 0.8)
                             .max_by(|a, b| a.0.total_cmp(&b.0))
-                            .map(|(_, k)| format!("did you mean `{{{k}}}`?"))
+                            .map(|(_, k)| k.clone());
+                        // A misspelt reference is why its fragment looks unused: say it once.
+                        if let Some(k) = &close {
+                            self.used_fragments.insert(k.clone());
+                        }
+                        let hint = close
+                            .map(|k| format!("did you mean `{{{k}}}`?"))
                             .unwrap_or_else(|| {
-                                format!("define it under [fragments]; known: {}", known.join(", "))
+                                format!(
+                                    "define it under `[fragments]`; known: {}",
+                                    known
+                                        .iter()
+                                        .map(|k| format!("`{{{k}}}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
                             });
                         let at = self.find_in(span, &format!("{{{n}}}"));
                         self.diagnostics.push(
                             Diagnostic::error(Some(at), format!("unknown fragment `{{{n}}}`"))
                                 .help(hint),
                         );
-                        ok = false;
                         None
                     };
-                    if let Some(b) = body {
-                        out.push_str("(?:");
-                        out.push_str(&b);
-                        out.push(')');
+                    match body {
+                        Some(b) => {
+                            out.push_str("(?:");
+                            out.push_str(&b);
+                            out.push(')');
+                        }
+                        None => ok = false,
                     }
                     rest = &after[n.len() + 1..];
                 }
@@ -833,23 +1117,12 @@ impl<'a> Compiler<'a> {
             self.error(span, "empty pattern".into(), "remove it or write the regex");
             return None;
         }
-        for bad in ["||", "(|", "|)"] {
-            if let Some(i) = text.find(bad) {
-                let at = self.find_in(&span, bad);
-                let _ = i;
-                self.error(
-                    at,
-                    format!("empty alternative `{bad}` in pattern"),
-                    "an empty alternative matches everywhere: remove the extra `|`",
-                );
-                return None;
-            }
-        }
-        if text.starts_with('|') || (text.ends_with('|') && !text.ends_with("\\|")) {
+        if let Some(at) = empty_alternative(text) {
+            let (at, bar) = self.locate(&span, text, at);
             self.error(
-                span,
-                "empty alternative at the edge of the pattern".into(),
-                "remove the leading or trailing `|`",
+                at,
+                format!("empty alternative `{bar}` in pattern"),
+                "an empty alternative matches everywhere: remove the extra `|`",
             );
             return None;
         }
@@ -910,28 +1183,43 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn line_patterns(&mut self, patterns: &[Spanned<String>], needs_one_of: &[&str]) -> Vec<Regex> {
+    /// Compile metadata line patterns; each must have one capture of every group in `needs`.
+    fn line_patterns(&mut self, patterns: &[Spanned<String>], needs: &[&[&str]]) -> Vec<Regex> {
         let mut out = Vec::new();
         for p in patterns {
-            if let Some(c) = self.pattern(p) {
-                let names: Vec<&str> = c.regex.capture_names().flatten().collect();
-                if !needs_one_of.iter().any(|n| names.contains(n)) {
-                    self.error(
-                        p.span(),
-                        format!(
-                            "pattern lacks the capture {}",
-                            needs_one_of
-                                .iter()
-                                .map(|n| format!("`(?<{n}>…)`"))
-                                .collect::<Vec<_>>()
-                                .join(" or ")
-                        ),
-                        "name the part of the line that holds the value",
-                    );
-                    continue;
-                }
+            let Some(c) = self.pattern(p) else {
+                continue;
+            };
+            let names: Vec<&str> = c.regex.capture_names().flatten().collect();
+            let Some(missing) = needs
+                .iter()
+                .find(|group| !group.iter().any(|n| names.contains(n)))
+            else {
                 out.push(c.regex);
-            }
+                continue;
+            };
+            let wanted = missing
+                .iter()
+                .map(|n| format!("`(?<{n}>…)`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let help = if names.is_empty() {
+                format!("name the part of the line that holds it: {wanted}")
+            } else {
+                format!(
+                    "this pattern captures {}; name the part of the line that holds it {wanted}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            self.error(
+                p.span(),
+                format!("pattern lacks the capture {wanted}"),
+                &help,
+            );
         }
         out
     }
@@ -958,7 +1246,10 @@ impl<'a> Compiler<'a> {
                 self.error(
                     c.id.span(),
                     format!("duplicate claim type id `{id}`"),
-                    &format!("the first claim type with this id is at line {line}, column {col}"),
+                    &format!(
+                        "the first claim type with this id is at {}:{line}:{col}; ids must be unique",
+                        self.path
+                    ),
                 );
                 continue;
             }
@@ -1027,12 +1318,16 @@ impl<'a> Compiler<'a> {
                         "add `patterns = ['…']`",
                     );
                 }
+                let errors_before = self.errors();
                 for p in &c.patterns {
                     let Some(compiled) = self.pattern(p) else {
                         continue;
                     };
                     self.check_captures(kind, &compiled, p);
                     patterns.push(compiled);
+                }
+                if self.errors() > errors_before {
+                    self.broken.insert(id.clone());
                 }
             }
             if c.examples.is_empty() && kind != Kind::Name {
@@ -1060,6 +1355,7 @@ impl<'a> Compiler<'a> {
                         qualifier: e.qualifier.clone(),
                         unit: e.unit.clone(),
                         subject: e.subject.clone(),
+                        span: e.text.span(),
                     })
                     .collect(),
                 counter_examples: c
@@ -1067,6 +1363,7 @@ impl<'a> Compiler<'a> {
                     .iter()
                     .map(|s| s.get_ref().clone())
                     .collect(),
+                counter_example_spans: c.counter_examples.iter().map(Spanned::span).collect(),
                 line: crate::diag::line_of(self.source, c.id.span().start),
             });
         }
@@ -1098,7 +1395,7 @@ impl<'a> Compiler<'a> {
             }
         }
         let required: &[&str] = match kind {
-            Kind::Quantity => &["number"],
+            Kind::Quantity => &["number", "one", "two"],
             Kind::Date => &[
                 "day",
                 "ordinal",
@@ -1122,7 +1419,10 @@ impl<'a> Compiler<'a> {
                         .collect::<Vec<_>>()
                         .join(" or ")
                 ),
-                "name the part of the match that holds the value",
+                match kind {
+                    Kind::Quantity => "name the number: `(?<number>{number})`, or `(?<one>…)` / `(?<two>…)` around a singular / dual noun",
+                    _ => "name the part that holds the date, e.g. `(?<day>[0-9]{1,2})` or `(?<month>{month})`",
+                },
             );
         }
     }
@@ -1138,41 +1438,50 @@ impl<'a> Compiler<'a> {
         for e in raw {
             let id = e.id.get_ref().clone();
             if let Some(first) = ids.get(&id) {
-                let line = crate::diag::line_of(self.source, first.start);
+                let (line, col) = crate::diag::line_col(self.source, first.start);
                 self.error(
                     e.id.span(),
                     format!("duplicate entity id `{id}`"),
-                    &format!("the first entity with this id is at line {line}"),
+                    &format!(
+                        "the first entity with this id is at {}:{line}:{col}; ids must be unique",
+                        self.path
+                    ),
                 );
                 continue;
             }
             ids.insert(id.clone(), e.id.span());
             let idx = out.len();
             let mut aliases = Vec::new();
-            let canonical_key = crate::entities::alias_key(&e.canonical);
-            let mut all: Vec<(String, Range<usize>)> = vec![(canonical_key, e.id.span())];
-            all.extend(
-                e.aliases
-                    .iter()
-                    .map(|a| (crate::entities::alias_key(a.get_ref()), a.span())),
-            );
-            for (key, span) in all {
+            let all = std::iter::once(&e.canonical).chain(&e.aliases);
+            for alias in all {
+                let key = crate::entities::alias_key(alias.get_ref());
+                let span = alias.span();
                 if key.is_empty() {
                     self.error(span, "empty alias".into(), "remove it");
                     continue;
                 }
                 match owner.get(&key) {
                     Some(&o) if o != idx => {
-                        let line = crate::diag::line_of(self.source, owner_span[&key].start);
+                        let (line, col) =
+                            crate::diag::line_col(self.source, owner_span[&key].start);
                         let other = out
                             .get(o)
                             .map_or(String::new(), |x: &EntityRule| x.id.clone());
+                        let written = alias.get_ref();
+                        let same = if written.trim() == key {
+                            String::new()
+                        } else {
+                            format!(" (as `{key}` once normalised)")
+                        };
                         self.error(
                             span,
                             format!(
-                                "alias `{key}` is listed under two entities, `{other}` and `{id}`"
+                                "alias `{written}`{same} is listed under two entities, `{other}` and `{id}`"
                             ),
-                            &format!("keep it under one entity (the other is at line {line})"),
+                            &format!(
+                                "a spelling must name one entity: keep it under `{other}` ({}:{line}:{col}) or `{id}`, not both",
+                                self.path
+                            ),
                         );
                     }
                     Some(_) => {}
@@ -1190,7 +1499,7 @@ impl<'a> Compiler<'a> {
             out.push(EntityRule {
                 id,
                 kind: e.kind.clone(),
-                canonical: e.canonical.clone(),
+                canonical: e.canonical.get_ref().clone(),
                 aliases,
             });
         }
@@ -1204,6 +1513,85 @@ impl<'a> Compiler<'a> {
         };
         (out, names, owner)
     }
+}
+
+/// Where a regex has an empty alternative (`a||b`, `(|a)`, `(a|)`, a leading or trailing
+/// `|`): the byte range of the bar with its neighbour. Escapes (`\|`) and character
+/// classes (`[|]`) are skipped, so only real alternation counts.
+fn empty_alternative(re: &str) -> Option<Range<usize>> {
+    let b = re.as_bytes();
+    let mut i = 0;
+    // True where an alternative starts: at the start, after `(` or `(?:`, after `|`.
+    let mut at_start = true;
+    // Where the marker of that start begins (`(`, `(?:`, the previous `|`).
+    let mut marker = 0;
+    let mut class_depth = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' {
+            i += 2;
+            at_start = false;
+            continue;
+        }
+        if class_depth > 0 {
+            match c {
+                b'[' => class_depth += 1,
+                b']' => class_depth -= 1,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'[' => {
+                class_depth = 1;
+                i += 1;
+                // A `]` right after `[` or `[^` is a literal.
+                if b.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                }
+                at_start = false;
+                continue;
+            }
+            b'(' => {
+                marker = i;
+                i += 1;
+                if b.get(i) == Some(&b'?') {
+                    // Skip the group's flags or name up to `:`, `>` or `)`.
+                    while i < b.len() && !matches!(b[i], b':' | b'>' | b')') {
+                        i += 1;
+                    }
+                    if b.get(i) == Some(&b')') {
+                        // `(?i)` sets flags, it opens no alternative.
+                        i += 1;
+                        continue;
+                    }
+                    i += 1;
+                }
+                at_start = true;
+                continue;
+            }
+            b'|' => {
+                if at_start {
+                    return Some(marker.min(i)..i + 1);
+                }
+                if i + 1 == b.len() {
+                    return Some(i..i + 1);
+                }
+                if b[i + 1] == b')' {
+                    return Some(i..i + 2);
+                }
+                at_start = true;
+                marker = i;
+            }
+            _ => at_start = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A fragment that is a plain list of words (`جندي|جنديا|جنود`) is a word list: order it
@@ -1273,6 +1661,30 @@ mod tests {
             "جنديا|جندي|جنود"
         );
         assert_eq!(word_list_longest_first("a(b)|ab"), "a(b)|ab");
+    }
+
+    #[test]
+    fn empty_alternatives_are_found_outside_escapes_and_classes() {
+        let at = |re: &str| empty_alternative(re).map(|r| re[r].to_string());
+        assert_eq!(at("a||b").as_deref(), Some("||"));
+        assert_eq!(at("(|a)").as_deref(), Some("(|"));
+        assert_eq!(at("(?:|a)").as_deref(), Some("(?:|"));
+        assert_eq!(at("(a|)").as_deref(), Some("|)"));
+        assert_eq!(at("|a").as_deref(), Some("|"));
+        assert_eq!(at("a|").as_deref(), Some("|"));
+        assert_eq!(at("(?i)|a").as_deref(), Some("(?i)|"));
+        for fine in [
+            r"a|b",
+            r"\||x",
+            r"a\|",
+            r"[a||b]",
+            r"[]|]|x",
+            r"(?<n>a|b)",
+            r"(?i)a|b",
+            "",
+        ] {
+            assert_eq!(at(fine), None, "{fine}");
+        }
     }
 
     #[test]

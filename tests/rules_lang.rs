@@ -1,0 +1,797 @@
+//! The rules language end to end: `compare check` reports every problem of `rules.toml`
+//! in one run, each pinned here as the user reads it (one test per kind of mistake);
+//! `compare build` refuses broken rules and leaves the previous site byte for byte; a claim
+//! type added in TOML only, with the very snippets of docs/rules.md, reaches report.json
+//! and the pages; `explain` and `rules` print what they promise; every key is documented;
+//! and mangled rules files give errors, never a panic.
+//!
+//! CLI tests run the real binary in a temporary folder.
+
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shipped_rules() -> String {
+    std::fs::read_to_string(root().join("rules.toml")).expect("rules.toml")
+}
+
+/// Run the compare binary in `dir`.
+fn compare(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_compare"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("compare runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A small clean rules file; each snapshot test breaks it one way.
+const BASE: &str = r#"[examples]
+published = "2024-04-12"
+
+[fragments]
+soldier = 'جندي|جنود'
+
+[[claim]]
+id = "troops"
+kind = "quantity"
+description = "Counts of soldiers"
+patterns = ['(?<number>{number})\s+(?:{soldier})']
+examples = [{ text = "1500 جندي", value = "1500" }]
+counter_examples = ["1500 شخص"]
+
+[[entity]]
+id = "tiani"
+type = "person"
+canonical = "عبد الرحمن تياني"
+aliases = ["تياني", "تشياني"]
+
+[[entity]]
+id = "bazoum"
+type = "person"
+canonical = "محمد بازوم"
+aliases = ["بازوم"]
+"#;
+
+/// What `compare check` prints for BASE with these replacements (first occurrence each).
+fn check(replacements: &[(&str, &str)]) -> String {
+    let mut src = BASE.to_string();
+    for (from, to) in replacements {
+        assert!(src.contains(from), "the base rules lack {from:?}");
+        src = src.replacen(from, to, 1);
+    }
+    compare::rules::check_source("rules.toml", &src)
+        .report
+        .to_string()
+}
+
+#[test]
+fn the_base_rules_are_clean() {
+    let checked = compare::rules::check_source("rules.toml", BASE);
+    assert!(checked.report.diagnostics.is_empty(), "{}", checked.report);
+    assert!(checked.set.is_some());
+}
+
+// ---------------------------------------------------------------------------------------
+// One snapshot per kind of mistake.
+
+#[test]
+fn a_pattern_that_does_not_compile() {
+    let out = check(&[(
+        r#"(?<number>{number})\s+(?:{soldier})"#,
+        r#"(?<number>{number})\s+(?:{soldier}"#,
+    )]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern does not compile: unclosed group
+      --> rules.toml:11:13
+       |
+    11 | patterns = ['(?<number>{number})\s+(?:{soldier}']
+       |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn an_undefined_fragment_is_underlined_with_a_did_you_mean() {
+    let out = check(&[(r#"(?:{soldier})"#, r#"(?:{soldiers})"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: unknown fragment `{soldiers}`
+      --> rules.toml:11:39
+       |
+    11 | patterns = ['(?<number>{number})\s+(?:{soldiers})']
+       |                                       ^^^^^^^^^^
+       = help: did you mean `{soldier}`?
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_capture_the_parser_needs_is_missing() {
+    let out = check(&[(r#"(?<number>{number})\s+"#, r#"(?:{number})\s+"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern lacks the capture the `quantity` parser needs: `(?<number>…)` or `(?<one>…)` or `(?<two>…)`
+      --> rules.toml:11:13
+       |
+    11 | patterns = ['(?:{number})\s+(?:{soldier})']
+       |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = help: name the number: `(?<number>{number})`, or `(?<one>…)` / `(?<two>…)` around a singular / dual noun
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_duplicate_id_points_at_the_second_and_names_the_first() {
+    let out = check(&[(
+        "[[entity]]\nid = \"tiani\"",
+        r#"[[claim]]
+id = "troops"
+kind = "quantity"
+description = "Again"
+patterns = ['(?<number>{number})\s+جنود']
+examples = [{ text = "3 جنود", value = "3" }]
+
+[[entity]]
+id = "tiani""#,
+    )]);
+    insta::assert_snapshot!(out, @r#"
+    error: duplicate claim type id `troops`
+      --> rules.toml:16:6
+       |
+    16 | id = "troops"
+       |      ^^^^^^^^
+       = help: the first claim type with this id is at rules.toml:8:6; ids must be unique
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn an_alias_under_two_entities() {
+    let out = check(&[(r#"aliases = ["بازوم"]"#, r#"aliases = ["بازوم", "تشياني"]"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: alias `تشياني` is listed under two entities, `tiani` and `bazoum`
+      --> rules.toml:25:21
+       |
+    25 | aliases = ["بازوم", "تشياني"]
+       |                     ^^^^^^^^
+       = help: a spelling must name one entity: keep it under `tiani` (rules.toml:19:21) or `bazoum`, not both
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn an_empty_alternative_in_a_fragment() {
+    let out = check(&[(r#"soldier = 'جندي|جنود'"#, r#"soldier = 'جندي||جنود'"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: empty alternative `||` in fragment `soldier`
+     --> rules.toml:5:16
+      |
+    5 | soldier = 'جندي||جنود'
+      |                ^^
+      = help: an empty alternative matches everywhere: remove the extra `|`
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_pattern_that_matches_the_empty_string() {
+    let out = check(&[(
+        r#"(?<number>{number})\s+(?:{soldier})"#,
+        r#"(?<number>{number})?\s*(?:{soldier})?"#,
+    )]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern matches the empty string
+      --> rules.toml:11:13
+       |
+    11 | patterns = ['(?<number>{number})?\s*(?:{soldier})?']
+       |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = help: make at least one part required (no `*` or `?` on everything)
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn an_unknown_key_gets_a_did_you_mean_and_is_read_as_meant() {
+    let out = check(&[(r#"description ="#, r#"descriptoin ="#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: unknown field `descriptoin`, expected one of `id`, `kind`, `description`, `unit`, `tolerance`, `subject_window`, `entity_type`, `patterns`, `examples`, `counter_examples`
+      --> rules.toml:10:1
+       |
+    10 | descriptoin = "Counts of soldiers"
+       | ^^^^^^^^^^^
+       = help: did you mean `description`?
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn failing_examples_and_counter_examples() {
+    let out = check(&[
+        (r#"value = "1500""#, r#"value = "1501""#),
+        (
+            r#"counter_examples = ["1500 شخص"]"#,
+            r#"counter_examples = ["1500 شخص", "3 جنود"]"#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: example of `troops` yields value 1500 (expected 1501): 1500 جندي
+      --> rules.toml:12:22
+       |
+    12 | examples = [{ text = "1500 جندي", value = "1501" }]
+       |                      ^^^^^^^^^^^
+       = help: fix the pattern so the example yields exactly this value, or fix the example
+
+    error: counter-example of `troops` yields a claim `3 جنود` = 3: 3 جنود
+      --> rules.toml:13:33
+       |
+    13 | counter_examples = ["1500 شخص", "3 جنود"]
+       |                                 ^^^^^^^^
+       = help: narrow the pattern (a word edge, a required unit) so this text yields nothing
+
+    error: rules.toml has 2 errors
+    "#);
+}
+
+#[test]
+fn a_missing_quote_is_one_error_with_a_hint() {
+    let out = check(&[(r#"text = "1500 جندي""#, r#"text = "1500 جندي"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: missing comma between key-value pairs, expected `,`
+      --> rules.toml:12:43
+       |
+    12 | examples = [{ text = "1500 جندي, value = "1500" }]
+       |                                           ^
+       = help: this line has an odd number of `"`: a string lacks its opening or closing quote
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn every_kind_of_problem_is_reported_in_one_run_sorted_by_line() {
+    let out = check(&[
+        (
+            "[fragments]",
+            r#"[metadata]
+outlet = ['المصدر:\s*(?<outlt>.*)']
+
+[fragments]"#,
+        ),
+        (r#"value = "1500""#, r#"value = "1501""#),
+        (r#"aliases = ["بازوم"]"#, r#"aliases = ["بازوم", "تياني"]"#),
+        (
+            r#"type = "person"
+canonical = "محمد"#,
+            r#"typ = "person"
+canonical = "محمد"#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern lacks the capture `(?<outlet>…)`
+     --> rules.toml:5:11
+      |
+    5 | outlet = ['المصدر:\s*(?<outlt>.*)']
+      |           ^^^^^^^^^^^^^^^^^^^^^^^^
+      = help: this pattern captures `outlt`; name the part of the line that holds it `(?<outlet>…)`
+
+    error: example of `troops` yields value 1500 (expected 1501): 1500 جندي
+      --> rules.toml:15:22
+       |
+    15 | examples = [{ text = "1500 جندي", value = "1501" }]
+       |                      ^^^^^^^^^^^
+       = help: fix the pattern so the example yields exactly this value, or fix the example
+
+    error: unknown field `typ`, expected one of `id`, `type`, `canonical`, `aliases`
+      --> rules.toml:26:1
+       |
+    26 | typ = "person"
+       | ^^^
+       = help: did you mean `type`?
+
+    error: alias `تياني` is listed under two entities, `tiani` and `bazoum`
+      --> rules.toml:28:21
+       |
+    28 | aliases = ["بازوم", "تياني"]
+       |                     ^^^^^^^
+       = help: a spelling must name one entity: keep it under `tiani` (rules.toml:22:12) or `bazoum`, not both
+
+    error: rules.toml has 4 errors
+    "#);
+}
+
+// ---------------------------------------------------------------------------------------
+// The shipped rules and the commands.
+
+#[test]
+fn the_shipped_rules_pass_check() {
+    let out = compare(root(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "warnings: {}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("rules.toml: ")
+            && stdout(&out).contains("examples and counter-examples pass"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_exits_1_and_prints_the_report_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        BASE.replacen("(?:{soldier})", "(?:{soldiers})", 1),
+    )
+    .unwrap();
+    let out = compare(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("--> rules.toml:11:39"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out)
+        .trim_end()
+        .ends_with("error: rules.toml has 1 error"));
+}
+
+/// Every file under `dir`, by relative path.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn build_on_broken_rules_exits_2_and_leaves_the_site_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = root().join("seeds");
+    let seeds = seeds.to_str().unwrap();
+    std::fs::write(dir.path().join("rules.toml"), shipped_rules()).unwrap();
+    let out = compare(dir.path(), &["build", "--seeds", seeds, "--out", "site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = tree(&dir.path().join("site"));
+    assert!(before.contains_key(Path::new("report.json")));
+
+    // A failing example, an unknown key and a bad pattern: all reported, nothing built.
+    let broken = shipped_rules()
+        .replacen(
+            r#"value = "1500", qualifier = "exact""#,
+            r#"value = "1501""#,
+            1,
+        )
+        .replacen("max_postings =", "max_posting =", 1)
+        .replacen(
+            "(?<day_offset>{day_offset})",
+            "(?<day_offset>{day_ofset})",
+            1,
+        );
+    std::fs::write(dir.path().join("bad.toml"), broken).unwrap();
+    let out = compare(
+        dir.path(),
+        &[
+            "build", "--seeds", seeds, "--rules", "bad.toml", "--out", "site",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: unknown field `max_posting`"),
+        "{err}"
+    );
+    assert!(err.contains("error: example of `troops` yields value 1500 (expected 1501)"));
+    assert!(err.contains("error: unknown fragment `{day_ofset}`"));
+    assert!(
+        err.trim_end()
+            .ends_with("error: bad.toml has 3 errors; nothing was built; site is unchanged"),
+        "{err}"
+    );
+    assert!(tree(&dir.path().join("site")) == before, "the site changed");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains(".compare-")),
+        "temporary folders left behind: {names:?}"
+    );
+}
+
+/// The TOML inside ```toml fences between `<!-- NAME:start -->` and `<!-- NAME:end -->` in
+/// docs/rules.md.
+fn docs_snippet(name: &str) -> String {
+    let docs = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    let start = format!("<!-- {name}:start -->");
+    let end = format!("<!-- {name}:end -->");
+    let block = docs
+        .split(&start)
+        .nth(1)
+        .and_then(|rest| rest.split(&end).next())
+        .unwrap_or_else(|| panic!("docs/rules.md lacks the {name} markers"));
+    let toml = block
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_else(|| panic!("the {name} snippet has no ```toml block"));
+    toml.to_string()
+}
+
+#[test]
+fn a_claim_type_added_in_toml_only_reaches_report_json_and_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    // Exactly what docs/rules.md tells a user to do: a fragment line under [fragments],
+    // a claim type and a name at the end of the file.
+    let rules = shipped_rules().replacen(
+        "[fragments]\n",
+        &format!("[fragments]\n{}", docs_snippet("aircraft-fragment")),
+        1,
+    ) + "\n"
+        + &docs_snippet("aircraft-claim")
+        + "\n"
+        + &docs_snippet("shoigu-entity");
+    std::fs::write(dir.path().join("rules.toml"), rules).unwrap();
+    let seeds = dir.path().join("seeds");
+    std::fs::create_dir(&seeds).unwrap();
+    let seed = "000_ad269960ebcb6093.txt";
+    std::fs::copy(root().join("seeds").join(seed), seeds.join(seed)).unwrap();
+    std::fs::write(
+        seeds.join("wire.txt"),
+        "+++\noutlet = \"Test Wire\"\npublished = 2024-04-13\n+++\nوصلت ثلاث طائرات شحن روسية إلى مطار نيامي، بحسب سيرجي شويجو.\n",
+    )
+    .unwrap();
+
+    let out = compare(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("8 claim types, 20 names"),
+        "{}",
+        stdout(&out)
+    );
+    let out = compare(dir.path(), &["rules"]);
+    assert!(
+        stdout(&out).contains("aircraft  quantity  3 examples, 3 counter-examples"),
+        "{}",
+        stdout(&out)
+    );
+    let out = compare(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let json = std::fs::read_to_string(dir.path().join("site/report.json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut aircraft: Vec<String> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "aircraft")
+        .map(|c| {
+            format!(
+                "{} «{}» {} {} {}",
+                c["doc"].as_str().unwrap(),
+                c["text"].as_str().unwrap(),
+                c["value"],
+                c["subject"].as_str().unwrap_or("-"),
+                c["pattern"].as_str().unwrap()
+            )
+        })
+        .collect();
+    aircraft.sort();
+    assert_eq!(
+        aircraft,
+        [
+            "000_ad269960ebcb6093 «طائرة شحن روسية» 1 RU aircraft#2",
+            "wire «ثلاث طائرات شحن روسية» 3 RU aircraft#1",
+        ]
+    );
+    let shoigu = report["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "shoigu")
+        .expect("the new name is in report.json");
+    assert_eq!(shoigu["mentions"][0]["text"], "سيرجي شويجو");
+
+    let page = std::fs::read_to_string(dir.path().join("site/documents/wire.html")).unwrap();
+    assert!(
+        page.contains(r#"<mark class="claim t-aircraft" title="aircraft: 3 aircraft (RU)">"#),
+        "{page}"
+    );
+    let rules_page = std::fs::read_to_string(dir.path().join("site/rules.html")).unwrap();
+    assert!(rules_page.contains(r#"id="rule-aircraft""#));
+}
+
+#[test]
+fn explain_shows_metadata_set_aside_text_and_each_sentences_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("article.txt"),
+        "روسيا ترسل مدربين إلى النيجر\nتاريخ النشر: 12th, April 2024\nوصل زهاء ألف جندي روسي إلى نيامي أمس، بحسب إيفكوروف.\nوقال المسؤول إن ثلاث طائرات وصلت.\nإقرأ أيضاً: خبر آخر\nرابط آخر\n",
+    )
+    .unwrap();
+    let rules = root().join("rules.toml");
+    let out = compare(
+        dir.path(),
+        &["explain", "article.txt", "--rules", rules.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out), @r#"
+    article.txt
+      title      روسيا ترسل مدربين إلى النيجر
+      outlet     article  (from file name)
+      published  2024-04-12  (from metadata line 2)
+      language   ar
+
+    set aside: 2 blocks
+      line 2        metadata: publication date
+                    «تاريخ النشر: 12th, April 2024»
+      lines 5-6     related stories (إقرأ أيضاً)
+                    «إقرأ أيضاً: خبر آخر رابط آخر»
+
+    sentences: 3, claims: 3
+    s1   line 1    «روسيا ترسل مدربين إلى النيجر»
+    s2   line 3    «وصل زهاء ألف جندي روسي إلى نيامي أمس، بحسب إيفكوروف.»
+          troops   «زهاء ألف جندي روسي» → ~1000 soldier (RU)  troops#1
+          date     «أمس» → 2024-04-11  date#6
+          person   «إيفكوروف» → yevkurov  person#1  (spelling not listed; resembles `افكوروف`, score 0.96)
+    s3   line 4    «وقال المسؤول إن ثلاث طائرات وصلت.»
+          number   «ثلاث» yields no claim: no quantity or date pattern matches the words around it
+    "#);
+}
+
+#[test]
+fn explain_of_a_missing_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = root().join("rules.toml");
+    let out = compare(
+        dir.path(),
+        &["explain", "nope.txt", "--rules", rules.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(stderr(&out), @r#"
+    error: article nope.txt does not exist or is not a file
+      = help: pass the path of one article (.txt or .md)
+    "#);
+}
+
+#[test]
+fn rules_lists_every_claim_type_with_its_description() {
+    let out = compare(root(), &["rules"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let set = compare::rules::load(&root().join("rules.toml")).unwrap();
+    assert!(text.starts_with(&format!("rules.toml: {} claim types", set.claims.len())));
+    for c in &set.claims {
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(&format!("{} ", c.id)))
+            .unwrap_or_else(|| panic!("no line for {}: {text}", c.id));
+        let next = text.lines().nth(line + 1).unwrap();
+        assert_eq!(next.trim(), c.description.trim());
+    }
+    assert!(
+        text.contains("troops   quantity  5 examples, 3 counter-examples"),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Documentation.
+
+/// The keys a table of the file accepts, as the serde structs list them in their own
+/// "unknown field" message.
+fn accepted_keys(table: &str) -> Vec<String> {
+    let report = compare::rules::check_source("rules.toml", table).report;
+    let message = report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .find(|m| m.starts_with("unknown field `zzz`"))
+        .unwrap_or_else(|| panic!("no unknown-field error for {table:?}: {report}"));
+    message
+        .split("expected")
+        .nth(1)
+        .unwrap()
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn docs_describe_every_key() {
+    let docs = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    let tables = [
+        "zzz = 1",
+        "[examples]\nzzz = 1",
+        "[metadata]\nzzz = 1",
+        "[boilerplate]\nzzz = 1",
+        "[boilerplate]\ncut = [{ zzz = 1 }]",
+        "[segment]\nzzz = 1",
+        "[align]\nzzz = 1",
+        "[[claim]]\nzzz = 1",
+        "[[claim]]\nexamples = [{ zzz = 1 }]",
+        "[[entity]]\nzzz = 1",
+    ];
+    let mut keys: Vec<String> = tables.iter().flat_map(|t| accepted_keys(t)).collect();
+    assert!(keys.len() > 30, "{keys:?}");
+    // And every key the shipped file uses, lexicon names included.
+    let shipped: toml::Table = toml::from_str(&shipped_rules()).unwrap();
+    fn walk(t: &toml::Table, under: &str, out: &mut Vec<String>) {
+        for (k, v) in t {
+            if under != "fragments" && !under.starts_with("lexicon.") {
+                out.push(k.clone());
+            }
+            let path = if under.is_empty() {
+                k.clone()
+            } else {
+                format!("{under}.{k}")
+            };
+            match v {
+                toml::Value::Table(t) => walk(t, &path, out),
+                toml::Value::Array(a) => {
+                    for v in a {
+                        if let toml::Value::Table(t) = v {
+                            walk(t, &path, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    walk(&shipped, "", &mut keys);
+    keys.sort();
+    keys.dedup();
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|k| {
+            // A key as `key`, a table as `[key]`, `[[key]]` or `[key.NAME]`.
+            ![
+                format!("`{k}`"),
+                format!("`[{k}]`"),
+                format!("`[[{k}]]`"),
+                format!("`[{k}."),
+            ]
+            .iter()
+            .any(|form| docs.contains(form.as_str()))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/rules.md does not describe {missing:?}"
+    );
+}
+
+#[test]
+fn the_docs_snippets_load_as_rules() {
+    for name in ["aircraft-fragment", "aircraft-claim", "shoigu-entity"] {
+        let snippet = docs_snippet(name);
+        let text = if name == "aircraft-fragment" {
+            format!("[fragments]\n{snippet}")
+        } else {
+            snippet
+        };
+        toml::from_str::<toml::Table>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Mangled files: errors, never a panic.
+
+/// Byte spans of the shipped file's keys that belong to the schema (not names a user picks:
+/// lexicon keys, fragment names), and of every string value with its quotes.
+fn spans(source: &str) -> (Vec<std::ops::Range<usize>>, Vec<std::ops::Range<usize>>) {
+    use toml::de::{DeTable, DeValue};
+    fn table(
+        t: &DeTable,
+        free: bool,
+        keys: &mut Vec<std::ops::Range<usize>>,
+        strings: &mut Vec<std::ops::Range<usize>>,
+    ) {
+        for (k, v) in t.iter() {
+            if !free {
+                keys.push(k.span());
+            }
+            let free_below = free || k.get_ref() == "lexicon" || k.get_ref() == "fragments";
+            value(v.get_ref(), v.span(), free_below, keys, strings);
+        }
+    }
+    fn value(
+        v: &DeValue,
+        span: std::ops::Range<usize>,
+        free: bool,
+        keys: &mut Vec<std::ops::Range<usize>>,
+        strings: &mut Vec<std::ops::Range<usize>>,
+    ) {
+        match v {
+            DeValue::String(_) => strings.push(span),
+            DeValue::Table(t) => table(t, free, keys, strings),
+            DeValue::Array(a) => {
+                for item in a.iter() {
+                    value(item.get_ref(), item.span(), free, keys, strings);
+                }
+            }
+            _ => {}
+        }
+    }
+    let root = DeTable::parse(source).expect("shipped rules parse");
+    let (mut keys, mut strings) = (Vec::new(), Vec::new());
+    table(root.get_ref(), false, &mut keys, &mut strings);
+    (keys, strings)
+}
+
+fn assert_error(source: &str) -> Result<(), TestCaseError> {
+    let checked = compare::rules::check_source("rules.toml", source);
+    let text = checked.report.to_string();
+    prop_assert!(checked.report.errors() > 0, "no error for the mutation");
+    prop_assert!(checked.set.is_none());
+    prop_assert!(text.contains("--> rules.toml:"), "{}", text);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn a_renamed_key_is_an_error(pick in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), letter in "[a-z]") {
+        let source = shipped_rules();
+        let (keys, _) = spans(&source);
+        let key = &keys[pick.index(keys.len())];
+        let cut = key.start + at.index(key.len() + 1);
+        let mutated = format!("{}{letter}{}", &source[..cut], &source[cut..]);
+        assert_error(&mutated)?;
+    }
+
+    #[test]
+    fn a_deleted_quote_is_an_error(pick in any::<prop::sample::Index>(), closing: bool) {
+        let source = shipped_rules();
+        let (_, strings) = spans(&source);
+        let s = &strings[pick.index(strings.len())];
+        let at = if closing { s.end - 1 } else { s.start };
+        prop_assert!(matches!(&source[at..at + 1], "\"" | "'"));
+        let mutated = format!("{}{}", &source[..at], &source[at + 1..]);
+        assert_error(&mutated)?;
+    }
+
+    #[test]
+    fn any_deleted_character_never_panics(at in any::<prop::sample::Index>()) {
+        let source = shipped_rules();
+        let chars: Vec<(usize, char)> = source.char_indices().collect();
+        let (i, c) = chars[at.index(chars.len())];
+        let mutated = format!("{}{}", &source[..i], &source[i + c.len_utf8()..]);
+        let checked = compare::rules::check_source("rules.toml", &mutated);
+        let _ = checked.report.to_string();
+    }
+}
