@@ -136,17 +136,26 @@ fn why_apart(a: &[usize], b: &[usize], claims: &[Claim]) -> String {
             Value::Quantity {
                 unit: ua,
                 tolerance,
+                qualifier: qa,
                 ..
             },
-            Value::Quantity { unit: ub, .. },
+            Value::Quantity {
+                unit: ub,
+                qualifier: qb,
+                ..
+            },
         ) => {
             if ua.is_some() && ub.is_some() && ua != ub {
                 " (different units)".into()
             } else {
-                format!(
-                    " (beyond ±{}%)",
-                    format_number((tolerance.max(0.1) * 100.0).round())
-                )
+                // The tolerance `compatible` applied: the type's own for two exact figures,
+                // at least ±10% once either is approximate.
+                let t = if *qa == Qualifier::Exact && *qb == Qualifier::Exact {
+                    *tolerance
+                } else {
+                    tolerance.max(0.1)
+                };
+                format!(" (beyond ±{}%)", format_number((t * 100.0).round()))
             }
         }
         (Value::Date(_), Value::Date(_)) => " (the dates do not overlap)".into(),

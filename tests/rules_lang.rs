@@ -523,8 +523,13 @@ fn a_claim_type_added_in_toml_only_reaches_report_json_and_the_site() {
     assert_eq!(shoigu["mentions"][0]["text"], "سيرجي شويجو");
 
     let page = std::fs::read_to_string(dir.path().join("site/documents/wire.html")).unwrap();
+    // The claim is marked, linked to its statement, and followed by the value it was read as.
     assert!(
-        page.contains(r#"<mark class="claim t-aircraft" title="aircraft: 3 aircraft (RU)">"#),
+        page.contains(r#"<mark class="claim t-aircraft"><a href="../statements/aircraft-"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<span class="kind">aircraft</span> 3 aircraft (RU)</span>"#),
         "{page}"
     );
     let rules_page = std::fs::read_to_string(dir.path().join("site/rules.html")).unwrap();

@@ -3,12 +3,20 @@
 //! Steps: (1) every page is a `<main>` body built from the report; (2) `page` wraps it in
 //! the shared layout with inline CSS (no external assets, no JavaScript); (3) links are
 //! relative so the site opens from disk. Every string that came from an article or from
-//! rules.toml goes through [`esc`]; raw HTML comes only from the functions in this file.
-//! Arabic text carries `lang="ar" dir="rtl"` (or `dir="auto"` when scripts mix), so
-//! numbers and Latin names inside it render in the right order.
+//! rules.toml goes through [`esc`] (or [`mixed`], which escapes first); raw HTML comes
+//! only from the functions in this file.
+//!
+//! Direction: the page chrome is English (left to right). Arabic blocks carry
+//! `lang="ar" dir="rtl"` (or `dir="auto"` when scripts mix), so numbers and Latin names
+//! inside them render in the right order; Arabic inside English sentences (an outlet in a
+//! verdict's reason, a phrase in a rule's description) is isolated in `<bdi>`, so a date
+//! after an Arabic outlet name is never read backwards.
 
-use super::markdown::{corpus_line, shorten};
-use super::{by_verdict, slug, ClaimOut, DocumentOut, Report, StatementOut};
+use super::markdown::corpus_line;
+use super::{
+    by_verdict, readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut,
+    Report, StatementOut,
+};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -31,11 +39,18 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+fn is_arabic(c: char) -> bool {
+    matches!(c,
+        '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+        && c.is_alphabetic()
+}
+
 /// `lang`/`dir` attributes for a piece of text: Arabic → rtl, mixed scripts → auto.
-fn lang_dir(text: &str) -> &'static str {
+pub(super) fn lang_dir(text: &str) -> &'static str {
     let (mut arabic, mut latin) = (0, 0);
     for c in text.chars().filter(|c| c.is_alphabetic()) {
-        if ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{FB50}'..='\u{FEFF}').contains(&c) {
+        if is_arabic(c) {
             arabic += 1;
         } else {
             latin += 1;
@@ -49,15 +64,99 @@ fn lang_dir(text: &str) -> &'static str {
     }
 }
 
-fn verdict_badge(v: &str) -> String {
-    let (sym, word) = match v {
+/// Wrap each run of Arabic in already-escaped HTML in `<bdi lang="ar">`, so it cannot
+/// reorder the English text, numbers and punctuation around it. Tags are left alone;
+/// entities, digits, spaces and punctuation are neutral and may sit inside a run.
+fn isolate_arabic(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 32);
+    // Pending neutral text after the last Arabic letter of an open run.
+    let mut open = false;
+    let mut pending = String::new();
+    let close = |out: &mut String, open: &mut bool, pending: &mut String| {
+        if *open {
+            out.push_str("</bdi>");
+            *open = false;
+        }
+        out.push_str(pending);
+        pending.clear();
+    };
+    let mut chars = html.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '<' {
+            close(&mut out, &mut open, &mut pending);
+            out.push(c);
+            for t in chars.by_ref() {
+                out.push(t);
+                if t == '>' {
+                    break;
+                }
+            }
+        } else if c == '&' {
+            let mut entity = String::from('&');
+            while let Some(&t) = chars.peek() {
+                entity.push(t);
+                chars.next();
+                if t == ';' || entity.len() > 10 {
+                    break;
+                }
+            }
+            if open {
+                pending.push_str(&entity);
+            } else {
+                out.push_str(&entity);
+            }
+        } else if is_arabic(c) {
+            if !open {
+                out.push_str(r#"<bdi lang="ar">"#);
+                open = true;
+            }
+            out.push_str(&pending);
+            pending.clear();
+            out.push(c);
+        } else if c.is_alphabetic() {
+            close(&mut out, &mut open, &mut pending);
+            out.push(c);
+        } else if open {
+            pending.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    close(&mut out, &mut open, &mut pending);
+    out
+}
+
+/// English text that may carry Arabic (a reason, a label): escaped, Arabic isolated.
+pub fn mixed(text: &str) -> String {
+    isolate_arabic(&esc(text))
+}
+
+/// A name from the data (outlet, file, entity) inside English text, isolated.
+fn bdi(text: &str) -> String {
+    format!("<bdi>{}</bdi>", esc(text))
+}
+
+/// A normalised value (`~1000 soldier (US)`, `2024-03`): our own left-to-right notation.
+fn value(v: &str) -> String {
+    format!(
+        r#"<span class="value" dir="ltr">{}</span>"#,
+        esc(&readable(v))
+    )
+}
+
+fn verdict_words(v: &str) -> (&'static str, &str) {
+    match v {
         "conflict" => ("✗", "conflict"),
         "agree" => ("✓", "agree"),
         "single" => ("○", "single source"),
         "variant" => ("≠", "variant spellings"),
         "same" => ("=", "same spelling"),
         other => ("·", other),
-    };
+    }
+}
+
+fn verdict_badge(v: &str) -> String {
+    let (sym, word) = verdict_words(v);
     format!(
         r#"<span class="badge {v}"><span aria-hidden="true">{sym}</span> {word}</span>"#,
         v = esc(v),
@@ -65,234 +164,352 @@ fn verdict_badge(v: &str) -> String {
     )
 }
 
-fn page(title: &str, depth: usize, body: &str) -> String {
-    let up = "../".repeat(depth);
+/// The verdict as a compact badge: its symbol, with the word for screen readers and as a
+/// tooltip.
+fn verdict_symbol(v: &str) -> String {
+    let (sym, word) = verdict_words(v);
     format!(
-        r#"<!DOCTYPE html>
+        r#"<span class="badge {v}" title="{word}"><span aria-hidden="true">{sym}</span><span class="sr">{word}</span></span>"#,
+        v = esc(v),
+        word = esc(word)
+    )
+}
+
+/// Which page of the top navigation a page is, for `aria-current`.
+#[derive(Clone, Copy, PartialEq)]
+enum Nav {
+    Overview,
+    Timeline,
+    Rules,
+    Other,
+}
+
+fn page(title: &str, depth: usize, current: Nav, body: &str) -> String {
+    let up = "../".repeat(depth);
+    let link = |nav: Nav, href: &str, text: &str| {
+        let cur = if nav == current {
+            r#" aria-current="page""#
+        } else {
+            ""
+        };
+        format!(r#"<a href="{up}{href}"{cur}>{text}</a>"#)
+    };
+    format!(
+        r##"<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
+<meta name="color-scheme" content="light dark">
+<title>{title} · compare</title>
 <style>
 {STYLE}</style>
 </head>
 <body>
-<header><nav aria-label="Site"><a href="{up}index.html">Overview</a> · <a href="{up}timeline.html">Timeline</a> · <a href="{up}rules.html">Rules</a> · <a href="{up}report.json">report.json</a> · <a href="{up}report.md">report.md</a></nav></header>
-<main>
+<a class="skip" href="#main">Skip to content</a>
+<header><nav aria-label="Site">{} · {} · {} · <a href="{up}report.md">report.md</a> · <a href="{up}report.json">report.json</a></nav></header>
+<main id="main">
 {body}</main>
 </body>
 </html>
-"#,
+"##,
+        link(Nav::Overview, "index.html", "Overview"),
+        link(Nav::Timeline, "timeline.html", "Timeline"),
+        link(Nav::Rules, "rules.html", "Rules"),
         title = esc(title),
     )
 }
 
+/// Lookups shared by every page.
+struct Ctx<'a> {
+    r: &'a Report,
+    claims: BTreeMap<&'a str, &'a ClaimOut>,
+    docs: BTreeMap<&'a str, &'a DocumentOut>,
+    /// Claim id → entity id, for names.
+    entity_of: BTreeMap<&'a str, &'a str>,
+    /// Every outlet, sorted.
+    outlets: Vec<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(r: &'a Report) -> Self {
+        let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
+        Ctx {
+            r,
+            claims: r.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+            docs: r.documents.iter().map(|d| (d.id.as_str(), d)).collect(),
+            entity_of: r
+                .entities
+                .iter()
+                .flat_map(|e| e.mentions.iter().map(|m| (m.claim.as_str(), e.id.as_str())))
+                .collect(),
+            outlets: outlets.into_iter().collect(),
+        }
+    }
+
+    fn member_claims(&self, m: &MemberOut) -> Vec<&'a ClaimOut> {
+        m.claims
+            .iter()
+            .filter_map(|id| self.claims.get(id.as_str()).copied())
+            .collect()
+    }
+}
+
 /// Every page, by relative path.
 pub fn pages(r: &Report, rules: &RuleSet) -> Vec<(String, String)> {
+    let ctx = Ctx::new(r);
     let mut out = vec![
         (
             "index.html".to_string(),
-            page("Source comparison", 0, &index(r)),
+            page("Overview", 0, Nav::Overview, &index(&ctx)),
         ),
         (
             "rules.html".to_string(),
-            page("Rules in force", 0, &rules_page(rules)),
+            page("Rules in force", 0, Nav::Rules, &rules_page(rules)),
         ),
         (
             "timeline.html".to_string(),
-            page("Timeline", 0, &super::timeline::svg_page(r)),
+            page("Timeline", 0, Nav::Timeline, &super::timeline::svg_page(r)),
         ),
     ];
     for s in &r.statements {
         out.push((
             format!("statements/{}.html", slug(&s.id)),
-            page(&format!("Statement {}", s.id), 1, &statement(r, s)),
+            page(&statement_title(s), 1, Nav::Other, &statement(&ctx, s)),
         ));
     }
     for d in &r.documents {
         out.push((
             format!("documents/{}.html", slug(&d.id)),
-            page(&d.title, 1, &document(r, d)),
+            page(&d.title, 1, Nav::Other, &document(&ctx, d)),
         ));
     }
     out
 }
 
-fn statement_link(s: &StatementOut, depth: usize) -> String {
-    format!(
-        r#"<a href="{}statements/{}.html">{} statement {}</a>"#,
-        "../".repeat(depth),
-        slug(&s.id),
-        esc(&s.kind),
-        esc(&s.id)
+fn statement_href(s: &StatementOut, depth: usize) -> String {
+    format!("{}statements/{}.html", "../".repeat(depth), slug(&s.id))
+}
+
+fn document_href(doc: &str, depth: usize) -> String {
+    format!("{}documents/{}.html", "../".repeat(depth), slug(doc))
+}
+
+fn date_or_unknown(d: Option<&str>) -> String {
+    d.map_or_else(
+        || r#"<span class="missing">no date found</span>"#.to_string(),
+        |d| format!(r#"<span class="date" dir="ltr">{}</span>"#, esc(d)),
     )
 }
 
-fn index(r: &Report) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "<h1>Source comparison</h1>");
-    let _ = writeln!(o, r#"<p class="corpus">{}.</p>"#, esc(&corpus_line(r)));
+/// The words around a member's claims, with the claims marked.
+fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> String {
+    super::excerpt(text, claims, radius)
+        .into_iter()
+        .map(|(claim, t)| {
+            if claim {
+                format!("<mark>{}</mark>", esc(&t))
+            } else {
+                esc(&t)
+            }
+        })
+        .collect()
+}
 
+fn index(ctx: &Ctx) -> String {
+    let r = ctx.r;
+    let mut o = String::new();
     let conflicts = by_verdict(r, "conflict");
+    let agree = by_verdict(r, "agree");
+    let singles = by_verdict(r, "single");
+    let _ = writeln!(o, "<h1>Where the outlets agree and differ</h1>");
+    let _ = writeln!(o, r#"<p class="corpus">{}.</p>"#, mixed(&corpus_line(r)));
     let _ = writeln!(
         o,
-        r#"<section id="conflicts"><h2>Conflicts ({})</h2>"#,
+        r##"<nav class="toc" aria-label="On this page"><a href="#conflicts">Conflicts ({})</a> · <a href="#agreements">Agreements ({})</a> · <a href="#singles">Single-source ({})</a> · <a href="#names">Name spellings ({})</a> · <a href="#coverage">Coverage</a> · <a href="#documents">Documents ({})</a></nav>"##,
+        conflicts.len(),
+        agree.len(),
+        singles.len(),
+        r.entities.len(),
+        r.documents.len()
+    );
+    let _ = writeln!(
+        o,
+        r#"<details class="legend"><summary>How to read this report</summary><ul>
+<li>A <strong>statement</strong> is one thing several outlets report (a troop count, a date), found by matching their sentences; its page shows each outlet's sentence, where it comes from and a word diff.</li>
+<li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
+<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
+<li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
+</ul></details>"#
+    );
+
+    let _ = writeln!(
+        o,
+        r#"<section id="conflicts" aria-labelledby="h-conflicts"><h2 id="h-conflicts">Conflicts ({})</h2>"#,
         conflicts.len()
     );
     if conflicts.is_empty() {
         let _ = writeln!(
             o,
-            "<p>No two outlets give incompatible values for the same statement.</p>"
+            r#"<p class="none">No conflicts: no two outlets give incompatible values for the same statement.</p>"#
         );
     }
     for s in conflicts {
-        let _ = writeln!(o, "{}", statement_card(s));
+        let _ = writeln!(o, "{}", statement_card(ctx, s));
     }
     let _ = writeln!(o, "</section>");
 
-    let agree = by_verdict(r, "agree");
     let _ = writeln!(
         o,
-        r#"<section id="agreements"><h2>Agreements ({})</h2>"#,
+        r#"<section id="agreements" aria-labelledby="h-agreements"><h2 id="h-agreements">Agreements ({})</h2>"#,
         agree.len()
     );
     if agree.is_empty() {
-        let _ = writeln!(o, "<p>No statement is reported by two outlets.</p>");
+        let _ = writeln!(
+            o,
+            r#"<p class="none">No statement is reported by two outlets.</p>"#
+        );
     }
     for s in agree {
-        let _ = writeln!(o, "{}", statement_card(s));
+        let _ = writeln!(o, "{}", statement_card(ctx, s));
     }
     let _ = writeln!(o, "</section>");
 
-    let singles = by_verdict(r, "single");
     let _ = writeln!(
         o,
-        r#"<section id="singles"><h2>Single-source claims ({})</h2>"#,
+        r#"<section id="singles" aria-labelledby="h-singles"><h2 id="h-singles">Single-source claims ({})</h2>"#,
         singles.len()
     );
-    if !singles.is_empty() {
+    if singles.is_empty() {
         let _ = writeln!(
             o,
-            r#"<table><thead><tr><th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Sentence</th></tr></thead><tbody>"#
+            r#"<p class="none">Every statement is reported by at least two outlets.</p>"#
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            r#"<p>Reported by one outlet only: nothing to check them against in this corpus.</p><div class="scroll"><table><thead><tr><th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
         );
         for s in singles {
             let m = &s.members[0];
             let _ = writeln!(
                 o,
-                r#"<tr><td>{}</td><td>{}</td><td class="value">{}</td><td {}><a href="statements/{}.html">{}</a></td></tr>"#,
+                r#"<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td {}>{}</td></tr>"#,
                 esc(&s.kind),
-                esc(&m.outlet),
-                esc(&m.values.join(", ")),
+                bdi(&m.outlet),
+                statement_href(s, 0),
+                value(&m.values.join(", ")),
                 lang_dir(&m.text),
-                slug(&s.id),
-                esc(&shorten(&m.text, 140))
+                excerpt(&m.text, &ctx.member_claims(m), 60)
             );
         }
-        let _ = writeln!(o, "</tbody></table>");
+        let _ = writeln!(o, "</tbody></table></div>");
     }
     let _ = writeln!(o, "</section>");
 
-    let _ = writeln!(o, "{}", spellings(r));
-    let _ = writeln!(o, "{}", coverage(r));
-
-    let _ = writeln!(
-        o,
-        r#"<section id="documents"><h2>Documents ({})</h2><ul>"#,
-        r.documents.len()
-    );
-    for d in &r.documents {
-        let _ = writeln!(
-            o,
-            r#"<li><a href="documents/{}.html"><span {}>{}</span></a> — {}, {} <span class="path">({})</span></li>"#,
-            slug(&d.id),
-            lang_dir(&d.title),
-            esc(&d.title),
-            esc(&d.outlet),
-            d.published
-                .as_deref()
-                .map_or("no publication date found".to_string(), esc),
-            esc(&d.path)
-        );
-    }
-    let _ = writeln!(o, "</ul><p><a href=\"rules.html\">The rules in force</a> decide what counts as a claim.</p></section>");
+    let _ = writeln!(o, "{}", spellings(ctx));
+    let _ = writeln!(o, "{}", coverage(ctx));
+    let _ = writeln!(o, "{}", documents_table(ctx));
     o
 }
 
-fn statement_card(s: &StatementOut) -> String {
+fn statement_card(ctx: &Ctx, s: &StatementOut) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        r#"<article class="card {}"><h3>{} {}</h3><p class="reason">{}</p><table class="values"><thead><tr><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Sentence</th></tr></thead><tbody>"#,
-        esc(&s.verdict),
-        verdict_badge(&s.verdict),
-        statement_link(s, 0),
-        esc(&s.reason)
+        r#"<article class="card {v}"><h3>{badge} <a href="{href}">{title}</a></h3><p class="reason">{reason}</p><div class="scroll"><table class="values"><thead><tr><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#,
+        v = esc(&s.verdict),
+        badge = verdict_badge(&s.verdict),
+        href = statement_href(s, 0),
+        title = mixed(&statement_title(s)),
+        reason = mixed(&s.reason)
     );
     for m in &s.members {
         let _ = writeln!(
             o,
-            r#"<tr><td>{}</td><td class="value">{}</td><td {}>{}</td></tr>"#,
-            esc(&m.outlet),
-            esc(&m.values.join(", ")),
+            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td {}>{}</td></tr>"#,
+            bdi(&m.outlet),
+            date_or_unknown(m.published.as_deref()),
+            value(&m.values.join(", ")),
             lang_dir(&m.text),
-            esc(&shorten(&m.text, 160))
+            excerpt(&m.text, &ctx.member_claims(m), 70)
         );
     }
-    let _ = writeln!(o, "</tbody></table></article>");
+    let _ = writeln!(o, "</tbody></table></div></article>");
     o
 }
 
-fn spellings(r: &Report) -> String {
+fn spellings(ctx: &Ctx) -> String {
+    let r = ctx.r;
     let mut o = String::new();
-    let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
     let _ = writeln!(
         o,
-        r#"<section id="names"><h2>Name spellings ({})</h2>"#,
+        r#"<section id="names" aria-labelledby="h-names"><h2 id="h-names">Name spellings ({})</h2>"#,
         r.entities.len()
     );
     if r.entities.is_empty() {
-        let _ = writeln!(o, "<p>No listed name was found.</p></section>");
+        let _ = writeln!(
+            o,
+            r#"<p class="none">No listed name was found.</p></section>"#
+        );
         return o;
     }
+    let _ = writeln!(
+        o,
+        r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; <span class="alt">≠</span> marks a spelling other than the listed name in the first column.</p>"#
+    );
     let _ = write!(
         o,
-        r#"<div class="scroll"><table><thead><tr><th scope="col">Entity</th><th scope="col">Verdict</th>"#
+        r#"<div class="scroll"><table class="names"><thead><tr><th scope="col">Name</th><th scope="col">Spellings</th>"#
     );
-    for outlet in &outlets {
-        let _ = write!(o, r#"<th scope="col">{}</th>"#, esc(outlet));
+    for outlet in &ctx.outlets {
+        let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
     }
     let _ = writeln!(o, "</tr></thead><tbody>");
-    for e in &r.entities {
+    let mut entities: Vec<_> = r.entities.iter().collect();
+    entities.sort_by_key(|e| e.verdict != "variant");
+    for e in entities {
         let _ = write!(
             o,
-            r#"<tr><th scope="row"><span {}>{}</span> <span class="path">{}</span></th><td>{}</td>"#,
+            r#"<tr id="entity-{}"><th scope="row"><span {}>{}</span> <span class="muted">{} · {}</span></th><td>{}</td>"#,
+            slug(&e.id),
             lang_dir(&e.canonical),
             esc(&e.canonical),
+            esc(&e.kind),
             esc(&e.id),
             verdict_badge(&e.verdict)
         );
-        for outlet in &outlets {
+        for outlet in &ctx.outlets {
             let texts: BTreeSet<&str> = e
                 .mentions
                 .iter()
                 .filter(|m| m.outlet == *outlet)
                 .map(|m| m.text.as_str())
                 .collect();
+            if texts.is_empty() {
+                let _ = write!(
+                    o,
+                    r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">not named</span></td>"#
+                );
+                continue;
+            }
             let cell = texts
                 .iter()
-                .map(|t| format!(r#"<span {}>{}</span>"#, lang_dir(t), esc(t)))
+                .map(|t| {
+                    let alt = if e.verdict == "variant" && *t != e.canonical {
+                        r#"<span class="alt" title="spelled other than the listed name">≠</span> "#
+                    } else {
+                        ""
+                    };
+                    format!(
+                        r#"<span class="spelling">{alt}<span {}>{}</span></span>"#,
+                        lang_dir(t),
+                        esc(t)
+                    )
+                })
                 .collect::<Vec<_>>()
-                .join(" / ");
-            let _ = write!(
-                o,
-                "<td>{}</td>",
-                if cell.is_empty() {
-                    "—".to_string()
-                } else {
-                    cell
-                }
-            );
+                .join(" ");
+            let _ = write!(o, "<td>{cell}</td>");
         }
         let _ = writeln!(o, "</tr>");
     }
@@ -300,41 +517,38 @@ fn spellings(r: &Report) -> String {
     o
 }
 
-fn coverage(r: &Report) -> String {
+fn coverage(ctx: &Ctx) -> String {
+    let r = ctx.r;
     let mut o = String::new();
-    let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
-    let shared: Vec<&StatementOut> = r
-        .statements
-        .iter()
-        .filter(|s| s.verdict != "single")
-        .collect();
     let _ = writeln!(
         o,
-        r#"<section id="coverage"><h2>Coverage</h2><p>Statements reported by more than one outlet, and who reports them (✓) or is silent (—).</p>"#
+        r#"<section id="coverage" aria-labelledby="h-coverage"><h2 id="h-coverage">Coverage</h2><p>Every statement (rows: ✗ conflict, ✓ agree, ○ single source) against every outlet (columns): the value an outlet reports, or — where it is silent.</p>"#
     );
-    if shared.is_empty() {
-        let _ = writeln!(
-            o,
-            "<p>No statement is reported by two outlets.</p></section>"
-        );
+    if r.statements.is_empty() {
+        let _ = writeln!(o, r#"<p class="none">No statements.</p></section>"#);
         return o;
     }
     let _ = write!(
         o,
         r#"<div class="scroll"><table class="matrix"><thead><tr><th scope="col">Statement</th>"#
     );
-    for outlet in &outlets {
-        let _ = write!(o, r#"<th scope="col">{}</th>"#, esc(outlet));
+    for outlet in &ctx.outlets {
+        let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
     }
     let _ = writeln!(o, "</tr></thead><tbody>");
-    for s in shared {
+    let ordered = ["conflict", "agree", "single"]
+        .iter()
+        .flat_map(|v| by_verdict(r, v));
+    for s in ordered {
         let _ = write!(
             o,
-            r#"<tr><th scope="row">{} {}</th>"#,
-            verdict_badge(&s.verdict),
-            statement_link(s, 0)
+            r#"<tr class="{}"><th scope="row">{} <a href="{}">{}</a></th>"#,
+            esc(&s.verdict),
+            verdict_symbol(&s.verdict),
+            statement_href(s, 0),
+            mixed(&statement_title(s))
         );
-        for outlet in &outlets {
+        for outlet in &ctx.outlets {
             let vals: Vec<&str> = s
                 .members
                 .iter()
@@ -344,10 +558,10 @@ fn coverage(r: &Report) -> String {
             if vals.is_empty() {
                 let _ = write!(
                     o,
-                    r#"<td class="silent"><span aria-label="silent">—</span></td>"#
+                    r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">silent</span></td>"#
                 );
             } else {
-                let _ = write!(o, r#"<td class="reports">✓ {}</td>"#, esc(&vals.join(", ")));
+                let _ = write!(o, r#"<td class="reports">{}</td>"#, value(&vals.join(", ")));
             }
         }
         let _ = writeln!(o, "</tr>");
@@ -356,10 +570,48 @@ fn coverage(r: &Report) -> String {
     o
 }
 
-/// A sentence with its claims highlighted; each claim links to its statement.
-fn highlighted(text: &str, claims: &[&ClaimOut], depth: usize) -> String {
+fn documents_table(ctx: &Ctx) -> String {
+    let r = ctx.r;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        r#"<section id="documents" aria-labelledby="h-documents"><h2 id="h-documents">Documents ({})</h2><div class="scroll"><table><thead><tr><th scope="col">Article</th><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">File</th><th scope="col">Claims</th><th scope="col">Set aside</th></tr></thead><tbody>"#,
+        r.documents.len()
+    );
+    for d in &r.documents {
+        let claims = r.claims.iter().filter(|c| c.doc == d.id).count();
+        let _ = writeln!(
+            o,
+            r#"<tr><td><a href="{}" {}>{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td class="num">{claims}</td><td class="num">{}</td></tr>"#,
+            document_href(&d.id, 0),
+            lang_dir(&d.title),
+            esc(&d.title),
+            bdi(&d.outlet),
+            date_or_unknown(d.published.as_deref()),
+            esc(&d.path),
+            d.excluded.len()
+        );
+    }
+    let _ = writeln!(
+        o,
+        r#"</tbody></table></div><p><a href="rules.html">The rules in force</a> decide what counts as a claim; <a href="timeline.html">the timeline</a> puts every dated claim on one axis.</p></section>"#
+    );
+    o
+}
+
+/// A sentence with its claims highlighted, each followed by its normalised value; a
+/// claim links to its statement (or a name to its spelling row). Claims in `focus` (the
+/// statement's own) are marked strongly, others lightly.
+fn highlighted(
+    ctx: &Ctx,
+    text: &str,
+    claims: &[&ClaimOut],
+    focus: &BTreeSet<&str>,
+    depth: usize,
+) -> String {
     let mut cs: Vec<&&ClaimOut> = claims.iter().collect();
     cs.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+    let up = "../".repeat(depth);
     let mut o = String::new();
     let mut pos = 0;
     for c in cs {
@@ -372,21 +624,25 @@ fn highlighted(text: &str, claims: &[&ClaimOut], depth: usize) -> String {
         }
         o.push_str(&esc(&text[pos..c.start]));
         let inner = esc(&text[c.start..c.end]);
-        let label = format!("{}: {}", c.kind, c.display);
-        let body = match &c.statement {
-            Some(st) => format!(
-                r#"<a href="{}statements/{}.html">{inner}</a>"#,
-                "../".repeat(depth),
-                slug(st)
-            ),
+        let href = match (&c.statement, ctx.entity_of.get(c.id.as_str())) {
+            (Some(st), _) => Some(format!("{up}statements/{}.html", slug(st))),
+            (None, Some(e)) => Some(format!("{up}index.html#entity-{}", slug(e))),
+            _ => None,
+        };
+        let body = match href {
+            Some(h) => format!(r#"<a href="{h}">{inner}</a>"#),
             None => inner,
+        };
+        let focus_class = if focus.contains(c.id.as_str()) {
+            " focus"
+        } else {
+            ""
         };
         let _ = write!(
             o,
-            r#"<mark class="claim t-{}" title="{}">{body}<sub dir="ltr">{}</sub></mark>"#,
-            esc(&c.kind),
-            esc(&label),
-            esc(&label)
+            r#"<mark class="claim t-{kind}{focus_class}">{body}</mark><span class="val" dir="ltr"><span class="kind">{kind}</span> {val}</span>"#,
+            kind = esc(&c.kind),
+            val = esc(&readable(&c.display)),
         );
         pos = c.end;
     }
@@ -394,94 +650,177 @@ fn highlighted(text: &str, claims: &[&ClaimOut], depth: usize) -> String {
     o
 }
 
-fn statement(r: &Report, s: &StatementOut) -> String {
+/// A word diff, readable: each change is one deletion then one insertion, apart.
+fn diff_html(m: &MemberOut) -> String {
+    let ops = readable_diff(&m.diff);
+    let mut o = String::new();
+    for (i, op) in ops.iter().enumerate() {
+        let t = op.text.as_str();
+        let core = t.trim();
+        let start = t.len() - t.trim_start().len();
+        let (lead, trail) = (&t[..start], &t[start + core.len()..]);
+        match op.op.as_str() {
+            "insert" => {
+                let _ = write!(o, "{}<ins>{}</ins>{}", esc(lead), esc(core), esc(trail));
+            }
+            "delete" => {
+                // A space keeps the deleted and inserted words from joining up.
+                let replaced = ops.get(i + 1).is_some_and(|n| n.op == "insert");
+                let gap = if replaced && trail.is_empty() {
+                    " "
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    o,
+                    "{}<del>{}</del>{}{gap}",
+                    esc(lead),
+                    esc(core),
+                    esc(trail)
+                );
+            }
+            _ => o.push_str(&esc(t)),
+        }
+    }
+    o
+}
+
+fn statement(ctx: &Ctx, s: &StatementOut) -> String {
+    let r = ctx.r;
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "<h1>{} {} statement</h1>",
+        r#"<h1>{} {}</h1>"#,
         verdict_badge(&s.verdict),
-        esc(&s.kind)
+        mixed(&statement_title(s))
     );
+    let (sym, word) = verdict_words(&s.verdict);
     let _ = writeln!(
         o,
-        r#"<p class="reason"><strong>Verdict:</strong> {} — {}</p>"#,
-        esc(&s.verdict),
-        esc(&s.reason)
+        r#"<p class="verdict {v}"><strong><span aria-hidden="true">{sym}</span> Verdict: {word}.</strong> {}.</p>"#,
+        mixed(&s.reason),
+        v = esc(&s.verdict),
     );
+    let reporting: BTreeSet<&str> = s.members.iter().map(|m| m.outlet.as_str()).collect();
+    let silent: Vec<String> = ctx
+        .outlets
+        .iter()
+        .filter(|o| !reporting.contains(*o))
+        .map(|o| bdi(o))
+        .collect();
+    let _ = writeln!(
+        o,
+        r#"<p class="muted">Reported by {} of {} outlets{}. The <strong>reference</strong> is the first report (the earliest publication date); the word diff under each other sentence shows <del>words only the reference has</del> and <ins>words only that outlet has</ins>.</p>"#,
+        reporting.len(),
+        ctx.outlets.len(),
+        if silent.is_empty() {
+            String::new()
+        } else {
+            format!("; silent: {}", silent.join(", "))
+        }
+    );
+    let _ = writeln!(o, r#"<div class="members">"#);
     for (i, m) in s.members.iter().enumerate() {
-        let doc = r.documents.iter().find(|d| d.id == m.doc);
+        let doc = ctx.docs.get(m.doc.as_str());
         let claims: Vec<&ClaimOut> = r
             .claims
             .iter()
             .filter(|c| c.doc == m.doc && c.sentence == m.sentence)
             .collect();
-        let role = if i == 0 { "reference" } else { "member" };
+        let focus: BTreeSet<&str> = m.claims.iter().map(String::as_str).collect();
+        let role = if i == 0 {
+            r#" <span class="role">reference</span>"#
+        } else {
+            ""
+        };
         let _ = writeln!(
             o,
-            r#"<section class="member {role}"><h2>{} <span class="role">({role})</span></h2><p class="prov"><a href="../documents/{}.html">{}</a>, line {}, published {}. Values: <span class="value">{}</span></p>"#,
-            esc(&m.outlet),
-            slug(&m.doc),
+            r#"<section class="member{}" aria-labelledby="m{i}"><h2 id="m{i}">{}{role}</h2><dl class="prov"><dt>Value</dt><dd>{}</dd><dt>Published</dt><dd>{}</dd><dt>Source</dt><dd><a href="{}#s{}"><code>{}</code>, line {}</a></dd></dl>"#,
+            if i == 0 { " reference" } else { "" },
+            bdi(&m.outlet),
+            value(&m.values.join(", ")),
+            date_or_unknown(m.published.as_deref()),
+            document_href(&m.doc, 1),
+            m.sentence,
             esc(doc.map_or(m.doc.as_str(), |d| d.path.as_str())),
             m.line,
-            m.published
-                .as_deref()
-                .map_or("unknown (no date found)".to_string(), esc),
-            esc(&m.values.join(", "))
         );
         let _ = writeln!(
             o,
-            r#"<blockquote {}>{}</blockquote>"#,
+            r#"<blockquote class="sentence" {}>{}</blockquote>"#,
             lang_dir(&m.text),
-            highlighted(&m.text, &claims, 1)
+            highlighted(ctx, &m.text, &claims, &focus, 1)
         );
         if !m.diff.is_empty() {
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                r#"<p class="diffhead">Word diff against the reference (<del>only in the reference</del>, <ins>only here</ins>):</p><p class="diff" {}>"#,
-                lang_dir(&m.text)
+                r#"<p class="diffhead">Against the reference:</p><p class="diff" {}>{}</p>"#,
+                lang_dir(&m.text),
+                diff_html(m)
             );
-            for op in &m.diff {
-                match op.op.as_str() {
-                    "insert" => {
-                        let _ = write!(o, "<ins>{}</ins>", esc(&op.text));
-                    }
-                    "delete" => {
-                        let _ = write!(o, "<del>{}</del>", esc(&op.text));
-                    }
-                    _ => o.push_str(&esc(&op.text)),
-                }
-            }
-            let _ = writeln!(o, "</p>");
         }
         let _ = writeln!(o, "</section>");
     }
+    let _ = writeln!(o, "</div>");
     o
 }
 
-fn document(r: &Report, d: &DocumentOut) -> String {
+/// `dir` for a document's language tag.
+fn doc_dir(lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    if matches!(
+        primary,
+        "ar" | "fa" | "ur" | "he" | "ps" | "ckb" | "yi" | "dv" | "sd" | "ug"
+    ) {
+        "rtl"
+    } else {
+        "auto"
+    }
+}
+
+fn document(ctx: &Ctx, d: &DocumentOut) -> String {
+    let r = ctx.r;
     let mut o = String::new();
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&d.title), esc(&d.title));
+    let claims: Vec<&ClaimOut> = r.claims.iter().filter(|c| c.doc == d.id).collect();
+    let url = d
+        .url
+        .as_deref()
+        .map(|u| {
+            let safe = u.starts_with("https://") || u.starts_with("http://");
+            if safe {
+                format!(
+                    r#"<dt>URL</dt><dd><a href="{}" rel="noreferrer"><code>{}</code></a></dd>"#,
+                    esc(u),
+                    esc(u)
+                )
+            } else {
+                format!("<dt>URL</dt><dd><code>{}</code></dd>", esc(u))
+            }
+        })
+        .unwrap_or_default();
     let _ = writeln!(
         o,
-        r#"<dl class="meta"><dt>Outlet</dt><dd>{} <span class="path">(from {})</span></dd><dt>Published</dt><dd>{}</dd><dt>File</dt><dd>{}</dd>{}</dl>"#,
-        esc(&d.outlet),
+        r#"<dl class="meta"><dt>Outlet</dt><dd>{} <span class="muted">(from {})</span></dd><dt>Published</dt><dd>{}</dd><dt>File</dt><dd><code>{}</code></dd>{url}<dt>Found</dt><dd>{} sentences, {} claims, {} set-aside blocks</dd></dl>"#,
+        bdi(&d.outlet),
         esc(&d.outlet_source),
-        d.published
-            .as_deref()
-            .map_or("no publication date found".to_string(), esc),
+        date_or_unknown(d.published.as_deref()),
         esc(&d.path),
-        d.url
-            .as_deref()
-            .map(|u| format!("<dt>URL</dt><dd>{}</dd>", esc(u)))
-            .unwrap_or_default()
+        d.sentences.len(),
+        claims.len(),
+        d.excluded.len(),
     );
     for n in &d.notes {
-        let _ = writeln!(o, r#"<p class="note" role="note">⚠ {}</p>"#, esc(n));
+        let _ = writeln!(
+            o,
+            r#"<p class="note" role="note"><span aria-hidden="true">⚠</span> {}</p>"#,
+            mixed(n)
+        );
     }
-    let claims: Vec<&ClaimOut> = r.claims.iter().filter(|c| c.doc == d.id).collect();
     // Lines of sentences and set-aside blocks, in file order.
     let mut blocks: BTreeMap<(usize, usize), String> = BTreeMap::new();
     let mut by_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let none = BTreeSet::new();
     for s in &d.sentences {
         let cs: Vec<&ClaimOut> = claims
             .iter()
@@ -491,27 +830,29 @@ fn document(r: &Report, d: &DocumentOut) -> String {
         by_line.entry(s.line).or_default().push(format!(
             r#"<span class="sentence" id="s{}">{}</span>"#,
             s.id,
-            highlighted(&s.text, &cs, 1)
+            highlighted(ctx, &s.text, &cs, &none, 1)
         ));
     }
     for (line, sents) in by_line {
         blocks.insert(
             (line, 0),
             format!(
-                r#"<p {} data-line="{line}">{}</p>"#,
-                lang_dir(&sents.join(" ")),
+                r#"<p data-line="{line}"><span class="line" aria-hidden="true" dir="ltr">{line}</span>{}</p>"#,
                 sents.join(" ")
             ),
         );
     }
     for (i, e) in d.excluded.iter().enumerate() {
+        let lines = if e.line_start == e.line_end {
+            format!("line {}", e.line_start)
+        } else {
+            format!("lines {}–{}", e.line_start, e.line_end)
+        };
         blocks.insert(
             (e.line_start, 1 + i),
             format!(
-                r#"<details class="aside"><summary>Set aside, lines {}–{}: {}</summary><pre {}>{}</pre></details>"#,
-                e.line_start,
-                e.line_end,
-                esc(&e.reason),
+                r#"<details class="aside" dir="ltr"><summary>Set aside, {lines} — {}</summary><pre {}>{}</pre></details>"#,
+                mixed(&e.reason),
                 lang_dir(&e.text),
                 esc(&e.text)
             ),
@@ -519,69 +860,97 @@ fn document(r: &Report, d: &DocumentOut) -> String {
     }
     let _ = writeln!(
         o,
-        r#"<section class="article"><h2>Article as ingested</h2>"#
+        r#"<section class="article" aria-labelledby="h-article"><h2 id="h-article">Article as ingested</h2><p class="muted">Line numbers are the file's. Highlighted claims link to their statement; greyed blocks were set aside as page boilerplate, with the reason, and open to show the text.</p><div class="text" lang="{}" dir="{}">"#,
+        esc(&d.lang),
+        doc_dir(&d.lang)
     );
     for b in blocks.values() {
         let _ = writeln!(o, "{b}");
     }
-    let _ = writeln!(o, "</section>");
+    let _ = writeln!(o, "</div></section>");
     o
 }
 
 fn rules_page(rules: &RuleSet) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "<h1>Rules in force</h1><p>Claim types defined in <code>rules.toml</code>; each example is checked by <code>compare check</code>.</p>");
+    let _ = writeln!(
+        o,
+        r#"<h1>Rules in force</h1><p>The claim types and names defined in <code>rules.toml</code>. Every example must yield its value and every counter-example no claim: <code>compare check</code> runs them, and <code>compare build</code> refuses broken rules.</p><nav class="toc" aria-label="Claim types">{}</nav>"#,
+        rules
+            .claims
+            .iter()
+            .map(|c| format!(r##"<a href="#rule-{}">{}</a>"##, slug(&c.id), esc(&c.id)))
+            .chain(std::iter::once(
+                r##"<a href="#entities">names</a>"##.to_string()
+            ))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
     for c in &rules.claims {
         let _ = writeln!(
             o,
-            r#"<section class="rule" id="rule-{id}"><h2>{id} <span class="path">({kind}, rules.toml line {line})</span></h2>{desc}"#,
+            r#"<section class="rule" id="rule-{slug}" aria-labelledby="h-rule-{slug}"><h2 id="h-rule-{slug}">{id} <span class="muted">({kind}, <code>rules.toml</code> line {line})</span></h2>{desc}"#,
+            slug = slug(&c.id),
             id = esc(&c.id),
             kind = c.kind.as_str(),
             line = c.line,
-            desc = markdown_html(&c.description)
+            desc = isolate_arabic(&markdown_html(&c.description))
         );
-        if !c.examples.is_empty() {
+        if !c.examples.is_empty() || !c.counter_examples.is_empty() {
             let _ = writeln!(
                 o,
-                r#"<table><thead><tr><th scope="col">Example</th><th scope="col">Value</th></tr></thead><tbody>"#
+                r#"<table class="examples"><thead><tr><th scope="col">Text</th><th scope="col">Yields</th></tr></thead><tbody>"#
             );
             for e in &c.examples {
-                let mut v = esc(&e.value);
+                let mut v = value(&e.value);
                 if let Some(q) = &e.qualifier {
-                    let _ = write!(v, " ({})", esc(q));
+                    let _ = write!(
+                        v,
+                        r#" <span class="muted">{}</span>"#,
+                        esc(&q.replace('_', " "))
+                    );
                 }
                 let _ = writeln!(
                     o,
-                    r#"<tr><td {}>{}</td><td class="value">{v}</td></tr>"#,
+                    r#"<tr><td {}>{}</td><td>{v}</td></tr>"#,
                     lang_dir(&e.text),
                     esc(&e.text)
                 );
             }
-            let _ = writeln!(o, "</tbody></table>");
-        }
-        if !c.counter_examples.is_empty() {
-            let _ = writeln!(o, "<p>Must not match:</p><ul>");
             for t in &c.counter_examples {
-                let _ = writeln!(o, r#"<li {}>{}</li>"#, lang_dir(t), esc(t));
+                let _ = writeln!(
+                    o,
+                    r#"<tr class="counter"><td {}>{}</td><td><span aria-hidden="true">∅</span> no claim (counter-example)</td></tr>"#,
+                    lang_dir(t),
+                    esc(t)
+                );
             }
-            let _ = writeln!(o, "</ul>");
+            let _ = writeln!(o, "</tbody></table>");
         }
         let _ = writeln!(o, "</section>");
     }
     let _ = writeln!(
         o,
-        r#"<section id="entities"><h2>Names</h2><table><thead><tr><th scope="col">Id</th><th scope="col">Type</th><th scope="col">Known spellings</th></tr></thead><tbody>"#
+        r#"<section id="entities" aria-labelledby="h-entities"><h2 id="h-entities">Names</h2><p>Listed spellings of people and organisations; spellings close to a listed one are found too.</p><div class="scroll"><table><thead><tr><th scope="col">Id</th><th scope="col">Type</th><th scope="col">Known spellings</th></tr></thead><tbody>"#
     );
     for e in &rules.entities {
         let _ = writeln!(
             o,
-            r#"<tr><td>{}</td><td>{}</td><td dir="auto">{}</td></tr>"#,
+            r#"<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>"#,
             esc(&e.id),
             esc(&e.kind),
-            esc(&e.aliases.join(" / "))
+            e.aliases
+                .iter()
+                .map(|a| format!(
+                    r#"<span class="spelling" {}>{}</span>"#,
+                    lang_dir(a),
+                    esc(a)
+                ))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
     }
-    let _ = writeln!(o, "</tbody></table></section>");
+    let _ = writeln!(o, "</tbody></table></div></section>");
     o
 }
 
@@ -609,6 +978,62 @@ mod tests {
     fn direction_follows_script() {
         assert_eq!(lang_dir("زهاء ألف جندي"), r#"lang="ar" dir="rtl""#);
         assert_eq!(lang_dir("RT Arabic"), r#"dir="auto""#);
+    }
+
+    #[test]
+    fn arabic_inside_english_is_isolated() {
+        assert_eq!(
+            mixed("2024-04-12 (صحيفة الاتحاد) is compatible"),
+            r#"2024-04-12 (<bdi lang="ar">صحيفة الاتحاد</bdi>) is compatible"#
+        );
+        // Numbers between Arabic words stay inside the run; trailing punctuation does not.
+        assert_eq!(
+            mixed("e.g. فرنسا التي لديها 1500 جندي, then"),
+            r#"e.g. <bdi lang="ar">فرنسا التي لديها 1500 جندي</bdi>, then"#
+        );
+        // Tags and entities are never split or wrapped.
+        assert_eq!(
+            isolate_arabic(r#"<code>أكثر من &quot;100&quot; دولار</code> → x"#),
+            r#"<code><bdi lang="ar">أكثر من &quot;100&quot; دولار</bdi></code> → x"#
+        );
+        assert_eq!(mixed("<b>"), "&lt;b&gt;");
+    }
+
+    #[test]
+    fn excerpts_keep_the_claim() {
+        let text = format!(
+            "{} زهاء ألف جندي أميركي {}",
+            "كلمة ".repeat(40),
+            "أخرى ".repeat(40)
+        );
+        let start = text.find("زهاء").unwrap();
+        let end = start + "زهاء ألف جندي أميركي".len();
+        let c = ClaimOut {
+            id: "x".into(),
+            doc: "d".into(),
+            sentence: 1,
+            line: 1,
+            kind: "troops".into(),
+            text: text[start..end].into(),
+            value: serde_json::json!(1000),
+            display: "~1000".into(),
+            qualifier: None,
+            unit: None,
+            subject: None,
+            precision: None,
+            resolved: None,
+            ambiguous: None,
+            like: None,
+            score: None,
+            pattern: "troops#1".into(),
+            start,
+            end,
+            statement: None,
+        };
+        let e = excerpt(&text, &[&c], 20);
+        assert!(e.contains("<mark>زهاء ألف جندي أميركي</mark>"), "{e}");
+        assert!(e.starts_with('…') && e.ends_with('…'), "{e}");
+        assert!(e.chars().count() < 80, "{e}");
     }
 
     #[test]

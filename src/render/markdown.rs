@@ -1,7 +1,8 @@
 //! `report.md`: the overview in GitHub-flavoured Markdown, for repository browsers and CI
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
-use super::{by_verdict, slug, Report, StatementOut};
+use super::{by_verdict, readable, slug, statement_title, MemberOut, Report, StatementOut};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Escape text for a Markdown table cell or paragraph.
@@ -20,6 +21,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// `1 agreement`, `2 agreements`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The summary line shared by report.md and index.html.
 pub fn corpus_line(r: &Report) -> String {
     let c = &r.corpus;
@@ -28,25 +34,61 @@ pub fn corpus_line(r: &Report) -> String {
         (Some(a), Some(b)) => format!(", published {a} to {b}"),
         _ => String::new(),
     };
-    let count = |v: &str| c.by_verdict.get(v).copied().unwrap_or(0);
+    let n = |v: &str| c.by_verdict.get(v).copied().unwrap_or(0);
     format!(
-        "{} articles from {} outlets{range}; {} claims in {} statements: {} conflicts, {} agreements, {} single-source",
-        c.articles,
-        c.outlets,
-        c.claims,
-        c.statements,
-        count("conflict"),
-        count("agree"),
-        count("single"),
+        "{} from {}{range}; {} in {}: {}, {}, {} single-source",
+        count(c.articles, "article", "articles"),
+        count(c.outlets, "outlet", "outlets"),
+        count(c.claims, "claim", "claims"),
+        count(c.statements, "statement", "statements"),
+        count(n("conflict"), "conflict", "conflicts"),
+        count(n("agree"), "agreement", "agreements"),
+        n("single"),
     )
 }
 
-fn values_by_outlet(s: &StatementOut) -> String {
-    s.members
-        .iter()
-        .map(|m| format!("{}: {}", escape(&m.outlet), escape(&m.values.join(", "))))
-        .collect::<Vec<_>>()
-        .join("<br>")
+/// A sentence excerpt around its claims, the claims in bold.
+fn evidence(r: &Report, m: &MemberOut, radius: usize) -> String {
+    super::excerpt(&m.text, &super::member_claims(r, m), radius)
+        .into_iter()
+        .map(|(claim, t)| {
+            if claim {
+                format!("**{}**", escape(&t))
+            } else {
+                escape(&t)
+            }
+        })
+        .collect()
+}
+
+fn statement_section(o: &mut String, r: &Report, s: &StatementOut) {
+    let sym = match s.verdict.as_str() {
+        "conflict" => "✗",
+        "agree" => "✓",
+        _ => "○",
+    };
+    let _ = writeln!(o, "### {sym} {}\n", escape(&statement_title(s)));
+    let _ = writeln!(
+        o,
+        "{} ([statement page](statements/{}.html))\n",
+        escape(&s.reason),
+        slug(&s.id)
+    );
+    let _ = writeln!(o, "| Outlet | Published | Value | Evidence |");
+    let _ = writeln!(o, "|---|---|---|---|");
+    for m in &s.members {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            escape(&m.outlet),
+            m.published
+                .as_deref()
+                .map_or("no date found".into(), escape),
+            escape(&readable(&m.values.join(", "))),
+            evidence(r, m, 70)
+        );
+    }
+    let _ = writeln!(o);
 }
 
 /// The whole report.md.
@@ -56,7 +98,7 @@ pub fn report(r: &Report) -> String {
     let _ = writeln!(o, "{}.\n", corpus_line(r));
     let _ = writeln!(
         o,
-        "Open `index.html` for the evidence: each statement's sentences side by side, word diffs and the set-aside boilerplate.\n"
+        "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least, `≤` at most; `XXXX` is a year the article leaves unknown.\n"
     );
 
     for (title, verdict, empty) in [
@@ -75,22 +117,10 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(o, "## {title} ({})\n", list.len());
         if list.is_empty() {
             let _ = writeln!(o, "{empty}\n");
-            continue;
         }
-        let _ = writeln!(o, "| Statement | Type | Values by outlet | Reason |");
-        let _ = writeln!(o, "|---|---|---|---|");
         for s in list {
-            let _ = writeln!(
-                o,
-                "| [{}](statements/{}.html) | {} | {} | {} |",
-                escape(&s.id),
-                slug(&s.id),
-                escape(&s.kind),
-                values_by_outlet(s),
-                escape(&s.reason)
-            );
+            statement_section(&mut o, r, s);
         }
-        let _ = writeln!(o);
     }
 
     let singles = by_verdict(r, "single");
@@ -98,19 +128,18 @@ pub fn report(r: &Report) -> String {
     if singles.is_empty() {
         let _ = writeln!(o, "Every statement is reported by at least two outlets.\n");
     } else {
-        let _ = writeln!(o, "| Statement | Type | Outlet | Value | Sentence |");
-        let _ = writeln!(o, "|---|---|---|---|---|");
+        let _ = writeln!(o, "| Type | Outlet | Value | Evidence |");
+        let _ = writeln!(o, "|---|---|---|---|");
         for s in singles {
             let m = &s.members[0];
             let _ = writeln!(
                 o,
-                "| [{}](statements/{}.html) | {} | {} | {} | {} |",
-                escape(&s.id),
-                slug(&s.id),
+                "| {} | {} | [{}](statements/{}.html) | {} |",
                 escape(&s.kind),
                 escape(&m.outlet),
-                escape(&m.values.join(", ")),
-                escape(&shorten(&m.text, 120))
+                escape(&readable(&m.values.join(", "))),
+                slug(&s.id),
+                evidence(r, m, 60)
             );
         }
         let _ = writeln!(o);
@@ -120,11 +149,12 @@ pub fn report(r: &Report) -> String {
     if r.entities.is_empty() {
         let _ = writeln!(o, "No listed name was found.\n");
     } else {
-        let _ = writeln!(o, "| Entity | Type | Verdict | Spellings by outlet |");
+        let _ = writeln!(o, "| Name | Type | Verdict | Spellings by outlet |");
         let _ = writeln!(o, "|---|---|---|---|");
-        for e in &r.entities {
-            let mut by_outlet: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
-                Default::default();
+        let mut entities: Vec<_> = r.entities.iter().collect();
+        entities.sort_by_key(|e| e.verdict != "variant");
+        for e in entities {
+            let mut by_outlet: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
             for m in &e.mentions {
                 by_outlet.entry(&m.outlet).or_default().insert(&m.text);
             }
@@ -144,17 +174,64 @@ pub fn report(r: &Report) -> String {
                 .collect();
             let _ = writeln!(
                 o,
-                "| {} ({}) | {} | {} | {} |",
+                "| {} (`{}`) | {} | {} | {} |",
                 escape(&e.canonical),
-                escape(&e.id),
+                e.id.replace('`', "'"),
                 escape(&e.kind),
                 if e.verdict == "variant" {
-                    "variant ≠"
+                    "≠ variant"
                 } else {
-                    "same ="
+                    "= same"
                 },
                 cells.join("<br>")
             );
+        }
+        let _ = writeln!(o);
+    }
+
+    let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
+    let _ = writeln!(o, "## Coverage\n");
+    if r.statements.is_empty() {
+        let _ = writeln!(o, "No statements.\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "Each statement's value by outlet; — where the outlet is silent.\n"
+        );
+        let _ = write!(o, "| Statement |");
+        for outlet in &outlets {
+            let _ = write!(o, " {} |", escape(outlet));
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "|---|{}", "---|".repeat(outlets.len()));
+        for v in ["conflict", "agree", "single"] {
+            for s in by_verdict(r, v) {
+                let sym = match v {
+                    "conflict" => "✗",
+                    "agree" => "✓",
+                    _ => "○",
+                };
+                let _ = write!(
+                    o,
+                    "| {sym} [{}](statements/{}.html) |",
+                    escape(&statement_title(s)),
+                    slug(&s.id)
+                );
+                for outlet in &outlets {
+                    let vals: Vec<&str> = s
+                        .members
+                        .iter()
+                        .filter(|m| m.outlet == *outlet)
+                        .flat_map(|m| m.values.iter().map(String::as_str))
+                        .collect();
+                    if vals.is_empty() {
+                        let _ = write!(o, " — |");
+                    } else {
+                        let _ = write!(o, " {} |", escape(&readable(&vals.join(", "))));
+                    }
+                }
+                let _ = writeln!(o);
+            }
         }
         let _ = writeln!(o);
     }
@@ -173,12 +250,18 @@ pub fn report(r: &Report) -> String {
             escape(&d.path),
             slug(&d.id),
             escape(&d.outlet),
-            d.published.as_deref().unwrap_or("no date found"),
+            d.published
+                .as_deref()
+                .map_or("no date found".into(), escape),
             d.sentences.len(),
             claims,
             d.excluded.len()
         );
     }
+    let _ = writeln!(
+        o,
+        "\nThe [rules in force](rules.html) decide what counts as a claim; the [timeline](timeline.html) puts every dated claim on one axis."
+    );
     o
 }
 

@@ -475,6 +475,216 @@ pub fn by_verdict<'a>(r: &'a Report, verdict: &str) -> Vec<&'a StatementOut> {
         .collect()
 }
 
+/// A value as a reader sees it on the pages: long runs of digits grouped by thousands
+/// (`≥100000000 USD` → `≥100,000,000 USD`). Runs of four digits or fewer (years, `1500`)
+/// and decimals are left alone, so ISO dates never change.
+pub fn readable(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        let after_point = start > 0 && chars[start - 1] == '.';
+        if run.len() < 5 || after_point {
+            out.extend(run);
+            continue;
+        }
+        for (k, c) in run.iter().enumerate() {
+            if k > 0 && (run.len() - k).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// The words around some claims of a sentence, at most `radius` characters either side,
+/// cut at spaces: `(is_claim, text)` pieces, with `…` where the sentence was cut. A short
+/// excerpt of a long sentence always shows the evidence.
+pub fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> Vec<(bool, String)> {
+    let mut spans: Vec<(usize, usize)> = claims
+        .iter()
+        .filter(|c| {
+            c.start < c.end
+                && c.end <= text.len()
+                && text.is_char_boundary(c.start)
+                && text.is_char_boundary(c.end)
+        })
+        .map(|c| (c.start, c.end))
+        .collect();
+    spans.sort_unstable();
+    let Some(&(first, _)) = spans.first() else {
+        return vec![(false, markdown::shorten(text, radius * 2))];
+    };
+    let last = spans.iter().map(|s| s.1).max().unwrap_or(first);
+    let mut from = text[..first]
+        .char_indices()
+        .rev()
+        .nth(radius)
+        .map_or(0, |(i, _)| i);
+    if from > 0 {
+        from = text[from..first].find(' ').map_or(from, |k| from + k + 1);
+    }
+    let mut to = text[last..]
+        .char_indices()
+        .nth(radius)
+        .map_or(text.len(), |(i, _)| last + i);
+    if to < text.len() {
+        to = text[last..to].rfind(' ').map_or(to, |k| last + k);
+    }
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    if from > 0 {
+        plain.push('…');
+    }
+    let mut pos = from;
+    for (s, e) in spans {
+        if s < pos {
+            continue;
+        }
+        plain.push_str(&text[pos..s]);
+        out.push((false, std::mem::take(&mut plain)));
+        out.push((true, text[s..e].to_string()));
+        pos = e;
+    }
+    plain.push_str(&text[pos..to.max(pos)]);
+    if to < text.len() {
+        plain.push('…');
+    }
+    out.push((false, plain));
+    out.retain(|(_, t)| !t.is_empty());
+    out
+}
+
+/// A member's claims (the statement's own), looked up by id.
+pub fn member_claims<'a>(r: &'a Report, m: &MemberOut) -> Vec<&'a ClaimOut> {
+    r.claims
+        .iter()
+        .filter(|c| c.doc == m.doc && m.claims.contains(&c.id))
+        .collect()
+}
+
+/// Each member's values, distinct, in member order.
+fn distinct_values(s: &StatementOut) -> Vec<String> {
+    let mut vals: Vec<String> = Vec::new();
+    for m in &s.members {
+        let v = readable(&m.values.join(", "));
+        if !vals.contains(&v) {
+            vals.push(v);
+        }
+    }
+    vals
+}
+
+/// A statement's name for headings and links: its type and the values the outlets give,
+/// `troops: 1500 soldier (FR) vs 2000 soldier (FR)` for a conflict.
+pub fn statement_title(s: &StatementOut) -> String {
+    let sep = if s.verdict == "conflict" {
+        " vs "
+    } else {
+        " / "
+    };
+    format!("{}: {}", s.kind, distinct_values(s).join(sep))
+}
+
+/// The word diff as a reader can follow it: a run of unchanged text between two changes
+/// that is only spaces and punctuation, or one or two words shorter than the changes on
+/// both sides, is folded into them, so a rewritten clause reads as one deletion and one
+/// insertion instead of a word salad; three shared words or more always stay visible.
+/// The result still turns the reference into the member sentence.
+pub fn readable_diff(ops: &[Op]) -> Vec<Op> {
+    let mut ops: Vec<Op> = coalesce(ops.to_vec());
+    loop {
+        let mut changed = false;
+        let n = ops.len();
+        let mut folded: Vec<Op> = Vec::with_capacity(n);
+        for i in 0..n {
+            let o = &ops[i];
+            if o.op == "equal" && i > 0 && i + 1 < n {
+                let side = |range: &mut dyn Iterator<Item = usize>| {
+                    let (mut del, mut ins) = (0, 0);
+                    for k in range {
+                        match ops[k].op.as_str() {
+                            "delete" => del += ops[k].text.chars().count(),
+                            "insert" => ins += ops[k].text.chars().count(),
+                            _ => break,
+                        }
+                    }
+                    del.max(ins)
+                };
+                let before = side(&mut (0..i).rev());
+                let after = side(&mut (i + 1..n));
+                let len = o.text.chars().count();
+                let words = o
+                    .text
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
+                let short = words == 0 || (words <= 2 && len <= before && len <= after);
+                if before > 0 && after > 0 && short {
+                    folded.push(Op {
+                        op: "delete".into(),
+                        text: o.text.clone(),
+                    });
+                    folded.push(Op {
+                        op: "insert".into(),
+                        text: o.text.clone(),
+                    });
+                    changed = true;
+                    continue;
+                }
+            }
+            folded.push(o.clone());
+        }
+        ops = coalesce(folded);
+        if !changed {
+            return ops;
+        }
+    }
+}
+
+/// Merge each run of changes into at most one deletion then one insertion, and adjacent
+/// equal runs into one.
+fn coalesce(ops: Vec<Op>) -> Vec<Op> {
+    let mut out: Vec<Op> = Vec::new();
+    let (mut del, mut ins) = (String::new(), String::new());
+    let flush = |out: &mut Vec<Op>, del: &mut String, ins: &mut String| {
+        for (op, text) in [("delete", del), ("insert", ins)] {
+            if !text.is_empty() {
+                out.push(Op {
+                    op: op.into(),
+                    text: std::mem::take(text),
+                });
+            }
+        }
+    };
+    for o in ops {
+        match o.op.as_str() {
+            "delete" => del.push_str(&o.text),
+            "insert" => ins.push_str(&o.text),
+            _ => {
+                flush(&mut out, &mut del, &mut ins);
+                match out.last_mut() {
+                    Some(last) if last.op == "equal" => last.text.push_str(&o.text),
+                    _ => out.push(o),
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut del, &mut ins);
+    out
+}
+
 /// The output files of a build, by relative path.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
@@ -505,5 +715,49 @@ mod tests {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert!(slug("../x").starts_with("x-") || !slug("../x").contains('/'));
+    }
+    #[test]
+    fn long_numbers_are_grouped_dates_are_not() {
+        assert_eq!(readable("≥100000000 USD"), "≥100,000,000 USD");
+        assert_eq!(readable("~1000 soldier (US)"), "~1000 soldier (US)");
+        assert_eq!(readable("2024-03-26"), "2024-03-26");
+        assert_eq!(readable("3500000000.5"), "3,500,000,000.5");
+        assert_eq!(readable("0.123456"), "0.123456");
+        assert_eq!(readable("12345"), "12,345");
+    }
+
+    fn sides(ops: &[Op]) -> (String, String) {
+        let (mut old, mut new) = (String::new(), String::new());
+        for o in ops {
+            if o.op != "insert" {
+                old.push_str(&o.text);
+            }
+            if o.op != "delete" {
+                new.push_str(&o.text);
+            }
+        }
+        (old, new)
+    }
+
+    #[test]
+    fn readable_diff_folds_short_equal_runs() {
+        let old = "وفي مارس الماضي، أعلنت النيجر إلغاء اتفاق التعاون العسكري";
+        let new = "وأعلن المجلس العسكري الحاكم في النيجر الشهر الماضي إنهاء اتفاق التعاون العسكري";
+        let raw = diff::words(old, new);
+        let clean = readable_diff(&raw);
+        assert_eq!(sides(&clean), (old.to_string(), new.to_string()));
+        assert!(clean.len() < raw.len(), "{clean:#?}");
+        assert!(clean
+            .iter()
+            .any(|o| o.op == "equal" && o.text.contains("اتفاق التعاون العسكري")));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn readable_diff_still_turns_left_into_right(a in "[ا-ي 0-9.]{0,40}", b in "[ا-ي 0-9.]{0,40}") {
+            let ops = readable_diff(&diff::words(&a, &b));
+            proptest::prop_assert_eq!(sides(&ops), (a, b));
+        }
     }
 }

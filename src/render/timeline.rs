@@ -1,22 +1,34 @@
 //! The timeline page: every resolved dated claim on one axis, one row per outlet, drawn as
-//! inline SVG at build time (no JavaScript). A day-precise date is a dot; a month or week
-//! is a bar over the days it covers; colour follows the claim's statement verdict and the
-//! verdict is also in the tooltip and the table below, so colour is never the only signal.
+//! inline SVG at build time (no JavaScript).
+//!
+//! A day is a dot, a week or month a bar over the days it covers. Shape and fill carry the
+//! verdict as well as colour: a filled circle or bar agrees, a diamond conflicts, a hollow
+//! mark is single-source. Dates reported by more than one outlet get a number, drawn at
+//! each outlet's mark and joined by a dashed line, so a reader sees where outlets put the
+//! same event and where their dates part; the numbered list and the full table below say
+//! the same in words.
+//!
+//! The axis covers the day, week and month claims; a year (`2012`) would stretch it over a
+//! decade and crush the rest, so years and anything outside that window are listed below
+//! the chart instead of drawn.
 
-use super::html::esc;
-use super::{slug, Report};
-use chrono::NaiveDate;
+use super::html::{esc, lang_dir, mixed};
+use super::{slug, statement_title, Report, StatementOut};
+use chrono::{Datelike as _, NaiveDate};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// A dated claim placed on the axis.
 struct Mark<'a> {
     outlet: &'a str,
+    doc: &'a str,
     from: NaiveDate,
     to: NaiveDate,
-    label: String,
+    precision: &'a str,
+    iso: &'a str,
+    text: &'a str,
     verdict: &'a str,
-    statement: Option<&'a str>,
+    statement: Option<&'a StatementOut>,
 }
 
 fn range_of(iso: &str, precision: &str) -> Option<(NaiveDate, NaiveDate)> {
@@ -46,13 +58,61 @@ fn range_of(iso: &str, precision: &str) -> Option<(NaiveDate, NaiveDate)> {
     }
 }
 
+/// Geometry of the chart, in SVG user units.
+const LEFT: f64 = 190.0;
+const WIDTH: f64 = 860.0;
+const ROW: f64 = 44.0;
+const TOP: f64 = 34.0;
+
+/// Tick dates and their labels for an axis from `min` to `max`, at least ~70 units apart.
+fn ticks(min: NaiveDate, max: NaiveDate, per_day: f64) -> Vec<(NaiveDate, String)> {
+    let mut out = Vec::new();
+    let days_between = 70.0 / per_day;
+    if days_between <= 14.0 {
+        let step = [1u64, 2, 7, 14]
+            .into_iter()
+            .find(|&s| s as f64 >= days_between)
+            .unwrap_or(14);
+        let mut t = min;
+        while t <= max {
+            out.push((t, t.format("%Y-%m-%d").to_string()));
+            t = t + chrono::Days::new(step);
+        }
+        return out;
+    }
+    let months_between = days_between / 30.4;
+    let step = [1u32, 2, 3, 6, 12, 24, 60, 120]
+        .into_iter()
+        .find(|&s| f64::from(s) >= months_between)
+        .unwrap_or(120);
+    let mut t = NaiveDate::from_ymd_opt(min.year(), min.month(), 1).unwrap_or(min);
+    while (t.year() * 12 + t.month0() as i32) % step as i32 != 0 {
+        match t.checked_add_months(chrono::Months::new(1)) {
+            Some(n) => t = n,
+            None => return out,
+        }
+    }
+    while t <= max {
+        if t >= min {
+            let label = if step >= 12 {
+                t.format("%Y").to_string()
+            } else {
+                t.format("%Y-%m").to_string()
+            };
+            out.push((t, label));
+        }
+        match t.checked_add_months(chrono::Months::new(step)) {
+            Some(n) => t = n,
+            None => break,
+        }
+    }
+    out
+}
+
 /// The timeline page body.
 pub fn svg_page(r: &Report) -> String {
-    let verdict_of: BTreeMap<&str, &str> = r
-        .statements
-        .iter()
-        .map(|s| (s.id.as_str(), s.verdict.as_str()))
-        .collect();
+    let statement_of: BTreeMap<&str, &StatementOut> =
+        r.statements.iter().map(|s| (s.id.as_str(), s)).collect();
     let outlet_of: BTreeMap<&str, &str> = r
         .documents
         .iter()
@@ -69,140 +129,326 @@ pub fn svg_page(r: &Report) -> String {
         let Some((from, to)) = range_of(iso, p) else {
             continue;
         };
+        let statement = c
+            .statement
+            .as_deref()
+            .and_then(|s| statement_of.get(s).copied());
         marks.push(Mark {
             outlet: outlet_of.get(c.doc.as_str()).copied().unwrap_or(&c.doc),
+            doc: &c.doc,
             from,
             to,
-            label: format!("{} — {} ({})", c.display, c.text, c.kind),
-            verdict: c
-                .statement
-                .as_deref()
-                .and_then(|s| verdict_of.get(s).copied())
-                .unwrap_or("single"),
-            statement: c.statement.as_deref(),
+            precision: p,
+            iso,
+            text: &c.text,
+            verdict: statement.map_or("single", |s| s.verdict.as_str()),
+            statement,
         });
     }
+    marks.sort_by(|a, b| (a.from, a.to, a.outlet, a.text).cmp(&(b.from, b.to, b.outlet, b.text)));
+
     let mut o = String::new();
     let _ = writeln!(o, "<h1>Timeline</h1>");
-    let unresolved = r
+    let _ = writeln!(
+        o,
+        "<p>Every date the articles give for an event, placed on one axis, one row per outlet. Dates reported by more than one outlet are numbered: follow a number down the rows to see whether the outlets put the event on the same day.</p>"
+    );
+    let unresolved: BTreeMap<&str, usize> = r
         .claims
         .iter()
         .filter(|c| c.resolved == Some(false))
-        .count();
-    let _ = writeln!(
-        o,
-        "<p>Every resolved date claim, one row per outlet. Dots are days, bars are weeks, months or years. {unresolved} date claims could not be resolved (no publication date) and are listed on their documents' pages.</p>"
-    );
+        .fold(BTreeMap::new(), |mut m, c| {
+            *m.entry(c.doc.as_str()).or_default() += 1;
+            m
+        });
     if marks.is_empty() {
-        let _ = writeln!(o, "<p>No resolved date claims.</p>");
+        let _ = writeln!(o, r#"<p class="none">No resolved date claims.</p>"#);
+        o.push_str(&unresolved_note(r, &unresolved));
         return o;
     }
-    let min = marks.iter().map(|m| m.from).min().unwrap_or_default();
-    let max = marks.iter().map(|m| m.to).max().unwrap_or_default();
+
+    // The window: day, week and month claims (all claims when there are only years).
+    let core: Vec<&Mark> = marks.iter().filter(|m| m.precision != "year").collect();
+    let pool: Vec<&Mark> = if core.is_empty() {
+        marks.iter().collect()
+    } else {
+        core
+    };
+    let lo = pool.iter().map(|m| m.from).min().unwrap_or_default();
+    let hi = pool.iter().map(|m| m.to).max().unwrap_or_default();
+    let pad = chrono::Days::new((((hi - lo).num_days() as f64) * 0.03).ceil().max(2.0) as u64);
+    let (min, max) = (lo - pad, hi + pad);
     let span_days = ((max - min).num_days().max(1)) as f64;
+    let per_day = WIDTH / span_days;
+    let x = |d: NaiveDate| LEFT + WIDTH * ((d - min).num_days() as f64) / span_days;
+    let drawn: Vec<&Mark> = marks
+        .iter()
+        .filter(|m| m.precision != "year" || pool.len() == marks.len())
+        .filter(|m| m.from >= min && m.to <= max)
+        .collect();
+    let off_axis: Vec<&Mark> = marks
+        .iter()
+        .filter(|m| !drawn.iter().any(|d| std::ptr::eq(*d, *m)))
+        .collect();
+
+    // Statements dated by more than one outlet, numbered by their earliest drawn date.
+    let mut keyed: Vec<&StatementOut> = Vec::new();
+    for m in &drawn {
+        if let Some(s) = m.statement {
+            if s.verdict != "single" && !keyed.iter().any(|k| k.id == s.id) {
+                keyed.push(s);
+            }
+        }
+    }
+    let key_of = |s: &StatementOut| keyed.iter().position(|k| k.id == s.id).map(|i| i + 1);
+
     let outlets: Vec<&str> = {
-        let mut v: Vec<&str> = marks.iter().map(|m| m.outlet).collect();
+        let mut v: Vec<&str> = drawn.iter().map(|m| m.outlet).collect();
         v.sort_unstable();
         v.dedup();
         v
     };
-    let (left, width, row) = (170.0, 760.0, 34.0);
-    let height = 40.0 + row * outlets.len() as f64 + 30.0;
-    let x = |d: NaiveDate| left + width * ((d - min).num_days() as f64) / span_days;
+    let row_of = |outlet: &str| outlets.iter().position(|o| *o == outlet).unwrap_or(0);
+    let y_of = |row: usize| TOP + 20.0 + ROW * row as f64;
+    let axis_y = y_of(outlets.len()) - ROW / 2.0 + 8.0;
+    let height = axis_y + 26.0;
     let _ = writeln!(
         o,
-        r#"<figure><svg class="timeline" viewBox="0 0 {w} {height}" role="img" aria-labelledby="tl-title"><title id="tl-title">Dated claims from {min} to {max}, by outlet</title>"#,
-        w = left + width + 20.0
+        r#"<figure class="timeline"><svg class="timeline" viewBox="0 0 {w} {height}" role="img" aria-labelledby="tl-title tl-desc"><title id="tl-title">Dated claims from {min} to {max}, one row per outlet</title><desc id="tl-desc">{n} dates drawn; the table below lists each with its outlet and verdict.</desc>"#,
+        w = LEFT + WIDTH + 50.0,
+        n = drawn.len(),
     );
-    for (i, outlet) in outlets.iter().enumerate() {
-        let y = 40.0 + row * i as f64;
+    // Grid and ticks first, under everything else.
+    for (t, label) in ticks(min, max, per_day) {
+        let tx = x(t);
         let _ = writeln!(
             o,
-            r#"<text x="{}" y="{}" text-anchor="end" dir="auto">{}</text><line class="axis" x1="{left}" y1="{y}" x2="{}" y2="{y}"/>"#,
-            left - 8.0,
+            r#"<line class="grid" x1="{tx:.1}" y1="{}" x2="{tx:.1}" y2="{axis_y}"/><text class="tick" x="{tx:.1}" y="{}" text-anchor="middle">{label}</text>"#,
+            TOP - 6.0,
+            axis_y + 16.0,
+        );
+    }
+    for (i, outlet) in outlets.iter().enumerate() {
+        let y = y_of(i);
+        let _ = writeln!(
+            o,
+            r#"<text x="{}" y="{}" text-anchor="end">{}</text><line class="axis" x1="{LEFT}" y1="{y}" x2="{}" y2="{y}"/>"#,
+            LEFT - 10.0,
             y + 4.0,
             esc(outlet),
-            left + width
+            LEFT + WIDTH
         );
-        for m in marks.iter().filter(|m| m.outlet == *outlet) {
-            let title = format!("<title>{} · {}</title>", esc(&m.label), esc(m.verdict));
-            let shape = if m.from == m.to {
+    }
+    // Dashed links between the outlets' marks of one numbered statement.
+    for s in &keyed {
+        let mut pts: Vec<(f64, f64)> = drawn
+            .iter()
+            .filter(|m| m.statement.is_some_and(|ms| ms.id == s.id))
+            .map(|m| {
+                (
+                    x(m.from) + (x(m.to) - x(m.from)) / 2.0,
+                    y_of(row_of(m.outlet)),
+                )
+            })
+            .collect();
+        pts.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
+        if pts.len() > 1 {
+            let path: Vec<String> = pts
+                .iter()
+                .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                .collect();
+            let _ = writeln!(
+                o,
+                r#"<polyline class="link {}" points="{}"/>"#,
+                esc(&s.verdict),
+                path.join(" ")
+            );
+        }
+    }
+    for m in &drawn {
+        let y = y_of(row_of(m.outlet));
+        let v = esc(m.verdict);
+        let title = format!(
+            "<title>{} — {} ({}): {}</title>",
+            esc(m.outlet),
+            esc(m.iso),
+            esc(m.verdict),
+            esc(m.text)
+        );
+        let (x0, x1) = (x(m.from), x(m.to));
+        let shape = if m.from == m.to {
+            if m.verdict == "conflict" {
                 format!(
-                    r#"<circle class="mark {}" cx="{:.1}" cy="{y}" r="6">{title}</circle>"#,
-                    esc(m.verdict),
-                    x(m.from)
+                    r#"<path class="mark {v}" d="M{:.1} {} l7 7 l-7 7 l-7 -7 z">{title}</path>"#,
+                    x0,
+                    y - 7.0
                 )
             } else {
+                format!(r#"<circle class="mark {v}" cx="{x0:.1}" cy="{y}" r="6">{title}</circle>"#)
+            }
+        } else {
+            let h = if m.verdict == "conflict" { 14.0 } else { 10.0 };
+            format!(
+                r#"<rect class="mark {v}" x="{x0:.1}" y="{}" width="{:.1}" height="{h}" rx="3" fill-opacity="0.55">{title}</rect>"#,
+                y - h / 2.0,
+                (x1 - x0).max(4.0)
+            )
+        };
+        let key = m
+            .statement
+            .and_then(&key_of)
+            .map(|k| {
                 format!(
-                    r#"<rect class="mark {}" x="{:.1}" y="{}" width="{:.1}" height="10" rx="3" opacity="0.6">{title}</rect>"#,
-                    esc(m.verdict),
-                    x(m.from),
-                    y - 5.0,
-                    (x(m.to) - x(m.from)).max(3.0)
+                    r#"<text class="key {v}" x="{:.1}" y="{}" text-anchor="middle" stroke="none">{k}</text>"#,
+                    (x0 + x1) / 2.0,
+                    y - 11.0
                 )
-            };
-            match m.statement {
-                Some(s) => {
-                    let _ = writeln!(o, r#"<a href="statements/{}.html">{shape}</a>"#, slug(s));
-                }
-                None => {
-                    let _ = writeln!(o, "{shape}");
-                }
+            })
+            .unwrap_or_default();
+        match m.statement {
+            Some(s) => {
+                let _ = writeln!(
+                    o,
+                    r#"<a href="statements/{}.html">{shape}{key}</a>"#,
+                    slug(&s.id)
+                );
+            }
+            None => {
+                let _ = writeln!(o, r#"<a href="documents/{}.html">{shape}</a>"#, slug(m.doc));
             }
         }
     }
-    // Month ticks along the bottom.
-    let axis_y = 40.0 + row * outlets.len() as f64;
-    let mut tick =
-        NaiveDate::from_ymd_opt(min.year_ce().1 as i32, min.month0() + 1, 1).unwrap_or(min);
-    let step = if span_days > 800.0 {
-        6
-    } else if span_days > 200.0 {
-        2
-    } else {
-        1
-    };
-    while tick <= max {
-        if tick >= min {
-            let _ = writeln!(
-                o,
-                r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
-                x(tick),
-                axis_y + 10.0,
-                tick.format("%Y-%m")
-            );
-        }
-        match tick.checked_add_months(chrono::Months::new(step)) {
-            Some(t) => tick = t,
-            None => break,
-        }
-    }
     let _ = writeln!(
         o,
-        "</svg><figcaption>From {min} to {max}.</figcaption></figure>"
+        r#"</svg><figcaption class="timeline-key">From {min} to {max}. <span aria-hidden="true">●</span> agree, <span aria-hidden="true">◆</span> conflict, <span aria-hidden="true">○</span> single source; a dot is a day, a bar a week or month. Each mark links to its statement.</figcaption></figure>"#
     );
-    let _ = writeln!(
-        o,
-        r#"<table><thead><tr><th scope="col">Outlet</th><th scope="col">Date</th><th scope="col">Verdict</th><th scope="col">Claim</th></tr></thead><tbody>"#
-    );
-    let mut sorted: Vec<&Mark> = marks.iter().collect();
-    sorted.sort_by(|a, b| (a.from, a.outlet, &a.label).cmp(&(b.from, b.outlet, &b.label)));
-    for m in sorted {
+
+    if !keyed.is_empty() {
         let _ = writeln!(
             o,
-            r#"<tr><td>{}</td><td class="value">{}</td><td>{}</td><td dir="auto">{}</td></tr>"#,
-            esc(m.outlet),
-            if m.from == m.to {
-                m.from.to_string()
-            } else {
-                format!("{} – {}", m.from, m.to)
-            },
-            esc(m.verdict),
-            esc(&m.label)
+            r#"<h2>Dated by more than one outlet</h2><div class="scroll"><table><thead><tr><th scope="col">No.</th><th scope="col">Verdict</th><th scope="col">Statement</th><th scope="col">Dates by outlet</th></tr></thead><tbody>"#
+        );
+        for (i, s) in keyed.iter().enumerate() {
+            let dates: Vec<String> = s
+                .members
+                .iter()
+                .map(|m| {
+                    format!(
+                        r#"<bdi>{}</bdi>: <span class="value" dir="ltr">{}</span>"#,
+                        esc(&m.outlet),
+                        esc(&m.values.join(", "))
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                o,
+                r#"<tr><td class="num">{}</td><td>{}</td><td><a href="statements/{}.html">{}</a></td><td>{}</td></tr>"#,
+                i + 1,
+                badge(&s.verdict),
+                slug(&s.id),
+                mixed(&statement_title(s)),
+                dates.join("<br>")
+            );
+        }
+        let _ = writeln!(o, "</tbody></table></div>");
+    }
+
+    if !off_axis.is_empty() {
+        let _ = writeln!(
+            o,
+            r#"<p>Not drawn (a whole year, or outside the window): {}. They are in the table below.</p>"#,
+            off_axis
+                .iter()
+                .map(|m| format!(
+                    r#"<span class="value" dir="ltr">{}</span> (<bdi>{}</bdi>)"#,
+                    esc(m.iso),
+                    esc(m.outlet)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
-    let _ = writeln!(o, "</tbody></table>");
+    o.push_str(&unresolved_note(r, &unresolved));
+
+    let _ = writeln!(
+        o,
+        r#"<h2>Every resolved date</h2><div class="scroll"><table><thead><tr><th scope="col">Date</th><th scope="col">Outlet</th><th scope="col">Words</th><th scope="col">Statement</th></tr></thead><tbody>"#
+    );
+    for m in &marks {
+        let statement = match m.statement {
+            Some(s) => format!(
+                r#"{} <a href="statements/{}.html">{}</a>"#,
+                badge(&s.verdict),
+                slug(&s.id),
+                match key_of(s) {
+                    Some(k) => format!("no. {k}: {}", mixed(&statement_title(s))),
+                    None => mixed(&statement_title(s)),
+                }
+            ),
+            None => r#"<span class="muted">—</span>"#.to_string(),
+        };
+        let _ = writeln!(
+            o,
+            r#"<tr><td class="value" dir="ltr">{}</td><td><bdi>{}</bdi></td><td {}>{}</td><td>{statement}</td></tr>"#,
+            esc(m.iso),
+            esc(m.outlet),
+            lang_dir(m.text),
+            esc(m.text),
+        );
+    }
+    let _ = writeln!(o, "</tbody></table></div>");
     o
 }
 
-use chrono::Datelike as _;
+fn badge(v: &str) -> String {
+    let (sym, word) = match v {
+        "conflict" => ("✗", "conflict"),
+        "agree" => ("✓", "agree"),
+        _ => ("○", "single source"),
+    };
+    format!(
+        r#"<span class="badge {}"><span aria-hidden="true">{sym}</span> {word}</span>"#,
+        esc(v)
+    )
+}
+
+fn unresolved_note(r: &Report, unresolved: &BTreeMap<&str, usize>) -> String {
+    if unresolved.is_empty() {
+        return String::new();
+    }
+    let docs: Vec<String> = unresolved
+        .iter()
+        .map(|(doc, n)| {
+            let title = r
+                .documents
+                .iter()
+                .find(|d| d.id == *doc)
+                .map_or(*doc, |d| d.path.as_str());
+            format!(
+                r#"<a href="documents/{}.html"><code>{}</code></a> ({n})"#,
+                slug(doc),
+                esc(title)
+            )
+        })
+        .collect();
+    format!(
+        "<p>Not placed: {} date claims whose article has no publication date, so relative dates such as <bdi lang=\"ar\">الشهر الماضي</bdi> cannot be resolved: {}.</p>\n",
+        unresolved.values().sum::<usize>(),
+        docs.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_spaced_and_labelled() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let t = ticks(d("2023-02-01"), d("2024-04-30"), WIDTH / 455.0);
+        assert!(t.len() >= 5 && t.len() <= 14, "{t:?}");
+        assert!(t.iter().all(|(_, l)| l.len() == 7));
+        let short = ticks(d("2023-12-18"), d("2023-12-26"), WIDTH / 8.0);
+        assert!(short.iter().all(|(_, l)| l.len() == 10), "{short:?}");
+    }
+}

@@ -1,0 +1,258 @@
+//! The site in a real browser: headless Chromium opens `index.html` and a statement page
+//! of the conflict fixture from disk and checks what a reader sees: the conflict list,
+//! right-to-left sentences, diff marks. It saves screenshots for a person to look at.
+//!
+//! The pages have no JavaScript. To read computed styles the test loads each page in an
+//! iframe of a probe page of its own, whose script writes what it measured into the DOM
+//! that `--dump-dom` prints.
+//!
+//! Skipped, with a message, when `chromium` is not on PATH; `COMPARE_REQUIRE_BROWSER=1`
+//! (set by `.ci/run`) turns the skip into a failure, so CI always runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in ["chromium", "chromium-browser"] {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// The browser, or `None` after printing why the test is skipped.
+fn browser_or_skip(test: &str) -> Option<PathBuf> {
+    match chromium() {
+        Some(p) => Some(p),
+        None if std::env::var_os("COMPARE_REQUIRE_BROWSER").is_some_and(|v| v == "1") => {
+            panic!("{test}: chromium is not on PATH but COMPARE_REQUIRE_BROWSER=1; install it (apt-get install -y chromium)")
+        }
+        None => {
+            eprintln!("SKIPPED {test}: chromium is not on PATH; install it (apt-get install -y chromium) or set COMPARE_REQUIRE_BROWSER=1 to make this a failure");
+            None
+        }
+    }
+}
+
+/// Run headless Chromium with `args`, killing it after a minute; returns stdout.
+fn run(browser: &Path, profile: &Path, args: &[&str]) -> String {
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--allow-file-access-from-files",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if child.try_wait().expect("wait for chromium").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within a minute: {args:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("chromium output");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// Load `page` in an iframe, run `checks` (a JS function body over `d`, the page's
+/// document, returning an array of `key=value` strings) and return them.
+fn probe(browser: &Path, dir: &Path, page: &Path, checks: &str) -> Vec<String> {
+    let probe = dir.join("probe.html");
+    std::fs::write(
+        &probe,
+        format!(
+            r#"<!DOCTYPE html><html><body><pre id="out">probe did not run</pre>
+<iframe id="f" src="{src}" width="1280" height="1600"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var d = this.contentDocument, out;
+  try {{ out = d ? (function (d) {{ {checks} }})(d) : ['error=no access to the page']; }}
+  catch (e) {{ out = ['error=' + e]; }}
+  document.getElementById('out').textContent = '\n' + out.join('\n') + '\n';
+}});
+</script></body></html>"#,
+            src = url(page)
+        ),
+    )
+    .expect("write probe page");
+    let profile = tempfile::tempdir().expect("profile folder");
+    let dom = run(
+        browser,
+        profile.path(),
+        &["--virtual-time-budget=5000", "--dump-dom", &url(&probe)],
+    );
+    let start = dom
+        .find(r#"<pre id="out">"#)
+        .expect("probe output in the DOM");
+    let body = &dom[start..];
+    let body = &body[..body.find("</pre>").expect("end of probe output")];
+    let lines: Vec<String> = body
+        .lines()
+        .skip(1)
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(
+        !lines.iter().any(|l| l.starts_with("error=")),
+        "probe of {}: {lines:?}",
+        page.display()
+    );
+    lines
+}
+
+fn value<'a>(lines: &'a [String], key: &str) -> &'a str {
+    lines
+        .iter()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .unwrap_or_else(|| panic!("probe did not report {key}: {lines:?}"))
+}
+
+fn screenshot(browser: &Path, page: &Path, name: &str, dark: bool) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let png = dir.join(name);
+    let _ = std::fs::remove_file(&png);
+    let profile = tempfile::tempdir().expect("profile folder");
+    let mut args = vec![
+        "--window-size=1280,1600".to_string(),
+        format!("--screenshot={}", png.display()),
+    ];
+    if dark {
+        args.push("--force-dark-mode".into());
+        args.push("--blink-settings=preferredColorScheme=0".into());
+    }
+    args.push(url(page));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(browser, profile.path(), &args);
+    let size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
+    assert!(size > 10_000, "screenshot {} is empty", png.display());
+    eprintln!("screenshot: {}", png.display());
+    png
+}
+
+#[test]
+fn overview_and_statement_page_render_in_chromium() {
+    let Some(browser) = browser_or_skip("overview_and_statement_page_render_in_chromium") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let site = tmp.path().join("site");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    compare::build(&compare::Options {
+        seeds: root.join("tests/fixtures/conflict"),
+        rules: root.join("rules.toml"),
+        out: site.clone(),
+        force: false,
+        lossy: false,
+    })
+    .expect("fixture builds");
+
+    let index = probe(
+        &browser,
+        tmp.path(),
+        &site.join("index.html"),
+        r#"
+        var cards = d.querySelectorAll('#conflicts article.card.conflict');
+        var shown = Array.prototype.filter.call(cards, function (c) { return c.getBoundingClientRect().height > 40; });
+        var ev = d.querySelector('#conflicts td[dir=rtl]');
+        return [
+          'lang=' + d.documentElement.lang,
+          'scripts=' + d.scripts.length,
+          'conflicts=' + cards.length,
+          'conflicts_shown=' + shown.length,
+          'conflict_heading=' + d.querySelector('#h-conflicts').textContent,
+          'badge=' + cards[0].querySelector('.badge').textContent.trim(),
+          'evidence_dir=' + getComputedStyle(ev).direction,
+          'evidence_mark=' + ev.querySelectorAll('mark').length,
+          'first_section=' + d.querySelector('main section').id,
+          'matrix_rows=' + d.querySelectorAll('#coverage tbody tr').length,
+        ];
+        "#,
+    );
+    assert_eq!(value(&index, "lang"), "en");
+    assert_eq!(
+        value(&index, "scripts"),
+        "0",
+        "the site needs no JavaScript"
+    );
+    assert_eq!(value(&index, "conflicts"), "2");
+    assert_eq!(
+        value(&index, "conflicts_shown"),
+        "2",
+        "conflict cards have height"
+    );
+    assert_eq!(value(&index, "conflict_heading"), "Conflicts (2)");
+    assert_eq!(value(&index, "badge"), "✗ conflict");
+    assert_eq!(value(&index, "evidence_dir"), "rtl");
+    assert_eq!(value(&index, "evidence_mark"), "1");
+    assert_eq!(value(&index, "first_section"), "conflicts");
+    // Three statements with their values, and the person statement naming Tiani.
+    assert_eq!(value(&index, "matrix_rows"), "5");
+
+    let statement = site.join("statements/troops-a_wakala-s2.html");
+    let st = probe(
+        &browser,
+        tmp.path(),
+        &statement,
+        r#"
+        var q = d.querySelectorAll('blockquote.sentence');
+        var del = d.querySelector('.diff del'), ins = d.querySelector('.diff ins');
+        var diff = d.querySelector('.diff');
+        return [
+          'members=' + q.length,
+          'sentence_dir=' + getComputedStyle(q[0]).direction,
+          'diff_dir=' + getComputedStyle(diff).direction,
+          'del=' + del.textContent,
+          'ins=' + ins.textContent,
+          'del_line=' + getComputedStyle(del).textDecorationLine,
+          'ins_line=' + getComputedStyle(ins).textDecorationLine,
+          'del_visible=' + (del.getBoundingClientRect().width > 0),
+          // In right-to-left text the deleted reference word comes first, to the right.
+          'del_right_of_ins=' + (del.getBoundingClientRect().left > ins.getBoundingClientRect().left),
+          'focus_marks=' + d.querySelectorAll('mark.claim.focus').length,
+          'h1=' + d.querySelector('h1').textContent.trim(),
+        ];
+        "#,
+    );
+    assert_eq!(value(&st, "members"), "3");
+    assert_eq!(value(&st, "sentence_dir"), "rtl");
+    assert_eq!(value(&st, "diff_dir"), "rtl");
+    assert_eq!(value(&st, "del"), "1500");
+    assert_eq!(value(&st, "ins"), "2000");
+    assert_eq!(value(&st, "del_line"), "line-through");
+    assert_eq!(value(&st, "ins_line"), "underline");
+    assert_eq!(value(&st, "del_visible"), "true");
+    assert_eq!(value(&st, "del_right_of_ins"), "true");
+    assert_eq!(value(&st, "focus_marks"), "3");
+    assert!(value(&st, "h1").starts_with("✗ conflict troops: 1500 soldier (FR) vs 2000"));
+
+    screenshot(&browser, &site.join("index.html"), "index.png", false);
+    screenshot(&browser, &statement, "statement.png", false);
+    screenshot(&browser, &statement, "statement-dark.png", true);
+}

@@ -1,0 +1,333 @@
+//! The built site as a reader gets it: snapshots of `report.md` and of every page's
+//! `<main>` for the conflict fixture, every internal link resolving, URL-safe file names,
+//! article text that can never become markup, and byte-identical rebuilds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Build `seeds` with the shipped rules into a fresh temporary folder; returns the
+/// folder (kept alive by the guard) and the site path inside it.
+fn build(seeds: &Path) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let out = tmp.path().join("site");
+    compare::build(&compare::Options {
+        seeds: seeds.to_path_buf(),
+        rules: root().join("rules.toml"),
+        out: out.clone(),
+        force: false,
+        lossy: false,
+    })
+    .unwrap_or_else(|e| panic!("build of {} fails: {e:#}", seeds.display()));
+    (tmp, out)
+}
+
+/// Every file of a built site, by relative path with `/` separators.
+fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("list site") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, base, out);
+            } else {
+                let rel = path
+                    .strip_prefix(base)
+                    .expect("inside site")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(site, site, &mut out);
+    out
+}
+
+fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("no {path} in the site"))
+            .clone(),
+    )
+    .expect("UTF-8")
+}
+
+/// The `<main>` element's content: what changes when the report changes, not the layout.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("<main>");
+    let start = start + html[start..].find('>').expect("<main …>") + 1;
+    let end = html.rfind("</main>").expect("</main>");
+    &html[start..end]
+}
+
+fn fixture(case: &str) -> PathBuf {
+    root().join("tests/fixtures").join(case)
+}
+
+#[test]
+fn conflict_fixture_snapshots() {
+    let (_tmp, site) = build(&fixture("conflict"));
+    let files = files(&site);
+    insta::assert_snapshot!("conflict_report_md", text(&files, "report.md"));
+    for (path, _) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        // The rules page is rules.toml as a page; the rules' own tests pin it.
+        if path == "rules.html" {
+            continue;
+        }
+        let name = format!(
+            "conflict_{}",
+            path.trim_end_matches(".html").replace('/', "_")
+        );
+        insta::assert_snapshot!(name, main_of(&text(&files, path)));
+    }
+}
+
+#[test]
+fn conflicts_come_first_with_values_side_by_side() {
+    let (_tmp, site) = build(&fixture("conflict"));
+    let files = files(&site);
+    let index = text(&files, "index.html");
+    let pos = |needle: &str| {
+        index
+            .find(needle)
+            .unwrap_or_else(|| panic!("index.html lacks {needle}"))
+    };
+    assert!(pos(r#"id="conflicts""#) < pos(r#"id="agreements""#));
+    assert!(pos(r#"id="agreements""#) < pos(r#"id="singles""#));
+    assert!(pos(r#"id="singles""#) < pos(r#"id="names""#));
+    assert!(pos(r#"id="names""#) < pos(r#"id="coverage""#));
+    assert_eq!(
+        index.matches(r#"<article class="card conflict">"#).count(),
+        2
+    );
+    // The troop conflict shows each outlet's value in its own row.
+    let card = &index[pos("troops: 1500 soldier (FR) vs 2000 soldier (FR)")..];
+    let card = &card[..card.find("</article>").expect("card end")];
+    for v in [
+        "1500 soldier (FR)",
+        "2000 soldier (FR)",
+        "~1500 soldier (FR)",
+    ] {
+        assert!(
+            card.contains(&format!(r#"<span class="value" dir="ltr">{v}</span>"#)),
+            "{card}"
+        );
+    }
+    assert!(card.contains("<mark>2000 جندي فرنسي</mark>"), "{card}");
+    // Verdicts carry a word and a symbol, not only a colour.
+    assert!(index.contains(r#"<span aria-hidden="true">✗</span> conflict"#));
+    // Name spellings mark the variant.
+    assert!(
+        index.contains("عبد الرحمن تشياني"),
+        "variant spelling listed"
+    );
+    assert!(index.contains(r#"title="spelled other than the listed name">≠</span>"#));
+}
+
+#[test]
+fn statement_page_has_provenance_values_and_a_word_diff() {
+    let (_tmp, site) = build(&fixture("conflict"));
+    let files = files(&site);
+    let page = text(&files, "statements/troops-a_wakala-s2.html");
+    assert!(page.contains(r#"<blockquote class="sentence" lang="ar" dir="rtl">"#));
+    assert!(
+        page.contains("<del>1500</del> <ins>2000</ins>"),
+        "{}",
+        main_of(&page)
+    );
+    for prov in [
+        "a_wakala.md</code>, line 9",
+        "b_journal.md</code>, line 8",
+        "2023-12-23",
+    ] {
+        assert!(page.contains(prov), "provenance {prov}");
+    }
+    // Claims are highlighted with their normalised value and link to their statement.
+    assert!(page.contains(r#"<span class="kind">troops</span> ~1500 soldier (FR)</span>"#));
+    assert!(page
+        .contains(r#"<mark class="claim t-date"><a href="../statements/date-a_wakala-s2.html">"#));
+}
+
+#[test]
+fn document_page_shows_set_aside_text_collapsed_with_its_reason() {
+    let (_tmp, site) = build(&fixture("conflict"));
+    let files = files(&site);
+    let page = text(&files, "documents/a_wakala.html");
+    assert!(page.contains(r#"<details class="aside" dir="ltr"><summary>Set aside, lines 15–16 — related stories (<bdi lang="ar">إقرأ أيضاً</bdi>)</summary>"#), "{}", main_of(&page));
+    assert!(page.contains("أسعار النفط ترتفع في الأسواق العالمية"));
+    assert!(page.contains(r#"<div class="text" lang="ar" dir="rtl">"#));
+}
+
+/// Every `href` and `src` of every page, and every link of report.md, points at a file
+/// of the site (and at an element id, for a `#fragment`).
+fn assert_links_resolve(site: &Path) {
+    let files = files(site);
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        let is_md = path.ends_with(".md");
+        if !path.ends_with(".html") && !is_md {
+            continue;
+        }
+        let body = String::from_utf8(bytes.clone()).expect("UTF-8");
+        let targets: Vec<&str> = if is_md {
+            body.split("](")
+                .skip(1)
+                .filter_map(|rest| rest.split(')').next())
+                .collect()
+        } else {
+            ["href=\"", "src=\""]
+                .iter()
+                .flat_map(|attr| body.split(attr).skip(1))
+                .filter_map(|rest| rest.split('"').next())
+                .collect()
+        };
+        for target in targets {
+            if target.starts_with("https://") || target.starts_with("http://") {
+                continue;
+            }
+            assert!(
+                !target.contains(':') && !target.starts_with('/'),
+                "{path}: link {target:?} must be relative"
+            );
+            let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let base = Path::new(path).parent().unwrap_or(Path::new(""));
+            let resolved = if file.is_empty() {
+                path.clone()
+            } else {
+                let mut parts: Vec<String> = base
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                for seg in file.split('/') {
+                    match seg {
+                        ".." => {
+                            assert!(parts.pop().is_some(), "{path}: {target} leaves the site");
+                        }
+                        "." | "" => {}
+                        s => parts.push(s.to_string()),
+                    }
+                }
+                parts.join("/")
+            };
+            let Some(dest) = files.get(&resolved) else {
+                panic!("{path}: link {target:?} → {resolved} does not exist");
+            };
+            if !fragment.is_empty() {
+                let dest = String::from_utf8_lossy(dest);
+                assert!(
+                    dest.contains(&format!("id=\"{fragment}\"")),
+                    "{path}: link {target:?}: no id {fragment:?} in {resolved}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} links checked");
+}
+
+#[test]
+fn every_internal_link_resolves_in_the_fixture_site() {
+    let (_tmp, site) = build(&fixture("conflict"));
+    assert_links_resolve(&site);
+}
+
+#[test]
+fn every_internal_link_resolves_in_the_seed_site() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    assert_links_resolve(&site);
+}
+
+#[test]
+fn page_file_names_are_url_safe() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    for path in files(&site).keys() {
+        assert!(
+            path.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)),
+            "{path} has characters that break URLs"
+        );
+    }
+}
+
+#[test]
+fn rebuilding_gives_byte_identical_output() {
+    let (_a, one) = build(&fixture("conflict"));
+    let (_b, two) = build(&fixture("conflict"));
+    assert_eq!(files(&one), files(&two));
+}
+
+#[test]
+fn markup_in_articles_appears_as_text() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir(&seeds).expect("seeds folder");
+    let hostile = r#"+++
+title = "<script>alert('title')</script>"
+outlet = "\"><img src=x onerror=alert(1)>"
+published = 2024-04-12
+url = "javascript:alert(1)"
++++
+<script>alert("body")</script> أعلنت الوزارة أن 1500 جندي فرنسي غادروا النيجر "><img src=x onerror=alert(2)> يوم الجمعة.
+"#;
+    std::fs::write(seeds.join("a.txt"), hostile).expect("write article");
+    std::fs::write(
+        seeds.join("b.txt"),
+        "+++\noutlet = \"B <b>bold</b>\"\npublished = 2024-04-13\n+++\nأعلنت الوزارة أن 2000 جندي فرنسي غادروا النيجر يوم الجمعة <script>x</script>.\n",
+    )
+    .expect("write article");
+    let (_tmp, site) = build(&seeds);
+    let files = files(&site);
+    let mut pages = 0;
+    for (path, bytes) in &files {
+        let body = String::from_utf8_lossy(bytes);
+        if path.ends_with(".html") {
+            pages += 1;
+            assert!(!body.contains("<script"), "{path}: a <script> element");
+            assert!(!body.contains("<img"), "{path}: an <img> element");
+            assert!(
+                !body.contains("<b>"),
+                "{path}: a <b> element from an article"
+            );
+            assert!(
+                !body.contains("javascript:alert(1)\""),
+                "{path}: a javascript: link"
+            );
+        }
+        if path == "report.md" {
+            // Markdown escapes with a backslash: `\<script\>` shows as text on GitHub.
+            for (i, _) in body.match_indices('<') {
+                let raw = !body[..i].ends_with('\\');
+                let ours = body[i..].starts_with("<br>");
+                assert!(!raw || ours, "report.md: raw markup at {:?}", &body[i..]);
+            }
+        }
+    }
+    assert!(pages >= 4);
+    let index = text(&files, "index.html");
+    assert!(
+        index.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"),
+        "outlet shown as text"
+    );
+    assert!(
+        index.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;"),
+        "title shown as text"
+    );
+    let doc = text(&files, "documents/a.html");
+    assert!(
+        doc.contains("&lt;script&gt;alert(&quot;body&quot;)&lt;/script&gt;"),
+        "body shown as text"
+    );
+    assert!(
+        doc.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"),
+        "body shown as text"
+    );
+    assert!(
+        doc.contains("<code>javascript:alert(1)</code>"),
+        "a non-http URL is text"
+    );
+}
