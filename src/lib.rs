@@ -179,11 +179,10 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
         ingest::ReadOptions { lossy: opts.lossy },
     )?;
     let t = Instant::now();
-    let files = render::files(&outcome.report, &rules)?;
-    outcome.timings.push(("render", t.elapsed()));
-    let t = Instant::now();
-    site::write(&opts.out, &files)?;
-    outcome.timings.push(("write", t.elapsed()));
+    site::write(&opts.out, |sink| {
+        render::write(&outcome.report, &rules, sink)
+    })?;
+    outcome.timings.push(("render+write", t.elapsed()));
     outcome.timings.push(("total", started.elapsed()));
     Ok(outcome)
 }

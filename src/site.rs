@@ -6,7 +6,6 @@
 //! and refuses to replace a non-empty folder it did not create (no marker file) unless
 //! forced.
 
-use crate::render::Files;
 use anyhow::{bail, Context, Result};
 use std::path::{Component, Path, PathBuf};
 
@@ -68,8 +67,68 @@ pub fn check_out(out: &Path, seeds: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Write every file, then swap the new folder in place of the old one.
-pub fn write(out: &Path, files: &Files) -> Result<()> {
+/// Where the pages of a build go: a temporary folder beside `--out`, swapped in whole when
+/// every page is written. Safe to share between threads: pages are written in parallel.
+pub struct Sink {
+    dir: PathBuf,
+    /// `COMPARE_FAIL_AFTER_WRITE=report.md` fails the build right after writing that
+    /// file, to test that a failed build leaves the previous site as it was.
+    fail_after: Option<String>,
+}
+
+impl Sink {
+    fn path(&self, rel: &str) -> Result<PathBuf> {
+        // Paths come from our own renderer, but check anyway: nothing may escape the folder.
+        let rel_path = Path::new(rel);
+        if rel.is_empty()
+            || rel_path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            bail!("internal error: refusing to write outside the site: {rel}");
+        }
+        let path = self.dir.join(rel_path);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        Ok(path)
+    }
+
+    fn written(&self, rel: &str) -> Result<()> {
+        if self.fail_after.as_deref() == Some(rel) {
+            bail!("injected write failure after {rel} (COMPARE_FAIL_AFTER_WRITE)");
+        }
+        Ok(())
+    }
+
+    /// Write one file of the site.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(rel)?;
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        self.written(rel)
+    }
+
+    /// Stream one file of the site through `fill` (for report.json, which is large).
+    pub fn stream(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        use std::io::Write as _;
+        let path = self.path(rel)?;
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut w)?;
+        w.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.written(rel)
+    }
+}
+
+/// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
+/// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
+pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
     let abs = absolute(out)?;
     let parent = abs
         .parent()
@@ -85,7 +144,19 @@ pub fn write(out: &Path, files: &Files) -> Result<()> {
     let tmp = parent.join(format!(".{name}.compare-new-{pid}"));
     let old = parent.join(format!(".{name}.compare-old-{pid}"));
     let _ = std::fs::remove_dir_all(&tmp);
-    let written = write_all(&tmp, files);
+    let sink = Sink {
+        dir: tmp.clone(),
+        fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
+    };
+    let written = std::fs::create_dir_all(&tmp)
+        .with_context(|| format!("cannot create {}", tmp.display()))
+        .and_then(|()| fill(&sink))
+        .and_then(|()| {
+            sink.put(
+                MARKER,
+                b"This folder is written by `compare build` and replaced whole on every build.\n",
+            )
+        });
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e.context(format!(
@@ -116,33 +187,5 @@ pub fn write(out: &Path, files: &Files) -> Result<()> {
     if had_old {
         let _ = std::fs::remove_dir_all(&old);
     }
-    Ok(())
-}
-
-fn write_all(dir: &Path, files: &Files) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (rel, bytes) in files {
-        // Paths come from our own renderer, but check anyway: nothing may escape the folder.
-        let rel_path = Path::new(rel);
-        if rel_path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            bail!("internal error: refusing to write outside the site: {rel}");
-        }
-        let path = dir.join(rel_path);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        if std::env::var_os("COMPARE_FAIL_AFTER_WRITE").is_some_and(|v| v == rel.as_str()) {
-            bail!("injected write failure after {rel} (COMPARE_FAIL_AFTER_WRITE)");
-        }
-    }
-    std::fs::write(
-        dir.join(MARKER),
-        "This folder is written by `compare build` and replaced whole on every build.\n",
-    )
-    .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
     Ok(())
 }

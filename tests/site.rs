@@ -331,3 +331,99 @@ url = "javascript:alert(1)"
         "a non-http URL is text"
     );
 }
+
+/// A corpus of `stories` stories, two outlets each, in a fresh seeds folder: each story
+/// has a troop count the outlets disagree on and a date they agree on.
+fn story_corpus(stories: usize) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    for s in 0..stories {
+        let dir = seeds.join(format!("story{s:04}"));
+        std::fs::create_dir_all(&dir).expect("story folder");
+        for (outlet, troops, day) in [
+            ("وكالة الساحل", 1500 + s, 22),
+            ("Sahel Journal", 2500 + s, 23),
+        ] {
+            let text = format!(
+                "+++\ntitle = \"خبر {s}\"\noutlet = \"{outlet}\"\npublished = 2023-12-{day}\nstory = \"story-{s:04}\"\n+++\nأعلنت هيئة الأركان الفرنسية أن آخر {troops} جندي فرنسي غادروا مدينة رقم {s} يوم الجمعة.\n\nوكانت القوات قد انتشرت في المدينة رقم {s} منذ عام 2013.\n"
+            );
+            std::fs::write(
+                dir.join(format!("{}.md", if day == 22 { "a" } else { "b" })),
+                text,
+            )
+            .expect("write article");
+        }
+    }
+    tmp
+}
+
+#[test]
+fn a_corpus_of_several_stories_gets_a_page_per_story() {
+    let corpus = story_corpus(3);
+    let (_tmp, site) = build(&corpus.path().join("seeds"));
+    let files = files(&site);
+    let index = text(&files, "index.html");
+    assert!(
+        index.contains(r#"<section id="stories""#),
+        "{}",
+        main_of(&index)
+    );
+    assert!(index.contains(r#"<a href="stories/story-0001.html" dir="auto">story-0001</a>"#));
+    // Conflicts of every story come first on the index, each naming its story.
+    assert!(index.contains("Conflicts (3)"));
+    assert!(index.contains(r#"<p class="story">Story: <a href="stories/story-0002.html""#));
+    // No corpus-wide coverage matrix: outlets of different stories never meet.
+    assert!(!index.contains(r#"<table class="matrix">"#));
+    let story = text(&files, "stories/story-0001.html");
+    assert!(story.contains("<h1>Story: <span dir=\"auto\">story-0001</span></h1>"));
+    assert!(
+        story.contains(r#"<table class="matrix">"#),
+        "coverage on the story page"
+    );
+    // The troop counts conflict; the Friday and the year agree.
+    assert!(story.contains("Conflicts (1)") && story.contains("Agreements (2)"));
+    assert!(files.contains_key("stories/story-0001-timeline.html"));
+    // A statement page counts the outlets of its story, not of the corpus.
+    let statement = files
+        .keys()
+        .find(|p| p.starts_with("statements/troops-"))
+        .expect("a troops statement");
+    assert!(text(&files, statement).contains("Reported by 2 of 2 outlets"));
+    assert_links_resolve(&site);
+}
+
+#[test]
+fn long_lists_continue_on_numbered_pages_and_no_page_grows_with_the_corpus() {
+    let largest = |stories: usize| {
+        let corpus = story_corpus(stories);
+        let (_tmp, site) = build(&corpus.path().join("seeds"));
+        assert_links_resolve(&site);
+        let files = files(&site);
+        let index = text(&files, "index.html");
+        let pages = stories.div_ceil(100);
+        assert!(
+            index.contains(&format!(
+                r#"<a href="lists/conflicts-{pages}.html">{pages}</a>"#
+            )),
+            "the pager links the last page of conflicts"
+        );
+        let last = text(&files, &format!("lists/conflicts-{pages}.html"));
+        assert!(last.contains(&format!("Conflicts, page {pages} of {pages}")));
+        assert!(last.contains(&format!(
+            "conflicts {}–{stories} of {stories}",
+            (pages - 1) * 100 + 1
+        )));
+        files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, b)| (b.len(), p.clone()))
+            .max()
+            .expect("pages")
+    };
+    let (small, small_page) = largest(120);
+    let (big, big_page) = largest(360);
+    assert!(
+        (big as f64) < small as f64 * 1.05,
+        "the largest page grew from {small} bytes ({small_page}) to {big} ({big_page})"
+    );
+}

@@ -12,13 +12,16 @@
 //! verdict's reason, a phrase in a rule's description) is isolated in `<bdi>`, so a date
 //! after an Arabic outlet name is never read backwards.
 
-use super::markdown::corpus_line;
+use super::overview::{self, Overview};
+use super::timeline;
 use super::{
-    by_verdict, readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut,
-    Report, StatementOut,
+    readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut, Report,
+    StatementOut, Stories,
 };
 use crate::rules::RuleSet;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::site::Sink;
+use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 const STYLE: &str = include_str!("style.css");
@@ -132,12 +135,12 @@ pub fn mixed(text: &str) -> String {
 }
 
 /// A name from the data (outlet, file, entity) inside English text, isolated.
-fn bdi(text: &str) -> String {
+pub(super) fn bdi(text: &str) -> String {
     format!("<bdi>{}</bdi>", esc(text))
 }
 
 /// A normalised value (`~1000 soldier (US)`, `2024-03`): our own left-to-right notation.
-fn value(v: &str) -> String {
+pub(super) fn value(v: &str) -> String {
     format!(
         r#"<span class="value" dir="ltr">{}</span>"#,
         esc(&readable(v))
@@ -155,7 +158,7 @@ fn verdict_words(v: &str) -> (&'static str, &str) {
     }
 }
 
-fn verdict_badge(v: &str) -> String {
+pub(super) fn verdict_badge(v: &str) -> String {
     let (sym, word) = verdict_words(v);
     format!(
         r#"<span class="badge {v}"><span aria-hidden="true">{sym}</span> {word}</span>"#,
@@ -166,7 +169,7 @@ fn verdict_badge(v: &str) -> String {
 
 /// The verdict as a compact badge: its symbol, with the word for screen readers and as a
 /// tooltip.
-fn verdict_symbol(v: &str) -> String {
+pub(super) fn verdict_symbol(v: &str) -> String {
     let (sym, word) = verdict_words(v);
     format!(
         r#"<span class="badge {v}" title="{word}"><span aria-hidden="true">{sym}</span><span class="sr">{word}</span></span>"#,
@@ -177,14 +180,14 @@ fn verdict_symbol(v: &str) -> String {
 
 /// Which page of the top navigation a page is, for `aria-current`.
 #[derive(Clone, Copy, PartialEq)]
-enum Nav {
+pub(super) enum Nav {
     Overview,
     Timeline,
     Rules,
     Other,
 }
 
-fn page(title: &str, depth: usize, current: Nav, body: &str) -> String {
+pub(super) fn page(title: &str, depth: usize, current: Nav, body: &str) -> String {
     let up = "../".repeat(depth);
     let link = |nav: Nav, href: &str, text: &str| {
         let cur = if nav == current {
@@ -220,23 +223,30 @@ fn page(title: &str, depth: usize, current: Nav, body: &str) -> String {
     )
 }
 
-/// Lookups shared by every page.
-struct Ctx<'a> {
-    r: &'a Report,
-    claims: BTreeMap<&'a str, &'a ClaimOut>,
-    docs: BTreeMap<&'a str, &'a DocumentOut>,
+/// Lookups shared by the pages of one scope (the corpus, or one story of several).
+pub(super) struct Ctx<'a> {
+    pub r: &'a Report,
+    claims: HashMap<&'a str, &'a ClaimOut>,
+    /// Claims of each document, in report order.
+    by_doc: HashMap<&'a str, Vec<&'a ClaimOut>>,
+    pub docs: HashMap<&'a str, &'a DocumentOut>,
     /// Claim id → entity id, for names.
-    entity_of: BTreeMap<&'a str, &'a str>,
+    entity_of: HashMap<&'a str, &'a str>,
     /// Every outlet, sorted.
-    outlets: Vec<&'a str>,
+    pub outlets: Vec<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(r: &'a Report) -> Self {
+    pub fn new(r: &'a Report) -> Self {
         let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
+        let mut by_doc: HashMap<&str, Vec<&ClaimOut>> = HashMap::new();
+        for c in &r.claims {
+            by_doc.entry(&c.doc).or_default().push(c);
+        }
         Ctx {
             r,
             claims: r.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+            by_doc,
             docs: r.documents.iter().map(|d| (d.id.as_str(), d)).collect(),
             entity_of: r
                 .entities
@@ -247,55 +257,131 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn member_claims(&self, m: &MemberOut) -> Vec<&'a ClaimOut> {
+    pub fn member_claims(&self, m: &MemberOut) -> Vec<&'a ClaimOut> {
         m.claims
             .iter()
             .filter_map(|id| self.claims.get(id.as_str()).copied())
             .collect()
     }
+
+    fn sentence_claims(&self, doc: &str, sentence: usize) -> Vec<&'a ClaimOut> {
+        self.doc_claims(doc)
+            .iter()
+            .copied()
+            .filter(|c| c.sentence == sentence)
+            .collect()
+    }
+
+    fn doc_claims(&self, doc: &str) -> &[&'a ClaimOut] {
+        self.by_doc.get(doc).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn claim_count(&self, doc: &str) -> usize {
+        self.doc_claims(doc).len()
+    }
 }
 
-/// Every page, by relative path.
-pub fn pages(r: &Report, rules: &RuleSet) -> Vec<(String, String)> {
+/// Write every HTML page to `sink`, rendering in parallel; each page is written as soon
+/// as it is rendered, so memory does not grow with the site.
+pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
+    use rayon::prelude::*;
+    sink.put(
+        "rules.html",
+        page("Rules in force", 0, Nav::Rules, &rules_page(rules)).as_bytes(),
+    )?;
+    let stories = Stories::index(r);
+    let ids = stories.ids();
+    if ids.len() <= 1 {
+        // One story: the index is its overview, the timeline its timeline.
+        let ctx = Ctx::new(r);
+        let overview = Overview {
+            ctx: &ctx,
+            path: "index.html".into(),
+            prefix: String::new(),
+            story: None,
+            stories: Vec::new(),
+        };
+        put_all(sink, overview.pages())?;
+        sink.put(
+            "timeline.html",
+            page("Timeline", 0, Nav::Timeline, &timeline::svg_page(r, 0)).as_bytes(),
+        )?;
+        return scope_pages(&ctx, sink);
+    }
+    // Several stories: each story's pages from its own report, in parallel; then the
+    // index with every story's counts.
+    let counts: Vec<(&str, super::Corpus)> = ids
+        .par_iter()
+        .map(|&id| -> Result<(&str, super::Corpus)> {
+            let sub = stories.report(r, id);
+            let ctx = Ctx::new(&sub);
+            let overview = Overview {
+                ctx: &ctx,
+                path: overview::story_path(id),
+                prefix: format!(
+                    "story-{}-",
+                    slug(if id.is_empty() { "no-story" } else { id })
+                ),
+                story: Some(id),
+                stories: Vec::new(),
+            };
+            put_all(sink, overview.pages())?;
+            let title = format!("Timeline: {}", super::story_name(id));
+            sink.put(
+                &overview::story_timeline_path(id),
+                page(&title, 1, Nav::Other, &timeline::svg_page(&sub, 1)).as_bytes(),
+            )?;
+            scope_pages(&ctx, sink)?;
+            Ok((id, sub.corpus))
+        })
+        .collect::<Result<_>>()?;
     let ctx = Ctx::new(r);
-    let mut out = vec![
-        (
-            "index.html".to_string(),
-            page("Overview", 0, Nav::Overview, &index(&ctx)),
-        ),
-        (
-            "rules.html".to_string(),
-            page("Rules in force", 0, Nav::Rules, &rules_page(rules)),
-        ),
-        (
-            "timeline.html".to_string(),
-            page("Timeline", 0, Nav::Timeline, &super::timeline::svg_page(r)),
-        ),
-    ];
-    for s in &r.statements {
-        out.push((
-            format!("statements/{}.html", slug(&s.id)),
-            page(&statement_title(s), 1, Nav::Other, &statement(&ctx, s)),
-        ));
-    }
-    for d in &r.documents {
-        out.push((
-            format!("documents/{}.html", slug(&d.id)),
-            page(&d.title, 1, Nav::Other, &document(&ctx, d)),
-        ));
-    }
-    out
+    let overview = Overview {
+        ctx: &ctx,
+        path: "index.html".into(),
+        prefix: String::new(),
+        story: None,
+        stories: overview::story_rows(&counts),
+    };
+    put_all(sink, overview.pages())?;
+    sink.put(
+        "timeline.html",
+        page(
+            "Timeline",
+            0,
+            Nav::Timeline,
+            &timeline::stories_page(&overview.stories),
+        )
+        .as_bytes(),
+    )
 }
 
-fn statement_href(s: &StatementOut, depth: usize) -> String {
-    format!("{}statements/{}.html", "../".repeat(depth), slug(&s.id))
+fn put_all(sink: &Sink, pages: Vec<(String, String)>) -> Result<()> {
+    for (path, html) in pages {
+        sink.put(&path, html.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The statement and document pages of one scope.
+fn scope_pages(ctx: &Ctx, sink: &Sink) -> Result<()> {
+    use rayon::prelude::*;
+    let r = ctx.r;
+    r.statements.par_iter().try_for_each(|s| {
+        let html = page(&statement_title(s), 1, Nav::Other, &statement(ctx, s));
+        sink.put(&format!("statements/{}.html", slug(&s.id)), html.as_bytes())
+    })?;
+    r.documents.par_iter().try_for_each(|d| {
+        let html = page(&d.title, 1, Nav::Other, &document(ctx, d));
+        sink.put(&format!("documents/{}.html", slug(&d.id)), html.as_bytes())
+    })
 }
 
 fn document_href(doc: &str, depth: usize) -> String {
     format!("{}documents/{}.html", "../".repeat(depth), slug(doc))
 }
 
-fn date_or_unknown(d: Option<&str>) -> String {
+pub(super) fn date_or_unknown(d: Option<&str>) -> String {
     d.map_or_else(
         || r#"<span class="missing">no date found</span>"#.to_string(),
         |d| format!(r#"<span class="date" dir="ltr">{}</span>"#, esc(d)),
@@ -303,7 +389,7 @@ fn date_or_unknown(d: Option<&str>) -> String {
 }
 
 /// The words around a member's claims, with the claims marked.
-fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> String {
+pub(super) fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> String {
     super::excerpt(text, claims, radius)
         .into_iter()
         .map(|(claim, t)| {
@@ -314,289 +400,6 @@ fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> String {
             }
         })
         .collect()
-}
-
-fn index(ctx: &Ctx) -> String {
-    let r = ctx.r;
-    let mut o = String::new();
-    let conflicts = by_verdict(r, "conflict");
-    let agree = by_verdict(r, "agree");
-    let singles = by_verdict(r, "single");
-    let _ = writeln!(o, "<h1>Where the outlets agree and differ</h1>");
-    let _ = writeln!(o, r#"<p class="corpus">{}.</p>"#, mixed(&corpus_line(r)));
-    let _ = writeln!(
-        o,
-        r##"<nav class="toc" aria-label="On this page"><a href="#conflicts">Conflicts ({})</a> · <a href="#agreements">Agreements ({})</a> · <a href="#singles">Single-source ({})</a> · <a href="#names">Name spellings ({})</a> · <a href="#coverage">Coverage</a> · <a href="#documents">Documents ({})</a></nav>"##,
-        conflicts.len(),
-        agree.len(),
-        singles.len(),
-        r.entities.len(),
-        r.documents.len()
-    );
-    let _ = writeln!(
-        o,
-        r#"<details class="legend"><summary>How to read this report</summary><ul>
-<li>A <strong>statement</strong> is one thing several outlets report (a troop count, a date), found by matching their sentences; its page shows each outlet's sentence, where it comes from and a word diff.</li>
-<li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
-<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
-<li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
-</ul></details>"#
-    );
-
-    let _ = writeln!(
-        o,
-        r#"<section id="conflicts" aria-labelledby="h-conflicts"><h2 id="h-conflicts">Conflicts ({})</h2>"#,
-        conflicts.len()
-    );
-    if conflicts.is_empty() {
-        let _ = writeln!(
-            o,
-            r#"<p class="none">No conflicts: no two outlets give incompatible values for the same statement.</p>"#
-        );
-    }
-    for s in conflicts {
-        let _ = writeln!(o, "{}", statement_card(ctx, s));
-    }
-    let _ = writeln!(o, "</section>");
-
-    let _ = writeln!(
-        o,
-        r#"<section id="agreements" aria-labelledby="h-agreements"><h2 id="h-agreements">Agreements ({})</h2>"#,
-        agree.len()
-    );
-    if agree.is_empty() {
-        let _ = writeln!(
-            o,
-            r#"<p class="none">No statement is reported by two outlets.</p>"#
-        );
-    }
-    for s in agree {
-        let _ = writeln!(o, "{}", statement_card(ctx, s));
-    }
-    let _ = writeln!(o, "</section>");
-
-    let _ = writeln!(
-        o,
-        r#"<section id="singles" aria-labelledby="h-singles"><h2 id="h-singles">Single-source claims ({})</h2>"#,
-        singles.len()
-    );
-    if singles.is_empty() {
-        let _ = writeln!(
-            o,
-            r#"<p class="none">Every statement is reported by at least two outlets.</p>"#
-        );
-    } else {
-        let _ = writeln!(
-            o,
-            r#"<p>Reported by one outlet only: nothing to check them against in this corpus.</p><div class="scroll"><table><thead><tr><th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
-        );
-        for s in singles {
-            let m = &s.members[0];
-            let _ = writeln!(
-                o,
-                r#"<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td {}>{}</td></tr>"#,
-                esc(&s.kind),
-                bdi(&m.outlet),
-                statement_href(s, 0),
-                value(&m.values.join(", ")),
-                lang_dir(&m.text),
-                excerpt(&m.text, &ctx.member_claims(m), 60)
-            );
-        }
-        let _ = writeln!(o, "</tbody></table></div>");
-    }
-    let _ = writeln!(o, "</section>");
-
-    let _ = writeln!(o, "{}", spellings(ctx));
-    let _ = writeln!(o, "{}", coverage(ctx));
-    let _ = writeln!(o, "{}", documents_table(ctx));
-    o
-}
-
-fn statement_card(ctx: &Ctx, s: &StatementOut) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        r#"<article class="card {v}"><h3>{badge} <a href="{href}">{title}</a></h3><p class="reason">{reason}</p><div class="scroll"><table class="values"><thead><tr><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#,
-        v = esc(&s.verdict),
-        badge = verdict_badge(&s.verdict),
-        href = statement_href(s, 0),
-        title = mixed(&statement_title(s)),
-        reason = mixed(&s.reason)
-    );
-    for m in &s.members {
-        let _ = writeln!(
-            o,
-            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td {}>{}</td></tr>"#,
-            bdi(&m.outlet),
-            date_or_unknown(m.published.as_deref()),
-            value(&m.values.join(", ")),
-            lang_dir(&m.text),
-            excerpt(&m.text, &ctx.member_claims(m), 70)
-        );
-    }
-    let _ = writeln!(o, "</tbody></table></div></article>");
-    o
-}
-
-fn spellings(ctx: &Ctx) -> String {
-    let r = ctx.r;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        r#"<section id="names" aria-labelledby="h-names"><h2 id="h-names">Name spellings ({})</h2>"#,
-        r.entities.len()
-    );
-    if r.entities.is_empty() {
-        let _ = writeln!(
-            o,
-            r#"<p class="none">No listed name was found.</p></section>"#
-        );
-        return o;
-    }
-    let _ = writeln!(
-        o,
-        r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; <span class="alt">≠</span> marks a spelling other than the listed name in the first column.</p>"#
-    );
-    let _ = write!(
-        o,
-        r#"<div class="scroll"><table class="names"><thead><tr><th scope="col">Name</th><th scope="col">Spellings</th>"#
-    );
-    for outlet in &ctx.outlets {
-        let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
-    }
-    let _ = writeln!(o, "</tr></thead><tbody>");
-    let mut entities: Vec<_> = r.entities.iter().collect();
-    entities.sort_by_key(|e| e.verdict != "variant");
-    for e in entities {
-        let _ = write!(
-            o,
-            r#"<tr id="entity-{}"><th scope="row"><span {}>{}</span> <span class="muted">{} · {}</span></th><td>{}</td>"#,
-            slug(&e.id),
-            lang_dir(&e.canonical),
-            esc(&e.canonical),
-            esc(&e.kind),
-            esc(&e.id),
-            verdict_badge(&e.verdict)
-        );
-        for outlet in &ctx.outlets {
-            let texts: BTreeSet<&str> = e
-                .mentions
-                .iter()
-                .filter(|m| m.outlet == *outlet)
-                .map(|m| m.text.as_str())
-                .collect();
-            if texts.is_empty() {
-                let _ = write!(
-                    o,
-                    r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">not named</span></td>"#
-                );
-                continue;
-            }
-            let cell = texts
-                .iter()
-                .map(|t| {
-                    let alt = if e.verdict == "variant" && *t != e.canonical {
-                        r#"<span class="alt" title="spelled other than the listed name">≠</span> "#
-                    } else {
-                        ""
-                    };
-                    format!(
-                        r#"<span class="spelling">{alt}<span {}>{}</span></span>"#,
-                        lang_dir(t),
-                        esc(t)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            let _ = write!(o, "<td>{cell}</td>");
-        }
-        let _ = writeln!(o, "</tr>");
-    }
-    let _ = writeln!(o, "</tbody></table></div></section>");
-    o
-}
-
-fn coverage(ctx: &Ctx) -> String {
-    let r = ctx.r;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        r#"<section id="coverage" aria-labelledby="h-coverage"><h2 id="h-coverage">Coverage</h2><p>Every statement (rows: ✗ conflict, ✓ agree, ○ single source) against every outlet (columns): the value an outlet reports, or — where it is silent.</p>"#
-    );
-    if r.statements.is_empty() {
-        let _ = writeln!(o, r#"<p class="none">No statements.</p></section>"#);
-        return o;
-    }
-    let _ = write!(
-        o,
-        r#"<div class="scroll"><table class="matrix"><thead><tr><th scope="col">Statement</th>"#
-    );
-    for outlet in &ctx.outlets {
-        let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
-    }
-    let _ = writeln!(o, "</tr></thead><tbody>");
-    let ordered = ["conflict", "agree", "single"]
-        .iter()
-        .flat_map(|v| by_verdict(r, v));
-    for s in ordered {
-        let _ = write!(
-            o,
-            r#"<tr class="{}"><th scope="row">{} <a href="{}">{}</a></th>"#,
-            esc(&s.verdict),
-            verdict_symbol(&s.verdict),
-            statement_href(s, 0),
-            mixed(&statement_title(s))
-        );
-        for outlet in &ctx.outlets {
-            let vals: Vec<&str> = s
-                .members
-                .iter()
-                .filter(|m| m.outlet == *outlet)
-                .flat_map(|m| m.values.iter().map(String::as_str))
-                .collect();
-            if vals.is_empty() {
-                let _ = write!(
-                    o,
-                    r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">silent</span></td>"#
-                );
-            } else {
-                let _ = write!(o, r#"<td class="reports">{}</td>"#, value(&vals.join(", ")));
-            }
-        }
-        let _ = writeln!(o, "</tr>");
-    }
-    let _ = writeln!(o, "</tbody></table></div></section>");
-    o
-}
-
-fn documents_table(ctx: &Ctx) -> String {
-    let r = ctx.r;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        r#"<section id="documents" aria-labelledby="h-documents"><h2 id="h-documents">Documents ({})</h2><div class="scroll"><table><thead><tr><th scope="col">Article</th><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">File</th><th scope="col">Claims</th><th scope="col">Set aside</th></tr></thead><tbody>"#,
-        r.documents.len()
-    );
-    for d in &r.documents {
-        let claims = r.claims.iter().filter(|c| c.doc == d.id).count();
-        let _ = writeln!(
-            o,
-            r#"<tr><td><a href="{}" {}>{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td class="num">{claims}</td><td class="num">{}</td></tr>"#,
-            document_href(&d.id, 0),
-            lang_dir(&d.title),
-            esc(&d.title),
-            bdi(&d.outlet),
-            date_or_unknown(d.published.as_deref()),
-            esc(&d.path),
-            d.excluded.len()
-        );
-    }
-    let _ = writeln!(
-        o,
-        r#"</tbody></table></div><p><a href="rules.html">The rules in force</a> decide what counts as a claim; <a href="timeline.html">the timeline</a> puts every dated claim on one axis.</p></section>"#
-    );
-    o
 }
 
 /// A sentence with its claims highlighted, each followed by its normalised value; a
@@ -686,7 +489,6 @@ fn diff_html(m: &MemberOut) -> String {
 }
 
 fn statement(ctx: &Ctx, s: &StatementOut) -> String {
-    let r = ctx.r;
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -722,11 +524,7 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
     let _ = writeln!(o, r#"<div class="members">"#);
     for (i, m) in s.members.iter().enumerate() {
         let doc = ctx.docs.get(m.doc.as_str());
-        let claims: Vec<&ClaimOut> = r
-            .claims
-            .iter()
-            .filter(|c| c.doc == m.doc && c.sentence == m.sentence)
-            .collect();
+        let claims = ctx.sentence_claims(&m.doc, m.sentence);
         let focus: BTreeSet<&str> = m.claims.iter().map(String::as_str).collect();
         let role = if i == 0 {
             r#" <span class="role">reference</span>"#
@@ -779,10 +577,9 @@ fn doc_dir(lang: &str) -> &'static str {
 }
 
 fn document(ctx: &Ctx, d: &DocumentOut) -> String {
-    let r = ctx.r;
     let mut o = String::new();
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&d.title), esc(&d.title));
-    let claims: Vec<&ClaimOut> = r.claims.iter().filter(|c| c.doc == d.id).collect();
+    let claims = ctx.doc_claims(&d.id);
     let url = d
         .url
         .as_deref()
@@ -822,11 +619,7 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
     let mut by_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let none = BTreeSet::new();
     for s in &d.sentences {
-        let cs: Vec<&ClaimOut> = claims
-            .iter()
-            .copied()
-            .filter(|c| c.sentence == s.id)
-            .collect();
+        let cs = ctx.sentence_claims(&d.id, s.id);
         by_line.entry(s.line).or_default().push(format!(
             r#"<span class="sentence" id="s{}">{}</span>"#,
             s.id,

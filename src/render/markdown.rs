@@ -1,8 +1,11 @@
 //! `report.md`: the overview in GitHub-flavoured Markdown, for repository browsers and CI
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
-use super::{by_verdict, readable, slug, statement_title, MemberOut, Report, StatementOut};
-use std::collections::{BTreeMap, BTreeSet};
+use super::{
+    by_verdict, readable, slug, statement_title, story_name, ClaimOut, MemberOut, Report,
+    StatementOut, PAGE,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// Escape text for a Markdown table cell or paragraph.
@@ -47,9 +50,17 @@ pub fn corpus_line(r: &Report) -> String {
     )
 }
 
+/// Claims by id, for the excerpts.
+type Claims<'a> = HashMap<&'a str, &'a ClaimOut>;
+
 /// A sentence excerpt around its claims, the claims in bold.
-fn evidence(r: &Report, m: &MemberOut, radius: usize) -> String {
-    super::excerpt(&m.text, &super::member_claims(r, m), radius)
+fn evidence(claims: &Claims, m: &MemberOut, radius: usize) -> String {
+    let cs: Vec<&ClaimOut> = m
+        .claims
+        .iter()
+        .filter_map(|id| claims.get(id.as_str()).copied())
+        .collect();
+    super::excerpt(&m.text, &cs, radius)
         .into_iter()
         .map(|(claim, t)| {
             if claim {
@@ -61,7 +72,17 @@ fn evidence(r: &Report, m: &MemberOut, radius: usize) -> String {
         .collect()
 }
 
-fn statement_section(o: &mut String, r: &Report, s: &StatementOut) {
+/// A note that a list goes on past its first page.
+fn more(o: &mut String, total: usize, what: &str) {
+    if total > PAGE {
+        let _ = writeln!(
+            o,
+            "The first {PAGE} of {total} {what} are shown; `index.html` lists them all.\n"
+        );
+    }
+}
+
+fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
     let sym = match s.verdict.as_str() {
         "conflict" => "✗",
         "agree" => "✓",
@@ -85,14 +106,17 @@ fn statement_section(o: &mut String, r: &Report, s: &StatementOut) {
                 .as_deref()
                 .map_or("no date found".into(), escape),
             escape(&readable(&m.values.join(", "))),
-            evidence(r, m, 70)
+            evidence(claims, m, 70)
         );
     }
     let _ = writeln!(o);
 }
 
-/// The whole report.md.
+/// The whole report.md: the overview of index.html, each list cut at its first page.
 pub fn report(r: &Report) -> String {
+    let claims: Claims = r.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let stories = super::stories(r);
+    let multi = stories.len() > 1;
     let mut o = String::new();
     let _ = writeln!(o, "# Source comparison report\n");
     let _ = writeln!(o, "{}.\n", corpus_line(r));
@@ -118,9 +142,10 @@ pub fn report(r: &Report) -> String {
         if list.is_empty() {
             let _ = writeln!(o, "{empty}\n");
         }
-        for s in list {
-            statement_section(&mut o, r, s);
+        for s in list.iter().take(PAGE) {
+            statement_section(&mut o, &claims, s);
         }
+        more(&mut o, list.len(), &title.to_lowercase());
     }
 
     let singles = by_verdict(r, "single");
@@ -130,7 +155,7 @@ pub fn report(r: &Report) -> String {
     } else {
         let _ = writeln!(o, "| Type | Outlet | Value | Evidence |");
         let _ = writeln!(o, "|---|---|---|---|");
-        for s in singles {
+        for s in singles.iter().take(PAGE) {
             let m = &s.members[0];
             let _ = writeln!(
                 o,
@@ -139,10 +164,11 @@ pub fn report(r: &Report) -> String {
                 escape(&m.outlet),
                 escape(&readable(&m.values.join(", "))),
                 slug(&s.id),
-                evidence(r, m, 60)
+                evidence(&claims, m, 60)
             );
         }
         let _ = writeln!(o);
+        more(&mut o, singles.len(), "single-source claims");
     }
 
     let _ = writeln!(o, "## Name spellings ({})\n", r.entities.len());
@@ -191,7 +217,20 @@ pub fn report(r: &Report) -> String {
 
     let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
     let _ = writeln!(o, "## Coverage\n");
-    if r.statements.is_empty() {
+    if multi {
+        let _ = writeln!(
+            o,
+            "Articles are compared within their story; each story's page in `index.html` has its coverage matrix. {} stories: {}{}.\n",
+            stories.len(),
+            stories
+                .iter()
+                .take(PAGE)
+                .map(|s| escape(story_name(s)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if stories.len() > PAGE { ", …" } else { "" }
+        );
+    } else if r.statements.is_empty() {
         let _ = writeln!(o, "No statements.\n");
     } else {
         let _ = writeln!(
@@ -204,8 +243,12 @@ pub fn report(r: &Report) -> String {
         }
         let _ = writeln!(o);
         let _ = writeln!(o, "|---|{}", "---|".repeat(outlets.len()));
-        for v in ["conflict", "agree", "single"] {
-            for s in by_verdict(r, v) {
+        let rows: Vec<(&str, &StatementOut)> = ["conflict", "agree", "single"]
+            .into_iter()
+            .flat_map(|v| by_verdict(r, v).into_iter().map(move |s| (v, s)))
+            .collect();
+        for &(v, s) in rows.iter().take(PAGE) {
+            {
                 let sym = match v {
                     "conflict" => "✗",
                     "agree" => "✓",
@@ -234,6 +277,7 @@ pub fn report(r: &Report) -> String {
             }
         }
         let _ = writeln!(o);
+        more(&mut o, rows.len(), "statements");
     }
 
     let _ = writeln!(o, "## Documents ({})\n", r.documents.len());
@@ -242,8 +286,12 @@ pub fn report(r: &Report) -> String {
         "| Document | Outlet | Published | Sentences | Claims | Set aside |"
     );
     let _ = writeln!(o, "|---|---|---|---|---|---|");
-    for d in &r.documents {
-        let claims = r.claims.iter().filter(|c| c.doc == d.id).count();
+    let mut per_doc: HashMap<&str, usize> = HashMap::new();
+    for c in &r.claims {
+        *per_doc.entry(&c.doc).or_default() += 1;
+    }
+    for d in r.documents.iter().take(PAGE) {
+        let claims = per_doc.get(d.id.as_str()).copied().unwrap_or(0);
         let _ = writeln!(
             o,
             "| [{}](documents/{}.html) | {} | {} | {} | {} | {} |",
@@ -257,6 +305,10 @@ pub fn report(r: &Report) -> String {
             claims,
             d.excluded.len()
         );
+    }
+    if r.documents.len() > PAGE {
+        let _ = writeln!(o);
+        more(&mut o, r.documents.len(), "documents");
     }
     let _ = writeln!(
         o,

@@ -9,6 +9,7 @@
 
 pub mod html;
 pub mod markdown;
+mod overview;
 pub mod timeline;
 
 use crate::diff::{self, Op};
@@ -264,7 +265,9 @@ pub fn report(
                 id: claim_ids[ci].clone(),
                 doc: d.id.clone(),
                 sentence: s.ordinal,
-                line: crate::diag::line_of(&d.text, c.span.start),
+                // Counted from the sentence's own line: scanning the file from its start
+                // for every claim would be quadratic in the article's length.
+                line: s.line + d.text[s.span.start..c.span.start].matches('\n').count(),
                 kind: c.rule.clone(),
                 text: d.text[c.span.clone()].to_string(),
                 value: json_value(&c.value),
@@ -394,35 +397,170 @@ pub fn report(
         })
         .collect();
 
-    let outlets: BTreeSet<&str> = docs.iter().map(|d| d.outlet.as_str()).collect();
-    let dates: Vec<String> = docs
-        .iter()
-        .filter_map(|d| d.published.map(|p| p.to_string()))
-        .collect();
-    let mut by_verdict = BTreeMap::new();
-    for s in &statements {
-        *by_verdict.entry(s.verdict.clone()).or_insert(0) += 1;
-    }
-    let mut by_type = BTreeMap::new();
-    for c in &claims_out {
-        *by_type.entry(c.kind.clone()).or_insert(0) += 1;
-    }
     Report {
         schema: SCHEMA,
-        corpus: Corpus {
-            articles: docs.len(),
-            outlets: outlets.len(),
-            first_published: dates.iter().min().cloned(),
-            last_published: dates.iter().max().cloned(),
-            claims: claims_out.len(),
-            statements: statements.len(),
-            by_verdict,
-            by_type,
-        },
+        corpus: Corpus::of(&documents, &claims_out, &statements),
         documents,
         claims: claims_out,
         entities: entities_out,
         statements,
+    }
+}
+
+impl Corpus {
+    /// The counts of a set of documents with their claims and statements.
+    pub fn of(
+        documents: &[DocumentOut],
+        claims: &[ClaimOut],
+        statements: &[StatementOut],
+    ) -> Corpus {
+        let outlets: BTreeSet<&str> = documents.iter().map(|d| d.outlet.as_str()).collect();
+        let dates: Vec<&String> = documents
+            .iter()
+            .filter_map(|d| d.published.as_ref())
+            .collect();
+        let mut by_verdict = BTreeMap::new();
+        for s in statements {
+            *by_verdict.entry(s.verdict.clone()).or_insert(0) += 1;
+        }
+        let mut by_type = BTreeMap::new();
+        for c in claims {
+            *by_type.entry(c.kind.clone()).or_insert(0) += 1;
+        }
+        Corpus {
+            articles: documents.len(),
+            outlets: outlets.len(),
+            first_published: dates.iter().min().map(|d| d.to_string()),
+            last_published: dates.iter().max().map(|d| d.to_string()),
+            claims: claims.len(),
+            statements: statements.len(),
+            by_verdict,
+            by_type,
+        }
+    }
+}
+
+/// Items on one page of a list (conflicts, documents, stories…): past it, a list goes on
+/// over numbered pages, so no page grows with the corpus.
+pub const PAGE: usize = 100;
+
+/// The stories of a report, sorted; `[""]` when no article names its story.
+pub fn stories(r: &Report) -> Vec<&str> {
+    let set: BTreeSet<&str> = r.documents.iter().map(|d| d.story.as_str()).collect();
+    set.into_iter().collect()
+}
+
+/// A story as a reader sees it named: its `story` key, or a phrase for articles without one.
+pub fn story_name(story: &str) -> &str {
+    if story.is_empty() {
+        "(articles without a story)"
+    } else {
+        story
+    }
+}
+
+/// Where each story's parts sit in a report, found in one pass, so a story's own report
+/// is cut out without scanning the whole corpus once per story.
+pub struct Stories<'a> {
+    /// Story → indices of its documents, claims and statements, and of the name
+    /// mentions it holds per entity.
+    parts: BTreeMap<&'a str, StoryParts>,
+}
+
+#[derive(Default)]
+struct StoryParts {
+    documents: Vec<usize>,
+    claims: Vec<usize>,
+    statements: Vec<usize>,
+    mentions: BTreeMap<usize, Vec<usize>>,
+}
+
+impl<'a> Stories<'a> {
+    pub fn index(r: &'a Report) -> Stories<'a> {
+        let mut parts: BTreeMap<&str, StoryParts> = BTreeMap::new();
+        let mut story_of: HashMap<&str, &str> = HashMap::new();
+        for (i, d) in r.documents.iter().enumerate() {
+            story_of.insert(&d.id, &d.story);
+            parts.entry(&d.story).or_default().documents.push(i);
+        }
+        let of = |doc: &str| story_of.get(doc).copied().unwrap_or("");
+        for (i, c) in r.claims.iter().enumerate() {
+            parts.entry(of(&c.doc)).or_default().claims.push(i);
+        }
+        for (i, s) in r.statements.iter().enumerate() {
+            let doc = s.members.first().map_or("", |m| m.doc.as_str());
+            parts.entry(of(doc)).or_default().statements.push(i);
+        }
+        for (ei, e) in r.entities.iter().enumerate() {
+            for (mi, m) in e.mentions.iter().enumerate() {
+                let p = parts.entry(of(&m.doc)).or_default();
+                p.mentions.entry(ei).or_default().push(mi);
+            }
+        }
+        Stories { parts }
+    }
+
+    /// The story ids, sorted.
+    pub fn ids(&self) -> Vec<&'a str> {
+        self.parts.keys().copied().collect()
+    }
+
+    /// The report of one story alone: its documents, their claims, its statements and the
+    /// names it mentions, with counts of its own.
+    pub fn report(&self, r: &Report, story: &str) -> Report {
+        let Some(p) = self.parts.get(story) else {
+            return Report {
+                schema: SCHEMA,
+                corpus: Corpus::of(&[], &[], &[]),
+                documents: Vec::new(),
+                claims: Vec::new(),
+                entities: Vec::new(),
+                statements: Vec::new(),
+            };
+        };
+        let documents: Vec<DocumentOut> = p
+            .documents
+            .iter()
+            .map(|&i| r.documents[i].clone())
+            .collect();
+        let claims: Vec<ClaimOut> = p.claims.iter().map(|&i| r.claims[i].clone()).collect();
+        let statements: Vec<StatementOut> = p
+            .statements
+            .iter()
+            .map(|&i| r.statements[i].clone())
+            .collect();
+        let entities: Vec<EntityOut> = p
+            .mentions
+            .iter()
+            .map(|(&ei, ms)| {
+                let e = &r.entities[ei];
+                let mentions: Vec<MentionOut> =
+                    ms.iter().map(|&mi| e.mentions[mi].clone()).collect();
+                let spellings: BTreeSet<&str> = mentions.iter().map(|m| m.text.as_str()).collect();
+                EntityOut {
+                    id: e.id.clone(),
+                    kind: e.kind.clone(),
+                    canonical: e.canonical.clone(),
+                    // Variant within this story: its own mentions spell the name apart.
+                    verdict: if e.spellings.len() > 1 && spellings.len() > 1 {
+                        "variant"
+                    } else {
+                        "same"
+                    }
+                    .to_string(),
+                    spellings: e.spellings.clone(),
+                    mentions,
+                }
+            })
+            .collect();
+        Report {
+            schema: SCHEMA,
+            corpus: Corpus::of(&documents, &claims, &statements),
+            documents,
+            claims,
+            entities,
+            statements,
+        }
     }
 }
 
@@ -566,14 +704,6 @@ pub fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> Vec<(bool, St
     out
 }
 
-/// A member's claims (the statement's own), looked up by id.
-pub fn member_claims<'a>(r: &'a Report, m: &MemberOut) -> Vec<&'a ClaimOut> {
-    r.claims
-        .iter()
-        .filter(|c| c.doc == m.doc && m.claims.contains(&c.id))
-        .collect()
-}
-
 /// Each member's values, distinct, in member order.
 fn distinct_values(s: &StatementOut) -> Vec<String> {
     let mut vals: Vec<String> = Vec::new();
@@ -685,20 +815,19 @@ fn coalesce(ops: Vec<Op>) -> Vec<Op> {
     out
 }
 
-/// The output files of a build, by relative path.
-pub type Files = BTreeMap<String, Vec<u8>>;
-
-/// Every file of the site.
-pub fn files(report: &Report, rules: &crate::rules::RuleSet) -> anyhow::Result<Files> {
-    let mut files = Files::new();
-    let mut json = serde_json::to_string_pretty(report)?;
-    json.push('\n');
-    files.insert("report.json".into(), json.into_bytes());
-    files.insert("report.md".into(), markdown::report(report).into_bytes());
-    for (path, page) in html::pages(report, rules) {
-        files.insert(path, page.into_bytes());
-    }
-    Ok(files)
+/// Write every file of the site: `report.json` (streamed), `report.md` and the HTML pages.
+pub fn write(
+    report: &Report,
+    rules: &crate::rules::RuleSet,
+    sink: &crate::site::Sink,
+) -> anyhow::Result<()> {
+    sink.stream("report.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, report)?;
+        w.write_all(b"\n")?;
+        Ok(())
+    })?;
+    sink.put("report.md", markdown::report(report).as_bytes())?;
+    html::write(report, rules, sink)
 }
 
 #[cfg(test)]

@@ -109,8 +109,9 @@ fn ticks(min: NaiveDate, max: NaiveDate, per_day: f64) -> Vec<(NaiveDate, String
     out
 }
 
-/// The timeline page body.
-pub fn svg_page(r: &Report) -> String {
+/// The timeline page body, for a page `depth` folders below the site root.
+pub fn svg_page(r: &Report, depth: usize) -> String {
+    let up = "../".repeat(depth);
     let statement_of: BTreeMap<&str, &StatementOut> =
         r.statements.iter().map(|s| (s.id.as_str(), s)).collect();
     let outlet_of: BTreeMap<&str, &str> = r
@@ -163,7 +164,7 @@ pub fn svg_page(r: &Report) -> String {
         });
     if marks.is_empty() {
         let _ = writeln!(o, r#"<p class="none">No resolved date claims.</p>"#);
-        o.push_str(&unresolved_note(r, &unresolved));
+        o.push_str(&unresolved_note(r, &unresolved, &up));
         return o;
     }
 
@@ -188,19 +189,23 @@ pub fn svg_page(r: &Report) -> String {
         .collect();
     let off_axis: Vec<&Mark> = marks
         .iter()
-        .filter(|m| !drawn.iter().any(|d| std::ptr::eq(*d, *m)))
+        .filter(|m| {
+            !(m.precision != "year" || pool.len() == marks.len()) || m.from < min || m.to > max
+        })
         .collect();
 
     // Statements dated by more than one outlet, numbered by their earliest drawn date.
     let mut keyed: Vec<&StatementOut> = Vec::new();
+    let mut numbers: BTreeMap<&str, usize> = BTreeMap::new();
     for m in &drawn {
         if let Some(s) = m.statement {
-            if s.verdict != "single" && !keyed.iter().any(|k| k.id == s.id) {
+            if s.verdict != "single" && !numbers.contains_key(s.id.as_str()) {
                 keyed.push(s);
+                numbers.insert(&s.id, keyed.len());
             }
         }
     }
-    let key_of = |s: &StatementOut| keyed.iter().position(|k| k.id == s.id).map(|i| i + 1);
+    let key_of = |s: &StatementOut| numbers.get(s.id.as_str()).copied();
 
     let outlets: Vec<&str> = {
         let mut v: Vec<&str> = drawn.iter().map(|m| m.outlet).collect();
@@ -309,12 +314,16 @@ pub fn svg_page(r: &Report) -> String {
             Some(s) => {
                 let _ = writeln!(
                     o,
-                    r#"<a href="statements/{}.html">{shape}{key}</a>"#,
+                    r#"<a href="{up}statements/{}.html">{shape}{key}</a>"#,
                     slug(&s.id)
                 );
             }
             None => {
-                let _ = writeln!(o, r#"<a href="documents/{}.html">{shape}</a>"#, slug(m.doc));
+                let _ = writeln!(
+                    o,
+                    r#"<a href="{up}documents/{}.html">{shape}</a>"#,
+                    slug(m.doc)
+                );
             }
         }
     }
@@ -342,7 +351,7 @@ pub fn svg_page(r: &Report) -> String {
                 .collect();
             let _ = writeln!(
                 o,
-                r#"<tr><td class="num">{}</td><td>{}</td><td><a href="statements/{}.html">{}</a></td><td>{}</td></tr>"#,
+                r#"<tr><td class="num">{}</td><td>{}</td><td><a href="{up}statements/{}.html">{}</a></td><td>{}</td></tr>"#,
                 i + 1,
                 badge(&s.verdict),
                 slug(&s.id),
@@ -368,7 +377,7 @@ pub fn svg_page(r: &Report) -> String {
                 .join(", ")
         );
     }
-    o.push_str(&unresolved_note(r, &unresolved));
+    o.push_str(&unresolved_note(r, &unresolved, &up));
 
     let _ = writeln!(
         o,
@@ -377,7 +386,7 @@ pub fn svg_page(r: &Report) -> String {
     for m in &marks {
         let statement = match m.statement {
             Some(s) => format!(
-                r#"{} <a href="statements/{}.html">{}</a>"#,
+                r#"{} <a href="{up}statements/{}.html">{}</a>"#,
                 badge(&s.verdict),
                 slug(&s.id),
                 match key_of(s) {
@@ -400,6 +409,36 @@ pub fn svg_page(r: &Report) -> String {
     o
 }
 
+/// The timeline page of a corpus of several stories: each story has its own timeline,
+/// since one axis for every story would crowd out all of them.
+pub(super) fn stories_page(stories: &[super::overview::StoryRow]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "<h1>Timeline</h1>");
+    let _ = writeln!(
+        o,
+        r##"<p>This corpus has {} stories. Each has its own timeline, linked from its page (see <a href="index.html#stories">the stories</a>), where that story's outlets are the rows and its dates one axis.</p>"##,
+        stories.len()
+    );
+    let shown = stories.len().min(super::PAGE);
+    let _ = writeln!(
+        o,
+        r#"<h2>The first {shown} stories</h2><ul class="stories">"#
+    );
+    for s in &stories[..shown] {
+        let _ = writeln!(
+            o,
+            r#"<li><a href="{}" {}>{}</a> <span class="muted">({} articles, {} conflicts)</span></li>"#,
+            super::overview::story_timeline_path(s.id),
+            lang_dir(super::story_name(s.id)),
+            esc(super::story_name(s.id)),
+            s.articles,
+            s.conflicts
+        );
+    }
+    let _ = writeln!(o, "</ul>");
+    o
+}
+
 fn badge(v: &str) -> String {
     let (sym, word) = match v {
         "conflict" => ("✗", "conflict"),
@@ -412,20 +451,21 @@ fn badge(v: &str) -> String {
     )
 }
 
-fn unresolved_note(r: &Report, unresolved: &BTreeMap<&str, usize>) -> String {
+fn unresolved_note(r: &Report, unresolved: &BTreeMap<&str, usize>, up: &str) -> String {
     if unresolved.is_empty() {
         return String::new();
     }
+    let paths: BTreeMap<&str, &str> = r
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.path.as_str()))
+        .collect();
     let docs: Vec<String> = unresolved
         .iter()
         .map(|(doc, n)| {
-            let title = r
-                .documents
-                .iter()
-                .find(|d| d.id == *doc)
-                .map_or(*doc, |d| d.path.as_str());
+            let title = paths.get(doc).copied().unwrap_or(*doc);
             format!(
-                r#"<a href="documents/{}.html"><code>{}</code></a> ({n})"#,
+                r#"<a href="{up}documents/{}.html"><code>{}</code></a> ({n})"#,
                 slug(doc),
                 esc(title)
             )

@@ -1,0 +1,729 @@
+//! The overview pages: `index.html`; for a corpus of several stories, one page per story
+//! (`stories/<story>.html`); and the numbered pages a long list continues on
+//! (`lists/…-2.html`).
+//!
+//! An overview answers "where do the outlets disagree, and where is the evidence?": its
+//! corpus line, then conflicts, agreements and single-source claims, the name spellings,
+//! the coverage matrix and the documents. A corpus without `story` keys is one story, and
+//! its index is that story's overview. A corpus of several stories gets an index with the
+//! conflicts of every story and a table of stories, and each story its own overview; the
+//! coverage matrix lives on the story pages, where its columns are that story's outlets.
+//!
+//! Every list shows [`PAGE`] items and continues on numbered pages, so no page grows with
+//! the corpus; the pager links the first, last and nearby pages only.
+
+use super::html::{
+    bdi, date_or_unknown, esc, excerpt, lang_dir, mixed, page, value, verdict_badge,
+    verdict_symbol, Ctx, Nav,
+};
+use super::markdown::corpus_line;
+use super::{slug, statement_title, story_name, StatementOut, PAGE};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// One overview: the corpus index, or a story's page.
+pub(super) struct Overview<'a> {
+    pub ctx: &'a Ctx<'a>,
+    /// The page's path from the site root: `index.html` or `stories/<slug>.html`.
+    pub path: String,
+    /// What the list pages of this overview are called: `lists/{prefix}{list}-{n}.html`.
+    pub prefix: String,
+    /// The story, on a story page.
+    pub story: Option<&'a str>,
+    /// The stories with their counts, on the index of a corpus with several.
+    pub stories: Vec<StoryRow<'a>>,
+}
+
+/// A story's line in the index's table of stories.
+pub(super) struct StoryRow<'a> {
+    pub id: &'a str,
+    pub articles: usize,
+    pub outlets: usize,
+    pub claims: usize,
+    pub conflicts: usize,
+    pub agreements: usize,
+    pub singles: usize,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+}
+
+/// The page of one story, from the site root.
+pub(super) fn story_path(story: &str) -> String {
+    format!("stories/{}.html", slug(story_key(story)))
+}
+
+/// The timeline page of one story, from the site root.
+pub(super) fn story_timeline_path(story: &str) -> String {
+    format!("stories/{}-timeline.html", slug(story_key(story)))
+}
+
+fn story_key(story: &str) -> &str {
+    if story.is_empty() {
+        "no-story"
+    } else {
+        story
+    }
+}
+
+/// The lists of an overview, in page order.
+#[derive(Clone, Copy, PartialEq)]
+enum List {
+    Stories,
+    Conflicts,
+    Agreements,
+    Singles,
+    Coverage,
+    Documents,
+}
+
+impl List {
+    fn id(self) -> &'static str {
+        match self {
+            List::Stories => "stories",
+            List::Conflicts => "conflicts",
+            List::Agreements => "agreements",
+            List::Singles => "singles",
+            List::Coverage => "coverage",
+            List::Documents => "documents",
+        }
+    }
+
+    fn heading(self) -> &'static str {
+        match self {
+            List::Stories => "Stories",
+            List::Conflicts => "Conflicts",
+            List::Agreements => "Agreements",
+            List::Singles => "Single-source claims",
+            List::Coverage => "Coverage",
+            List::Documents => "Documents",
+        }
+    }
+}
+
+/// `../` repeated for a page `depth` folders below the root.
+fn up(depth: usize) -> String {
+    "../".repeat(depth)
+}
+
+impl<'a> Overview<'a> {
+    fn multi(&self) -> bool {
+        !self.stories.is_empty()
+    }
+
+    fn depth(&self) -> usize {
+        self.path.matches('/').count()
+    }
+
+    fn statements(&self, verdict: &str) -> Vec<&'a StatementOut> {
+        super::by_verdict(self.ctx.r, verdict)
+    }
+
+    fn lists(&self) -> Vec<List> {
+        // Conflicts first, whatever the corpus: they are what a reader opens it for.
+        let mut lists = vec![List::Conflicts];
+        if self.multi() {
+            lists.push(List::Stories);
+        }
+        lists.extend([List::Agreements, List::Singles]);
+        if !self.multi() {
+            lists.push(List::Coverage);
+        }
+        lists.push(List::Documents);
+        lists
+    }
+
+    fn len(&self, list: List) -> usize {
+        let r = self.ctx.r;
+        match list {
+            List::Stories => self.stories.len(),
+            List::Conflicts => self.statements("conflict").len(),
+            List::Agreements => self.statements("agree").len(),
+            List::Singles => self.statements("single").len(),
+            List::Coverage => r.statements.len(),
+            List::Documents => r.documents.len(),
+        }
+    }
+
+    /// Where page `n` (1-based) of a list is, from the site root.
+    fn list_path(&self, list: List, n: usize) -> String {
+        if n <= 1 {
+            format!("{}#{}", self.path, list.id())
+        } else {
+            format!("lists/{}{}-{n}.html", self.prefix, list.id())
+        }
+    }
+
+    /// The overview page and the numbered pages of its long lists, by path from the root.
+    pub fn pages(&self) -> Vec<(String, String)> {
+        let title = match self.story {
+            Some(s) => format!("Story: {}", story_name(s)),
+            None => "Overview".to_string(),
+        };
+        let nav = if self.story.is_some() {
+            Nav::Other
+        } else {
+            Nav::Overview
+        };
+        let mut out = vec![(
+            self.path.clone(),
+            page(&title, self.depth(), nav, &self.main()),
+        )];
+        for list in self.lists() {
+            let pages = self.len(list).div_ceil(PAGE);
+            for n in 2..=pages {
+                let path = self.list_path(list, n);
+                let depth = path.matches('/').count();
+                let heading = format!("{}, page {n} of {pages}", list.heading());
+                let scope = match self.story {
+                    Some(s) => format!(
+                        r#"<p>Of the story <a href="{}{}">{}</a>.</p>"#,
+                        up(depth),
+                        story_path(s),
+                        mixed(story_name(s))
+                    ),
+                    None => format!(
+                        r#"<p>Of <a href="{}index.html">the whole corpus</a>.</p>"#,
+                        up(depth)
+                    ),
+                };
+                let body = format!(
+                    "<h1>{}</h1>\n{scope}\n{}",
+                    esc(&heading),
+                    self.section(list, n, depth)
+                );
+                out.push((path, page(&heading, depth, Nav::Other, &body)));
+            }
+        }
+        out
+    }
+
+    /// The `<main>` content of the overview page itself.
+    fn main(&self) -> String {
+        let ctx = self.ctx;
+        let r = ctx.r;
+        let depth = self.depth();
+        let mut o = String::new();
+        match self.story {
+            Some(s) => {
+                let _ = writeln!(
+                    o,
+                    r#"<h1>Story: <span {}>{}</span></h1>"#,
+                    lang_dir(story_name(s)),
+                    esc(story_name(s))
+                );
+            }
+            None => {
+                let _ = writeln!(o, "<h1>Where the outlets agree and differ</h1>");
+            }
+        }
+        let stories = if self.multi() {
+            format!("{} stories: ", self.stories.len())
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            r#"<p class="corpus">{}{}.</p>"#,
+            esc(&stories),
+            mixed(&corpus_line(r))
+        );
+        let mut toc: Vec<String> = Vec::new();
+        for list in self.lists() {
+            let count = match list {
+                List::Coverage => String::new(),
+                l => format!(" ({})", self.len(l)),
+            };
+            toc.push(format!(
+                r##"<a href="#{}">{}{count}</a>"##,
+                list.id(),
+                list.heading().replace(" claims", "")
+            ));
+            if list == List::Singles {
+                toc.push(format!(
+                    r##"<a href="#names">Name spellings ({})</a>"##,
+                    r.entities.len()
+                ));
+            }
+        }
+        if let Some(s) = self.story {
+            toc.push(format!(
+                r#"<a href="{}{}">Timeline</a>"#,
+                up(depth),
+                story_timeline_path(s)
+            ));
+        }
+        let _ = writeln!(
+            o,
+            r#"<nav class="toc" aria-label="On this page">{}</nav>"#,
+            toc.join(" · ")
+        );
+        let _ = writeln!(
+            o,
+            r#"<details class="legend"><summary>How to read this report</summary><ul>
+<li>A <strong>statement</strong> is one thing several outlets report (a troop count, a date), found by matching their sentences; its page shows each outlet's sentence, where it comes from and a word diff.</li>
+<li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
+<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
+<li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
+</ul></details>"#
+        );
+        for list in self.lists() {
+            o.push_str(&self.section(list, 1, depth));
+            if list == List::Singles {
+                o.push_str(&self.spellings());
+            }
+        }
+        if self.multi() {
+            let _ = writeln!(
+                o,
+                r#"<p>Each story's page has its coverage matrix (statements × its outlets) and its timeline.</p>"#
+            );
+        }
+        let _ = writeln!(
+            o,
+            r#"<p><a href="{0}rules.html">The rules in force</a> decide what counts as a claim; <a href="{0}{1}">the timeline</a> puts every dated claim on one axis.</p>"#,
+            up(depth),
+            match self.story {
+                Some(s) => story_timeline_path(s),
+                None => "timeline.html".to_string(),
+            }
+        );
+        o
+    }
+
+    /// One list as a section: its heading on the overview, page `n` of its items, and the
+    /// pager when it runs over several pages.
+    fn section(&self, list: List, n: usize, depth: usize) -> String {
+        let total = self.len(list);
+        let range = ((n - 1) * PAGE).min(total)..(n * PAGE).min(total);
+        let mut o = String::new();
+        if n == 1 {
+            let count = if list == List::Coverage {
+                String::new()
+            } else {
+                format!(" ({total})")
+            };
+            let _ = writeln!(
+                o,
+                r#"<section id="{id}" aria-labelledby="h-{id}"><h2 id="h-{id}">{}{count}</h2>"#,
+                list.heading(),
+                id = list.id()
+            );
+        } else {
+            let _ = writeln!(o, r#"<section id="{}">"#, list.id());
+        }
+        let pager = self.pager(list, n, total, depth);
+        let body = match list {
+            List::Stories => self.stories_table(range, depth),
+            List::Conflicts => self.cards("conflict", range, depth),
+            List::Agreements => self.cards("agree", range, depth),
+            List::Singles => self.singles(range, depth),
+            List::Coverage => self.coverage(range, depth),
+            List::Documents => self.documents(range, depth),
+        };
+        o.push_str(&pager);
+        o.push_str(&body);
+        o.push_str(&pager);
+        let _ = writeln!(o, "</section>");
+        o
+    }
+
+    /// Links to the other pages of a list: previous, next, first, last and the nearby ones.
+    fn pager(&self, list: List, n: usize, total: usize, depth: usize) -> String {
+        let pages = total.div_ceil(PAGE);
+        if pages <= 1 {
+            return String::new();
+        }
+        let href = |k: usize| format!("{}{}", up(depth), self.list_path(list, k));
+        let mut shown: BTreeSet<usize> = [1, pages].into_iter().collect();
+        shown.extend(n.saturating_sub(2).max(1)..=(n + 2).min(pages));
+        let mut links: Vec<String> = Vec::new();
+        let mut last = 0;
+        for k in shown {
+            if k > last + 1 {
+                links.push("…".into());
+            }
+            links.push(if k == n {
+                format!(r#"<strong aria-current="page">{k}</strong>"#)
+            } else {
+                format!(r#"<a href="{}">{k}</a>"#, href(k))
+            });
+            last = k;
+        }
+        let prev = if n > 1 {
+            format!(r#"<a href="{}" rel="prev">← previous</a> · "#, href(n - 1))
+        } else {
+            String::new()
+        };
+        let next = if n < pages {
+            format!(r#" · <a href="{}" rel="next">next →</a>"#, href(n + 1))
+        } else {
+            String::new()
+        };
+        format!(
+            r#"<nav class="pager" aria-label="Pages of {heading}"><span>{heading} {a}–{b} of {total}</span> {prev}page {links}{next}</nav>
+"#,
+            heading = list.heading().to_lowercase(),
+            a = (n - 1) * PAGE + 1,
+            b = (n * PAGE).min(total),
+            links = links.join(" "),
+        )
+    }
+
+    /// The story a statement belongs to, as a link, on the index of several stories.
+    fn story_link(&self, s: &StatementOut, depth: usize) -> String {
+        if !self.multi() {
+            return String::new();
+        }
+        let story = s
+            .members
+            .first()
+            .and_then(|m| self.ctx.docs.get(m.doc.as_str()))
+            .map_or("", |d| d.story.as_str());
+        format!(
+            r#"<p class="story">Story: <a href="{}{}" {}>{}</a></p>"#,
+            up(depth),
+            story_path(story),
+            lang_dir(story_name(story)),
+            esc(story_name(story))
+        )
+    }
+
+    fn cards(&self, verdict: &str, range: std::ops::Range<usize>, depth: usize) -> String {
+        let list = self.statements(verdict);
+        let mut o = String::new();
+        if list.is_empty() {
+            let none = if verdict == "conflict" {
+                "No conflicts: no two outlets give incompatible values for the same statement."
+            } else {
+                "No statement is reported by two outlets."
+            };
+            let _ = writeln!(o, r#"<p class="none">{none}</p>"#);
+        }
+        for s in &list[range] {
+            o.push_str(&self.card(s, depth));
+        }
+        o
+    }
+
+    fn card(&self, s: &StatementOut, depth: usize) -> String {
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            r#"<article class="card {v}"><h3>{badge} <a href="{href}">{title}</a></h3>{story}<p class="reason">{reason}</p><div class="scroll"><table class="values"><thead><tr><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#,
+            v = esc(&s.verdict),
+            badge = verdict_badge(&s.verdict),
+            href = statement_href(s, depth),
+            title = mixed(&statement_title(s)),
+            story = self.story_link(s, depth),
+            reason = mixed(&s.reason)
+        );
+        for m in &s.members {
+            let _ = writeln!(
+                o,
+                r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td {}>{}</td></tr>"#,
+                bdi(&m.outlet),
+                date_or_unknown(m.published.as_deref()),
+                value(&m.values.join(", ")),
+                lang_dir(&m.text),
+                excerpt(&m.text, &self.ctx.member_claims(m), 70)
+            );
+        }
+        let _ = writeln!(o, "</tbody></table></div></article>");
+        o
+    }
+
+    fn singles(&self, range: std::ops::Range<usize>, depth: usize) -> String {
+        let singles = self.statements("single");
+        let mut o = String::new();
+        if singles.is_empty() {
+            let _ = writeln!(
+                o,
+                r#"<p class="none">Every statement is reported by at least two outlets.</p>"#
+            );
+            return o;
+        }
+        let story_col = if self.multi() {
+            r#"<th scope="col">Story</th>"#
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            r#"<p>Reported by one outlet only: nothing to check them against in this corpus.</p><div class="scroll"><table><thead><tr>{story_col}<th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
+        );
+        for s in &singles[range] {
+            let m = &s.members[0];
+            let story = if self.multi() {
+                let id = self
+                    .ctx
+                    .docs
+                    .get(m.doc.as_str())
+                    .map_or("", |d| d.story.as_str());
+                format!(
+                    r#"<td><a href="{}{}" {}>{}</a></td>"#,
+                    up(depth),
+                    story_path(id),
+                    lang_dir(story_name(id)),
+                    esc(story_name(id))
+                )
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                o,
+                r#"<tr>{story}<td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td {}>{}</td></tr>"#,
+                esc(&s.kind),
+                bdi(&m.outlet),
+                statement_href(s, depth),
+                value(&m.values.join(", ")),
+                lang_dir(&m.text),
+                excerpt(&m.text, &self.ctx.member_claims(m), 60)
+            );
+        }
+        let _ = writeln!(o, "</tbody></table></div>");
+        o
+    }
+
+    fn stories_table(&self, range: std::ops::Range<usize>, depth: usize) -> String {
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            r#"<p>Articles are compared within their story (the <code>story</code> key of their front matter). Stories with conflicts come first.</p><div class="scroll"><table><thead><tr><th scope="col">Story</th><th scope="col">Articles</th><th scope="col">Outlets</th><th scope="col">Published</th><th scope="col">Claims</th><th scope="col"><span aria-hidden="true">✗</span> Conflicts</th><th scope="col"><span aria-hidden="true">✓</span> Agreements</th><th scope="col"><span aria-hidden="true">○</span> Single-source</th></tr></thead><tbody>"#
+        );
+        for s in &self.stories[range] {
+            let published = match (&s.first_published, &s.last_published) {
+                (Some(a), Some(b)) if a == b => date_or_unknown(Some(a)),
+                (Some(a), Some(b)) => format!(
+                    "{} – {}",
+                    date_or_unknown(Some(a)),
+                    date_or_unknown(Some(b))
+                ),
+                _ => date_or_unknown(None),
+            };
+            let _ = writeln!(
+                o,
+                r#"<tr><th scope="row"><a href="{}{}" {}>{}</a></th><td class="num">{}</td><td class="num">{}</td><td>{published}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                up(depth),
+                story_path(s.id),
+                lang_dir(story_name(s.id)),
+                esc(story_name(s.id)),
+                s.articles,
+                s.outlets,
+                s.claims,
+                s.conflicts,
+                s.agreements,
+                s.singles,
+            );
+        }
+        let _ = writeln!(o, "</tbody></table></div>");
+        o
+    }
+
+    fn spellings(&self) -> String {
+        let ctx = self.ctx;
+        let r = ctx.r;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            r#"<section id="names" aria-labelledby="h-names"><h2 id="h-names">Name spellings ({})</h2>"#,
+            r.entities.len()
+        );
+        if r.entities.is_empty() {
+            let _ = writeln!(
+                o,
+                r#"<p class="none">No listed name was found.</p></section>"#
+            );
+            return o;
+        }
+        let _ = writeln!(
+            o,
+            r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; <span class="alt">≠</span> marks a spelling other than the listed name in the first column.</p>"#
+        );
+        let mut entities: Vec<_> = r.entities.iter().collect();
+        entities.sort_by_key(|e| e.verdict != "variant");
+        // One column per outlet while the table stays readable; past that, one cell
+        // listing each outlet with its spellings.
+        let wide = ctx.outlets.len() <= 12;
+        let _ = write!(
+            o,
+            r#"<div class="scroll"><table class="names"><thead><tr><th scope="col">Name</th><th scope="col">Spellings</th>"#
+        );
+        if wide {
+            for outlet in &ctx.outlets {
+                let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
+            }
+        } else {
+            let _ = write!(o, r#"<th scope="col">By outlet</th>"#);
+        }
+        let _ = writeln!(o, "</tr></thead><tbody>");
+        for e in entities {
+            let id = if self.story.is_some() {
+                String::new()
+            } else {
+                format!(r#" id="entity-{}""#, slug(&e.id))
+            };
+            let _ = write!(
+                o,
+                r#"<tr{id}><th scope="row"><span {}>{}</span> <span class="muted">{} · {}</span></th><td>{}</td>"#,
+                lang_dir(&e.canonical),
+                esc(&e.canonical),
+                esc(&e.kind),
+                esc(&e.id),
+                verdict_badge(&e.verdict)
+            );
+            let mut by_outlet: std::collections::BTreeMap<&str, BTreeSet<&str>> =
+                std::collections::BTreeMap::new();
+            for m in &e.mentions {
+                by_outlet.entry(&m.outlet).or_default().insert(&m.text);
+            }
+            let cell = |texts: &BTreeSet<&str>| {
+                texts
+                    .iter()
+                    .map(|t| {
+                        let alt = if e.verdict == "variant" && *t != e.canonical {
+                            r#"<span class="alt" title="spelled other than the listed name">≠</span> "#
+                        } else {
+                            ""
+                        };
+                        format!(
+                            r#"<span class="spelling">{alt}<span {}>{}</span></span>"#,
+                            lang_dir(t),
+                            esc(t)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            if wide {
+                for outlet in &ctx.outlets {
+                    match by_outlet.get(outlet) {
+                        Some(texts) => {
+                            let _ = write!(o, "<td>{}</td>", cell(texts));
+                        }
+                        None => {
+                            let _ = write!(
+                                o,
+                                r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">not named</span></td>"#
+                            );
+                        }
+                    }
+                }
+            } else {
+                let lines: Vec<String> = by_outlet
+                    .iter()
+                    .map(|(outlet, texts)| format!("{}: {}", bdi(outlet), cell(texts)))
+                    .collect();
+                let _ = write!(o, "<td>{}</td>", lines.join("<br>"));
+            }
+            let _ = writeln!(o, "</tr>");
+        }
+        let _ = writeln!(o, "</tbody></table></div></section>");
+        o
+    }
+
+    fn coverage(&self, range: std::ops::Range<usize>, depth: usize) -> String {
+        let ctx = self.ctx;
+        let r = ctx.r;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            r#"<p>Every statement (rows: ✗ conflict, ✓ agree, ○ single source) against every outlet (columns): the value an outlet reports, or — where it is silent.</p>"#
+        );
+        if r.statements.is_empty() {
+            let _ = writeln!(o, r#"<p class="none">No statements.</p>"#);
+            return o;
+        }
+        let _ = write!(
+            o,
+            r#"<div class="scroll"><table class="matrix"><thead><tr><th scope="col">Statement</th>"#
+        );
+        for outlet in &ctx.outlets {
+            let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
+        }
+        let _ = writeln!(o, "</tr></thead><tbody>");
+        let ordered: Vec<&StatementOut> = ["conflict", "agree", "single"]
+            .iter()
+            .flat_map(|v| self.statements(v))
+            .collect();
+        for s in &ordered[range] {
+            let _ = write!(
+                o,
+                r#"<tr class="{}"><th scope="row">{} <a href="{}">{}</a></th>"#,
+                esc(&s.verdict),
+                verdict_symbol(&s.verdict),
+                statement_href(s, depth),
+                mixed(&statement_title(s))
+            );
+            for outlet in &ctx.outlets {
+                let vals: Vec<&str> = s
+                    .members
+                    .iter()
+                    .filter(|m| m.outlet == *outlet)
+                    .flat_map(|m| m.values.iter().map(String::as_str))
+                    .collect();
+                if vals.is_empty() {
+                    let _ = write!(
+                        o,
+                        r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">silent</span></td>"#
+                    );
+                } else {
+                    let _ = write!(o, r#"<td class="reports">{}</td>"#, value(&vals.join(", ")));
+                }
+            }
+            let _ = writeln!(o, "</tr>");
+        }
+        let _ = writeln!(o, "</tbody></table></div>");
+        o
+    }
+
+    fn documents(&self, range: std::ops::Range<usize>, depth: usize) -> String {
+        let ctx = self.ctx;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            r#"<div class="scroll"><table><thead><tr><th scope="col">Article</th><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">File</th><th scope="col">Claims</th><th scope="col">Set aside</th></tr></thead><tbody>"#
+        );
+        for d in &ctx.r.documents[range] {
+            let _ = writeln!(
+                o,
+                r#"<tr><td><a href="{}documents/{}.html" {}>{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                up(depth),
+                slug(&d.id),
+                lang_dir(&d.title),
+                esc(&d.title),
+                bdi(&d.outlet),
+                date_or_unknown(d.published.as_deref()),
+                esc(&d.path),
+                ctx.claim_count(&d.id),
+                d.excluded.len()
+            );
+        }
+        let _ = writeln!(o, "</tbody></table></div>");
+        o
+    }
+}
+
+fn statement_href(s: &StatementOut, depth: usize) -> String {
+    format!("{}statements/{}.html", up(depth), slug(&s.id))
+}
+
+/// The rows of the index's table of stories, conflicts first.
+pub(super) fn story_rows<'a>(stories: &[(&'a str, super::Corpus)]) -> Vec<StoryRow<'a>> {
+    let n = |c: &super::Corpus, v: &str| c.by_verdict.get(v).copied().unwrap_or(0);
+    let mut rows: Vec<StoryRow> = stories
+        .iter()
+        .map(|(id, c)| StoryRow {
+            id,
+            articles: c.articles,
+            outlets: c.outlets,
+            claims: c.claims,
+            conflicts: n(c, "conflict"),
+            agreements: n(c, "agree"),
+            singles: n(c, "single"),
+            first_published: c.first_published.clone(),
+            last_published: c.last_published.clone(),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.conflicts.cmp(&a.conflicts).then(a.id.cmp(b.id)));
+    rows
+}
