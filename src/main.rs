@@ -37,7 +37,9 @@ enum Command {
         /// Replace invalid UTF-8 with U+FFFD (with a warning) instead of failing
         #[arg(long)]
         lossy: bool,
-        /// Print the time spent in each stage on stderr
+        /// Print the wall time of each stage on stderr (rules, ingest, normalise, segment,
+        /// extract, align, verdict, diff, render, write) and the candidate pairs alignment
+        /// examined. Render and write overlap; write is file-system time over the threads.
         #[arg(long)]
         timings: bool,
         /// `json`: print one JSON object with counts by verdict and type on stdout

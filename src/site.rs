@@ -74,6 +74,8 @@ pub struct Sink {
     /// `COMPARE_FAIL_AFTER_WRITE=report.md` fails the build right after writing that
     /// file, to test that a failed build leaves the previous site as it was.
     fail_after: Option<String>,
+    /// Nanoseconds threads spent writing files, for `--timings`.
+    busy: std::sync::atomic::AtomicU64,
 }
 
 impl Sink {
@@ -103,9 +105,17 @@ impl Sink {
 
     /// Write one file of the site.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let t = std::time::Instant::now();
         let path = self.path(rel)?;
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        self.count(t);
         self.written(rel)
+    }
+
+    fn count(&self, since: std::time::Instant) {
+        let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.busy
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Stream one file of the site through `fill` (for report.json, which is large).
@@ -115,6 +125,7 @@ impl Sink {
         fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
     ) -> Result<()> {
         use std::io::Write as _;
+        let t = std::time::Instant::now();
         let path = self.path(rel)?;
         let file = std::fs::File::create(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -122,13 +133,15 @@ impl Sink {
         fill(&mut w)?;
         w.flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
+        self.count(t);
         self.written(rel)
     }
 }
 
 /// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
 /// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
-pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
+/// Returns the time threads spent writing (summed over threads).
+pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::time::Duration> {
     let abs = absolute(out)?;
     let parent = abs
         .parent()
@@ -147,6 +160,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
     let sink = Sink {
         dir: tmp.clone(),
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
+        busy: std::sync::atomic::AtomicU64::new(0),
     };
     let written = std::fs::create_dir_all(&tmp)
         .with_context(|| format!("cannot create {}", tmp.display()))
@@ -184,8 +198,12 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
             out.display()
         )));
     }
+    let t = std::time::Instant::now();
     if had_old {
         let _ = std::fs::remove_dir_all(&old);
     }
-    Ok(())
+    sink.count(t);
+    Ok(std::time::Duration::from_nanos(
+        sink.busy.load(std::sync::atomic::Ordering::Relaxed),
+    ))
 }

@@ -52,7 +52,9 @@ static ARABIC_BLOCK: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new
 fn is_arabic(c: char) -> bool {
     match c {
         '\u{0600}'..='\u{06FF}' => ARABIC_BLOCK[c as usize - 0x0600],
-        '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}'
+        '\u{0750}'..='\u{077F}'
+        | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}'
         | '\u{FE70}'..='\u{FEFF}' => c.is_alphabetic(),
         _ => false,
     }
