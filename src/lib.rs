@@ -13,6 +13,7 @@ pub mod diff;
 pub mod entities;
 pub mod explain;
 pub mod extract;
+pub mod gen;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
