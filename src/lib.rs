@@ -21,6 +21,7 @@ pub mod numbers;
 pub mod render;
 pub mod review;
 pub mod rules;
+pub mod score;
 pub mod segment;
 pub mod site;
 pub mod verdict;

@@ -99,6 +99,25 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Score a report's conflicts against the truth.jsonl of a generated corpus
+    Score {
+        /// The truth.jsonl written by `compare gen`
+        #[arg(long)]
+        truth: PathBuf,
+        /// The report.json to score (compare's, or any tool's of the same shape)
+        report: PathBuf,
+        #[arg(long, value_enum, default_value_t = ScoreFormat::Text)]
+        format: ScoreFormat,
+        /// How many examples of each failure to show
+        #[arg(long, default_value_t = 5)]
+        examples: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScoreFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -285,6 +304,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     s.rows,
                     s.articles as f64 / secs.max(1e-9)
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Score {
+            truth,
+            report,
+            format,
+            examples,
+        } => {
+            let rows = compare::gen::read_truth(&truth)?;
+            let predicted = compare::score::load_report(&report)?;
+            let s = compare::score::score(&rows, &predicted, examples);
+            match format {
+                ScoreFormat::Text => emit(&compare::score::text(&s))?,
+                ScoreFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&s)?))?,
             }
             Ok(ExitCode::SUCCESS)
         }
