@@ -16,6 +16,7 @@ use crate::diff::{self, Op};
 use crate::extract::{format_number, value_text};
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Value, Verdict};
 use crate::verdict;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -216,8 +217,14 @@ pub fn report(
         }
     }
 
+    // Each document's sentences, found once: scanning every sentence of the corpus for
+    // each document would be quadratic.
+    let mut doc_sentences: Vec<Vec<&Sentence>> = vec![Vec::new(); docs.len()];
+    for s in sentences {
+        doc_sentences[s.doc].push(s);
+    }
     let documents: Vec<DocumentOut> = docs
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(di, d)| DocumentOut {
             id: d.id.clone(),
@@ -230,9 +237,8 @@ pub fn report(
             lang: d.lang.clone(),
             story: d.story.clone(),
             notes: d.notes.clone(),
-            sentences: sentences
+            sentences: doc_sentences[di]
                 .iter()
-                .filter(|s| s.doc == di)
                 .map(|s| SentenceOut {
                     id: s.ordinal,
                     line: s.line,
@@ -256,7 +262,7 @@ pub fn report(
         .collect();
 
     let claims_out: Vec<ClaimOut> = claims
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(ci, c)| {
             let s = &sentences[c.sentence];
@@ -356,7 +362,7 @@ pub fn report(
         .collect();
 
     let statements: Vec<StatementOut> = groups
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
             let ref_text = sentence_text(&sentences[g.members[0].0]);
