@@ -186,6 +186,20 @@ fn relative_and_weekday_dates_resolve_against_publication() {
     assert_eq!(unresolved.resolved, Some(false));
 }
 
+/// 002 line 11, published Saturday 2023-09-16: `ستتواصل يومي السبت والأحد` is future tense, so
+/// that Saturday and the Sunday after it, not a Sunday six days before its Saturday.
+#[test]
+fn future_weekend_in_002_is_the_coming_one() {
+    assert_eq!(
+        claim_with_text(D002, "date", "يومي السبت").value,
+        serde_json::json!("2023-09-16")
+    );
+    assert_eq!(
+        claim_with_text(D002, "date", "الأحد").value,
+        serde_json::json!("2023-09-17")
+    );
+}
+
 #[test]
 fn quantities_and_percentages_in_003() {
     let p = claim_with_text(D003, "percent", "38");
