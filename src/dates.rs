@@ -199,6 +199,23 @@ pub fn resolve_pair(
     Some((day_value(d1, first.part)?, day_value(d2, second.part)?))
 }
 
+/// The day a relative period counts from when it refers back to `antecedent`, a date named just
+/// before it (مقارنة بالعام السابق after عام 2023 counts from 2023): the antecedent's first day, if
+/// it is resolved and at least as precise as the period (a year counts from a year, a month or a day;
+/// a day only from a day).
+pub fn anchor(period: Precision, antecedent: &DateValue) -> Option<NaiveDate> {
+    let rank = |p: Precision| match p {
+        Precision::Day => 0,
+        Precision::Week => 1,
+        Precision::Month => 2,
+        Precision::Year => 3,
+    };
+    if !antecedent.resolved || rank(antecedent.precision) > rank(period) {
+        return None;
+    }
+    antecedent.range.map(|(from, _)| from)
+}
+
 /// Whether two date values can describe the same moment: resolved ranges overlap; otherwise compare the
 /// fields both know (month with month, day with day, weekday with the weekday of a day-precise date); a
 /// value that knows nothing (XXXX-XX) is compatible with anything.
@@ -837,6 +854,28 @@ mod tests {
             ..DateParts::default()
         };
         assert_eq!(resolve_pair(&first, &second, p(2023, 9, 16)), None);
+    }
+
+    /// `name: period, antecedent => anchor day;`
+    macro_rules! anchors {
+        ($($name:ident: $period:expr, $antecedent:expr => $expected:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let expected: Option<NaiveDate> = $expected;
+                assert_eq!(anchor($period, &$antecedent), expected);
+            }
+        )*};
+    }
+
+    anchors! {
+        // 003: في عام 2023 … مقارنة بالعام السابق.
+        anchor_year_from_year: Precision::Year, year_value(2023, None).unwrap() => p(2023, 1, 1);
+        anchor_year_from_day: Precision::Year, day(2023, 5, 7) => p(2023, 5, 7);
+        anchor_month_from_month: Precision::Month, month(2024, 3, None) => p(2024, 3, 1);
+        anchor_day_from_day: Precision::Day, day(2024, 3, 26) => p(2024, 3, 26);
+        anchor_day_needs_a_day: Precision::Day, month(2024, 3, None) => None;
+        anchor_month_needs_a_month: Precision::Month, year_value(2023, None).unwrap() => None;
+        anchor_needs_a_resolved_value: Precision::Year, open("XXXX", Precision::Year) => None;
     }
 
     macro_rules! rejects {

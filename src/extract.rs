@@ -8,7 +8,8 @@
 //!
 //! Dates are read with their context: a future cue of `[lexicon.tense]` before a date (سوف, المقرر,
 //! a verb with the future prefix س- right before it) resolves it forwards from the publication date;
-//! two weekdays joined by و resolve as one ordered pair.
+//! two weekdays joined by و resolve as one ordered pair; a period said to be "previous"
+//! (`[lexicon.anaphora]`: العام السابق) counts from the date named just before it in the sentence.
 
 use crate::dates::{self, DateParts};
 use crate::model::{Claim, Qualifier, Sentence, Value};
@@ -210,10 +211,14 @@ pub fn in_key(
 #[derive(Debug, Clone)]
 struct DateCue {
     parts: DateParts,
+    /// The period's direction word is one of `[lexicon.anaphora]`'s `previous` words (العام السابق).
+    previous: bool,
 }
 
 /// Dates read with their neighbours in the same key: two weekdays joined only by و (يومي السبت
-/// والأحد) resolve as an ordered pair.
+/// والأحد) resolve as an ordered pair; a `previous` period (مقارنة بالعام السابق) counts from the
+/// nearest date before it (عام 2023 → 2022) when that one is resolved and precise enough, and from the
+/// publication date otherwise.
 fn read_dates_together(
     key: &str,
     found: &mut [(Found, Option<DateCue>)],
@@ -231,6 +236,21 @@ fn read_dates_together(
         if let Some((x, y)) = dates::resolve_pair(&ca.parts, &cb.parts, published) {
             a.0.value = Value::Date(x);
             b.0.value = Value::Date(y);
+        }
+    }
+    for i in 1..found.len() {
+        let Some(cue) = found[i].1.as_ref().filter(|c| c.previous) else {
+            continue;
+        };
+        let Some((period, _)) = cue.parts.relative else {
+            continue;
+        };
+        let anchor = match &found[i - 1].0.value {
+            Value::Date(antecedent) => dates::anchor(period, antecedent),
+            _ => None,
+        };
+        if let Some(v) = anchor.and_then(|day| dates::resolve(&cue.parts, Some(day))) {
+            found[i].0.value = Value::Date(v);
         }
     }
 }
@@ -340,7 +360,8 @@ fn value(rules: &RuleSet, rule: &ClaimRule, key: &str, caps: &Captures) -> Optio
     })
 }
 
-/// The parts of a date match, with the future cue before it if there is one.
+/// The parts of a date match, with the cues around it: a future cue before it, and whether its
+/// direction word refers back to a previous date.
 fn date_cue(rules: &RuleSet, key: &str, caps: &Captures) -> Option<DateCue> {
     let mut parts = DateParts::default();
     if let Some(d) = caps.name("day") {
@@ -369,7 +390,13 @@ fn date_cue(rules: &RuleSet, key: &str, caps: &Captures) -> Option<DateCue> {
         _ => None,
     });
     parts.future = future_cue(rules, key, caps.get(0).map_or(0, |m| m.start()));
-    Some(DateCue { parts })
+    let previous = caps.name("direction").is_some_and(|d| {
+        rules
+            .lexicon("anaphora")
+            .and_then(|l| l.canonical(d.as_str()))
+            == Some("previous")
+    });
+    Some(DateCue { parts, previous })
 }
 
 /// How many words before a date a `future` word of `[lexicon.tense]` (سوف, المقرر) may stand, within
@@ -520,6 +547,13 @@ mod tests {
         too_short_for_a_verb: "قتل ستة الأحد", day(2024, 4, 12) => ["2024-04-07"];
         past_verb_sitara: "سيطر الجيش الأحد", day(2024, 4, 12) => ["2024-04-07"];
         cue_in_an_earlier_clause: "سوف نرى، وقد وصل الوفد الأربعاء", day(2024, 4, 12) => ["2024-04-10"];
+        // 003: a previous year counts from the year just named, with or without P.
+        previous_year_after_a_year: "في عام 2023 مقارنة بالعام السابق", None => ["2023", "2022"];
+        previous_year_with_p: "في عام 2020 مقارنة بالعام السابق", day(2024, 4, 12) => ["2020", "2019"];
+        previous_month_after_a_month: "في مارس مقارنة بالشهر السابق", day(2024, 4, 12) => ["2024-03", "2024-02"];
+        previous_without_antecedent: "مقارنة بالعام السابق", day(2024, 4, 12) => ["2023"];
+        last_year_counts_from_p: "في عام 2020 وفي العام الماضي", day(2024, 4, 12) => ["2020", "2023"];
+        previous_day_needs_a_day: "في مارس وفي اليوم السابق", day(2024, 4, 12) => ["2024-03", "2024-04-11"];
     }
 
     #[test]

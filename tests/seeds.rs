@@ -200,6 +200,17 @@ fn future_weekend_in_002_is_the_coming_one() {
     );
 }
 
+/// 003 line 47: `في عام 2023 … مقارنة بالعام السابق` compares with 2022, the year before the one
+/// just named; `العام الماضي` later in the sentence counts from the (unknown) publication date.
+#[test]
+fn previous_year_in_003_counts_from_the_year_named_before_it() {
+    let previous = claim_with_text(D003, "date", "العام السابق");
+    assert_eq!(previous.value, serde_json::json!("2022"));
+    assert_eq!(previous.resolved, Some(true));
+    let last = claim_with_text(D003, "date", "العام الماضي");
+    assert_eq!(last.resolved, Some(false), "003 has no publication date");
+}
+
 #[test]
 fn quantities_and_percentages_in_003() {
     let p = claim_with_text(D003, "percent", "38");
