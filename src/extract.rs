@@ -324,7 +324,7 @@ fn value(rules: &RuleSet, rule: &ClaimRule, key: &str, caps: &Captures) -> Optio
         return None;
     }
     // A singular or dual noun standing alone counts one or two (طائرة شحن روسية).
-    let q = match caps.name("number") {
+    let mut q = match caps.name("number") {
         Some(n) => numbers::parse(n.as_str().trim())?,
         None => numbers::Quantity {
             value: if caps.name("two").is_some() {
@@ -338,6 +338,16 @@ fn value(rules: &RuleSet, rule: &ClaimRule, key: &str, caps: &Captures) -> Optio
             ambiguous: false,
         },
     };
+    if let (Some(n), Some(m)) = (caps.name("number"), caps.get(0)) {
+        // الفا/مليونا alone before its counted noun is the construct dual (ألفا جندي = 2000);
+        // before من or nothing it is the accusative of one thousand (ألفا من الجنود).
+        let next = key[n.end()..m.end()].split_whitespace().next();
+        if next.is_some_and(|w| w != "من") {
+            if let Some(dual) = numbers::construct_dual(n.as_str().trim()) {
+                q.value = dual;
+            }
+        }
+    }
     let qualifier = lookup(rules, caps, "qualifier")
         .and_then(|q| Qualifier::parse(&q))
         .unwrap_or(if q.vague {
@@ -554,6 +564,41 @@ mod tests {
         previous_without_antecedent: "مقارنة بالعام السابق", day(2024, 4, 12) => ["2023"];
         last_year_counts_from_p: "في عام 2020 وفي العام الماضي", day(2024, 4, 12) => ["2020", "2023"];
         previous_day_needs_a_day: "في مارس وفي اليوم السابق", day(2024, 4, 12) => ["2024-03", "2024-04-11"];
+    }
+
+    /// `name: rule, text => value, qualifier;` with the shipped rules: one claim covering the text.
+    macro_rules! quantity_cases {
+        ($($name:ident: $rule:expr, $text:expr => $value:expr, $qualifier:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let rules = shipped();
+                let found = in_text(rules, rules.claim($rule).expect("rule"), $text, None);
+                assert_eq!(found.len(), 1, "{}: {found:?}", $text);
+                let (value, qualifier, _, _) = found[0].expectable();
+                assert_eq!((value.as_str(), qualifier.as_deref()), ($value, Some($qualifier)), "{}", $text);
+            }
+        )*};
+    }
+
+    quantity_cases! {
+        // Every approximator issue 2 names.
+        approx_zuhaa: "troops", "زهاء ألف جندي" => "1000", "approx";
+        approx_nahw: "troops", "نحو ألف جندي" => "1000", "approx";
+        approx_hawali: "people", "حوالي 500 شخص" => "500", "approx";
+        approx_hawala: "people", "حوالى 500 شخص" => "500", "approx";
+        approx_qurabat: "troops", "قرابة 300 جندي" => "300", "approx";
+        approx_ma_yaqrubu_min: "people", "ما يقرب من 300 شخص" => "300", "approx";
+        at_least_akthar_min: "people", "أكثر من 8000 شخص" => "8000", "at_least";
+        at_least_ma_la_yaqillu_an: "people", "ما لا يقل عن 50 شخصا" => "50", "at_least";
+        at_most_aqall_min: "people", "أقل من 100 شخص" => "100", "at_most";
+        // The dual in construct state, and the accusative thousand it is spelt like.
+        oblique_construct_dual: "troops", "قرابة ألفي جندي" => "2000", "approx";
+        nominative_construct_dual: "troops", "ألفا جندي" => "2000", "exact";
+        accusative_thousand_before_min: "troops", "ألفا من الجنود" => "1000", "exact";
+        accusative_after_a_multiplier: "troops", "عشرون ألفا من الجنود" => "20000", "exact";
+        two_million_dollars: "money", "مليونا دولار" => "2000000", "exact";
+        two_million_dollars_oblique: "money", "مليوني دولار" => "2000000", "exact";
+        two_billion_dollars: "money", "ملياري دولار" => "2000000000", "exact";
     }
 
     #[test]
