@@ -347,39 +347,87 @@ pub fn group(
     out
 }
 
-/// Fold shorter forms into the longer spellings that contain them word for word.
+/// Fold shorter forms into the longer spellings that contain them word for word, after taking off
+/// the proclitics a sentence glues to a name (للاتحاد الأوروبي is الاتحاد الأوروبي after ل).
 pub fn distinct_spellings(forms: &[String]) -> Vec<String> {
+    let mut bare: Vec<String> = forms.iter().map(|f| without_proclitics(f)).collect();
+    bare.sort();
+    bare.dedup();
     let contains = |long: &str, short: &str| {
         let l: Vec<&str> = long.split(' ').collect();
         let s: Vec<&str> = short.split(' ').collect();
         s.len() < l.len() && l.windows(s.len()).any(|w| w == s.as_slice())
     };
-    forms
-        .iter()
-        .filter(|f| !forms.iter().any(|g| contains(g, f)))
+    bare.iter()
+        .filter(|f| !bare.iter().any(|g| contains(g, f)))
         .cloned()
         .collect()
+}
+
+/// A spelling (name key) without the proclitics on its first word that only belong to the sentence:
+/// و or ف before anything, ب or ك before the article, and ل + ال written لل. Only where the article
+/// follows, so a name that merely begins with one of these letters (بازوم, فاغنر) keeps it.
+fn without_proclitics(form: &str) -> String {
+    let (first, rest) = match form.split_once(' ') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (form, None),
+    };
+    let article = |w: &str| (w.starts_with("ال") || w.starts_with("لل")) && w.chars().count() >= 4;
+    let mut w = first;
+    if let Some(r) = w.strip_prefix(['و', 'ف']).filter(|r| {
+        article(r)
+            || r.strip_prefix(['ب', 'ك'])
+                .is_some_and(|r| r.starts_with("ال"))
+    }) {
+        w = r;
+    }
+    if let Some(r) = w
+        .strip_prefix(['ب', 'ك'])
+        .filter(|r| r.starts_with("ال") && article(r))
+    {
+        w = r;
+    }
+    let first = match w.strip_prefix("لل") {
+        Some(r) if r.chars().count() >= 2 => format!("ال{r}"),
+        _ => w.to_string(),
+    };
+    match rest {
+        Some(rest) => format!("{first} {rest}"),
+        None => first,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn shorter_forms_fold_into_longer_spellings() {
-        let forms: Vec<String> = ["بوتين", "فلاديمير بوتين"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            distinct_spellings(&forms),
-            vec!["فلاديمير بوتين".to_string()]
-        );
-        let forms: Vec<String> = ["عبد الرحمن تياني", "عبد الرحمن تشياني", "تياني"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(distinct_spellings(&forms).len(), 2);
+    /// `name: [forms] => [distinct spellings];` on name keys.
+    macro_rules! spellings {
+        ($($name:ident: [$($form:expr),*] => [$($spelling:expr),*];)*) => {$(
+            #[test]
+            fn $name() {
+                let forms: Vec<String> = vec![$($form.to_string()),*];
+                let expected: Vec<&str> = vec![$($spelling),*];
+                assert_eq!(distinct_spellings(&forms), expected);
+            }
+        )*};
+    }
+
+    spellings! {
+        shorter_form_folds_into_longer: ["بوتين", "فلاديمير بوتين"] => ["فلاديمير بوتين"];
+        two_spellings_stay_two: ["عبد الرحمن تياني", "عبد الرحمن تشياني", "تياني"] => ["عبد الرحمن تشياني", "عبد الرحمن تياني"];
+        // 001: للاتحاد الأوروبي is the same spelling after the preposition ل.
+        lam_before_the_article: ["الاتحاد الاوروبي", "للاتحاد الاوروبي"] => ["الاتحاد الاوروبي"];
+        lam_alone_is_still_the_name: ["للاتحاد الاوروبي"] => ["الاتحاد الاوروبي"];
+        waw_before_the_article: ["الاتحاد الاوروبي", "والاتحاد الاوروبي"] => ["الاتحاد الاوروبي"];
+        waw_and_lam: ["وللاتحاد الاوروبي", "الاتحاد الاوروبي"] => ["الاتحاد الاوروبي"];
+        waw_and_ba: ["وبالبنتاغون", "البنتاغون"] => ["البنتاغون"];
+        ba_before_the_article: ["بالبنتاغون", "البنتاغون"] => ["البنتاغون"];
+        // Letters that begin the name itself stay.
+        name_beginning_with_ba: ["بازوم", "محمد بازوم"] => ["محمد بازوم"];
+        name_beginning_with_fa: ["فاغنر", "مجموعه فاغنر"] => ["مجموعه فاغنر"];
+        name_beginning_with_lam: ["ليبيا"] => ["ليبيا"];
+        only_the_first_word: ["المجموعه الاقتصاديه لدول غرب افريقيا"] => ["المجموعه الاقتصاديه لدول غرب افريقيا"];
     }
 
     #[test]

@@ -255,6 +255,10 @@ fn name_spellings_are_grouped_with_variants() {
         "unlisted spellings say what they resemble"
     );
     assert_eq!(entity("salifou_mody").verdict, "same");
+    // 001 writes للاتحاد الأوروبي twice and الاتحاد الأوروبي once: ل is not a spelling.
+    let eu = entity("eu");
+    assert_eq!(eu.verdict, "same", "{:?}", eu.spellings);
+    assert!(eu.mentions.iter().any(|m| m.text == "للاتحاد الأوروبي"));
 }
 
 #[test]
