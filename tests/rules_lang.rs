@@ -475,7 +475,7 @@ fn a_claim_type_added_in_toml_only_reaches_report_json_and_the_site() {
     let out = compare(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("8 claim types, 20 names"),
+        stdout(&out).contains("8 claim types, 21 names"),
         "{}",
         stdout(&out)
     );

@@ -262,6 +262,14 @@ fn name_spellings_are_grouped_with_variants() {
         "{:?}",
         camara.mentions
     );
+    // RTN (003) is the broadcaster that runs Télé Sahel (000), not another name for it.
+    assert_eq!(entity("tele_sahel").verdict, "same");
+    let rtn = r
+        .claims
+        .iter()
+        .find(|c| c.text == "RTN")
+        .expect("RTN claim");
+    assert_eq!(rtn.value, serde_json::json!("rtn"));
     // 001 writes للاتحاد الأوروبي twice and الاتحاد الأوروبي once: ل is not a spelling.
     let eu = entity("eu");
     assert_eq!(eu.verdict, "same", "{:?}", eu.spellings);
