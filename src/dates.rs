@@ -201,16 +201,16 @@ pub fn resolve_pair(
 
 /// The day a relative period counts from when it refers back to `antecedent`, a date named just
 /// before it (مقارنة بالعام السابق after عام 2023 counts from 2023): the antecedent's first day, if
-/// it is resolved and at least as precise as the period (a year counts from a year, a month or a day;
-/// a day only from a day).
+/// it is resolved and lies within one period (a year counts from a year, a month or a day; a month
+/// from a month or a day; a week from a week or a day; a day only from a day). A week is no anchor
+/// for a month or a year, which it may straddle.
 pub fn anchor(period: Precision, antecedent: &DateValue) -> Option<NaiveDate> {
-    let rank = |p: Precision| match p {
-        Precision::Day => 0,
-        Precision::Week => 1,
-        Precision::Month => 2,
-        Precision::Year => 3,
+    use Precision::{Day, Month, Week, Year};
+    let within = match (antecedent.precision, period) {
+        (Day, _) | (Week, Week) | (Month, Month | Year) | (Year, Year) => true,
+        (Week | Month | Year, _) => false,
     };
-    if !antecedent.resolved || rank(antecedent.precision) > rank(period) {
+    if !antecedent.resolved || !within {
         return None;
     }
     antecedent.range.map(|(from, _)| from)
@@ -876,6 +876,10 @@ mod tests {
         anchor_day_needs_a_day: Precision::Day, month(2024, 3, None) => None;
         anchor_month_needs_a_month: Precision::Month, year_value(2023, None).unwrap() => None;
         anchor_needs_a_resolved_value: Precision::Year, open("XXXX", Precision::Year) => None;
+        anchor_month_not_from_a_week: Precision::Month,
+            resolve(&DateParts { relative: Some((Precision::Week, 0)), ..DateParts::default() }, p(2024, 4, 30)).unwrap() => None;
+        anchor_week_from_a_resolved_week: Precision::Week,
+            resolve(&DateParts { relative: Some((Precision::Week, 0)), ..DateParts::default() }, p(2024, 4, 30)).unwrap() => p(2024, 4, 29);
     }
 
     macro_rules! rejects {
