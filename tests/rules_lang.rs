@@ -475,7 +475,7 @@ fn a_claim_type_added_in_toml_only_reaches_report_json_and_the_site() {
     let out = compare(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("8 claim types, 20 names"),
+        stdout(&out).contains("8 claim types, 21 names"),
         "{}",
         stdout(&out)
     );
@@ -605,7 +605,7 @@ fn rules_lists_every_claim_type_with_its_description() {
         assert_eq!(next.trim(), c.description.trim());
     }
     assert!(
-        text.contains("troops   quantity  5 examples, 3 counter-examples"),
+        text.contains("troops   quantity  8 examples, 3 counter-examples"),
         "{text}"
     );
 }
