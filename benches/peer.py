@@ -171,7 +171,6 @@ class Rules:
             if c["kind"] in ("quantity", "date"):
                 c["regexes"] = [self.compile(p) for p in c.get("patterns", [])]
             self.claims.append(c)
-        self.tolerance = {c["id"]: c.get("tolerance", 0.0) for c in self.claims}
         self.aliases = {}
         for e in raw.get("entity", []):
             for a in e["aliases"]:
