@@ -218,7 +218,6 @@ RULES = None  # loaded in the parent before the Pool forks
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-PERIODS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
 
 def find_all(regex, k):
