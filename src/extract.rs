@@ -95,9 +95,20 @@ pub fn claims(
             // Names are found once per sentence and shared by every `name` claim type.
             let mentions = entities::mentions_cached(rules, &s.key, cache);
             let mut has_fact = false;
-            for rule in &rules.claims {
+            // Which patterns can match this sentence at all, in one scan.
+            let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
+                let hits = set.matches(&s.key);
+                let mut possible = vec![false; rules.claims.len()];
+                for i in hits.iter() {
+                    possible[rules.pattern_of[i].0] = true;
+                }
+                possible
+            });
+            for (ri, rule) in rules.claims.iter().enumerate() {
                 let found = if rule.kind == Kind::Name {
                     names(rules, rule, &mentions)
+                } else if possible.as_ref().is_some_and(|p| !p[ri]) {
+                    Vec::new()
                 } else {
                     in_key(rules, rule, &s.key, published)
                 };

@@ -39,6 +39,15 @@ pub struct Quantity {
 ///
 /// Surrounding spaces are not part of an expression either: the caller passes the matched span.
 pub fn parse(text: &str) -> Option<Quantity> {
+    // Most figures in the news are plain digits: read them without the grammar, which
+    // tries every reading of a phrase of number words.
+    if !text.is_empty() && text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u64>().ok().map(|v| Quantity {
+            value: v as f64,
+            vague: false,
+            ambiguous: false,
+        });
+    }
     let sem = full_parse(number_grammar(), text)?;
     // A bare `1.500` is read with the dot as a thousands separator (the usual Arabic news reading) but
     // flagged, because Recognizers-Text and others read it as 1.5.
