@@ -210,6 +210,173 @@ fn a_pattern_that_matches_the_empty_string() {
 }
 
 #[test]
+fn an_empty_alternative_in_a_pattern() {
+    // Only the empty alternative: the fragment the rejected pattern names is not reported
+    // as never used.
+    let out = check(&[(r#"(?:{soldier})"#, r#"(?:{soldier}||جيش)"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: empty alternative `||` in pattern
+      --> rules.toml:11:48
+       |
+    11 | patterns = ['(?<number>{number})\s+(?:{soldier}||جيش)']
+       |                                                ^^
+       = help: an empty alternative matches everywhere: remove the extra `|`
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_duplicate_claim_type_does_not_make_its_fragments_unused() {
+    let out = check(&[
+        ("[fragments]\n", "[fragments]\nperson = 'شخص|أشخاص'\n"),
+        (
+            "[[entity]]\nid = \"tiani\"",
+            r#"[[claim]]
+id = "troops"
+kind = "quantity"
+description = "People"
+patterns = ['(?<number>{number})\s+(?:{person})']
+examples = [{ text = "3 أشخاص", value = "3" }]
+
+[[entity]]
+id = "tiani""#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: duplicate claim type id `troops`
+      --> rules.toml:17:6
+       |
+    17 | id = "troops"
+       |      ^^^^^^^^
+       = help: the first claim type with this id is at rules.toml:9:6; ids must be unique
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_misspelt_table_does_not_make_its_fragments_unused() {
+    // `[[claims]]` beside a `[[claim]]` cannot be read as meant: it is left out, and the
+    // fragment only it uses is still not "never used".
+    let out = check(&[
+        ("[fragments]\n", "[fragments]\nperson = 'شخص|أشخاص'\n"),
+        (
+            "[[entity]]\nid = \"tiani\"",
+            r#"[[claims]]
+id = "people"
+kind = "quantity"
+description = "People"
+patterns = ['(?<number>{number})\s+(?:{person})']
+examples = [{ text = "3 أشخاص", value = "3" }]
+
+[[entity]]
+id = "tiani""#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: unknown field `claims`, expected one of `metadata`, `boilerplate`, `segment`, `align`, `examples`, `lexicon`, `fragments`, `claim`, `entity`
+      --> rules.toml:16:3
+       |
+    16 | [[claims]]
+       |   ^^^^^^
+       = help: did you mean `claim`?
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn wrong_types_and_missing_keys_are_reported_with_everything_else() {
+    // The audit's case: a wrong type used to hide every later problem.
+    let out = check(&[
+        (
+            "description = \"Counts of soldiers\"\n",
+            "description = \"Counts of soldiers\"\ntolerance = \"0.05\"\n",
+        ),
+        (r#"(?:{soldier})"#, r#"(?:{soldjer})"#),
+        ("canonical = \"محمد بازوم\"\n", ""),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: invalid type: string "0.05", expected f64
+      --> rules.toml:11:13
+       |
+    11 | tolerance = "0.05"
+       |             ^^^^^^
+       = help: docs/rules.md gives the type of every key
+
+    error: unknown fragment `{soldjer}`
+      --> rules.toml:12:39
+       |
+    12 | patterns = ['(?<number>{number})\s+(?:{soldjer})']
+       |                                       ^^^^^^^^^
+       = help: did you mean `{soldier}`?
+
+    error: missing field `canonical`
+      --> rules.toml:22:1
+       |
+    22 | [[entity]]
+       | ^^^^^^^^^^
+       = help: add `canonical = …` to this table (docs/rules.md lists the keys each table needs); until then it is left out of the other checks
+
+    error: rules.toml has 3 errors
+    "#);
+}
+
+#[test]
+fn a_required_key_of_the_wrong_type_is_one_error() {
+    // Not also "missing field `id`": the table is left out, and the rest still checked.
+    let out = check(&[
+        ("id = \"bazoum\"", "id = 7"),
+        (r#"text = "1500 جندي""#, r#"text = 1500"#),
+        (
+            r#"counter_examples = ["1500 شخص"]"#,
+            r#"counter_examples = ["1500 شخص", "3 جنود"]"#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: invalid type: integer `1500`, expected a string
+      --> rules.toml:12:22
+       |
+    12 | examples = [{ text = 1500, value = "1500" }]
+       |                      ^^^^
+       = help: `text` is required, so this table is left out of the other checks until it is fixed; docs/rules.md gives the type of every key
+
+    error: counter-example of `troops` yields a claim `3 جنود` = 3: 3 جنود
+      --> rules.toml:13:33
+       |
+    13 | counter_examples = ["1500 شخص", "3 جنود"]
+       |                                 ^^^^^^^^
+       = help: narrow the pattern (a word edge, a required unit) so this text yields nothing
+
+    error: invalid type: integer `7`, expected a string
+      --> rules.toml:22:6
+       |
+    22 | id = 7
+       |      ^
+       = help: `id` is required, so this table is left out of the other checks until it is fixed; docs/rules.md gives the type of every key
+
+    error: rules.toml has 3 errors
+    "#);
+}
+
+#[test]
+fn a_fragment_of_the_wrong_type_is_one_error() {
+    // Not also "unknown fragment" where a pattern uses it, nor a failing example.
+    let out = check(&[(r#"soldier = 'جندي|جنود'"#, r#"soldier = ['جندي', 'جنود']"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: invalid type: sequence, expected a string
+     --> rules.toml:5:11
+      |
+    5 | soldier = ['جندي', 'جنود']
+      |           ^^^^^^^^^^^^^^^^
+      = help: docs/rules.md gives the type of every key
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
 fn an_unknown_key_gets_a_did_you_mean_and_is_read_as_meant() {
     let out = check(&[(r#"description ="#, r#"descriptoin ="#)]);
     insta::assert_snapshot!(out, @r#"
