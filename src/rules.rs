@@ -1077,8 +1077,8 @@ impl<'a> Compiler<'a> {
 
     /// The source span of `range` within the string value `text` written at `span`:
     /// exact when the TOML string holds the value verbatim (literal strings, most basic
-    /// ones), else the first place the same text occurs, else the whole string. Also
-    /// returns the text found there.
+    /// ones, multi-line ones), else the first place the same text occurs, else the whole
+    /// string. Also returns the text found there.
     fn locate(
         &self,
         span: &Range<usize>,
@@ -1086,9 +1086,11 @@ impl<'a> Compiler<'a> {
         range: Range<usize>,
     ) -> (Range<usize>, String) {
         let piece = text.get(range.clone()).unwrap_or("").to_string();
-        let inner = span.start + 1..span.end.saturating_sub(1);
-        if self.source.get(inner.clone()) == Some(text) {
-            return (inner.start + range.start..inner.start + range.end, piece);
+        if let Some(start) = verbatim_start(self.source, span, text) {
+            return (start + range.start..start + range.end, piece);
+        }
+        if piece.is_empty() {
+            return (span.clone(), piece);
         }
         (self.find_in(span, &piece), piece)
     }
@@ -1368,7 +1370,13 @@ impl<'a> Compiler<'a> {
         let expanded = self.expand(&pattern_key(text), &span, 0)?;
         match Regex::new(&expanded) {
             Ok(regex) => {
-                if regex.is_match("") {
+                // Not only `regex.is_match("")`: `\b[0-9]*` matches no empty text alone
+                // but empty text at every word edge.
+                let empty = regex_syntax::parse(&expanded).map_or_else(
+                    |_| regex.is_match(""),
+                    |hir| hir.properties().minimum_len() == Some(0),
+                );
+                if empty {
                     self.error(
                         span,
                         "pattern matches the empty string".into(),
@@ -1395,13 +1403,67 @@ impl<'a> Compiler<'a> {
                     }
                     _ => e.to_string(),
                 };
+                let (at, what) = match self.fault(text, &span, 0) {
+                    Some((at, None)) => (at, "pattern".to_string()),
+                    Some((at, Some(fragment))) => (at, format!("fragment `{fragment}`")),
+                    None => (span, "pattern".to_string()),
+                };
                 self.error(
-                    span,
-                    format!("pattern does not compile: {msg}"),
+                    at,
+                    format!("{what} does not compile: {msg}"),
                     "see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash",
                 );
                 None
             }
+        }
+    }
+
+    /// Where the regex syntax error of the string `text` written at `span` is, in the file:
+    /// in its own text, or else in a fragment it references (with that fragment's name).
+    /// `None` when no part alone is at fault (two fragments capturing the same name).
+    ///
+    /// References are stood in for by a character class of the same length, so the
+    /// parser's error offsets are offsets in the text as written, once normalised.
+    fn fault(
+        &self,
+        text: &str,
+        span: &Range<usize>,
+        depth: usize,
+    ) -> Option<(Range<usize>, Option<String>)> {
+        if depth > 16 {
+            return None;
+        }
+        let written = text.replace('؟', "\\?");
+        let normalized = normalize::normalize(&written);
+        let key = normalized.key();
+        let refs = references(key);
+        let mut stand_in = String::with_capacity(key.len());
+        let mut last = 0;
+        for (at, _) in &refs {
+            stand_in.push_str(&key[last..at.start]);
+            stand_in.push('[');
+            stand_in.push_str(&"x".repeat(at.len() - 2));
+            stand_in.push(']');
+            last = at.end;
+        }
+        stand_in.push_str(&key[last..]);
+        match regex_syntax::parse(&stand_in) {
+            Err(e) => {
+                let at = match &e {
+                    regex_syntax::Error::Parse(e) => e.span(),
+                    regex_syntax::Error::Translate(e) => e.span(),
+                    _ => return Some((span.clone(), None)),
+                };
+                // `؟` was written as the two bytes `\?`: the same length, same offsets.
+                let raw = normalized.to_original(at.start.offset..at.end.offset);
+                let (at, _) = self.locate(span, text, raw);
+                Some((at, None))
+            }
+            Ok(_) => refs.iter().find_map(|(_, n)| {
+                let (text, at) = self.fragments.get(*n)?;
+                let (at, _) = self.fault(text, at, depth + 1)?;
+                Some((at, Some(n.to_string())))
+            }),
         }
     }
 
@@ -1772,6 +1834,28 @@ fn references(pattern: &str) -> Vec<(Range<usize>, &str)> {
     out
 }
 
+/// Where the text of the string value written at `span` starts in `source`, when the
+/// string holds `text` verbatim (no escapes): after `'`, `"`, `'''` or `"""`, and after
+/// the newline that may follow a multi-line string's opening quotes.
+fn verbatim_start(source: &str, span: &Range<usize>, text: &str) -> Option<usize> {
+    let written = source.get(span.clone())?;
+    let mut starts = Vec::new();
+    if written.starts_with("'''") || written.starts_with("\"\"\"") {
+        let after = span.start + 3;
+        starts.push(after);
+        for nl in ["\n", "\r\n"] {
+            if source[after..].starts_with(nl) {
+                starts.push(after + nl.len());
+            }
+        }
+    } else {
+        starts.push(span.start + 1);
+    }
+    starts
+        .into_iter()
+        .find(|&s| source.get(s..s + text.len()) == Some(text))
+}
+
 /// Where a regex has an empty alternative (`a||b`, `(|a)`, `(a|)`, a leading or trailing
 /// `|`): the byte range of the bar with its neighbour. Escapes (`\|`) and character
 /// classes (`[|]`) are skipped, so only real alternation counts.
@@ -1961,6 +2045,21 @@ mod tests {
             names("{year_after}{x1}"),
             ["{year_after}=year_after", "{x1}=x1"]
         );
+    }
+
+    #[test]
+    fn verbatim_start_finds_the_text_inside_its_quotes() {
+        let src = "a = 'x(y'\nb = \"p\\\\q\"\nc = '''\nz('''\n";
+        let span = |key: &str| {
+            let start = src.find(&format!("{key} = ")).unwrap() + 4;
+            start..src[start..].find('\n').map_or(src.len(), |e| start + e)
+        };
+        assert_eq!(verbatim_start(src, &span("a"), "x(y"), Some(5));
+        // An escape: the text is not written as is.
+        assert_eq!(verbatim_start(src, &span("b"), "p\\q"), None);
+        let c = src.find("c = ").unwrap() + 4;
+        let c = c..src.len() - 1;
+        assert_eq!(verbatim_start(src, &c, "z("), Some(src.find("z(").unwrap()));
     }
 
     #[test]

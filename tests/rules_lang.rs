@@ -95,10 +95,10 @@ fn a_pattern_that_does_not_compile() {
     )]);
     insta::assert_snapshot!(out, @r#"
     error: pattern does not compile: unclosed group
-      --> rules.toml:11:13
+      --> rules.toml:11:36
        |
     11 | patterns = ['(?<number>{number})\s+(?:{soldier}']
-       |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |                                    ^
        = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
 
     error: rules.toml has 1 error
@@ -204,6 +204,66 @@ fn a_pattern_that_matches_the_empty_string() {
     11 | patterns = ['(?<number>{number})?\s*(?:{soldier})?']
        |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        = help: make at least one part required (no `*` or `?` on everything)
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_pattern_that_matches_empty_text_at_word_edges() {
+    // `\b` matches nowhere in "", so the pattern matches no empty string alone, but it
+    // matches empty text at every word edge of an article.
+    let out = check(&[(
+        r#"(?<number>{number})\s+(?:{soldier})"#,
+        r#"(?:{soldier})?\b(?<number>[0-9]*)"#,
+    )]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern matches the empty string
+      --> rules.toml:11:13
+       |
+    11 | patterns = ['(?:{soldier})?\b(?<number>[0-9]*)']
+       |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = help: make at least one part required (no `*` or `?` on everything)
+
+    warning: pattern uses `\b`
+      --> rules.toml:11:28
+       |
+    11 | patterns = ['(?:{soldier})?\b(?<number>[0-9]*)']
+       |                            ^^
+       = help: on Arabic text `\b` is slow and ignores proclitics; compare checks word edges itself, so drop it
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_fault_inside_a_pattern_is_underlined_where_it_is() {
+    let out = check(&[(
+        r#"(?<number>{number})\s+(?:{soldier})"#,
+        r#"(?<number>{number})\s+(?:{soldier})\s+قوات{3,2}"#,
+    )]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern does not compile: invalid repetition count range, the start must be <= the end
+      --> rules.toml:11:56
+       |
+    11 | patterns = ['(?<number>{number})\s+(?:{soldier})\s+قوات{3,2}']
+       |                                                        ^^^^^
+       = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_fault_inside_a_fragment_points_at_the_fragment() {
+    let out = check(&[(r#"soldier = 'جندي|جنود'"#, r#"soldier = 'جندي|(جنود'"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: fragment `soldier` does not compile: unclosed group
+     --> rules.toml:5:17
+      |
+    5 | soldier = 'جندي|(جنود'
+      |                 ^
+      = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
 
     error: rules.toml has 1 error
     "#);
