@@ -942,46 +942,69 @@ fn the_docs_snippets_load_as_rules() {
 // ---------------------------------------------------------------------------------------
 // Mangled files: errors, never a panic.
 
-/// Byte spans of the shipped file's keys that belong to the schema (not names a user picks:
-/// lexicon keys, fragment names), and of every string value with its quotes.
-fn spans(source: &str) -> (Vec<std::ops::Range<usize>>, Vec<std::ops::Range<usize>>) {
+/// Spans in the shipped file of what a mutation may break.
+#[derive(Default)]
+struct Spans {
+    /// Keys that belong to the schema (not names a user picks).
+    keys: Vec<std::ops::Range<usize>>,
+    /// Names a user picks and patterns reference: each `[lexicon.NAME]` and fragment name.
+    names: Vec<std::ops::Range<usize>>,
+    /// Every string value, with its quotes.
+    strings: Vec<std::ops::Range<usize>>,
+}
+
+fn spans(source: &str) -> Spans {
     use toml::de::{DeTable, DeValue};
-    fn table(
-        t: &DeTable,
-        free: bool,
-        keys: &mut Vec<std::ops::Range<usize>>,
-        strings: &mut Vec<std::ops::Range<usize>>,
-    ) {
+    /// Where a table sits: in the schema, directly under `lexicon` or `fragments` (its keys
+    /// are names), or deeper (lexicon entries: free keys).
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        Schema,
+        Names,
+        Free,
+    }
+    fn table(t: &DeTable, at: At, out: &mut Spans) {
         for (k, v) in t.iter() {
-            if !free {
-                keys.push(k.span());
+            match at {
+                At::Schema => out.keys.push(k.span()),
+                At::Names => out.names.push(k.span()),
+                At::Free => {}
             }
-            let free_below = free || k.get_ref() == "lexicon" || k.get_ref() == "fragments";
-            value(v.get_ref(), v.span(), free_below, keys, strings);
+            let below = match at {
+                At::Schema if k.get_ref() == "lexicon" || k.get_ref() == "fragments" => At::Names,
+                At::Schema => At::Schema,
+                _ => At::Free,
+            };
+            value(v.get_ref(), v.span(), below, out);
         }
     }
-    fn value(
-        v: &DeValue,
-        span: std::ops::Range<usize>,
-        free: bool,
-        keys: &mut Vec<std::ops::Range<usize>>,
-        strings: &mut Vec<std::ops::Range<usize>>,
-    ) {
+    fn value(v: &DeValue, span: std::ops::Range<usize>, at: At, out: &mut Spans) {
         match v {
-            DeValue::String(_) => strings.push(span),
-            DeValue::Table(t) => table(t, free, keys, strings),
+            DeValue::String(_) => out.strings.push(span),
+            DeValue::Table(t) => table(t, at, out),
             DeValue::Array(a) => {
                 for item in a.iter() {
-                    value(item.get_ref(), item.span(), free, keys, strings);
+                    value(item.get_ref(), item.span(), at, out);
                 }
             }
             _ => {}
         }
     }
     let root = DeTable::parse(source).expect("shipped rules parse");
-    let (mut keys, mut strings) = (Vec::new(), Vec::new());
-    table(root.get_ref(), false, &mut keys, &mut strings);
-    (keys, strings)
+    let mut out = Spans::default();
+    table(root.get_ref(), At::Schema, &mut out);
+    out
+}
+
+#[test]
+fn the_mutation_spans_cover_names() {
+    let source = shipped_rules();
+    let s = spans(&source);
+    let names: Vec<&str> = s.names.iter().map(|r| &source[r.clone()]).collect();
+    for name in ["qualifier", "subject", "month", "soldier", "year_after"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert!(s.keys.len() > 50 && s.strings.len() > 200);
 }
 
 fn assert_error(source: &str) -> Result<(), TestCaseError> {
@@ -994,12 +1017,12 @@ fn assert_error(source: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn a_renamed_key_is_an_error(pick in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), letter in "[a-z]") {
         let source = shipped_rules();
-        let (keys, _) = spans(&source);
+        let keys = spans(&source).keys;
         let key = &keys[pick.index(keys.len())];
         let cut = key.start + at.index(key.len() + 1);
         let mutated = format!("{}{letter}{}", &source[..cut], &source[cut..]);
@@ -1007,9 +1030,21 @@ proptest! {
     }
 
     #[test]
+    fn a_renamed_lexicon_or_fragment_is_an_error(pick in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), letter in "[a-z]") {
+        // Every lexicon and fragment of the shipped file is used, so renaming one leaves a
+        // reference (or `align.distinguish`) naming nothing.
+        let source = shipped_rules();
+        let names = spans(&source).names;
+        let name = &names[pick.index(names.len())];
+        let cut = name.start + at.index(name.len() + 1);
+        let mutated = format!("{}{letter}{}", &source[..cut], &source[cut..]);
+        assert_error(&mutated)?;
+    }
+
+    #[test]
     fn a_deleted_quote_is_an_error(pick in any::<prop::sample::Index>(), closing: bool) {
         let source = shipped_rules();
-        let (_, strings) = spans(&source);
+        let strings = spans(&source).strings;
         let s = &strings[pick.index(strings.len())];
         let at = if closing { s.end - 1 } else { s.start };
         prop_assert!(matches!(&source[at..at + 1], "\"" | "'"));
