@@ -835,6 +835,20 @@ fn rules_lists_every_claim_type_with_its_description() {
         text.contains("troops   quantity  5 examples, 3 counter-examples"),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "person   name      9 names of type `person`, 4 examples, 2 counter-examples"
+        ),
+        "{text}"
+    );
+    // Every claim type documents itself with examples, name types included.
+    for c in &set.claims {
+        assert!(
+            !c.examples.is_empty() && !c.counter_examples.is_empty(),
+            "{} has no examples or counter-examples",
+            c.id
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------
