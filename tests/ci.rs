@@ -91,25 +91,68 @@ fn make_conflict(dir: &Path) {
     edit_seed(dir, "000_", "26 مارس الماضي", "26 فبراير الماضي");
 }
 
-#[test]
-fn builds_are_byte_identical_whatever_the_order_threads_and_times() {
-    let tmp = tempfile::tempdir().unwrap();
+/// The names in `dir` in the order the file system lists them.
+fn listing(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Two copies of the seeds, `a/seeds` created in name order and `b/deeper/corpus` in
+/// reverse, with different modification times, in a temporary folder where the file system
+/// really lists them in different orders: otherwise a build that leaked the listing order
+/// would pass. ext4 lists a small folder in hash order, whatever the creation order; tmpfs
+/// lists in creation order (newest first), so `/dev/shm` is tried first.
+fn seeds_listed_in_two_orders() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let names = seed_names();
     let mut reversed = names.clone();
     reversed.reverse();
     let epoch = SystemTime::UNIX_EPOCH;
-    let a_seeds = tmp.path().join("a/seeds");
-    let b_seeds = tmp.path().join("b/deeper/corpus");
-    copy_seeds(&a_seeds, &names, |i| {
-        epoch + Duration::from_secs(1_000_000 + i as u64 * 3600)
-    });
-    copy_seeds(&b_seeds, &reversed, |i| {
-        epoch + Duration::from_secs(1_700_000_000 - i as u64 * 86_400)
-    });
+    let bases = [
+        PathBuf::from("/dev/shm"),
+        std::env::temp_dir(),
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+    ];
+    for base in bases.iter().filter(|b| b.is_dir()) {
+        let Ok(tmp) = tempfile::tempdir_in(base) else {
+            continue;
+        };
+        let a = tmp.path().join("a/seeds");
+        let b = tmp.path().join("b/deeper/corpus");
+        copy_seeds(&a, &names, |i| {
+            epoch + Duration::from_secs(1_000_000 + i as u64 * 3600)
+        });
+        copy_seeds(&b, &reversed, |i| {
+            epoch + Duration::from_secs(1_700_000_000 - i as u64 * 86_400)
+        });
+        if listing(&a) != listing(&b) {
+            return (tmp, a, b);
+        }
+    }
+    panic!(
+        "no folder among {bases:?} lists files in creation order, so this test cannot show \
+         that the listing order does not reach the output; run it where /dev/shm is tmpfs"
+    );
+}
+
+#[test]
+fn builds_are_byte_identical_whatever_the_order_threads_and_times() {
+    let (tmp, a_seeds, b_seeds) = seeds_listed_in_two_orders();
+    // One thread against at least two (rayon's default is one per core).
+    let many = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .max(2)
+        .to_string();
     let rules = root().join("rules.toml");
     for (seeds, out, threads, tz) in [
         (&a_seeds, tmp.path().join("a/site"), "1", "UTC"),
-        (&b_seeds, tmp.path().join("b/out"), "2", "Asia/Tokyo"),
+        (
+            &b_seeds,
+            tmp.path().join("b/out"),
+            many.as_str(),
+            "Asia/Tokyo",
+        ),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_compare"))
             .args(["build", "--seeds"])
