@@ -437,6 +437,33 @@ fn a_fragment_of_the_wrong_type_is_one_error() {
 }
 
 #[test]
+fn a_pattern_of_the_wrong_type_is_one_error() {
+    // Not also "has no patterns", nor examples failing for want of the pattern.
+    let out = check(&[(
+        r#"patterns = ['(?<number>{number})\s+(?:{soldier})']"#,
+        "patterns = [1500]",
+    )]);
+    // The warning is true: no pattern text names `{soldier}` any more.
+    insta::assert_snapshot!(out, @r#"
+    warning: fragment `soldier` is never used
+     --> rules.toml:5:11
+      |
+    5 | soldier = 'جندي|جنود'
+      |           ^^^^^^^^^^^
+      = help: reference it from a pattern as `{soldier}`, or remove it
+
+    error: invalid type: integer `1500`, expected a string
+      --> rules.toml:11:13
+       |
+    11 | patterns = [1500]
+       |             ^^^^
+       = help: docs/rules.md gives the type of every key
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
 fn an_unknown_key_gets_a_did_you_mean_and_is_read_as_meant() {
     let out = check(&[(r#"description ="#, r#"descriptoin ="#)]);
     insta::assert_snapshot!(out, @r#"
