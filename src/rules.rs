@@ -503,6 +503,8 @@ struct LeftOut {
     /// Fragments and lexicons left out whole: a pattern naming one is not checked further,
     /// rather than reported for naming something undefined.
     names: BTreeSet<String>,
+    /// `[examples] published` was left out: date examples cannot be run as written.
+    published: bool,
 }
 
 impl LeftOut {
@@ -541,6 +543,7 @@ fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>, LeftOut) {
         .into_iter()
         .chain(names("lexicon"))
         .collect();
+    let published_written = names("examples").contains("published");
     let mut out: Vec<Diagnostic> = Vec::new();
     // The key dropped last for its wrong type, with the span of its table: serde then says
     // the table lacks it, which only repeats the first error.
@@ -557,6 +560,7 @@ fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>, LeftOut) {
                             && !raw.lexicon.keys().any(|l| l.get_ref() == n)
                     })
                     .collect();
+                left_out.published = published_written && raw.examples.published.is_none();
                 return (Some(raw), out, left_out);
             }
             Err(e) => e,
@@ -1137,6 +1141,15 @@ impl<'a> Compiler<'a> {
             );
         }
         let claims = self.claims(&raw.claim);
+        // Date examples resolve against `[examples] published`: when it is given but
+        // unusable (reported above), their failures would only repeat that error.
+        if self.left_out.published
+            || (raw.examples.published.is_some() && examples_published.is_none())
+        {
+            for c in claims.iter().filter(|c| c.kind == Kind::Date) {
+                self.broken.insert(c.id.clone());
+            }
+        }
         let referenced = self.referenced_fragments(raw);
         for (name, (_, span)) in &self.fragments {
             if !self.used_fragments.contains(name) && !referenced.contains(name) {

@@ -464,6 +464,52 @@ fn a_pattern_of_the_wrong_type_is_one_error() {
 }
 
 #[test]
+fn an_unusable_publication_date_does_not_fail_the_date_examples() {
+    // Date examples resolve `أمس` against `[examples] published`: when that is broken, it
+    // is the one error, not every date example as well.
+    let date_claim = r#"[lexicon.day_offset]
+"-1" = ["أمس"]
+
+[[claim]]
+id = "date"
+kind = "date"
+description = "Days"
+patterns = ['(?<day_offset>{day_offset})']
+examples = [{ text = "أمس", value = "2024-04-11" }]
+
+[[entity]]
+id = "tiani""#;
+    for published in [r#""12 April 2024""#, "2024-04-12T10:00:00"] {
+        let out = check(&[
+            ("[[entity]]\nid = \"tiani\"", date_claim),
+            (
+                r#"published = "2024-04-12""#,
+                &format!("published = {published}"),
+            ),
+        ]);
+        assert!(out.ends_with("error: rules.toml has 1 error"), "{out}");
+        assert!(!out.contains("example of `date`"), "{out}");
+    }
+    let out = check(&[
+        ("[[entity]]\nid = \"tiani\"", date_claim),
+        (
+            r#"published = "2024-04-12""#,
+            r#"published = "12 April 2024""#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: `12 April 2024` is not a date
+     --> rules.toml:2:13
+      |
+    2 | published = "12 April 2024"
+      |             ^^^^^^^^^^^^^^^
+      = help: write the date as YYYY-MM-DD
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
 fn an_unknown_key_gets_a_did_you_mean_and_is_read_as_meant() {
     let out = check(&[(r#"description ="#, r#"descriptoin ="#)]);
     insta::assert_snapshot!(out, @r#"
