@@ -1157,6 +1157,7 @@ impl<'a> Compiler<'a> {
                 self.broken.insert(c.id.clone());
             }
         }
+        self.check_date_lexicons(raw);
         let referenced = self.referenced_fragments(raw);
         for (name, (_, span)) in &self.fragments {
             if !self.used_fragments.contains(name) && !referenced.contains(name) {
@@ -1702,6 +1703,53 @@ impl<'a> Compiler<'a> {
         out
     }
 
+    /// Date claims read two lexicons by name, not through a capture: `[lexicon.tense]`
+    /// (future cues) and `[lexicon.anaphora]` (directions counted from the date before).
+    /// Without them dates would silently resolve the other way, so a file with a date claim
+    /// type must define both (an empty list is a choice; a missing table is a mistake), and
+    /// their keys are the ones the resolver reads.
+    fn check_date_lexicons(&mut self, raw: &RulesFile) {
+        let Some(date) = raw.claim.iter().find(|c| c.kind.get_ref() == "date") else {
+            return;
+        };
+        for (name, keys) in DATE_LEXICONS {
+            let found = raw.lexicon.iter().find(|(n, _)| n.get_ref() == name);
+            let Some((spanned, entries)) = found else {
+                self.error(
+                    date.kind.span(),
+                    format!("date claims read `[lexicon.{name}]`, which is not defined"),
+                    &format!(
+                        "define `[lexicon.{name}]` with the keys {} (lists may be empty), as in the shipped rules.toml",
+                        keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+                continue;
+            };
+            for key in entries.keys() {
+                if !keys.contains(&key.as_str()) {
+                    let hint = keys
+                        .iter()
+                        .map(|k| (strsim::levenshtein(k, key), k))
+                        .min()
+                        .filter(|(d, _)| *d <= 2)
+                        .map(|(_, k)| format!("did you mean `{k}`? "))
+                        .unwrap_or_default();
+                    self.error(
+                        spanned.span(),
+                        format!("`[lexicon.{name}]` has a key `{key}` that dates do not read"),
+                        &format!(
+                            "{hint}its keys are {}",
+                            keys.iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     fn check_captures(&mut self, kind: Kind, p: &Pattern, raw: &Spanned<String>) {
         let names: Vec<&str> = p.regex.capture_names().flatten().collect();
         let known = kind.captures();
@@ -1991,6 +2039,12 @@ fn word_list_longest_first(fragment: &str) -> String {
     words.join("|")
 }
 
+/// Lexicons that date resolution reads by name, with the keys it reads.
+const DATE_LEXICONS: [(&str, &[&str]); 2] = [
+    ("tense", &["future", "future_prefix", "not_future"]),
+    ("anaphora", &["previous"]),
+];
+
 /// Which lexicon a capture name resolves through (`None` for digits and parsed numbers).
 pub fn lexicon_for_capture(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -2112,5 +2166,24 @@ mod tests {
         assert!(out.contains("unknown field `descriptoin`"), "{out}");
         assert!(out.contains("did you mean `description`?"), "{out}");
         assert!(out.contains("rules.toml:4:1"), "{out}");
+    }
+
+    #[test]
+    fn date_claims_need_the_lexicons_dates_read_by_name() {
+        let shipped = include_str!("../rules.toml");
+        assert_eq!(errors(shipped), "ok");
+        let renamed = shipped.replace("[lexicon.tense]", "[lexicon.tenses]");
+        let out = errors(&renamed);
+        assert!(
+            out.contains("date claims read `[lexicon.tense]`, which is not defined"),
+            "{out}"
+        );
+        let misspelt = shipped.replace("\nprevious = [", "\nprevios = [");
+        let out = errors(&misspelt);
+        assert!(
+            out.contains("`[lexicon.anaphora]` has a key `previos` that dates do not read"),
+            "{out}"
+        );
+        assert!(out.contains("did you mean `previous`?"), "{out}");
     }
 }

@@ -470,6 +470,12 @@ fn an_unusable_publication_date_does_not_fail_the_date_examples() {
     let date_claim = r#"[lexicon.day_offset]
 "-1" = ["أمس"]
 
+[lexicon.tense]
+future = []
+
+[lexicon.anaphora]
+previous = []
+
 [[claim]]
 id = "date"
 kind = "date"
