@@ -26,7 +26,8 @@ struct Fact {
     rule: String,
     claims: Vec<usize>,
     subjects: BTreeSet<String>,
-    marks: BTreeSet<String>,
+    /// `align.distinguish` words named, by lexicon: `place` → {`ML`, `NE`}.
+    marks: BTreeMap<String, BTreeSet<String>>,
     /// For name facts: entity features of the fact's own names are left out, so a role
     /// filled by another person still meets the original and conflicts with it.
     own_entities: BTreeSet<String>,
@@ -186,7 +187,16 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
             sentence,
             doc: sentences[sentence].doc,
             rule: rule.to_string(),
-            marks: sentences[sentence].marks.iter().cloned().collect(),
+            marks: sentences[sentence]
+                .marks
+                .iter()
+                .filter_map(|m| m.split_once(':'))
+                .fold(BTreeMap::new(), |mut by, (lexicon, key)| {
+                    by.entry(lexicon.to_string())
+                        .or_insert_with(BTreeSet::new)
+                        .insert(key.to_string());
+                    by
+                }),
             own_entities: cs
                 .iter()
                 .filter_map(|&i| match &claims[i].value {
@@ -213,17 +223,12 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
 fn compatible(a: &Fact, b: &Fact) -> bool {
     let subjects =
         a.subjects.is_empty() || b.subjects.is_empty() || !a.subjects.is_disjoint(&b.subjects);
-    let lexicons: BTreeSet<&str> = a
-        .marks
-        .iter()
-        .chain(&b.marks)
-        .filter_map(|m| m.split_once(':').map(|x| x.0))
-        .collect();
-    let marks = lexicons.iter().all(|l| {
-        let prefix = format!("{l}:");
-        let x: BTreeSet<&String> = a.marks.iter().filter(|m| m.starts_with(&prefix)).collect();
-        let y: BTreeSet<&String> = b.marks.iter().filter(|m| m.starts_with(&prefix)).collect();
-        x.is_subset(&y) || y.is_subset(&x)
+    // Per lexicon both name, one side's words must include the other's (a lexicon one
+    // side does not name is the empty set there, a subset of anything).
+    let marks = a.marks.iter().all(|(lexicon, xs)| {
+        b.marks
+            .get(lexicon)
+            .is_none_or(|ys| xs.is_subset(ys) || ys.is_subset(xs))
     });
     subjects && marks
 }

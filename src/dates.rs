@@ -1,8 +1,8 @@
 //! Date resolution against the publication date (extraction stage, after a date rule has matched).
 //!
 //! Input: the [`DateParts`] a rule's captures produced (day, month, year, weekday, a relative period, a
-//! direction such as الماضي/المقبل, a part of the month such as أوائل/منتصف/أواخر) and the article's
-//! publication date P, when known.
+//! direction such as الماضي/المقبل, a part of the month such as أوائل/منتصف/أواخر, whether a future cue
+//! stands before it) and the article's publication date P, when known.
 //!
 //! Output: a [`DateValue`]: ISO 8601 at its precision (`2024-03-26`, `2024-03`, `2023`, `2024-W15`), whether
 //! it was resolved, and the inclusive day range it covers; [`compatible`] says whether two values can
@@ -11,7 +11,10 @@
 //! Invariants:
 //! - HeidelTime's news mode (ARABIC.md §2), never Duckling's future bias: without a direction, a weekday is
 //!   the latest one on or before P, a month the latest one not after P, a day and month fall in P's year
-//!   unless that lands more than a week after P.
+//!   unless that lands more than a week after P. After a future cue (سوف, المقرر, ستتواصل) each is
+//!   the first one on or after P instead, as HeidelTime's tense rule has it.
+//! - Two weekdays joined by و (يومي السبت والأحد) are days in that order within one week
+//!   ([`resolve_pair`]), never a Sunday six days before the Saturday it is paired with.
 //! - Never a guess: with no P and no explicit year the value is unresolved, its unknown parts spelled `X`
 //!   (`XXXX-03-26`, `XXXX-WXX-3`), `resolved == false` and `range == None`.
 //! - Parts that cannot hold together (31 April, an explicit year that contradicts العام الماضي, a weekday
@@ -55,6 +58,10 @@ pub struct DateParts {
     /// "المقبل/القادم" (next one after P), None when absent.
     pub direction: Option<i32>,
     pub part: Option<Part>,
+    /// A future cue before the expression (`[lexicon.tense]`: سوف, المقرر, a verb with the future
+    /// prefix س-). Without a direction, a weekday, a day or a month is then the first one on or after
+    /// P rather than the latest one on or before it.
+    pub future: bool,
 }
 
 /// A resolved (or knowingly unresolved) date expression.
@@ -79,6 +86,32 @@ const MAX_OFFSET: i32 = 10_000;
 /// How many years back (or forward) a day and month may move to find a valid date: 29 February needs up
 /// to eight (1896 → 1904 has no leap year in between).
 const YEAR_SEARCH: i32 = 8;
+
+/// Which way from P an absolute month, day or weekday is looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// News mode, no cue: the latest on or before P (a day and month may be up to a week after it).
+    Latest,
+    /// الماضي: strictly before P (for a month, the latest not after P, as in news mode).
+    Before,
+    /// A future cue (سوف, س-, المقرر): the first on or after P.
+    Ahead,
+    /// المقبل/القادم: strictly after P.
+    After,
+}
+
+impl Mode {
+    /// A direction word wins over a future cue: ستعقد الأربعاء المقبل is next Wednesday either way,
+    /// and a past-tense direction after a future verb is the text's own choice.
+    fn of(direction: Option<i32>, future: bool) -> Mode {
+        match direction.map(i32::signum) {
+            Some(1) => Mode::After,
+            Some(-1) => Mode::Before,
+            _ if future => Mode::Ahead,
+            _ => Mode::Latest,
+        }
+    }
+}
 
 /// The absolute fields, which the relative period may fill in.
 #[derive(Debug, Clone, Copy)]
@@ -115,16 +148,72 @@ pub fn resolve(parts: &DateParts, published: Option<NaiveDate>) -> Option<DateVa
         return None;
     }
     // Only the sign matters; Some(0) is "this", which for an absolute month or weekday is the default.
-    let direction = parts.direction.map(i32::signum).filter(|d| *d != 0);
+    let mode = Mode::of(parts.direction, parts.future);
     match parts.relative {
-        None => absolute(&fields, direction, parts.part, published),
+        None => absolute(&fields, mode, parts.part, published),
         Some((precision, offset)) => {
             if offset.unsigned_abs() > MAX_OFFSET.unsigned_abs() {
                 return None;
             }
-            relative(precision, offset, fields, direction, parts.part, published)
+            relative(precision, offset, fields, mode, parts.part, published)
         }
     }
+}
+
+/// Two weekdays joined by و (يومي السبت والأحد, الأربعاء والخميس) name days in that order within one
+/// week, so they are resolved together: in news mode the second is the latest such day on or before P
+/// and the first the one before it; after a future cue or المقبل the first is the next such day and the
+/// second follows it. None when either is more than a bare weekday (a date, a period) or when there is
+/// no P: each is then resolved on its own.
+pub fn resolve_pair(
+    first: &DateParts,
+    second: &DateParts,
+    published: Option<NaiveDate>,
+) -> Option<(DateValue, DateValue)> {
+    let bare = |x: &DateParts| {
+        x.day.is_none() && x.month.is_none() && x.year.is_none() && x.relative.is_none()
+    };
+    if !bare(first) || !bare(second) {
+        return None;
+    }
+    let (w1, w2) = (first.weekday?, second.weekday?);
+    if w1 == w2 {
+        return None;
+    }
+    let p = published?;
+    // A direction after the pair (السبت والأحد المقبلين) applies to both days.
+    let mode = Mode::of(
+        second.direction.or(first.direction),
+        first.future || second.future,
+    );
+    let (d1, d2) = match mode {
+        Mode::Ahead | Mode::After => {
+            let d1 = date_for_weekday(w1, p, mode)?;
+            (d1, date_for_weekday(w2, d1, Mode::After)?)
+        }
+        Mode::Latest | Mode::Before => {
+            let d2 = date_for_weekday(w2, p, mode)?;
+            (date_for_weekday(w1, d2, Mode::Before)?, d2)
+        }
+    };
+    Some((day_value(d1, first.part)?, day_value(d2, second.part)?))
+}
+
+/// The day a relative period counts from when it refers back to `antecedent`, a date named just
+/// before it (مقارنة بالعام السابق after عام 2023 counts from 2023): the antecedent's first day, if
+/// it is resolved and lies within one period (a year counts from a year, a month or a day; a month
+/// from a month or a day; a week from a week or a day; a day only from a day). A week is no anchor
+/// for a month or a year, which it may straddle.
+pub fn anchor(period: Precision, antecedent: &DateValue) -> Option<NaiveDate> {
+    use Precision::{Day, Month, Week, Year};
+    let within = match (antecedent.precision, period) {
+        (Day, _) | (Week, Week) | (Month, Month | Year) | (Year, Year) => true,
+        (Week | Month | Year, _) => false,
+    };
+    if !antecedent.resolved || !within {
+        return None;
+    }
+    antecedent.range.map(|(from, _)| from)
 }
 
 /// Whether two date values can describe the same moment: resolved ranges overlap; otherwise compare the
@@ -146,7 +235,7 @@ fn relative(
     precision: Precision,
     offset: i32,
     mut f: Fields,
-    direction: Option<i32>,
+    mode: Mode,
     part: Option<Part>,
     published: Option<NaiveDate>,
 ) -> Option<DateValue> {
@@ -154,7 +243,7 @@ fn relative(
         // The period cannot be placed without P, but absolute fields next to it (مارس من العام الماضي)
         // still say something, and a weekday in this/last week keeps its weekday.
         if f.day.is_some() || f.month.is_some() || f.year.is_some() {
-            return absolute(&f, direction, part, None);
+            return absolute(&f, mode, part, None);
         }
         if let (Some(w), Precision::Day | Precision::Week) = (f.weekday, precision) {
             return Some(unresolved(bare_weekday_iso(w), Precision::Day, part));
@@ -193,17 +282,17 @@ fn relative(
                     return Some(week);
                 }
                 // A date said to be in that week: keep the date if it is.
-                let v = absolute(&f, direction, part, Some(p))?;
+                let v = absolute(&f, mode, part, Some(p))?;
                 return compatible(&v, &week).then_some(v);
             }
         }
     }
-    absolute(&f, direction, part, Some(p))
+    absolute(&f, mode, part, Some(p))
 }
 
 fn absolute(
     f: &Fields,
-    direction: Option<i32>,
+    mode: Mode,
     part: Option<Part>,
     published: Option<NaiveDate>,
 ) -> Option<DateValue> {
@@ -220,7 +309,7 @@ fn absolute(
                 part,
             )),
             Some(p) => day_value(
-                on_weekday(date_for_day_month(m, d, p, direction)?, f.weekday)?,
+                on_weekday(date_for_day_month(m, d, p, mode)?, f.weekday)?,
                 part,
             ),
         },
@@ -229,16 +318,12 @@ fn absolute(
         (None, Some(m), None) => match published {
             None => Some(unresolved(format!("XXXX-{m:02}"), Precision::Month, part)),
             Some(p) => {
-                let y = if direction == Some(1) {
-                    if m > p.month() {
-                        p.year()
-                    } else {
-                        p.year() + 1
-                    }
-                } else if m <= p.month() {
-                    p.year()
-                } else {
-                    p.year() - 1
+                let y = match mode {
+                    Mode::After if m > p.month() => p.year(),
+                    Mode::Ahead if m >= p.month() => p.year(),
+                    Mode::After | Mode::Ahead => p.year() + 1,
+                    Mode::Latest | Mode::Before if m <= p.month() => p.year(),
+                    Mode::Latest | Mode::Before => p.year() - 1,
                 };
                 month_value(y, m, part)
             }
@@ -246,71 +331,66 @@ fn absolute(
         (Some(y), None, None) => year_value(y, part),
         (None, None, Some(d)) => match published {
             None => Some(unresolved(format!("XXXX-XX-{d:02}"), Precision::Day, part)),
-            Some(p) => day_value(on_weekday(date_for_day(d, p, direction)?, f.weekday)?, part),
+            Some(p) => day_value(on_weekday(date_for_day(d, p, mode)?, f.weekday)?, part),
         },
         (Some(_), None, Some(_)) => None,
         (None, None, None) => {
             let w = f.weekday?;
             match published {
                 None => Some(unresolved(bare_weekday_iso(w), Precision::Day, part)),
-                Some(p) => day_value(date_for_weekday(w, p, direction)?, part),
+                Some(p) => day_value(date_for_weekday(w, p, mode)?, part),
             }
         }
     }
 }
 
-/// Day and month without a year. No direction: P's year, or earlier when that lands more than a week after
-/// P (a week of slack for announced events, as HeidelTime's tense rule allows). -1: the latest strictly
-/// before P; +1: the first strictly after P.
-fn date_for_day_month(m: u32, d: u32, p: NaiveDate, direction: Option<i32>) -> Option<NaiveDate> {
+/// Day and month without a year. News mode: P's year, or earlier when that lands more than a week after
+/// P (a week of slack for announced events, as HeidelTime's tense rule allows). Before: the latest
+/// strictly before P; Ahead: the first on or after P; After: the first strictly after P.
+fn date_for_day_month(m: u32, d: u32, p: NaiveDate, mode: Mode) -> Option<NaiveDate> {
     let on = |y: i32| NaiveDate::from_ymd_opt(y, m, d);
-    match direction {
-        Some(1) => (p.year()..=p.year() + YEAR_SEARCH)
-            .filter_map(on)
-            .find(|x| *x > p),
-        Some(_) => (p.year() - YEAR_SEARCH..=p.year())
-            .rev()
-            .filter_map(on)
-            .find(|x| *x < p),
-        None => {
+    let forward = || (p.year()..=p.year() + YEAR_SEARCH).filter_map(on);
+    let back = || (p.year() - YEAR_SEARCH..=p.year()).rev().filter_map(on);
+    match mode {
+        Mode::After => forward().find(|x| *x > p),
+        Mode::Ahead => forward().find(|x| *x >= p),
+        Mode::Before => back().find(|x| *x < p),
+        Mode::Latest => {
             let limit = add_days(p, 7)?;
-            (p.year() - YEAR_SEARCH..=p.year())
-                .rev()
-                .filter_map(on)
-                .find(|x| *x <= limit)
+            back().find(|x| *x <= limit)
         }
     }
 }
 
-/// A day of the month alone (في 15 منه): the same rule one level down, P's month or an earlier one.
-fn date_for_day(d: u32, p: NaiveDate, direction: Option<i32>) -> Option<NaiveDate> {
+/// A day of the month alone (في 15 منه): the same rule one level down, P's month or a nearby one.
+fn date_for_day(d: u32, p: NaiveDate, mode: Mode) -> Option<NaiveDate> {
     let in_month = |k: i32| {
         let (y, m) = shift_month(p.year(), p.month(), k)?;
         NaiveDate::from_ymd_opt(y, m, d)
     };
-    match direction {
-        Some(1) => (0..=12).filter_map(in_month).find(|x| *x > p),
-        Some(_) => (0..=12).filter_map(|k| in_month(-k)).find(|x| *x < p),
-        None => {
+    match mode {
+        Mode::After => (0..=12).filter_map(in_month).find(|x| *x > p),
+        Mode::Ahead => (0..=12).filter_map(in_month).find(|x| *x >= p),
+        Mode::Before => (0..=12).filter_map(|k| in_month(-k)).find(|x| *x < p),
+        Mode::Latest => {
             let limit = add_days(p, 7)?;
             (0..=12).filter_map(|k| in_month(-k)).find(|x| *x <= limit)
         }
     }
 }
 
-/// No direction: the latest such day on or before P (0..=6 back); -1: strictly before (1..=7 back); +1:
-/// strictly after (1..=7 forward).
-fn date_for_weekday(w: Weekday, p: NaiveDate, direction: Option<i32>) -> Option<NaiveDate> {
+/// Latest: the latest such day on or before P (0..=6 back); Before: strictly before (1..=7 back);
+/// Ahead: on or after P (0..=6 forward); After: strictly after (1..=7 forward).
+fn date_for_weekday(w: Weekday, p: NaiveDate, mode: Mode) -> Option<NaiveDate> {
     let target = i64::from(w.num_days_from_monday());
     let today = i64::from(p.weekday().num_days_from_monday());
     let back = (today - target).rem_euclid(7);
-    match direction {
-        Some(1) => {
-            let forward = (target - today).rem_euclid(7);
-            add_days(p, if forward == 0 { 7 } else { forward })
-        }
-        Some(_) => add_days(p, -(if back == 0 { 7 } else { back })),
-        None => add_days(p, -back),
+    let forward = (target - today).rem_euclid(7);
+    match mode {
+        Mode::Latest => add_days(p, -back),
+        Mode::Before => add_days(p, -(if back == 0 { 7 } else { back })),
+        Mode::Ahead => add_days(p, forward),
+        Mode::After => add_days(p, if forward == 0 { 7 } else { forward }),
     }
 }
 
@@ -709,6 +789,97 @@ mod tests {
         none_month_year: None, { month: Some(3), year: Some(2024) } => "2024-03", true;
         none_march_last_year: None, { month: Some(3), relative: Some((Precision::Year, -1)) } => "XXXX-03", false;
         none_wednesday_last_week: None, { weekday: Some(Wed), relative: Some((Precision::Week, -1)) } => "XXXX-WXX-3", false;
+        // A future cue (ستتواصل, سوف, المقرر): the first on or after P. P = Sat 2023-09-16.
+        sat_sunday_news_mode: p(2023, 9, 16), { weekday: Some(Sun) } => "2023-09-10", true;
+        sat_future_saturday_is_today: p(2023, 9, 16), { weekday: Some(Sat), future: true } => "2023-09-16", true;
+        sat_future_sunday: p(2023, 9, 16), { weekday: Some(Sun), future: true } => "2023-09-17", true;
+        sat_future_friday: p(2023, 9, 16), { weekday: Some(Fri), future: true } => "2023-09-22", true;
+        sat_future_next_saturday: p(2023, 9, 16), { weekday: Some(Sat), future: true, direction: Some(1) } => "2023-09-23", true;
+        sat_future_but_last_sunday: p(2023, 9, 16), { weekday: Some(Sun), future: true, direction: Some(-1) } => "2023-09-10", true;
+        // P = Fri 2024-04-12.
+        fri_future_wednesday: p(2024, 4, 12), { weekday: Some(Wed), future: true } => "2024-04-17", true;
+        fri_future_april: p(2024, 4, 12), { month: Some(4), future: true } => "2024-04", true;
+        fri_future_march: p(2024, 4, 12), { month: Some(3), future: true } => "2025-03", true;
+        fri_future_may: p(2024, 4, 12), { month: Some(5), future: true } => "2024-05", true;
+        fri_future_12_april: p(2024, 4, 12), { day: Some(12), month: Some(4), future: true } => "2024-04-12", true;
+        fri_future_26_march: p(2024, 4, 12), { day: Some(26), month: Some(3), future: true } => "2025-03-26", true;
+        fri_future_day_10: p(2024, 4, 12), { day: Some(10), future: true } => "2024-05-10", true;
+        fri_future_day_20: p(2024, 4, 12), { day: Some(20), future: true } => "2024-04-20", true;
+        fri_future_ignores_last_month: p(2024, 4, 12), { relative: Some((Precision::Month, -1)), future: true } => "2024-03", true;
+        fri_future_explicit_year: p(2024, 4, 12), { day: Some(26), month: Some(3), year: Some(2024), future: true } => "2024-03-26", true;
+        none_future_sunday: None, { weekday: Some(Sun), future: true } => "XXXX-WXX-7", false;
+    }
+
+    /// `name: P, (weekday, direction, future), (weekday, direction, future) => (first, second);`
+    macro_rules! pairs {
+        ($($name:ident: $published:expr, ($w1:expr, $d1:expr, $f1:expr), ($w2:expr, $d2:expr, $f2:expr) => $expected:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let first = DateParts { weekday: Some($w1), direction: $d1, future: $f1, ..DateParts::default() };
+                let second = DateParts { weekday: Some($w2), direction: $d2, future: $f2, ..DateParts::default() };
+                let got = resolve_pair(&first, &second, $published)
+                    .map(|(a, b)| (a.iso, b.iso));
+                let expected: Option<(&str, &str)> = $expected;
+                assert_eq!(got, expected.map(|(a, b)| (a.to_string(), b.to_string())));
+            }
+        )*};
+    }
+
+    pairs! {
+        // 002: ستتواصل يومي السبت والأحد, P = Sat 2023-09-16.
+        pair_future_weekend: p(2023, 9, 16), (Sat, None, true), (Sun, None, false) => Some(("2023-09-16", "2023-09-17"));
+        // The same words in news mode end on or before P: the weekend before.
+        pair_past_weekend: p(2023, 9, 16), (Sat, None, false), (Sun, None, false) => Some(("2023-09-09", "2023-09-10"));
+        pair_past_weekend_on_sunday: p(2023, 9, 17), (Sat, None, false), (Sun, None, false) => Some(("2023-09-16", "2023-09-17"));
+        pair_next_weekend: p(2023, 9, 16), (Sat, None, false), (Sun, Some(1), false) => Some(("2023-09-23", "2023-09-24"));
+        pair_last_weekend: p(2023, 9, 17), (Sat, None, false), (Sun, Some(-1), false) => Some(("2023-09-09", "2023-09-10"));
+        // Not consecutive, still in order: Wednesday and Friday of one week.
+        pair_wednesday_friday: p(2024, 4, 12), (Wed, None, false), (Fri, None, false) => Some(("2024-04-10", "2024-04-12"));
+        pair_future_wednesday_friday: p(2024, 4, 12), (Wed, None, true), (Fri, None, false) => Some(("2024-04-17", "2024-04-19"));
+        // Across the week's turn: Sunday then Monday, P on a Monday.
+        pair_sunday_monday: p(2024, 4, 15), (Sun, None, false), (Mon, None, false) => Some(("2024-04-14", "2024-04-15"));
+        pair_same_day_twice: p(2024, 4, 12), (Fri, None, false), (Fri, None, false) => None;
+        pair_without_p: None, (Sat, None, false), (Sun, None, false) => None;
+    }
+
+    #[test]
+    fn pair_of_more_than_weekdays_resolves_alone() {
+        let first = DateParts {
+            weekday: Some(Sat),
+            ..DateParts::default()
+        };
+        let second = DateParts {
+            day: Some(17),
+            month: Some(9),
+            ..DateParts::default()
+        };
+        assert_eq!(resolve_pair(&first, &second, p(2023, 9, 16)), None);
+    }
+
+    /// `name: period, antecedent => anchor day;`
+    macro_rules! anchors {
+        ($($name:ident: $period:expr, $antecedent:expr => $expected:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let expected: Option<NaiveDate> = $expected;
+                assert_eq!(anchor($period, &$antecedent), expected);
+            }
+        )*};
+    }
+
+    anchors! {
+        // 003: في عام 2023 … مقارنة بالعام السابق.
+        anchor_year_from_year: Precision::Year, year_value(2023, None).unwrap() => p(2023, 1, 1);
+        anchor_year_from_day: Precision::Year, day(2023, 5, 7) => p(2023, 5, 7);
+        anchor_month_from_month: Precision::Month, month(2024, 3, None) => p(2024, 3, 1);
+        anchor_day_from_day: Precision::Day, day(2024, 3, 26) => p(2024, 3, 26);
+        anchor_day_needs_a_day: Precision::Day, month(2024, 3, None) => None;
+        anchor_month_needs_a_month: Precision::Month, year_value(2023, None).unwrap() => None;
+        anchor_needs_a_resolved_value: Precision::Year, open("XXXX", Precision::Year) => None;
+        anchor_month_not_from_a_week: Precision::Month,
+            resolve(&DateParts { relative: Some((Precision::Week, 0)), ..DateParts::default() }, p(2024, 4, 30)).unwrap() => None;
+        anchor_week_from_a_resolved_week: Precision::Week,
+            resolve(&DateParts { relative: Some((Precision::Week, 0)), ..DateParts::default() }, p(2024, 4, 30)).unwrap() => p(2024, 4, 29);
     }
 
     macro_rules! rejects {
@@ -881,6 +1052,7 @@ mod tests {
             relative in proptest::option::of((0u8..4, any::<i32>())),
             direction in proptest::option::of(-3i32..3),
             part in proptest::option::of(0u8..3),
+            future in any::<bool>(),
             published in proptest::option::of(-1_000_000i32..1_000_000),
         ) {
             let precisions = [Precision::Day, Precision::Week, Precision::Month, Precision::Year];
@@ -892,6 +1064,7 @@ mod tests {
                 relative: relative.map(|(p, k)| (precisions[usize::from(p)], k)),
                 direction,
                 part: part.map(|p| [Part::Early, Part::Mid, Part::Late][usize::from(p)]),
+                future,
             };
             let published = published.and_then(NaiveDate::from_num_days_from_ce_opt);
             if let Some(v) = resolve(&parts, published) {
@@ -913,6 +1086,34 @@ mod tests {
             if let Some(v) = resolve(&parts, Some(published)) {
                 let (d, _) = v.range.unwrap();
                 prop_assert!(d <= published && published - d <= chrono::TimeDelta::days(6));
+            }
+        }
+
+        /// After a future cue, a bare weekday is never before P and at most six days after it.
+        #[test]
+        fn future_weekday_is_within_the_week_after(days in 0i32..1_000_000, w in 1u8..=7) {
+            let published = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            let parts = DateParts { weekday: weekday_from_number(w), future: true, ..DateParts::default() };
+            if let Some(v) = resolve(&parts, Some(published)) {
+                let (d, _) = v.range.unwrap();
+                prop_assert!(d >= published && d - published <= chrono::TimeDelta::days(6));
+            }
+        }
+
+        /// A pair of weekdays is in order, at most six days apart, and ends on or before P in news mode.
+        #[test]
+        fn weekday_pairs_are_ordered(days in 0i32..1_000_000, a in 1u8..=7, b in 1u8..=7, future in any::<bool>()) {
+            let published = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            let first = DateParts { weekday: weekday_from_number(a), future, ..DateParts::default() };
+            let second = DateParts { weekday: weekday_from_number(b), ..DateParts::default() };
+            if let Some((x, y)) = resolve_pair(&first, &second, Some(published)) {
+                let (x, y) = (x.range.unwrap().0, y.range.unwrap().0);
+                prop_assert!(x < y && y - x <= chrono::TimeDelta::days(6));
+                if future {
+                    prop_assert!(x >= published);
+                } else {
+                    prop_assert!(y <= published);
+                }
             }
         }
     }

@@ -244,9 +244,14 @@ pub fn rules(path: &str, set: &RuleSet) -> String {
     );
     let width = set.claims.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for c in &set.claims {
-        let examples = match c.kind {
-            Kind::Name => format!(
-                "{} of type `{}`",
+        let mut examples = format!(
+            "{}, {}",
+            count(c.examples.len(), "example"),
+            count(c.counter_examples.len(), "counter-example")
+        );
+        if c.kind == Kind::Name {
+            examples = format!(
+                "{} of type `{}`, {examples}",
                 count(
                     set.entities
                         .iter()
@@ -255,13 +260,8 @@ pub fn rules(path: &str, set: &RuleSet) -> String {
                     "name"
                 ),
                 c.entity_type.as_deref().unwrap_or("")
-            ),
-            _ => format!(
-                "{}, {}",
-                count(c.examples.len(), "example"),
-                count(c.counter_examples.len(), "counter-example")
-            ),
-        };
+            );
+        }
         let _ = writeln!(
             o,
             "\n{:<width$}  {:<8}  {examples}  (line {})",

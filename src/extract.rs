@@ -5,6 +5,11 @@
 //! proclitics و ف ب ل ك and must end before a non-word character. Within one claim type,
 //! overlapping matches keep the earliest, then the longest. Value parsing is code
 //! (`numbers`, `dates`); which words make a claim is `rules.toml`.
+//!
+//! Dates are read with their context: a future cue of `[lexicon.tense]` before a date (سوف, المقرر,
+//! a verb with the future prefix س- right before it) resolves it forwards from the publication date;
+//! two weekdays joined by و resolve as one ordered pair; a period said to be "previous"
+//! (`[lexicon.anaphora]`: العام السابق) counts from the date named just before it in the sentence.
 
 use crate::dates::{self, DateParts};
 use crate::model::{Claim, Qualifier, Sentence, Value};
@@ -90,9 +95,20 @@ pub fn claims(
             // Names are found once per sentence and shared by every `name` claim type.
             let mentions = entities::mentions_cached(rules, &s.key, cache);
             let mut has_fact = false;
-            for rule in &rules.claims {
+            // Which patterns can match this sentence at all, in one scan.
+            let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
+                let hits = set.matches(&s.key);
+                let mut possible = vec![false; rules.claims.len()];
+                for i in hits.iter() {
+                    possible[rules.pattern_of[i].0] = true;
+                }
+                possible
+            });
+            for (ri, rule) in rules.claims.iter().enumerate() {
                 let found = if rule.kind == Kind::Name {
                     names(rules, rule, &mentions)
+                } else if possible.as_ref().is_some_and(|p| !p[ri]) {
+                    Vec::new()
                 } else {
                     in_key(rules, rule, &s.key, published)
                 };
@@ -156,13 +172,23 @@ pub fn in_key(
                 continue;
             }
             if at_word_edges(key, m.range()) {
-                if let Some(value) = value(rules, rule, key, &caps, published) {
-                    found.push(Found {
-                        rule: rule.id.clone(),
-                        pattern: pi,
-                        key_range: trim_range(key, m.range()),
-                        value,
-                    });
+                let read = match rule.kind {
+                    Kind::Date => date_cue(rules, key, &caps).and_then(|cue| {
+                        let v = dates::resolve(&cue.parts, published)?;
+                        Some((Value::Date(v), Some(cue)))
+                    }),
+                    _ => value(rules, rule, key, &caps).map(|v| (v, None)),
+                };
+                if let Some((value, cue)) = read {
+                    found.push((
+                        Found {
+                            rule: rule.id.clone(),
+                            pattern: pi,
+                            key_range: trim_range(key, m.range()),
+                            value,
+                        },
+                        cue,
+                    ));
                 }
                 pos = m.end();
             } else {
@@ -171,24 +197,73 @@ pub fn in_key(
         }
     }
     // Earliest first, then longest; drop what overlaps an earlier kept match.
-    found.sort_by_key(|f| {
+    found.sort_by_key(|(f, _)| {
         (
             f.key_range.start,
             std::cmp::Reverse(f.key_range.end),
             f.pattern,
         )
     });
-    let mut kept: Vec<Found> = Vec::new();
+    let mut kept: Vec<(Found, Option<DateCue>)> = Vec::new();
     for f in found {
         if kept
             .last()
-            .is_some_and(|k| f.key_range.start < k.key_range.end)
+            .is_some_and(|(k, _)| f.0.key_range.start < k.key_range.end)
         {
             continue;
         }
         kept.push(f);
     }
-    kept
+    read_dates_together(key, &mut kept, published);
+    kept.into_iter().map(|(f, _)| f).collect()
+}
+
+/// What a date match said before resolution, kept so its neighbours can refine the value.
+#[derive(Debug, Clone)]
+struct DateCue {
+    parts: DateParts,
+    /// The period's direction word is one of `[lexicon.anaphora]`'s `previous` words (العام السابق).
+    previous: bool,
+}
+
+/// Dates read with their neighbours in the same key: two weekdays joined only by و (يومي السبت
+/// والأحد) resolve as an ordered pair; a `previous` period (مقارنة بالعام السابق) counts from the
+/// nearest date before it (عام 2023 → 2022) when that one is resolved and precise enough, and from the
+/// publication date otherwise.
+fn read_dates_together(
+    key: &str,
+    found: &mut [(Found, Option<DateCue>)],
+    published: Option<NaiveDate>,
+) {
+    for i in 1..found.len() {
+        let (done, rest) = found.split_at_mut(i);
+        let (a, b) = (&mut done[i - 1], &mut rest[0]);
+        let (Some(ca), Some(cb)) = (&a.1, &b.1) else {
+            continue;
+        };
+        if key[a.0.key_range.end..b.0.key_range.start].trim() != "و" {
+            continue;
+        }
+        if let Some((x, y)) = dates::resolve_pair(&ca.parts, &cb.parts, published) {
+            a.0.value = Value::Date(x);
+            b.0.value = Value::Date(y);
+        }
+    }
+    for i in 1..found.len() {
+        let Some(cue) = found[i].1.as_ref().filter(|c| c.previous) else {
+            continue;
+        };
+        let Some((period, _)) = cue.parts.relative else {
+            continue;
+        };
+        let anchor = match &found[i - 1].0.value {
+            Value::Date(antecedent) => dates::anchor(period, antecedent),
+            _ => None,
+        };
+        if let Some(v) = anchor.and_then(|day| dates::resolve(&cue.parts, Some(day))) {
+            found[i].0.value = Value::Date(v);
+        }
+    }
 }
 
 /// The mentions of a `name` claim type's entity type.
@@ -247,87 +322,152 @@ pub fn at_word_edges(key: &str, r: Range<usize>) -> bool {
     false
 }
 
-fn value(
-    rules: &RuleSet,
-    rule: &ClaimRule,
-    key: &str,
-    caps: &Captures,
-    published: Option<NaiveDate>,
-) -> Option<Value> {
-    let lookup = |name: &str| -> Option<String> {
-        let text = caps.name(name)?.as_str();
-        let lex = rules.lexicon(rules::lexicon_for_capture(name)?)?;
-        lex.canonical(text).map(str::to_string)
-    };
-    match rule.kind {
-        Kind::Quantity => {
-            // A singular or dual noun standing alone counts one or two (طائرة شحن روسية).
-            let q = match caps.name("number") {
-                Some(n) => numbers::parse(n.as_str().trim())?,
-                None => numbers::Quantity {
-                    value: if caps.name("two").is_some() {
-                        2.0
-                    } else if caps.name("one").is_some() {
-                        1.0
-                    } else {
-                        return None;
-                    },
-                    vague: false,
-                    ambiguous: false,
-                },
-            };
-            let qualifier = lookup("qualifier")
-                .and_then(|q| Qualifier::parse(&q))
-                .unwrap_or(if q.vague {
-                    Qualifier::Vague
-                } else {
-                    Qualifier::Exact
-                });
-            let unit = lookup("unit").or_else(|| rule.unit.clone());
-            let subject = lookup("subject").or_else(|| {
-                let start = caps.get(0).map_or(0, |m| m.start());
-                subject_before(rules, key, start, rule.subject_window)
-            });
-            Some(Value::Quantity {
-                amount: q.value,
-                qualifier,
-                unit,
-                subject,
-                tolerance: rule.tolerance,
-                ambiguous: q.ambiguous,
-            })
-        }
-        Kind::Date => {
-            let mut parts = DateParts::default();
-            if let Some(d) = caps.name("day") {
-                parts.day = d.as_str().trim().parse().ok();
-            }
-            if let Some(o) = caps.name("ordinal") {
-                parts.day = numbers::ordinal(o.as_str().trim());
-            }
-            parts.month = lookup("month").and_then(|m| m.parse().ok());
-            if let Some(y) = caps.name("year") {
-                parts.year = y.as_str().trim().parse().ok();
-            }
-            parts.weekday = lookup("weekday").and_then(|w| rules::weekday(&w));
-            let direction = lookup("direction").and_then(|d| d.parse::<i32>().ok());
-            if let Some(p) = lookup("period").and_then(|p| rules::period(&p)) {
-                parts.relative = Some((p, direction.unwrap_or(0)));
-            } else if let Some(n) = lookup("day_offset").and_then(|d| d.parse::<i32>().ok()) {
-                parts.relative = Some((dates::Precision::Day, n));
-            } else {
-                parts.direction = direction;
-            }
-            parts.part = lookup("part").and_then(|p| match p.as_str() {
-                "early" => Some(dates::Part::Early),
-                "mid" => Some(dates::Part::Mid),
-                "late" => Some(dates::Part::Late),
-                _ => None,
-            });
-            dates::resolve(&parts, published).map(Value::Date)
-        }
-        Kind::Name => None,
+/// A capture resolved through the lexicon of the same name.
+fn lookup(rules: &RuleSet, caps: &Captures, name: &str) -> Option<String> {
+    let text = caps.name(name)?.as_str();
+    let lex = rules.lexicon(rules::lexicon_for_capture(name)?)?;
+    lex.canonical(text).map(str::to_string)
+}
+
+/// The value of a quantity match.
+fn value(rules: &RuleSet, rule: &ClaimRule, key: &str, caps: &Captures) -> Option<Value> {
+    if rule.kind != Kind::Quantity {
+        return None;
     }
+    // A singular or dual noun standing alone counts one or two (طائرة شحن روسية).
+    let mut q = match caps.name("number") {
+        Some(n) => numbers::parse(n.as_str().trim())?,
+        None => numbers::Quantity {
+            value: if caps.name("two").is_some() {
+                2.0
+            } else if caps.name("one").is_some() {
+                1.0
+            } else {
+                return None;
+            },
+            vague: false,
+            ambiguous: false,
+        },
+    };
+    if let (Some(n), Some(m)) = (caps.name("number"), caps.get(0)) {
+        // الفا/مليونا alone before its counted noun is the construct dual (ألفا جندي = 2000);
+        // before من or nothing it is the accusative of one thousand (ألفا من الجنود).
+        let next = key[n.end()..m.end()].split_whitespace().next();
+        if next.is_some_and(|w| w != "من") {
+            if let Some(dual) = numbers::construct_dual(n.as_str().trim()) {
+                q.value = dual;
+            }
+        }
+    }
+    let qualifier = lookup(rules, caps, "qualifier")
+        .and_then(|q| Qualifier::parse(&q))
+        .unwrap_or(if q.vague {
+            Qualifier::Vague
+        } else {
+            Qualifier::Exact
+        });
+    let unit = lookup(rules, caps, "unit").or_else(|| rule.unit.clone());
+    let subject = lookup(rules, caps, "subject").or_else(|| {
+        let start = caps.get(0).map_or(0, |m| m.start());
+        subject_before(rules, key, start, rule.subject_window)
+    });
+    Some(Value::Quantity {
+        amount: q.value,
+        qualifier,
+        unit,
+        subject,
+        tolerance: rule.tolerance,
+        ambiguous: q.ambiguous,
+    })
+}
+
+/// The parts of a date match, with the cues around it: a future cue before it, and whether its
+/// direction word refers back to a previous date.
+fn date_cue(rules: &RuleSet, key: &str, caps: &Captures) -> Option<DateCue> {
+    let mut parts = DateParts::default();
+    if let Some(d) = caps.name("day") {
+        parts.day = d.as_str().trim().parse().ok();
+    }
+    if let Some(o) = caps.name("ordinal") {
+        parts.day = numbers::ordinal(o.as_str().trim());
+    }
+    parts.month = lookup(rules, caps, "month").and_then(|m| m.parse().ok());
+    if let Some(y) = caps.name("year") {
+        parts.year = y.as_str().trim().parse().ok();
+    }
+    parts.weekday = lookup(rules, caps, "weekday").and_then(|w| rules::weekday(&w));
+    let direction = lookup(rules, caps, "direction").and_then(|d| d.parse::<i32>().ok());
+    if let Some(p) = lookup(rules, caps, "period").and_then(|p| rules::period(&p)) {
+        parts.relative = Some((p, direction.unwrap_or(0)));
+    } else if let Some(n) = lookup(rules, caps, "day_offset").and_then(|d| d.parse::<i32>().ok()) {
+        parts.relative = Some((dates::Precision::Day, n));
+    } else {
+        parts.direction = direction;
+    }
+    parts.part = lookup(rules, caps, "part").and_then(|p| match p.as_str() {
+        "early" => Some(dates::Part::Early),
+        "mid" => Some(dates::Part::Mid),
+        "late" => Some(dates::Part::Late),
+        _ => None,
+    });
+    parts.future = future_cue(rules, key, caps.get(0).map_or(0, |m| m.start()));
+    let previous = caps.name("direction").is_some_and(|d| {
+        rules
+            .lexicon("anaphora")
+            .and_then(|l| l.canonical(d.as_str()))
+            == Some("previous")
+    });
+    Some(DateCue { parts, previous })
+}
+
+/// How many words before a date a `future` word of `[lexicon.tense]` (سوف, المقرر) may stand, within
+/// its clause: far enough for من المقرر أن يزور الرئيس مالي الأربعاء, short of the next clause.
+const FUTURE_WINDOW: usize = 6;
+
+/// Whether a future cue of `[lexicon.tense]` stands before `start` in the same clause (punctuation
+/// ends the search): a `future` word or phrase within [`FUTURE_WINDOW`] words, or right before the date a
+/// verb with a `future_prefix` and at least three letters after it (ستتواصل, وسيزور), unless the word
+/// is listed as `not_future` (سيارة, سيطرت).
+fn future_cue(rules: &RuleSet, key: &str, start: usize) -> bool {
+    let Some(lex) = rules.lexicon("tense") else {
+        return false;
+    };
+    // A proclitic glued to the date (والأحد) is not a word of its own.
+    let before = key[..start].trim_end_matches(normalize::is_word_char);
+    let clause = before
+        .rsplit(|c: char| !normalize::is_word_char(c) && !c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let n = words.len();
+    for end in (n.saturating_sub(FUTURE_WINDOW)..n).rev() {
+        for len in 1..=3.min(end + 1) {
+            if lex.canonical(&words[end + 1 - len..=end].join(" ")) == Some("future") {
+                return true;
+            }
+        }
+    }
+    let Some(word) = words.last() else {
+        return false;
+    };
+    let bare = word
+        .strip_prefix(['و', 'ف'])
+        .filter(|rest| rest.chars().count() >= 4)
+        .unwrap_or(word);
+    if [*word, bare]
+        .iter()
+        .any(|w| lex.canonical(w) == Some("not_future"))
+    {
+        return false;
+    }
+    lex.entries
+        .get("future_prefix")
+        .into_iter()
+        .flatten()
+        .any(|p| {
+            bare.strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.chars().count() >= 3)
+        })
 }
 
 /// The nearest `[lexicon.subject]` word within `window` words before `start`.
@@ -371,6 +511,105 @@ mod tests {
         assert!(at_word_edges(k, "وب".len()..k.len()));
         assert!(!at_word_edges("الفيلق", 0.."الف".len()));
         assert!(!at_word_edges("مالف", "م".len().."مالف".len()));
+    }
+
+    fn shipped() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
+            crate::rules::load(&path).expect("shipped rules")
+        })
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    /// The values of the shipped `date` rule's claims in `text`, in order.
+    fn dates_in(text: &str, published: Option<NaiveDate>) -> Vec<String> {
+        let rules = shipped();
+        let rule = rules.claim("date").expect("a date rule");
+        in_text(rules, rule, text, published)
+            .iter()
+            .map(Found::value_text)
+            .collect()
+    }
+
+    /// `name: text, P => [values];` with the shipped rules.
+    macro_rules! date_cases {
+        ($($name:ident: $text:expr, $published:expr => [$($value:expr),* $(,)?];)*) => {$(
+            #[test]
+            fn $name() {
+                let expected: Vec<&str> = vec![$($value),*];
+                assert_eq!(dates_in($text, $published), expected, "{}", $text);
+            }
+        )*};
+    }
+
+    date_cases! {
+        // 002, P = Sat 2023-09-16: future verb, then two weekdays in order.
+        future_verb_weekday_pair: "ستتواصل يومي السبت والأحد", day(2023, 9, 16) => ["2023-09-16", "2023-09-17"];
+        future_verb_after_waw: "وستتواصل يوم الأحد", day(2023, 9, 16) => ["2023-09-17"];
+        past_weekday_pair: "تواصلت يومي السبت والأحد", day(2023, 9, 16) => ["2023-09-09", "2023-09-10"];
+        weekday_pair_spaced_waw: "اجتمعوا يوم السبت و يوم الأحد", day(2023, 9, 17) => ["2023-09-16", "2023-09-17"];
+        weekday_pair_needs_waw_alone: "اجتمعوا السبت ثم الأحد", day(2023, 9, 16) => ["2023-09-16", "2023-09-10"];
+        // P = Fri 2024-04-12.
+        sawfa_within_the_clause: "سوف تعقد القمة يوم الأحد", day(2024, 4, 12) => ["2024-04-14"];
+        al_muqarrar_far_before: "من المقرر أن يزور الرئيس مالي الأربعاء", day(2024, 4, 12) => ["2024-04-17"];
+        future_verb_right_before: "قال إن الوفد سيعود الأربعاء", day(2024, 4, 12) => ["2024-04-17"];
+        short_future_verb_listed: "قال إن الوفد سيصل إلى باماكو الأربعاء", day(2024, 4, 12) => ["2024-04-17"];
+        future_verb_not_right_before: "سيزور الوفد موسكو الأربعاء", day(2024, 4, 12) => ["2024-04-10"];
+        direction_still_decides: "سيزور موسكو الأربعاء المقبل", day(2024, 4, 12) => ["2024-04-17"];
+        future_month: "سوف تعقد القمة في يناير", day(2024, 4, 12) => ["2025-01"];
+        future_day_and_month: "من المقرر أن يتحدث في 26 مارس", day(2024, 4, 12) => ["2025-03-26"];
+        past_day_and_month: "تحدث في 26 مارس", day(2024, 4, 12) => ["2024-03-26"];
+        // Words that only begin like a future verb, and cues cut off by punctuation.
+        noun_listed_not_future: "انفجرت سيارة الأحد", day(2024, 4, 12) => ["2024-04-07"];
+        too_short_for_a_verb: "قتل ستة الأحد", day(2024, 4, 12) => ["2024-04-07"];
+        past_verb_sitara: "سيطر الجيش الأحد", day(2024, 4, 12) => ["2024-04-07"];
+        cue_in_an_earlier_clause: "سوف نرى، وقد وصل الوفد الأربعاء", day(2024, 4, 12) => ["2024-04-10"];
+        // 003: a previous year counts from the year just named, with or without P.
+        previous_year_after_a_year: "في عام 2023 مقارنة بالعام السابق", None => ["2023", "2022"];
+        previous_year_with_p: "في عام 2020 مقارنة بالعام السابق", day(2024, 4, 12) => ["2020", "2019"];
+        previous_month_after_a_month: "في مارس مقارنة بالشهر السابق", day(2024, 4, 12) => ["2024-03", "2024-02"];
+        previous_without_antecedent: "مقارنة بالعام السابق", day(2024, 4, 12) => ["2023"];
+        last_year_counts_from_p: "في عام 2020 وفي العام الماضي", day(2024, 4, 12) => ["2020", "2023"];
+        previous_day_needs_a_day: "في مارس وفي اليوم السابق", day(2024, 4, 12) => ["2024-03", "2024-04-11"];
+    }
+
+    /// `name: rule, text => value, qualifier;` with the shipped rules: one claim covering the text.
+    macro_rules! quantity_cases {
+        ($($name:ident: $rule:expr, $text:expr => $value:expr, $qualifier:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let rules = shipped();
+                let found = in_text(rules, rules.claim($rule).expect("rule"), $text, None);
+                assert_eq!(found.len(), 1, "{}: {found:?}", $text);
+                let (value, qualifier, _, _) = found[0].expectable();
+                assert_eq!((value.as_str(), qualifier.as_deref()), ($value, Some($qualifier)), "{}", $text);
+            }
+        )*};
+    }
+
+    quantity_cases! {
+        // Every approximator issue 2 names.
+        approx_zuhaa: "troops", "زهاء ألف جندي" => "1000", "approx";
+        approx_nahw: "troops", "نحو ألف جندي" => "1000", "approx";
+        approx_hawali: "people", "حوالي 500 شخص" => "500", "approx";
+        approx_hawala: "people", "حوالى 500 شخص" => "500", "approx";
+        approx_qurabat: "troops", "قرابة 300 جندي" => "300", "approx";
+        approx_ma_yaqrubu_min: "people", "ما يقرب من 300 شخص" => "300", "approx";
+        at_least_akthar_min: "people", "أكثر من 8000 شخص" => "8000", "at_least";
+        at_least_ma_la_yaqillu_an: "people", "ما لا يقل عن 50 شخصا" => "50", "at_least";
+        at_most_aqall_min: "people", "أقل من 100 شخص" => "100", "at_most";
+        // The dual in construct state, and the accusative thousand it is spelt like.
+        oblique_construct_dual: "troops", "قرابة ألفي جندي" => "2000", "approx";
+        nominative_construct_dual: "troops", "ألفا جندي" => "2000", "exact";
+        accusative_thousand_before_min: "troops", "ألفا من الجنود" => "1000", "exact";
+        accusative_after_a_multiplier: "troops", "عشرون ألفا من الجنود" => "20000", "exact";
+        two_million_dollars: "money", "مليونا دولار" => "2000000", "exact";
+        two_million_dollars_oblique: "money", "مليوني دولار" => "2000000", "exact";
+        two_billion_dollars: "money", "ملياري دولار" => "2000000000", "exact";
     }
 
     #[test]

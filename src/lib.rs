@@ -13,6 +13,7 @@ pub mod diff;
 pub mod entities;
 pub mod explain;
 pub mod extract;
+pub mod gen;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
@@ -20,6 +21,7 @@ pub mod numbers;
 pub mod render;
 pub mod review;
 pub mod rules;
+pub mod score;
 pub mod segment;
 pub mod site;
 pub mod verdict;
@@ -72,7 +74,8 @@ pub fn analyse(
     let (mut warnings, mut errors) = (Vec::new(), Vec::new());
     let mut timings = vec![
         ("ingest", Duration::ZERO),
-        ("normalise+segment", Duration::ZERO),
+        ("normalise", Duration::ZERO),
+        ("segment", Duration::ZERO),
         ("extract", Duration::ZERO),
     ];
     for chunk in files.chunks(CHUNK) {
@@ -82,12 +85,16 @@ pub fn analyse(
         errors.extend(e);
         timings[0].1 += t.elapsed();
         let t = Instant::now();
-        let mut ss = self::sentences(&ds, docs.len(), rules);
+        let normalized = normalise(&ds);
         timings[1].1 += t.elapsed();
+        let t = Instant::now();
+        let mut ss = segment_all(&ds, &normalized, docs.len(), rules);
+        drop(normalized);
+        timings[2].1 += t.elapsed();
         let t = Instant::now();
         published.extend(ds.iter().map(|d| d.published));
         claims.extend(extract::claims(rules, &published, &mut ss, sentences.len()));
-        timings[2].1 += t.elapsed();
+        timings[3].1 += t.elapsed();
         for d in &mut ds {
             d.body = String::new();
         }
@@ -111,8 +118,12 @@ pub fn analyse(
             (g, v, reason)
         })
         .collect();
+    timings.push(("verdict", t.elapsed()));
+    // The report model: every sentence, claim and statement as the pages show them,
+    // with each member's word diff against its statement's reference sentence.
+    let t = Instant::now();
     let report = render::report(&docs, &sentences, &claims, &entities, &judged);
-    timings.push(("verdict+diff", t.elapsed()));
+    timings.push(("diff", t.elapsed()));
     warnings.sort();
     Ok((
         Outcome {
@@ -148,11 +159,29 @@ pub fn analyse_bytes(
 /// Normalise each document's body and split it into sentences, keeping offsets.
 /// `base` is the corpus index of `docs[0]`.
 pub fn sentences(docs: &[Document], base: usize, rules: &rules::RuleSet) -> Vec<Sentence> {
+    let normalized = normalise(docs);
+    segment_all(docs, &normalized, base, rules)
+}
+
+/// Stage 3: each document's body as clean text and match key, with offsets back.
+fn normalise(docs: &[Document]) -> Vec<normalize::Normalized> {
+    docs.par_iter()
+        .map(|d| normalize::normalize(&d.body))
+        .collect()
+}
+
+/// Stage 4: each document's sentences, from its normalised text.
+fn segment_all(
+    docs: &[Document],
+    normalized: &[normalize::Normalized],
+    base: usize,
+    rules: &rules::RuleSet,
+) -> Vec<Sentence> {
     let per_doc: Vec<Vec<Sentence>> = docs
         .par_iter()
+        .zip(normalized)
         .enumerate()
-        .map(|(di, d)| {
-            let n = normalize::normalize(&d.body);
+        .map(|(di, (d, n))| {
             let key = n.key();
             let line_starts: Vec<usize> = std::iter::once(0)
                 .chain(d.text.match_indices('\n').map(|(i, _)| i + 1))
@@ -198,6 +227,7 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
             opts.rules.display()
         );
     }
+    let checked_in = started.elapsed();
     site::check_out(&opts.out, &opts.seeds, &opts.rules, opts.force)?;
     let recovered = site::recover(&opts.out)?;
     let (mut outcome, _) = analyse(
@@ -219,11 +249,18 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
             opts.rules.display()
         ));
     }
+    outcome.timings.insert(0, ("rules", checked_in));
     let t = Instant::now();
-    site::write(&opts.out, |sink| {
+    let writing = site::write(&opts.out, |sink| {
         render::write(&outcome.report, &rules, sink)
     })?;
-    outcome.timings.push(("render+write", t.elapsed()));
+    // Pages are written as they are rendered, on every core: the write share is the time
+    // threads spent in file-system calls, spread over the threads.
+    let both = t.elapsed();
+    let threads = u32::try_from(rayon::current_num_threads().max(1)).unwrap_or(1);
+    let write = (writing / threads).min(both);
+    outcome.timings.push(("render", both - write));
+    outcome.timings.push(("write", write));
     outcome.timings.push(("total", started.elapsed()));
     Ok(outcome)
 }

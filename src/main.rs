@@ -37,7 +37,9 @@ enum Command {
         /// Replace invalid UTF-8 with U+FFFD (with a warning) instead of failing
         #[arg(long)]
         lossy: bool,
-        /// Print the time spent in each stage on stderr
+        /// Print the wall time of each stage on stderr (rules, ingest, normalise, segment,
+        /// extract, align, verdict, diff, render, write) and the candidate pairs alignment
+        /// examined. Render and write overlap; write is file-system time over the threads.
         #[arg(long)]
         timings: bool,
         /// `json`: print one JSON object with counts by verdict and type on stdout
@@ -81,6 +83,43 @@ enum Command {
         #[arg(long, default_value = "rules.toml")]
         rules: PathBuf,
     },
+    /// Write a generated corpus with ground truth: OUT/seeds/<story>/*.md and OUT/truth.jsonl
+    Gen {
+        /// Number of stories (events); story i is the same in every corpus of one seed
+        #[arg(long)]
+        stories: usize,
+        /// Seed of the corpus
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace OUT/seeds and OUT/truth.jsonl when they exist
+        #[arg(long)]
+        force: bool,
+        /// Print counts and the time taken on stderr
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Score a report's conflicts against the truth.jsonl of a generated corpus
+    Score {
+        /// The truth.jsonl written by `compare gen`
+        #[arg(long)]
+        truth: PathBuf,
+        /// The report.json to score (compare's, or any tool's of the same shape)
+        report: PathBuf,
+        #[arg(long, value_enum, default_value_t = ScoreFormat::Text)]
+        format: ScoreFormat,
+        /// How many examples of each failure to show
+        #[arg(long, default_value_t = 5)]
+        examples: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScoreFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -239,6 +278,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let set = compare::rules::load(&rules)?;
             let read = compare::ingest::ReadOptions { lossy };
             print!("{}", compare::explain::article(&file, &set, read)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen {
+            stories,
+            seed,
+            out,
+            force,
+            stats,
+        } => {
+            let started = std::time::Instant::now();
+            let s = compare::gen::generate(&compare::gen::GenOptions {
+                stories,
+                seed,
+                out: out.clone(),
+                force,
+            })?;
+            if stats {
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "wrote {}: {} stories, {} articles ({:.1} MB), {} facts, {} truth rows in {secs:.2} s ({:.0} articles/s)",
+                    out.display(),
+                    s.stories,
+                    s.articles,
+                    s.bytes as f64 / 1e6,
+                    s.facts,
+                    s.rows,
+                    s.articles as f64 / secs.max(1e-9)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Score {
+            truth,
+            report,
+            format,
+            examples,
+        } => {
+            let rows = compare::gen::read_truth(&truth)?;
+            let predicted = compare::score::load_report(&report)?;
+            let s = compare::score::score(&rows, &predicted, examples);
+            match format {
+                ScoreFormat::Text => emit(&compare::score::text(&s))?,
+                ScoreFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&s)?))?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { rules } => {

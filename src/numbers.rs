@@ -39,6 +39,15 @@ pub struct Quantity {
 ///
 /// Surrounding spaces are not part of an expression either: the caller passes the matched span.
 pub fn parse(text: &str) -> Option<Quantity> {
+    // Most figures in the news are plain digits: read them without the grammar, which
+    // tries every reading of a phrase of number words.
+    if !text.is_empty() && text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u64>().ok().map(|v| Quantity {
+            value: v as f64,
+            vague: false,
+            ambiguous: false,
+        });
+    }
     let sem = full_parse(number_grammar(), text)?;
     // A bare `1.500` is read with the dot as a thousands separator (the usual Arabic news reading) but
     // flagged, because Recognizers-Text and others read it as 1.5.
@@ -59,6 +68,16 @@ pub fn parse(text: &str) -> Option<Quantity> {
 pub fn fragment() -> String {
     static FRAGMENT: OnceLock<String> = OnceLock::new();
     FRAGMENT.get_or_init(|| render(number_grammar())).clone()
+}
+
+/// The value of a lone scale word read as the nominative dual in construct state (`الفا` → 2000), for a
+/// caller that sees the counted noun right after it (ألفا جندي). None for anything else: `عشرون الفا` is
+/// twenty thousand, and the accusative ألفًا stays one thousand before من or at the end of a phrase.
+pub fn construct_dual(text: &str) -> Option<f64> {
+    CONSTRUCT_DUALS
+        .iter()
+        .find(|(w, _)| *w == text)
+        .map(|(_, v)| *v)
 }
 
 /// Ordinal day words (folded) → 1..=31: الاول/الاولي, الثاني/الثانيه, … العاشر, الحادي عشر, الثاني عشر …
@@ -188,21 +207,40 @@ const SCALE_BILLION: Table = &[
 ];
 const SCALE_TRILLION: Table = &[("تريليون", 1e12), ("تريليونا", 1e12), ("تريليونات", 1e12)];
 
-/// Scale words standing alone: singular = 1×, dual = 2×. Plurals alone are vague (see `VAGUE_HEADS`).
-const ALONE_THOUSAND: Table = &[("الف", 1e3), ("الفا", 1e3), ("الفان", 2e3), ("الفين", 2e3)];
+/// Scale words standing alone: singular = 1×, dual = 2×, the oblique dual in construct state too (قرابة
+/// ألفي جندي, ملياري دولار). Plurals alone are vague (see `VAGUE_HEADS`). The accusative الفا is 1× here:
+/// only its context tells it from the nominative construct dual (see [`construct_dual`]).
+const ALONE_THOUSAND: Table = &[
+    ("الف", 1e3),
+    ("الفا", 1e3),
+    ("الفان", 2e3),
+    ("الفين", 2e3),
+    ("الفي", 2e3),
+];
 const ALONE_MILLION: Table = &[
     ("مليون", 1e6),
     ("مليونا", 1e6),
     ("مليونان", 2e6),
     ("مليونين", 2e6),
+    ("مليوني", 2e6),
 ];
 const ALONE_BILLION: Table = &[
     ("مليار", 1e9),
     ("مليارا", 1e9),
     ("ملياران", 2e9),
     ("مليارين", 2e9),
+    ("ملياري", 2e9),
     ("بليون", 1e9),
     ("بليونا", 1e9),
+];
+
+/// Lone scale words in ا that are also the nominative dual in construct state: ألفا جندي is two
+/// thousand soldiers, where ألفًا (accusative) alone or before من is one thousand.
+const CONSTRUCT_DUALS: Table = &[
+    ("الفا", 2e3),
+    ("مليونا", 2e6),
+    ("مليارا", 2e9),
+    ("بليونا", 2e9),
 ];
 const ALONE_TRILLION: Table = &[("تريليون", 1e12), ("تريليونا", 1e12)];
 
@@ -872,6 +910,9 @@ mod tests {
         alf_accusative: "الفا" => 1e3;
         alfan: "الفان" => 2e3;
         alfayn: "الفين" => 2e3;
+        alfay_construct: "الفي" => 2e3;
+        millionay_construct: "مليوني" => 2e6;
+        milyaray_construct: "ملياري" => 2e9;
         three_thousand: "ثلاثه الاف" => 3e3;
         three_thousand_masc: "ثلاث الاف" => 3e3;
         twenty_thousand: "عشرون الفا" => 2e4;
@@ -920,6 +961,26 @@ mod tests {
         reject_comma_decimal: "1,5";
         reject_proclitic: "ب100";
         reject_negative: "-5";
+    }
+
+    macro_rules! construct_duals {
+        ($($name:ident: $text:expr => $value:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let expected: Option<f64> = $value;
+                assert_eq!(construct_dual($text), expected, "construct_dual({:?})", $text);
+            }
+        )*};
+    }
+
+    construct_duals! {
+        construct_alfa: "الفا" => Some(2e3);
+        construct_milyuna: "مليونا" => Some(2e6);
+        construct_milyara: "مليارا" => Some(2e9);
+        construct_not_singular: "الف" => None;
+        construct_not_oblique: "الفي" => None;
+        construct_not_after_a_multiplier: "عشرون الفا" => None;
+        construct_not_digits: "1000" => None;
     }
 
     #[test]

@@ -365,6 +365,13 @@ pub struct RuleSet {
     pub name_tokens: Vec<crate::entities::NameToken>,
     /// `name_tokens` indexed for fast look-ups.
     pub name_index: crate::entities::NameIndex,
+    /// Every pattern of the quantity and date claim types in one set: a single scan of a
+    /// sentence says which patterns can match at all, so a sentence with no figure and no
+    /// date costs one pass instead of one per pattern. `None` when the set cannot be built
+    /// (each pattern is then tried on its own).
+    pub pattern_set: Option<regex::RegexSet>,
+    /// For each pattern of `pattern_set`: its claim type's index and its own.
+    pub pattern_of: Vec<(usize, usize)>,
     /// Warnings found while compiling (the build prints them, `check` lists them).
     pub warnings: Vec<Diagnostic>,
     /// The file's text, for the rules page and diagnostics.
@@ -464,12 +471,13 @@ fn compile_all(path: &str, source: &str) -> (Option<RuleSet>, Vec<Diagnostic>, B
         );
         return (None, vec![d], BTreeSet::new());
     }
-    let (raw, mut diagnostics) = parse(source);
+    let (raw, mut diagnostics, left_out) = parse(source);
     let Some(raw) = raw else {
         sort_diagnostics(&mut diagnostics);
         return (None, diagnostics, BTreeSet::new());
     };
     let mut c = Compiler::new(path, source, &raw);
+    c.left_out = left_out;
     let set = c.compile(&raw);
     diagnostics.append(&mut c.diagnostics);
     sort_diagnostics(&mut diagnostics);
@@ -489,71 +497,279 @@ fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.dedup();
 }
 
-/// The file's serde mirror, or why it cannot be had.
+/// What [`parse`] left out of the file for its shape.
+#[derive(Debug, Default)]
+struct LeftOut {
+    /// Every string inside what was left out: the `{name}` references among them still
+    /// count as uses of a fragment.
+    strings: Vec<String>,
+    /// `(where the table's id is written, key)` for every key that lost its value or part
+    /// of it (an example of the wrong type): that it is now empty or absent says nothing
+    /// about the file, so "has no examples" and the like are not reported for it.
+    keys: BTreeSet<(usize, String)>,
+    /// Fragments and lexicons left out whole: a pattern naming one is not checked further,
+    /// rather than reported for naming something undefined.
+    names: BTreeSet<String>,
+    /// `[examples] published` was left out: date examples cannot be run as written.
+    published: bool,
+}
+
+impl LeftOut {
+    /// Whether the key of the table whose id is written at `id` lost anything.
+    fn lost(&self, id: &Range<usize>, key: &str) -> bool {
+        self.keys.contains(&(id.start, key.to_string()))
+    }
+}
+
+/// The file's serde mirror, or why it cannot be had, and what was left out of it.
 ///
-/// Syntax errors come back together (the TOML parser recovers after each). An unknown key
-/// is reported, then read as the known key it resembles (`descriptoin` as `description`,
-/// the "did you mean" of its message) or dropped, and the file read again: every unknown
-/// key shows in one run, and the rest of the file is checked as the user meant it rather
-/// than failing again for the missing key. Any other shape error (a wrong type, a missing
-/// key) stops here, because serde reports those one at a time.
-fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>) {
+/// Syntax errors come back together (the TOML parser recovers after each) and stop here:
+/// past a syntax error the file's structure cannot be trusted, so nothing more is checked.
+/// Shape errors come from serde one at a time, so each is reported, mended and the file
+/// read again, until it reads: an unknown key is read as the known key it resembles
+/// (`descriptoin` as `description`, the "did you mean" of its message) or dropped; a value
+/// of the wrong type is dropped (an optional key then takes its default); a table missing
+/// a required key (or whose required key was dropped) is left out whole. Every shape error
+/// shows in one run, and the meaning checks still run on the tables that remain.
+fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>, LeftOut) {
     use serde::Deserialize as _;
+    let mut left_out = LeftOut::default();
     let (mut table, errors) = toml::de::DeTable::parse_recoverable(source);
     if !errors.is_empty() {
-        return (None, syntax_diagnostics(source, &errors));
+        return (None, syntax_diagnostics(source, &errors), left_out);
     }
-    let mut out = Vec::new();
-    // Each round removes one key, so this ends; the bound is a guard, not a limit users meet.
-    for _ in 0..1000 {
-        match RulesFile::deserialize(toml::de::Deserializer::from(table.clone())) {
-            Ok(raw) => return (Some(raw), out),
-            Err(e) => {
-                let d = toml_diagnostic(&e);
-                let meant = d
-                    .help
-                    .as_deref()
-                    .and_then(|h| h.strip_prefix("did you mean `"))
-                    .and_then(|h| h.split('`').next())
-                    .map(str::to_string);
-                let removed = e.message().starts_with("unknown field")
-                    && e.span()
-                        .is_some_and(|s| fix_key(table.get_mut(), &s, meant.as_deref()));
-                out.push(d);
-                if !removed {
-                    return (None, out);
-                }
+    let names = |under: &str| -> BTreeSet<String> {
+        match table.get_ref().get(under).map(|v| v.get_ref()) {
+            Some(toml::de::DeValue::Table(t)) => {
+                t.keys().map(|k| k.get_ref().to_string()).collect()
             }
+            _ => BTreeSet::new(),
+        }
+    };
+    let written: BTreeSet<String> = names("fragments")
+        .into_iter()
+        .chain(names("lexicon"))
+        .collect();
+    let published_written = names("examples").contains("published");
+    let mut out: Vec<Diagnostic> = Vec::new();
+    // The key dropped last for its wrong type, with the span of its table: serde then says
+    // the table lacks it, which only repeats the first error.
+    let mut dropped_key: Option<(String, Range<usize>)> = None;
+    // Each round removes a key or a value, so this ends; the bound is a guard, not a
+    // limit users meet.
+    for _ in 0..1000 {
+        let e = match RulesFile::deserialize(toml::de::Deserializer::from(table.clone())) {
+            Ok(raw) => {
+                left_out.names = written
+                    .into_iter()
+                    .filter(|n| {
+                        !raw.fragments.contains_key(n)
+                            && !raw.lexicon.keys().any(|l| l.get_ref() == n)
+                    })
+                    .collect();
+                left_out.published = published_written && raw.examples.published.is_none();
+                return (Some(raw), out, left_out);
+            }
+            Err(e) => e,
+        };
+        let d = toml_diagnostic(&e);
+        let Some(span) = e.span() else {
+            out.push(d);
+            return (None, out, left_out);
+        };
+        let table_span = table.span();
+        let root = table.get_mut();
+        if e.message().starts_with("unknown field") {
+            let meant = d
+                .help
+                .as_deref()
+                .and_then(|h| h.strip_prefix("did you mean `"))
+                .and_then(|h| h.split('`').next())
+                .map(str::to_string);
+            out.push(d);
+            dropped_key = None;
+            if !fix_key(root, &span, meant.as_deref(), &mut left_out) {
+                return (None, out, left_out);
+            }
+            continue;
+        }
+        let repeat = dropped_key.as_ref().is_some_and(|(key, at)| {
+            *at == span && e.message().starts_with(&format!("missing field `{key}`"))
+        });
+        match (out.last_mut(), &dropped_key) {
+            (Some(first), Some((key, _))) if repeat => {
+                // The key was required: say what its table's absence means.
+                first.help = Some(format!(
+                    "`{key}` is required, so this table is left out of the other checks until it is fixed; docs/rules.md gives the type of every key"
+                ));
+            }
+            _ => out.push(d),
+        }
+        let mut removal = Removal {
+            span,
+            exact: true,
+            left_out: &mut left_out,
+        };
+        let dropped = removal.in_table(root, &table_span).or_else(|| {
+            removal.exact = false;
+            removal.in_table(root, &table_span)
+        });
+        match dropped {
+            Some(Dropped::Key(key, at)) => dropped_key = Some((key, at)),
+            Some(Dropped::Item) => dropped_key = None,
+            None => return (None, out, left_out),
         }
     }
-    (None, out)
+    (None, out, left_out)
+}
+
+/// What [`Removal`] removed.
+enum Dropped {
+    /// A key, with the span of the table that held it.
+    Key(String, Range<usize>),
+    /// An item of an array (a value, an inline table, a `[[claim]]` table).
+    Item,
+}
+
+/// Removes the value that a serde error at `span` is about: the innermost key whose value
+/// is written exactly there, or array item written there (a table missing a key is
+/// reported at its header or braces); failing that (`exact` false), the innermost key or
+/// item that encloses `span`.
+struct Removal<'a> {
+    span: Range<usize>,
+    exact: bool,
+    left_out: &'a mut LeftOut,
+}
+
+impl Removal<'_> {
+    fn hits(&self, at: &Range<usize>) -> bool {
+        if self.exact {
+            *at == self.span
+        } else {
+            at.start <= self.span.start && self.span.end <= at.end && *at != self.span
+        }
+    }
+
+    /// Remove from `table` (written at `table_span`) or below it.
+    fn in_table(
+        &mut self,
+        table: &mut toml::de::DeTable<'_>,
+        table_span: &Range<usize>,
+    ) -> Option<Dropped> {
+        let id = table.get("id").map(|v| v.span().start);
+        let mut hit = None;
+        for (k, v) in table.iter_mut() {
+            let value_span = v.span();
+            if let Some(d) = self.in_value(v.get_mut(), &value_span) {
+                if let Some(id) = id {
+                    self.left_out.keys.insert((id, k.get_ref().to_string()));
+                }
+                return Some(d);
+            }
+            if hit.is_none() && (self.hits(&value_span) || self.hits(&k.span())) {
+                hit = Some(k.clone());
+            }
+        }
+        let key = hit?;
+        let value = table.remove(&key)?;
+        strings_in(value.get_ref(), &mut self.left_out.strings);
+        if let Some(id) = id {
+            self.left_out.keys.insert((id, key.get_ref().to_string()));
+        }
+        Some(Dropped::Key(key.get_ref().to_string(), table_span.clone()))
+    }
+
+    fn in_value(
+        &mut self,
+        value: &mut toml::de::DeValue<'_>,
+        value_span: &Range<usize>,
+    ) -> Option<Dropped> {
+        match value {
+            toml::de::DeValue::Table(t) => self.in_table(t, value_span),
+            toml::de::DeValue::Array(a) => {
+                let items: &mut [_] = a;
+                for (i, item) in items.iter_mut().enumerate() {
+                    let item_span = item.span();
+                    if let Some(d) = self.in_value(item.get_mut(), &item_span) {
+                        return Some(d);
+                    }
+                    if self.hits(&item_span) {
+                        // A DeArray has no `remove`: rebuild it without the item.
+                        let all = std::mem::replace(a, toml::de::DeArray::new());
+                        let mut kept = toml::de::DeArray::new();
+                        for (j, item) in all.into_iter().enumerate() {
+                            if j == i {
+                                strings_in(item.get_ref(), &mut self.left_out.strings);
+                            } else {
+                                kept.push(item);
+                            }
+                        }
+                        *a = kept;
+                        return Some(Dropped::Item);
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Every string under a value.
+fn strings_in(value: &toml::de::DeValue<'_>, out: &mut Vec<String>) {
+    match value {
+        toml::de::DeValue::String(s) => out.push(s.to_string()),
+        toml::de::DeValue::Table(t) => {
+            for (_, v) in t.iter() {
+                strings_in(v.get_ref(), out);
+            }
+        }
+        toml::de::DeValue::Array(a) => {
+            for v in a.iter() {
+                strings_in(v.get_ref(), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Rename the key written at `span` to `meant` (unless the table has that key already) or
-/// remove it, wherever it is in the tree.
-fn fix_key(table: &mut toml::de::DeTable<'_>, span: &Range<usize>, meant: Option<&str>) -> bool {
+/// remove it, wherever it is in the tree. The strings of a removed value are left out.
+fn fix_key(
+    table: &mut toml::de::DeTable<'_>,
+    span: &Range<usize>,
+    meant: Option<&str>,
+    left_out: &mut LeftOut,
+) -> bool {
     if let Some(key) = table.keys().find(|k| k.span() == *span).cloned() {
         if let Some(value) = table.remove(&key) {
-            if let Some(m) = meant.filter(|m| !table.contains_key(*m)) {
-                let renamed = Spanned::new(span.clone(), std::borrow::Cow::Owned(m.to_string()));
-                table.insert(renamed, value);
+            match meant.filter(|m| !table.contains_key(*m)) {
+                Some(m) => {
+                    let renamed =
+                        Spanned::new(span.clone(), std::borrow::Cow::Owned(m.to_string()));
+                    table.insert(renamed, value);
+                }
+                None => strings_in(value.get_ref(), &mut left_out.strings),
             }
         }
         return true;
     }
     table
         .iter_mut()
-        .any(|(_, v)| fix_in_value(v.get_mut(), span, meant))
+        .any(|(_, v)| fix_in_value(v.get_mut(), span, meant, left_out))
 }
 
 fn fix_in_value(
     value: &mut toml::de::DeValue<'_>,
     span: &Range<usize>,
     meant: Option<&str>,
+    left_out: &mut LeftOut,
 ) -> bool {
     match value {
-        toml::de::DeValue::Table(t) => fix_key(t, span, meant),
-        toml::de::DeValue::Array(a) => a.iter_mut().any(|v| fix_in_value(v.get_mut(), span, meant)),
+        toml::de::DeValue::Table(t) => fix_key(t, span, meant, left_out),
+        toml::de::DeValue::Array(a) => a
+            .iter_mut()
+            .any(|v| fix_in_value(v.get_mut(), span, meant, left_out)),
         _ => false,
     }
 }
@@ -706,7 +922,7 @@ fn toml_diagnostic(e: &toml::de::Error) -> Diagnostic {
     } else if let Some(rest) = first_line.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
         d = d.help(format!(
-            "add `{field} = …` to this table; docs/rules.md lists the keys each table needs"
+            "add `{field} = …` to this table (docs/rules.md lists the keys each table needs); until then it is left out of the other checks"
         ));
     } else if first_line.starts_with("invalid type") || first_line.starts_with("invalid value") {
         d = d.help("docs/rules.md gives the type of every key");
@@ -769,6 +985,8 @@ struct Compiler<'a> {
     broken: BTreeSet<String>,
     /// Fragments some pattern references, to warn about the others.
     used_fragments: BTreeSet<String>,
+    /// What was left out of the file for its shape (see [`parse`]).
+    left_out: LeftOut,
     diagnostics: Vec<Diagnostic>,
     lexicons: BTreeMap<String, Lexicon>,
     fragments: BTreeMap<String, (String, Range<usize>)>,
@@ -783,6 +1001,7 @@ impl<'a> Compiler<'a> {
             source,
             broken: BTreeSet::new(),
             used_fragments: BTreeSet::new(),
+            left_out: LeftOut::default(),
             diagnostics: Vec::new(),
             lexicons: BTreeMap::new(),
             fragments: BTreeMap::new(),
@@ -869,8 +1088,8 @@ impl<'a> Compiler<'a> {
 
     /// The source span of `range` within the string value `text` written at `span`:
     /// exact when the TOML string holds the value verbatim (literal strings, most basic
-    /// ones), else the first place the same text occurs, else the whole string. Also
-    /// returns the text found there.
+    /// ones, multi-line ones), else the first place the same text occurs, else the whole
+    /// string. Also returns the text found there.
     fn locate(
         &self,
         span: &Range<usize>,
@@ -878,9 +1097,11 @@ impl<'a> Compiler<'a> {
         range: Range<usize>,
     ) -> (Range<usize>, String) {
         let piece = text.get(range.clone()).unwrap_or("").to_string();
-        let inner = span.start + 1..span.end.saturating_sub(1);
-        if self.source.get(inner.clone()) == Some(text) {
-            return (inner.start + range.start..inner.start + range.end, piece);
+        if let Some(start) = verbatim_start(self.source, span, text) {
+            return (start + range.start..start + range.end, piece);
+        }
+        if piece.is_empty() {
+            return (span.clone(), piece);
         }
         (self.find_in(span, &piece), piece)
     }
@@ -927,8 +1148,18 @@ impl<'a> Compiler<'a> {
             );
         }
         let claims = self.claims(&raw.claim);
+        // Date examples resolve against `[examples] published`: when it is given but
+        // unusable (reported above), their failures would only repeat that error.
+        if self.left_out.published
+            || (raw.examples.published.is_some() && examples_published.is_none())
+        {
+            for c in claims.iter().filter(|c| c.kind == Kind::Date) {
+                self.broken.insert(c.id.clone());
+            }
+        }
+        let referenced = self.referenced_fragments(raw);
         for (name, (_, span)) in &self.fragments {
-            if !self.used_fragments.contains(name) {
+            if !self.used_fragments.contains(name) && !referenced.contains(name) {
                 self.diagnostics.push(
                     Diagnostic::warning(
                         Some(span.clone()),
@@ -949,6 +1180,7 @@ impl<'a> Compiler<'a> {
                         distinguish.push((name.get_ref().clone(), re));
                     }
                 }
+                None if self.left_out.names.contains(name.get_ref()) => {}
                 None => self.error(
                     name.span(),
                     format!(
@@ -965,7 +1197,24 @@ impl<'a> Compiler<'a> {
             .and_then(|l| Regex::new(&l.alternation()).ok());
         let name_tokens = crate::entities::name_tokens(&entities);
         let name_index = crate::entities::NameIndex::new(&name_tokens);
+        let pattern_of: Vec<(usize, usize)> = claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind != Kind::Name)
+            .flat_map(|(ci, c)| (0..c.patterns.len()).map(move |pi| (ci, pi)))
+            .collect();
+        let pattern_set = regex::RegexSetBuilder::new(
+            pattern_of
+                .iter()
+                .map(|&(ci, pi)| claims[ci].patterns[pi].regex.as_str()),
+        )
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .ok();
         RuleSet {
+            pattern_set,
+            pattern_of,
             name_index,
             name_tokens,
             subject_regex,
@@ -1000,6 +1249,36 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Fragments that a pattern references, directly or through other fragments, whether
+    /// or not the pattern compiled (one rejected early, or in a claim type rejected for
+    /// another fault, still names what it uses), and those referenced from values left out
+    /// of the file for their shape: none of these is "never used".
+    fn referenced_fragments(&self, raw: &RulesFile) -> BTreeSet<String> {
+        let mut texts: Vec<&str> = Vec::new();
+        let metadata = raw.metadata.published.iter().chain(&raw.metadata.outlet);
+        texts.extend(metadata.map(|p| p.get_ref().as_str()));
+        let b = &raw.boilerplate;
+        let markers = b.cut.iter().chain(&b.cut_line).chain(&b.drop);
+        texts.extend(markers.map(|m| m.pattern.get_ref().as_str()));
+        for c in &raw.claim {
+            texts.extend(c.patterns.iter().map(|p| p.get_ref().as_str()));
+        }
+        texts.extend(self.left_out.strings.iter().map(String::as_str));
+        let mut todo: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| references(t).into_iter().map(|(_, n)| n))
+            .collect();
+        let mut used = BTreeSet::new();
+        while let Some(n) = todo.pop() {
+            if let Some((text, _)) = self.fragments.get(n) {
+                if used.insert(n.to_string()) {
+                    todo.extend(references(text).into_iter().map(|(_, n)| n));
+                }
+            }
+        }
+        used
+    }
+
     /// Expand `{name}` references, recursively, reporting unknown names at `span`.
     fn expand(&mut self, pattern: &str, span: &Range<usize>, depth: usize) -> Option<String> {
         if depth > 16 {
@@ -1011,93 +1290,75 @@ impl<'a> Compiler<'a> {
             return None;
         }
         let mut out = String::with_capacity(pattern.len());
-        let mut rest = pattern;
+        let mut last = 0;
         let mut ok = true;
-        while let Some(open) = rest.find('{') {
-            // `\{` is a literal brace.
-            if open > 0 && rest[..open].ends_with('\\') {
-                out.push_str(&rest[..=open]);
-                rest = &rest[open + 1..];
-                continue;
-            }
-            let after = &rest[open + 1..];
-            let close = after.find('}');
-            let name = close.map(|c| &after[..c]);
-            match name {
-                Some(n)
-                    if !n.is_empty()
-                        && n.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                        && n.chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
-                {
-                    out.push_str(&rest[..open]);
-                    let body = if n == "number" {
-                        Some(numbers::fragment())
-                    } else if n == "ordinal" {
-                        Some(numbers::ordinal_fragment())
-                    } else if let Some(lex) = self.lexicons.get(n) {
-                        Some(lex.alternation())
-                    } else if let Some((text, at)) = self.fragments.get(n).cloned() {
-                        self.used_fragments.insert(n.to_string());
-                        // Faults inside the fragment point at the fragment.
-                        self.expand(
-                            &word_list_longest_first(&pattern_key(&text)),
-                            &at,
-                            depth + 1,
-                        )
-                    } else {
-                        let mut known: Vec<String> =
-                            BUILTINS.iter().map(|s| s.to_string()).collect();
-                        known.extend(self.lexicons.keys().cloned());
-                        known.extend(self.fragments.keys().cloned());
-                        let close = known
-                            .iter()
-                            .map(|k| (strsim::jaro_winkler(n, k), k))
-                            .filter(|(s, _)| *s >= 0.8)
-                            .max_by(|a, b| a.0.total_cmp(&b.0))
-                            .map(|(_, k)| k.clone());
-                        // A misspelt reference is why its fragment looks unused: say it once.
-                        if let Some(k) = &close {
-                            self.used_fragments.insert(k.clone());
-                        }
-                        let hint = close
-                            .map(|k| format!("did you mean `{{{k}}}`?"))
-                            .unwrap_or_else(|| {
-                                format!(
-                                    "define it under `[fragments]`; known: {}",
-                                    known
-                                        .iter()
-                                        .map(|k| format!("`{{{k}}}`"))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                )
-                            });
-                        let at = self.find_in(span, &format!("{{{n}}}"));
-                        self.diagnostics.push(
-                            Diagnostic::error(Some(at), format!("unknown fragment `{{{n}}}`"))
-                                .help(hint),
-                        );
-                        None
-                    };
-                    match body {
-                        Some(b) => {
-                            out.push_str("(?:");
-                            out.push_str(&b);
-                            out.push(')');
-                        }
-                        None => ok = false,
-                    }
-                    rest = &after[n.len() + 1..];
+        for (at, n) in references(pattern) {
+            out.push_str(&pattern[last..at.start]);
+            last = at.end;
+            let body = if n == "number" {
+                Some(numbers::fragment())
+            } else if n == "ordinal" {
+                Some(numbers::ordinal_fragment())
+            } else if let Some(lex) = self.lexicons.get(n) {
+                Some(lex.alternation())
+            } else if let Some((text, at)) = self.fragments.get(n).cloned() {
+                self.used_fragments.insert(n.to_string());
+                // Faults inside the fragment point at the fragment.
+                self.expand(
+                    &word_list_longest_first(&pattern_key(&text)),
+                    &at,
+                    depth + 1,
+                )
+            } else if self.left_out.names.contains(n) {
+                // Defined with a value of the wrong type, already reported.
+                None
+            } else {
+                self.unknown_reference(n, span);
+                None
+            };
+            match body {
+                Some(b) => {
+                    out.push_str("(?:");
+                    out.push_str(&b);
+                    out.push(')');
                 }
-                _ => {
-                    // A repetition such as `{2,3}`: keep as is.
-                    out.push_str(&rest[..=open]);
-                    rest = after;
-                }
+                None => ok = false,
             }
         }
-        out.push_str(rest);
+        out.push_str(&pattern[last..]);
         ok.then_some(out)
+    }
+
+    /// Report `{name}` that names nothing, with the known name it most resembles.
+    fn unknown_reference(&mut self, n: &str, span: &Range<usize>) {
+        let mut known: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
+        known.extend(self.lexicons.keys().cloned());
+        known.extend(self.fragments.keys().cloned());
+        let close = known
+            .iter()
+            .map(|k| (strsim::jaro_winkler(n, k), k))
+            .filter(|(s, _)| *s >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k.clone());
+        // A misspelt reference is why its fragment looks unused: say it once.
+        if let Some(k) = &close {
+            self.used_fragments.insert(k.clone());
+        }
+        let hint = close
+            .map(|k| format!("did you mean `{{{k}}}`?"))
+            .unwrap_or_else(|| {
+                format!(
+                    "define it under `[fragments]`; known: {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{{{k}}}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        let at = self.find_in(span, &format!("{{{n}}}"));
+        self.diagnostics
+            .push(Diagnostic::error(Some(at), format!("unknown fragment `{{{n}}}`")).help(hint));
     }
 
     /// The span of `needle` inside the TOML string at `span`, or the whole span.
@@ -1146,7 +1407,13 @@ impl<'a> Compiler<'a> {
         let expanded = self.expand(&pattern_key(text), &span, 0)?;
         match Regex::new(&expanded) {
             Ok(regex) => {
-                if regex.is_match("") {
+                // Not only `regex.is_match("")`: `\b[0-9]*` matches no empty text alone
+                // but empty text at every word edge.
+                let empty = regex_syntax::parse(&expanded).map_or_else(
+                    |_| regex.is_match(""),
+                    |hir| hir.properties().minimum_len() == Some(0),
+                );
+                if empty {
                     self.error(
                         span,
                         "pattern matches the empty string".into(),
@@ -1173,13 +1440,67 @@ impl<'a> Compiler<'a> {
                     }
                     _ => e.to_string(),
                 };
+                let (at, what) = match self.fault(text, &span, 0) {
+                    Some((at, None)) => (at, "pattern".to_string()),
+                    Some((at, Some(fragment))) => (at, format!("fragment `{fragment}`")),
+                    None => (span, "pattern".to_string()),
+                };
                 self.error(
-                    span,
-                    format!("pattern does not compile: {msg}"),
+                    at,
+                    format!("{what} does not compile: {msg}"),
                     "see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash",
                 );
                 None
             }
+        }
+    }
+
+    /// Where the regex syntax error of the string `text` written at `span` is, in the file:
+    /// in its own text, or else in a fragment it references (with that fragment's name).
+    /// `None` when no part alone is at fault (two fragments capturing the same name).
+    ///
+    /// References are stood in for by a character class of the same length, so the
+    /// parser's error offsets are offsets in the text as written, once normalised.
+    fn fault(
+        &self,
+        text: &str,
+        span: &Range<usize>,
+        depth: usize,
+    ) -> Option<(Range<usize>, Option<String>)> {
+        if depth > 16 {
+            return None;
+        }
+        let written = text.replace('؟', "\\?");
+        let normalized = normalize::normalize(&written);
+        let key = normalized.key();
+        let refs = references(key);
+        let mut stand_in = String::with_capacity(key.len());
+        let mut last = 0;
+        for (at, _) in &refs {
+            stand_in.push_str(&key[last..at.start]);
+            stand_in.push('[');
+            stand_in.push_str(&"x".repeat(at.len() - 2));
+            stand_in.push(']');
+            last = at.end;
+        }
+        stand_in.push_str(&key[last..]);
+        match regex_syntax::parse(&stand_in) {
+            Err(e) => {
+                let at = match &e {
+                    regex_syntax::Error::Parse(e) => e.span(),
+                    regex_syntax::Error::Translate(e) => e.span(),
+                    _ => return Some((span.clone(), None)),
+                };
+                // `؟` was written as the two bytes `\?`: the same length, same offsets.
+                let raw = normalized.to_original(at.start.offset..at.end.offset);
+                let (at, _) = self.locate(span, text, raw);
+                Some((at, None))
+            }
+            Ok(_) => refs.iter().find_map(|(_, n)| {
+                let (text, at) = self.fragments.get(*n)?;
+                let (at, _) = self.fault(text, at, depth + 1)?;
+                Some((at, Some(n.to_string())))
+            }),
         }
     }
 
@@ -1278,7 +1599,14 @@ impl<'a> Compiler<'a> {
                     continue;
                 }
             };
-            if c.description.as_deref().unwrap_or("").trim().is_empty() {
+            // Keys that lost a value of the wrong type are not "missing" (it was reported).
+            let lost: BTreeSet<&str> = ["description", "entity_type", "patterns", "examples"]
+                .into_iter()
+                .filter(|key| self.left_out.lost(&c.id.span(), key))
+                .collect();
+            if c.description.as_deref().unwrap_or("").trim().is_empty()
+                && !lost.contains("description")
+            {
                 self.error(
                     c.id.span(),
                     format!("claim type `{id}` has no description"),
@@ -1296,7 +1624,7 @@ impl<'a> Compiler<'a> {
             }
             let mut patterns = Vec::new();
             if kind == Kind::Name {
-                if c.entity_type.is_none() {
+                if c.entity_type.is_none() && !lost.contains("entity_type") {
                     self.error(
                         c.kind.span(),
                         format!("claim type `{id}` of kind `name` has no `entity_type`"),
@@ -1311,7 +1639,7 @@ impl<'a> Compiler<'a> {
                     );
                 }
             } else {
-                if c.patterns.is_empty() {
+                if c.patterns.is_empty() && !lost.contains("patterns") {
                     self.error(
                         c.id.span(),
                         format!("claim type `{id}` has no patterns"),
@@ -1319,18 +1647,22 @@ impl<'a> Compiler<'a> {
                     );
                 }
                 let errors_before = self.errors();
+                let mut failed = false;
                 for p in &c.patterns {
                     let Some(compiled) = self.pattern(p) else {
+                        failed = true;
                         continue;
                     };
                     self.check_captures(kind, &compiled, p);
                     patterns.push(compiled);
                 }
-                if self.errors() > errors_before {
+                // A pattern left out for its type broke the claim type as much as one that
+                // does not compile: its examples would only fail for want of it.
+                if failed || lost.contains("patterns") || self.errors() > errors_before {
                     self.broken.insert(id.clone());
                 }
             }
-            if c.examples.is_empty() && kind != Kind::Name {
+            if c.examples.is_empty() && kind != Kind::Name && !lost.contains("examples") {
                 self.error(
                     c.id.span(),
                     format!("claim type `{id}` has no examples"),
@@ -1515,6 +1847,54 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// The `{name}` references of a pattern: the byte range of each, braces included, and the
+/// name. `\{` is a literal brace and `{2,3}` a repetition, neither a reference.
+fn references(pattern: &str) -> Vec<(Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = pattern[from..].find('{').map(|i| from + i) {
+        from = open + 1;
+        if pattern[..open].ends_with('\\') {
+            continue;
+        }
+        let after = &pattern[open + 1..];
+        let Some(close) = after.find('}') else {
+            continue;
+        };
+        let n = &after[..close];
+        if n.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && n.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            out.push((open..open + close + 2, n));
+            from = open + close + 2;
+        }
+    }
+    out
+}
+
+/// Where the text of the string value written at `span` starts in `source`, when the
+/// string holds `text` verbatim (no escapes): after `'`, `"`, `'''` or `"""`, and after
+/// the newline that may follow a multi-line string's opening quotes.
+fn verbatim_start(source: &str, span: &Range<usize>, text: &str) -> Option<usize> {
+    let written = source.get(span.clone())?;
+    let mut starts = Vec::new();
+    if written.starts_with("'''") || written.starts_with("\"\"\"") {
+        let after = span.start + 3;
+        starts.push(after);
+        for nl in ["\n", "\r\n"] {
+            if source[after..].starts_with(nl) {
+                starts.push(after + nl.len());
+            }
+        }
+    } else {
+        starts.push(span.start + 1);
+    }
+    starts
+        .into_iter()
+        .find(|&s| source.get(s..s + text.len()) == Some(text))
+}
+
 /// Where a regex has an empty alternative (`a||b`, `(|a)`, `(a|)`, a leading or trailing
 /// `|`): the byte range of the bar with its neighbour. Escapes (`\|`) and character
 /// classes (`[|]`) are skipped, so only real alternation counts.
@@ -1685,6 +2065,40 @@ mod tests {
         ] {
             assert_eq!(at(fine), None, "{fine}");
         }
+    }
+
+    #[test]
+    fn references_skip_escaped_braces_and_repetitions() {
+        let names = |re: &str| {
+            references(re)
+                .into_iter()
+                .map(|(at, n)| format!("{}={n}", &re[at]))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("(?<number>{number})\\s+{soldier}"),
+            ["{number}=number", "{soldier}=soldier"]
+        );
+        assert_eq!(names(r"\{soldier}|a{2,3}|{A}|{}"), Vec::<String>::new());
+        assert_eq!(
+            names("{year_after}{x1}"),
+            ["{year_after}=year_after", "{x1}=x1"]
+        );
+    }
+
+    #[test]
+    fn verbatim_start_finds_the_text_inside_its_quotes() {
+        let src = "a = 'x(y'\nb = \"p\\\\q\"\nc = '''\nz('''\n";
+        let span = |key: &str| {
+            let start = src.find(&format!("{key} = ")).unwrap() + 4;
+            start..src[start..].find('\n').map_or(src.len(), |e| start + e)
+        };
+        assert_eq!(verbatim_start(src, &span("a"), "x(y"), Some(5));
+        // An escape: the text is not written as is.
+        assert_eq!(verbatim_start(src, &span("b"), "p\\q"), None);
+        let c = src.find("c = ").unwrap() + 4;
+        let c = c..src.len() - 1;
+        assert_eq!(verbatim_start(src, &c, "z("), Some(src.find("z(").unwrap()));
     }
 
     #[test]

@@ -253,6 +253,8 @@ pub struct Sink {
     /// file (`(swap)`: between the two renames) until it is killed, so a test can kill a
     /// build at a known point.
     stall_after: Option<String>,
+    /// Nanoseconds threads spent writing files, for `--timings`.
+    busy: std::sync::atomic::AtomicU64,
 }
 
 impl Sink {
@@ -291,9 +293,17 @@ impl Sink {
 
     /// Write one file of the site.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let t = std::time::Instant::now();
         let path = self.path(rel)?;
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        self.count(t);
         self.written(rel)
+    }
+
+    fn count(&self, since: std::time::Instant) {
+        let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.busy
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Stream one file of the site through `fill` (for report.json, which is large).
@@ -303,6 +313,7 @@ impl Sink {
         fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
     ) -> Result<()> {
         use std::io::Write as _;
+        let t = std::time::Instant::now();
         let path = self.path(rel)?;
         let file = std::fs::File::create(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -310,6 +321,7 @@ impl Sink {
         fill(&mut w)?;
         w.flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
+        self.count(t);
         self.written(rel)
     }
 }
@@ -317,7 +329,8 @@ impl Sink {
 /// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
 /// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
 /// Call [`recover`] first: this removes only its own temporary folders.
-pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
+/// Returns the time threads spent writing (summed over threads).
+pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::time::Duration> {
     let abs = absolute(out)?;
     let sib = Siblings::of(&abs)?;
     std::fs::create_dir_all(&sib.parent)
@@ -330,6 +343,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
         dir: tmp.clone(),
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
+        busy: std::sync::atomic::AtomicU64::new(0),
     };
     // The marker comes first and stays locked while this build runs: a later build that
     // finds this folder can tell a running build from a dead one (see `recover`).
@@ -382,8 +396,12 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
         )));
     }
     drop(lock);
+    let t = std::time::Instant::now();
     if had_old {
         let _ = std::fs::remove_dir_all(&old);
     }
-    Ok(())
+    sink.count(t);
+    Ok(std::time::Duration::from_nanos(
+        sink.busy.load(std::sync::atomic::Ordering::Relaxed),
+    ))
 }

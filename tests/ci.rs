@@ -91,25 +91,68 @@ fn make_conflict(dir: &Path) {
     edit_seed(dir, "000_", "26 مارس الماضي", "26 فبراير الماضي");
 }
 
-#[test]
-fn builds_are_byte_identical_whatever_the_order_threads_and_times() {
-    let tmp = tempfile::tempdir().unwrap();
+/// The names in `dir` in the order the file system lists them.
+fn listing(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Two copies of the seeds, `a/seeds` created in name order and `b/deeper/corpus` in
+/// reverse, with different modification times, in a temporary folder where the file system
+/// really lists them in different orders: otherwise a build that leaked the listing order
+/// would pass. ext4 lists a small folder in hash order, whatever the creation order; tmpfs
+/// lists in creation order (newest first), so `/dev/shm` is tried first.
+fn seeds_listed_in_two_orders() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let names = seed_names();
     let mut reversed = names.clone();
     reversed.reverse();
     let epoch = SystemTime::UNIX_EPOCH;
-    let a_seeds = tmp.path().join("a/seeds");
-    let b_seeds = tmp.path().join("b/deeper/corpus");
-    copy_seeds(&a_seeds, &names, |i| {
-        epoch + Duration::from_secs(1_000_000 + i as u64 * 3600)
-    });
-    copy_seeds(&b_seeds, &reversed, |i| {
-        epoch + Duration::from_secs(1_700_000_000 - i as u64 * 86_400)
-    });
+    let bases = [
+        PathBuf::from("/dev/shm"),
+        std::env::temp_dir(),
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+    ];
+    for base in bases.iter().filter(|b| b.is_dir()) {
+        let Ok(tmp) = tempfile::tempdir_in(base) else {
+            continue;
+        };
+        let a = tmp.path().join("a/seeds");
+        let b = tmp.path().join("b/deeper/corpus");
+        copy_seeds(&a, &names, |i| {
+            epoch + Duration::from_secs(1_000_000 + i as u64 * 3600)
+        });
+        copy_seeds(&b, &reversed, |i| {
+            epoch + Duration::from_secs(1_700_000_000 - i as u64 * 86_400)
+        });
+        if listing(&a) != listing(&b) {
+            return (tmp, a, b);
+        }
+    }
+    panic!(
+        "no folder among {bases:?} lists files in creation order, so this test cannot show \
+         that the listing order does not reach the output; run it where /dev/shm is tmpfs"
+    );
+}
+
+#[test]
+fn builds_are_byte_identical_whatever_the_order_threads_and_times() {
+    let (tmp, a_seeds, b_seeds) = seeds_listed_in_two_orders();
+    // One thread against at least two (rayon's default is one per core).
+    let many = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .max(2)
+        .to_string();
     let rules = root().join("rules.toml");
     for (seeds, out, threads, tz) in [
         (&a_seeds, tmp.path().join("a/site"), "1", "UTC"),
-        (&b_seeds, tmp.path().join("b/out"), "2", "Asia/Tokyo"),
+        (
+            &b_seeds,
+            tmp.path().join("b/out"),
+            many.as_str(),
+            "Asia/Tokyo",
+        ),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_compare"))
             .args(["build", "--seeds"])
@@ -412,6 +455,142 @@ fn adding_an_article_that_sorts_last_renames_no_statement() {
             .unwrap()
             .iter()
             .any(|m| m["status"] == "joined" && m["doc"] == "004_71888a1a17af4fa9"));
+    }
+}
+
+/// Build the seeds whose names pass `keep` in a fresh folder under `tmp`; the report.
+fn report_of(tmp: &Path, folder: &str, keep: impl Fn(&str) -> bool) -> PathBuf {
+    let dir = tmp.join(folder);
+    let names: Vec<String> = seed_names().into_iter().filter(|n| keep(n)).collect();
+    copy_seeds(&dir.join("seeds"), &names, |_| SystemTime::now());
+    std::fs::copy(root().join("rules.toml"), dir.join("rules.toml")).unwrap();
+    let o = compare(&dir, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    dir.join("site/report.json")
+}
+
+/// A statement of a report: its id and its members as (document, sentence number).
+struct Statement {
+    id: String,
+    kind: String,
+    members: Vec<(String, u64)>,
+}
+
+impl Statement {
+    fn has_member_in(&self, doc_prefix: &str) -> bool {
+        self.members.iter().any(|(d, _)| d.starts_with(doc_prefix))
+    }
+}
+
+fn statements(report: &Path) -> Vec<Statement> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    json["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| Statement {
+            id: s["id"].as_str().unwrap().to_string(),
+            kind: s["type"].as_str().unwrap().to_string(),
+            members: s["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    (
+                        m["doc"].as_str().unwrap().to_string(),
+                        m["sentence"].as_u64().unwrap(),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The ids of the statements of `report` that hold a member of `s` (same type, document
+/// and sentence).
+fn ids_holding<'a>(report: &'a [Statement], s: &Statement) -> Vec<&'a str> {
+    report
+        .iter()
+        .filter(|t| t.kind == s.kind && t.members.iter().any(|m| s.members.contains(m)))
+        .map(|t| t.id.as_str())
+        .collect()
+}
+
+fn diff_json(dir: &Path, old: &Path, new: &Path) -> serde_json::Value {
+    let o = compare(
+        dir,
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn removing_a_middle_article_keeps_every_other_statement_id() {
+    // Ids come from content and position, not from a counter: without 002, every statement
+    // 002 has no part in keeps its id, those of 003 and 004 that follow it included.
+    let tmp = tempfile::tempdir().unwrap();
+    let all_path = report_of(tmp.path(), "all", |_| true);
+    let without_path = report_of(tmp.path(), "without", |n| !n.starts_with("002_"));
+    let (all, without) = (statements(&all_path), statements(&without_path));
+    let unrelated: Vec<&Statement> = all.iter().filter(|s| !s.has_member_in("002_")).collect();
+    assert!(
+        unrelated
+            .iter()
+            .any(|s| s.members.iter().all(|(d, _)| d.as_str() > "002_")),
+        "statements after 002 exist"
+    );
+    for s in &unrelated {
+        assert_eq!(
+            ids_holding(&without, s),
+            [s.id.as_str()],
+            "{} changed its id without 002",
+            s.id
+        );
+    }
+    let json = diff_json(tmp.path(), &all_path, &without_path);
+    assert_eq!(json["documents_removed"][0]["id"], "002_6e47a6734b8438c4");
+    assert_eq!(json["added"], serde_json::json!([]), "{json:#}");
+    for r in json["renamed"].as_array().unwrap() {
+        let old = all.iter().find(|s| s.id == r["old"]).unwrap();
+        assert!(old.has_member_in("002_"), "{r} renamed: {json:#}");
+    }
+}
+
+#[test]
+fn adding_an_article_that_sorts_first_renames_only_what_it_joins() {
+    // 000 sorts before every other article: a statement it joins is anchored in it now and
+    // renamed (the diff says so); every other statement keeps its id.
+    let tmp = tempfile::tempdir().unwrap();
+    let without_path = report_of(tmp.path(), "without", |n| !n.starts_with("000_"));
+    let all_path = report_of(tmp.path(), "all", |_| true);
+    let (without, all) = (statements(&without_path), statements(&all_path));
+    let mut kept = 0;
+    for s in &without {
+        let now = ids_holding(&all, s);
+        let joined = all
+            .iter()
+            .any(|t| now.contains(&t.id.as_str()) && t.has_member_in("000_"));
+        if !joined {
+            assert_eq!(now, [s.id.as_str()], "{} changed its id", s.id);
+            kept += 1;
+        }
+    }
+    assert!(kept > 10, "most statements do not involve 000");
+    let json = diff_json(tmp.path(), &without_path, &all_path);
+    assert_eq!(json["documents_added"][0]["id"], "000_ad269960ebcb6093");
+    let renamed = json["renamed"].as_array().unwrap();
+    assert!(!renamed.is_empty(), "000 joins statements: {json:#}");
+    for r in renamed {
+        let new = all.iter().find(|s| s.id == r["new"]).unwrap();
+        assert!(new.has_member_in("000_"), "{r} renamed: {json:#}");
     }
 }
 

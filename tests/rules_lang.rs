@@ -95,10 +95,10 @@ fn a_pattern_that_does_not_compile() {
     )]);
     insta::assert_snapshot!(out, @r#"
     error: pattern does not compile: unclosed group
-      --> rules.toml:11:13
+      --> rules.toml:11:36
        |
     11 | patterns = ['(?<number>{number})\s+(?:{soldier}']
-       |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |                                    ^
        = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
 
     error: rules.toml has 1 error
@@ -204,6 +204,306 @@ fn a_pattern_that_matches_the_empty_string() {
     11 | patterns = ['(?<number>{number})?\s*(?:{soldier})?']
        |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        = help: make at least one part required (no `*` or `?` on everything)
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_pattern_that_matches_empty_text_at_word_edges() {
+    // `\b` matches nowhere in "", so the pattern matches no empty string alone, but it
+    // matches empty text at every word edge of an article.
+    let out = check(&[(
+        r#"(?<number>{number})\s+(?:{soldier})"#,
+        r#"(?:{soldier})?\b(?<number>[0-9]*)"#,
+    )]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern matches the empty string
+      --> rules.toml:11:13
+       |
+    11 | patterns = ['(?:{soldier})?\b(?<number>[0-9]*)']
+       |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = help: make at least one part required (no `*` or `?` on everything)
+
+    warning: pattern uses `\b`
+      --> rules.toml:11:28
+       |
+    11 | patterns = ['(?:{soldier})?\b(?<number>[0-9]*)']
+       |                            ^^
+       = help: on Arabic text `\b` is slow and ignores proclitics; compare checks word edges itself, so drop it
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_fault_inside_a_pattern_is_underlined_where_it_is() {
+    let out = check(&[(
+        r#"(?<number>{number})\s+(?:{soldier})"#,
+        r#"(?<number>{number})\s+(?:{soldier})\s+قوات{3,2}"#,
+    )]);
+    insta::assert_snapshot!(out, @r#"
+    error: pattern does not compile: invalid repetition count range, the start must be <= the end
+      --> rules.toml:11:56
+       |
+    11 | patterns = ['(?<number>{number})\s+(?:{soldier})\s+قوات{3,2}']
+       |                                                        ^^^^^
+       = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_fault_inside_a_fragment_points_at_the_fragment() {
+    let out = check(&[(r#"soldier = 'جندي|جنود'"#, r#"soldier = 'جندي|(جنود'"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: fragment `soldier` does not compile: unclosed group
+     --> rules.toml:5:17
+      |
+    5 | soldier = 'جندي|(جنود'
+      |                 ^
+      = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn an_empty_alternative_in_a_pattern() {
+    // Only the empty alternative: the fragment the rejected pattern names is not reported
+    // as never used.
+    let out = check(&[(r#"(?:{soldier})"#, r#"(?:{soldier}||جيش)"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: empty alternative `||` in pattern
+      --> rules.toml:11:48
+       |
+    11 | patterns = ['(?<number>{number})\s+(?:{soldier}||جيش)']
+       |                                                ^^
+       = help: an empty alternative matches everywhere: remove the extra `|`
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_duplicate_claim_type_does_not_make_its_fragments_unused() {
+    let out = check(&[
+        ("[fragments]\n", "[fragments]\nperson = 'شخص|أشخاص'\n"),
+        (
+            "[[entity]]\nid = \"tiani\"",
+            r#"[[claim]]
+id = "troops"
+kind = "quantity"
+description = "People"
+patterns = ['(?<number>{number})\s+(?:{person})']
+examples = [{ text = "3 أشخاص", value = "3" }]
+
+[[entity]]
+id = "tiani""#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: duplicate claim type id `troops`
+      --> rules.toml:17:6
+       |
+    17 | id = "troops"
+       |      ^^^^^^^^
+       = help: the first claim type with this id is at rules.toml:9:6; ids must be unique
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_misspelt_table_does_not_make_its_fragments_unused() {
+    // `[[claims]]` beside a `[[claim]]` cannot be read as meant: it is left out, and the
+    // fragment only it uses is still not "never used".
+    let out = check(&[
+        ("[fragments]\n", "[fragments]\nperson = 'شخص|أشخاص'\n"),
+        (
+            "[[entity]]\nid = \"tiani\"",
+            r#"[[claims]]
+id = "people"
+kind = "quantity"
+description = "People"
+patterns = ['(?<number>{number})\s+(?:{person})']
+examples = [{ text = "3 أشخاص", value = "3" }]
+
+[[entity]]
+id = "tiani""#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: unknown field `claims`, expected one of `metadata`, `boilerplate`, `segment`, `align`, `examples`, `lexicon`, `fragments`, `claim`, `entity`
+      --> rules.toml:16:3
+       |
+    16 | [[claims]]
+       |   ^^^^^^
+       = help: did you mean `claim`?
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn wrong_types_and_missing_keys_are_reported_with_everything_else() {
+    // The audit's case: a wrong type used to hide every later problem.
+    let out = check(&[
+        (
+            "description = \"Counts of soldiers\"\n",
+            "description = \"Counts of soldiers\"\ntolerance = \"0.05\"\n",
+        ),
+        (r#"(?:{soldier})"#, r#"(?:{soldjer})"#),
+        ("canonical = \"محمد بازوم\"\n", ""),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: invalid type: string "0.05", expected f64
+      --> rules.toml:11:13
+       |
+    11 | tolerance = "0.05"
+       |             ^^^^^^
+       = help: docs/rules.md gives the type of every key
+
+    error: unknown fragment `{soldjer}`
+      --> rules.toml:12:39
+       |
+    12 | patterns = ['(?<number>{number})\s+(?:{soldjer})']
+       |                                       ^^^^^^^^^
+       = help: did you mean `{soldier}`?
+
+    error: missing field `canonical`
+      --> rules.toml:22:1
+       |
+    22 | [[entity]]
+       | ^^^^^^^^^^
+       = help: add `canonical = …` to this table (docs/rules.md lists the keys each table needs); until then it is left out of the other checks
+
+    error: rules.toml has 3 errors
+    "#);
+}
+
+#[test]
+fn a_required_key_of_the_wrong_type_is_one_error() {
+    // Not also "missing field `id`": the table is left out, and the rest still checked.
+    let out = check(&[
+        ("id = \"bazoum\"", "id = 7"),
+        (r#"text = "1500 جندي""#, r#"text = 1500"#),
+        (
+            r#"counter_examples = ["1500 شخص"]"#,
+            r#"counter_examples = ["1500 شخص", "3 جنود"]"#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: invalid type: integer `1500`, expected a string
+      --> rules.toml:12:22
+       |
+    12 | examples = [{ text = 1500, value = "1500" }]
+       |                      ^^^^
+       = help: `text` is required, so this table is left out of the other checks until it is fixed; docs/rules.md gives the type of every key
+
+    error: counter-example of `troops` yields a claim `3 جنود` = 3: 3 جنود
+      --> rules.toml:13:33
+       |
+    13 | counter_examples = ["1500 شخص", "3 جنود"]
+       |                                 ^^^^^^^^
+       = help: narrow the pattern (a word edge, a required unit) so this text yields nothing
+
+    error: invalid type: integer `7`, expected a string
+      --> rules.toml:22:6
+       |
+    22 | id = 7
+       |      ^
+       = help: `id` is required, so this table is left out of the other checks until it is fixed; docs/rules.md gives the type of every key
+
+    error: rules.toml has 3 errors
+    "#);
+}
+
+#[test]
+fn a_fragment_of_the_wrong_type_is_one_error() {
+    // Not also "unknown fragment" where a pattern uses it, nor a failing example.
+    let out = check(&[(r#"soldier = 'جندي|جنود'"#, r#"soldier = ['جندي', 'جنود']"#)]);
+    insta::assert_snapshot!(out, @r#"
+    error: invalid type: sequence, expected a string
+     --> rules.toml:5:11
+      |
+    5 | soldier = ['جندي', 'جنود']
+      |           ^^^^^^^^^^^^^^^^
+      = help: docs/rules.md gives the type of every key
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn a_pattern_of_the_wrong_type_is_one_error() {
+    // Not also "has no patterns", nor examples failing for want of the pattern.
+    let out = check(&[(
+        r#"patterns = ['(?<number>{number})\s+(?:{soldier})']"#,
+        "patterns = [1500]",
+    )]);
+    // The warning is true: no pattern text names `{soldier}` any more.
+    insta::assert_snapshot!(out, @r#"
+    warning: fragment `soldier` is never used
+     --> rules.toml:5:11
+      |
+    5 | soldier = 'جندي|جنود'
+      |           ^^^^^^^^^^^
+      = help: reference it from a pattern as `{soldier}`, or remove it
+
+    error: invalid type: integer `1500`, expected a string
+      --> rules.toml:11:13
+       |
+    11 | patterns = [1500]
+       |             ^^^^
+       = help: docs/rules.md gives the type of every key
+
+    error: rules.toml has 1 error
+    "#);
+}
+
+#[test]
+fn an_unusable_publication_date_does_not_fail_the_date_examples() {
+    // Date examples resolve `أمس` against `[examples] published`: when that is broken, it
+    // is the one error, not every date example as well.
+    let date_claim = r#"[lexicon.day_offset]
+"-1" = ["أمس"]
+
+[[claim]]
+id = "date"
+kind = "date"
+description = "Days"
+patterns = ['(?<day_offset>{day_offset})']
+examples = [{ text = "أمس", value = "2024-04-11" }]
+
+[[entity]]
+id = "tiani""#;
+    for published in [r#""12 April 2024""#, "2024-04-12T10:00:00"] {
+        let out = check(&[
+            ("[[entity]]\nid = \"tiani\"", date_claim),
+            (
+                r#"published = "2024-04-12""#,
+                &format!("published = {published}"),
+            ),
+        ]);
+        assert!(out.ends_with("error: rules.toml has 1 error"), "{out}");
+        assert!(!out.contains("example of `date`"), "{out}");
+    }
+    let out = check(&[
+        ("[[entity]]\nid = \"tiani\"", date_claim),
+        (
+            r#"published = "2024-04-12""#,
+            r#"published = "12 April 2024""#,
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: `12 April 2024` is not a date
+     --> rules.toml:2:13
+      |
+    2 | published = "12 April 2024"
+      |             ^^^^^^^^^^^^^^^
+      = help: write the date as YYYY-MM-DD
 
     error: rules.toml has 1 error
     "#);
@@ -475,7 +775,7 @@ fn a_claim_type_added_in_toml_only_reaches_report_json_and_the_site() {
     let out = compare(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("8 claim types, 20 names"),
+        stdout(&out).contains("8 claim types, 21 names"),
         "{}",
         stdout(&out)
     );
@@ -605,9 +905,23 @@ fn rules_lists_every_claim_type_with_its_description() {
         assert_eq!(next.trim(), c.description.trim());
     }
     assert!(
-        text.contains("troops   quantity  5 examples, 3 counter-examples"),
+        text.contains("troops   quantity  8 examples, 3 counter-examples"),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "person   name      9 names of type `person`, 4 examples, 2 counter-examples"
+        ),
+        "{text}"
+    );
+    // Every claim type documents itself with examples, name types included.
+    for c in &set.claims {
+        assert!(
+            !c.examples.is_empty() && !c.counter_examples.is_empty(),
+            "{} has no examples or counter-examples",
+            c.id
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -715,46 +1029,69 @@ fn the_docs_snippets_load_as_rules() {
 // ---------------------------------------------------------------------------------------
 // Mangled files: errors, never a panic.
 
-/// Byte spans of the shipped file's keys that belong to the schema (not names a user picks:
-/// lexicon keys, fragment names), and of every string value with its quotes.
-fn spans(source: &str) -> (Vec<std::ops::Range<usize>>, Vec<std::ops::Range<usize>>) {
+/// Spans in the shipped file of what a mutation may break.
+#[derive(Default)]
+struct Spans {
+    /// Keys that belong to the schema (not names a user picks).
+    keys: Vec<std::ops::Range<usize>>,
+    /// Names a user picks and patterns reference: each `[lexicon.NAME]` and fragment name.
+    names: Vec<std::ops::Range<usize>>,
+    /// Every string value, with its quotes.
+    strings: Vec<std::ops::Range<usize>>,
+}
+
+fn spans(source: &str) -> Spans {
     use toml::de::{DeTable, DeValue};
-    fn table(
-        t: &DeTable,
-        free: bool,
-        keys: &mut Vec<std::ops::Range<usize>>,
-        strings: &mut Vec<std::ops::Range<usize>>,
-    ) {
+    /// Where a table sits: in the schema, directly under `lexicon` or `fragments` (its keys
+    /// are names), or deeper (lexicon entries: free keys).
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        Schema,
+        Names,
+        Free,
+    }
+    fn table(t: &DeTable, at: At, out: &mut Spans) {
         for (k, v) in t.iter() {
-            if !free {
-                keys.push(k.span());
+            match at {
+                At::Schema => out.keys.push(k.span()),
+                At::Names => out.names.push(k.span()),
+                At::Free => {}
             }
-            let free_below = free || k.get_ref() == "lexicon" || k.get_ref() == "fragments";
-            value(v.get_ref(), v.span(), free_below, keys, strings);
+            let below = match at {
+                At::Schema if k.get_ref() == "lexicon" || k.get_ref() == "fragments" => At::Names,
+                At::Schema => At::Schema,
+                _ => At::Free,
+            };
+            value(v.get_ref(), v.span(), below, out);
         }
     }
-    fn value(
-        v: &DeValue,
-        span: std::ops::Range<usize>,
-        free: bool,
-        keys: &mut Vec<std::ops::Range<usize>>,
-        strings: &mut Vec<std::ops::Range<usize>>,
-    ) {
+    fn value(v: &DeValue, span: std::ops::Range<usize>, at: At, out: &mut Spans) {
         match v {
-            DeValue::String(_) => strings.push(span),
-            DeValue::Table(t) => table(t, free, keys, strings),
+            DeValue::String(_) => out.strings.push(span),
+            DeValue::Table(t) => table(t, at, out),
             DeValue::Array(a) => {
                 for item in a.iter() {
-                    value(item.get_ref(), item.span(), free, keys, strings);
+                    value(item.get_ref(), item.span(), at, out);
                 }
             }
             _ => {}
         }
     }
     let root = DeTable::parse(source).expect("shipped rules parse");
-    let (mut keys, mut strings) = (Vec::new(), Vec::new());
-    table(root.get_ref(), false, &mut keys, &mut strings);
-    (keys, strings)
+    let mut out = Spans::default();
+    table(root.get_ref(), At::Schema, &mut out);
+    out
+}
+
+#[test]
+fn the_mutation_spans_cover_names() {
+    let source = shipped_rules();
+    let s = spans(&source);
+    let names: Vec<&str> = s.names.iter().map(|r| &source[r.clone()]).collect();
+    for name in ["qualifier", "subject", "month", "soldier", "year_after"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert!(s.keys.len() > 50 && s.strings.len() > 200);
 }
 
 fn assert_error(source: &str) -> Result<(), TestCaseError> {
@@ -767,12 +1104,12 @@ fn assert_error(source: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn a_renamed_key_is_an_error(pick in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), letter in "[a-z]") {
         let source = shipped_rules();
-        let (keys, _) = spans(&source);
+        let keys = spans(&source).keys;
         let key = &keys[pick.index(keys.len())];
         let cut = key.start + at.index(key.len() + 1);
         let mutated = format!("{}{letter}{}", &source[..cut], &source[cut..]);
@@ -780,9 +1117,21 @@ proptest! {
     }
 
     #[test]
+    fn a_renamed_lexicon_or_fragment_is_an_error(pick in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), letter in "[a-z]") {
+        // Every lexicon and fragment of the shipped file is used, so renaming one leaves a
+        // reference (or `align.distinguish`) naming nothing.
+        let source = shipped_rules();
+        let names = spans(&source).names;
+        let name = &names[pick.index(names.len())];
+        let cut = name.start + at.index(name.len() + 1);
+        let mutated = format!("{}{letter}{}", &source[..cut], &source[cut..]);
+        assert_error(&mutated)?;
+    }
+
+    #[test]
     fn a_deleted_quote_is_an_error(pick in any::<prop::sample::Index>(), closing: bool) {
         let source = shipped_rules();
-        let (_, strings) = spans(&source);
+        let strings = spans(&source).strings;
         let s = &strings[pick.index(strings.len())];
         let at = if closing { s.end - 1 } else { s.start };
         prop_assert!(matches!(&source[at..at + 1], "\"" | "'"));

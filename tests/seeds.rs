@@ -186,6 +186,31 @@ fn relative_and_weekday_dates_resolve_against_publication() {
     assert_eq!(unresolved.resolved, Some(false));
 }
 
+/// 002 line 11, published Saturday 2023-09-16: `ستتواصل يومي السبت والأحد` is future tense, so
+/// that Saturday and the Sunday after it, not a Sunday six days before its Saturday.
+#[test]
+fn future_weekend_in_002_is_the_coming_one() {
+    assert_eq!(
+        claim_with_text(D002, "date", "يومي السبت").value,
+        serde_json::json!("2023-09-16")
+    );
+    assert_eq!(
+        claim_with_text(D002, "date", "الأحد").value,
+        serde_json::json!("2023-09-17")
+    );
+}
+
+/// 003 line 47: `في عام 2023 … مقارنة بالعام السابق` compares with 2022, the year before the one
+/// just named; `العام الماضي` later in the sentence counts from the (unknown) publication date.
+#[test]
+fn previous_year_in_003_counts_from_the_year_named_before_it() {
+    let previous = claim_with_text(D003, "date", "العام السابق");
+    assert_eq!(previous.value, serde_json::json!("2022"));
+    assert_eq!(previous.resolved, Some(true));
+    let last = claim_with_text(D003, "date", "العام الماضي");
+    assert_eq!(last.resolved, Some(false), "003 has no publication date");
+}
+
 #[test]
 fn quantities_and_percentages_in_003() {
     let p = claim_with_text(D003, "percent", "38");
@@ -230,6 +255,25 @@ fn name_spellings_are_grouped_with_variants() {
         "unlisted spellings say what they resemble"
     );
     assert_eq!(entity("salifou_mody").verdict, "same");
+    // 002's ساجيو كامارا: one letter off in the given name, still Mali's Sadio Camara.
+    let camara = entity("sadio_camara");
+    assert!(
+        camara.mentions.iter().any(|m| m.text == "ساجيو كامارا"),
+        "{:?}",
+        camara.mentions
+    );
+    // RTN (003) is the broadcaster that runs Télé Sahel (000), not another name for it.
+    assert_eq!(entity("tele_sahel").verdict, "same");
+    let rtn = r
+        .claims
+        .iter()
+        .find(|c| c.text == "RTN")
+        .expect("RTN claim");
+    assert_eq!(rtn.value, serde_json::json!("rtn"));
+    // 001 writes للاتحاد الأوروبي twice and الاتحاد الأوروبي once: ل is not a spelling.
+    let eu = entity("eu");
+    assert_eq!(eu.verdict, "same", "{:?}", eu.spellings);
+    assert!(eu.mentions.iter().any(|m| m.text == "للاتحاد الأوروبي"));
 }
 
 #[test]

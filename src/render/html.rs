@@ -42,20 +42,33 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// Which characters of the Arabic block (U+0600–U+06FF) are letters, looked up once:
+/// `char::is_alphabetic` is a table search, and every page asks it of every character.
+static ARABIC_BLOCK: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new(|| {
+    std::array::from_fn(|i| char::from_u32(0x0600 + i as u32).is_some_and(char::is_alphabetic))
+});
+
+/// An Arabic letter (or mark): the part of a text that reads right to left.
 fn is_arabic(c: char) -> bool {
-    matches!(c,
-        '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}'
-        | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-        && c.is_alphabetic()
+    match c {
+        '\u{0600}'..='\u{06FF}' => ARABIC_BLOCK[c as usize - 0x0600],
+        '\u{0750}'..='\u{077F}'
+        | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}' => c.is_alphabetic(),
+        _ => false,
+    }
 }
 
 /// `lang`/`dir` attributes for a piece of text: Arabic → rtl, mixed scripts → auto.
 pub(super) fn lang_dir(text: &str) -> &'static str {
     let (mut arabic, mut latin) = (0, 0);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        if is_arabic(c) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            latin += usize::from(c.is_ascii_alphabetic());
+        } else if is_arabic(c) {
             arabic += 1;
-        } else {
+        } else if c.is_alphabetic() {
             latin += 1;
         }
     }

@@ -16,6 +16,7 @@ use crate::diff::{self, Op};
 use crate::extract::{format_number, value_text};
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Value, Verdict};
 use crate::verdict;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -216,14 +217,14 @@ pub fn report(
         }
     }
 
-    // Sentences are in document order: each document's run, found once.
-    let doc_sentences = |di: usize| {
-        let from = sentences.partition_point(|s| s.doc < di);
-        let to = from + sentences[from..].partition_point(|s| s.doc == di);
-        &sentences[from..to]
-    };
+    // Each document's sentences, found once: scanning every sentence of the corpus for
+    // each document would be quadratic.
+    let mut doc_sentences: Vec<Vec<&Sentence>> = vec![Vec::new(); docs.len()];
+    for s in sentences {
+        doc_sentences[s.doc].push(s);
+    }
     let documents: Vec<DocumentOut> = docs
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(di, d)| DocumentOut {
             id: d.id.clone(),
@@ -236,7 +237,7 @@ pub fn report(
             lang: d.lang.clone(),
             story: d.story.clone(),
             notes: d.notes.clone(),
-            sentences: doc_sentences(di)
+            sentences: doc_sentences[di]
                 .iter()
                 .map(|s| SentenceOut {
                     id: s.ordinal,
@@ -285,7 +286,7 @@ pub fn report(
         at = Some((c.sentence, to, line));
     }
     let claims_out: Vec<ClaimOut> = claims
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(ci, c)| {
             let s = &sentences[c.sentence];
@@ -383,7 +384,7 @@ pub fn report(
         .collect();
 
     let statements: Vec<StatementOut> = groups
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
             let ref_text = sentence_text(&sentences[g.members[0].0]);

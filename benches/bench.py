@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""The benchmark harness (issue 7): compare and its Python peer on generated corpora.
+
+Run it through benches/run.sh, which builds compare and the peer's venv first:
+
+    benches/run.sh [--sizes 1k,10k,100k] [--seed 1] [--smoke]
+
+For each size: `compare gen` writes a corpus (stories = articles / 5.15), then
+`compare build --timings` and `benches/peer.py` run on it under `/usr/bin/time -v`
+(wall, user+sys CPU, peak RSS), and `compare score --format json` scores both reports
+against truth.jsonl. Results go to BENCH_DIR/results/ as Markdown and JSON (also
+printed); docs/benchmarks.md explains the columns. `--smoke` runs the 1k size only and
+checks the scoring, never the timings.
+"""
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+
+ARTICLES_PER_STORY = 5.15
+STAGES = ["rules", "ingest", "normalise", "segment", "extract", "align", "verdict", "diff", "render", "write", "total"]
+PEER_STAGES = ["rules", "extract", "align+verdict+diff", "write", "total"]
+MUST_NOT_FLAG = ["none", "spelling_variant", "digits", "number_format", "rounding", "date_form",
+                 "paraphrase", "boilerplate", "confuser", "single_outlet"]
+
+
+def size_arg(text):
+    """`1k` → 1000, `100k` → 100000, `2500` → 2500."""
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([km]?)", text.strip().lower())
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 1k, 10k, 2500)")
+    return int(float(m[1]) * {"": 1, "k": 1000, "m": 1000000}[m[2]])
+
+
+def label(n):
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def run(cmd, **kw):
+    """Run, fail loudly with the command's stderr."""
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        sys.exit(f"error: {' '.join(map(str, cmd))} exited {p.returncode}\n{p.stderr[-4000:]}")
+    return p
+
+
+def timed(cmd, workdir, name):
+    """Run under /usr/bin/time -v: (stderr of the command, wall s, cpu s, peak RSS MB)."""
+    tfile = os.path.join(workdir, f"{name}.time")
+    p = run(["/usr/bin/time", "-v", "-o", tfile, *cmd])
+    with open(tfile) as f:
+        t = f.read()
+
+    def field(name):
+        return re.search(re.escape(name) + r".*?: (.+)", t)[1].strip()
+    wall = 0.0
+    for part in field("Elapsed (wall clock) time").split(":"):
+        wall = wall * 60 + float(part)
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    rss = int(field("Maximum resident set size (kbytes)")) / 1024
+    with open(os.path.join(workdir, f"{name}.stderr"), "w") as f:
+        f.write(p.stderr)
+    return p.stderr, wall, cpu, rss
+
+
+def stage_times(stderr):
+    """`  extract:   895.674 ms` lines → {stage: ms}; `candidate pairs: N` too."""
+    out = {m[1]: float(m[2]) for m in re.finditer(r"^\s*([a-z+]+):\s+([0-9.]+) ms\s*$", stderr, re.M)}
+    pairs = re.search(r"candidate pairs:\s*([0-9]+)", stderr)
+    return out, int(pairs[1]) if pairs else None
+
+
+def score(compare, truth, report):
+    return json.loads(run([compare, "score", "--truth", truth, report, "--format", "json"]).stdout)
+
+
+def corpus_size(seeds):
+    n = size = 0
+    for d, _, fs in os.walk(seeds):
+        for f in fs:
+            if f.endswith((".md", ".txt")):
+                n += 1
+                size += os.path.getsize(os.path.join(d, f))
+    return n, size / 1e6
+
+
+def one_size(args, target):
+    stories = max(1, round(target / ARTICLES_PER_STORY))
+    work = os.path.join(args.bench_dir, f"corpus-{label(target)}-seed{args.seed}")
+    os.makedirs(work, exist_ok=True)
+    print(f"== {label(target)}: compare gen --stories {stories} --seed {args.seed} --out {work}", file=sys.stderr)
+    t = time.perf_counter()
+    run([args.compare, "gen", "--stories", str(stories), "--seed", str(args.seed), "--out", work, "--force"])
+    gen_s = time.perf_counter() - t
+    seeds, truth = os.path.join(work, "seeds"), os.path.join(work, "truth.jsonl")
+    articles, mb = corpus_size(seeds)
+    row = {"target": target, "label": label(target), "stories": stories, "articles": articles, "mb": round(mb, 2),
+           "gen_s": round(gen_s, 2), "corpus": work}
+
+    load = os.getloadavg()
+    print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f})", file=sys.stderr)
+    err, wall, cpu, rss = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
+                                 "--out", os.path.join(work, "site"), "--force", "--timings"], work, "compare")
+    stages, pairs = stage_times(err)
+    row["compare"] = {"wall_s": wall, "cpu_s": cpu, "rss_mb": round(rss, 1), "load_before": load,
+                      "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
+                      "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(work, "site", "report.json"))}
+
+    load = os.getloadavg()
+    print(f"   peer (load {load[0]:.2f})", file=sys.stderr)
+    peer_report = os.path.join(work, "peer-report.json")
+    err, wall, cpu, rss = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"), "--seeds", seeds,
+                                 "--rules", args.rules, "--out", peer_report], work, "peer")
+    stages, _ = stage_times(err)
+    row["peer"] = {"wall_s": wall, "cpu_s": cpu, "rss_mb": round(rss, 1), "load_before": load,
+                   "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
+                   "score": score(args.compare, truth, peer_report)}
+    row["speed_ratio"] = row["peer"]["wall_s"] / row["compare"]["wall_s"] if row["compare"]["wall_s"] else None
+    return row
+
+
+def exponent(rows, tool):
+    """Least-squares slope of log(wall) against log(articles): 1 is linear."""
+    pts = [(math.log(r["articles"]), math.log(r[tool]["wall_s"])) for r in rows if r[tool]["wall_s"] > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
+
+
+def f(x, digits=3):
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def rate(s, cls, key="false_positive_rate"):
+    r = next((r for r in s[key] if r["class"] == cls), None)
+    return "–" if r is None or r["of"] == 0 else f"{r['rate']:.3f} ({r['hits']}/{r['of']})"
+
+
+def markdown(result):
+    rows = result["rows"]
+    out = [f"Measured {result['date']} on {result['machine']}; load average (1/5/15 min) at the start: "
+           f"{' '.join(f'{x:.2f}' for x in result['load_start'])}, at the end: "
+           f"{' '.join(f'{x:.2f}' for x in result['load_end'])}.", "",
+           f"Command: `{result['command']}`", "",
+           "| size | articles | MB | tool | wall s | CPU s | peak RSS MB | articles/s | precision | recall | F1 | rows found |",
+           "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        for tool in ("compare", "peer"):
+            t, s = r[tool], r[tool]["score"]
+            out.append(f"| {r['label']} | {r['articles']} | {r['mb']:.1f} | {tool} | {t['wall_s']:.2f} | {t['cpu_s']:.2f} "
+                       f"| {t['rss_mb']:.0f} | {f(t['articles_per_s'], 0)} | {f(s['precision'])} | {f(s['recall'])} "
+                       f"| {f(s['f1'])} | {s['rows_in_statements']}/{s['rows']} |")
+    out += ["", "Speed ratio, peer / compare: wall " + ", ".join(
+        f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in rows) + "; CPU " + ", ".join(
+        f"{r['label']} {f(r['peer']['cpu_s'] / r['compare']['cpu_s'], 1)}×" for r in rows) + "."]
+    for tool in ("compare", "peer"):
+        out.append(f"Growth exponent of {tool}'s wall time over {', '.join(r['label'] for r in rows)}: "
+                   f"{f(result['exponent'][tool], 2)}.")
+    out += ["", "compare's stages (ms, `compare build --timings`):", "",
+            "| size | " + " | ".join(STAGES) + " | candidate pairs |", "|---|" + "---:|" * (len(STAGES) + 1)]
+    for r in rows:
+        st = r["compare"]["stages_ms"]
+        out.append(f"| {r['label']} | " + " | ".join(f(st.get(s), 0) for s in STAGES)
+                   + f" | {r['compare']['candidate_pairs']} |")
+    out += ["", "The peer's stages (ms):", "", "| size | " + " | ".join(PEER_STAGES) + " |",
+            "|---|" + "---:|" * len(PEER_STAGES)]
+    for r in rows:
+        st = r["peer"]["stages_ms"]
+        out.append(f"| {r['label']} | " + " | ".join(f(st.get(s), 0) for s in PEER_STAGES) + " |")
+    out += ["", "False-positive rate per must-not-flag class (flagged facts / facts of the class):", "",
+            "| size | tool | " + " | ".join(MUST_NOT_FLAG) + " |", "|---|---|" + "---:|" * len(MUST_NOT_FLAG)]
+    for r in rows:
+        for tool in ("compare", "peer"):
+            out.append(f"| {r['label']} | {tool} | " + " | ".join(rate(r[tool]["score"], c) for c in MUST_NOT_FLAG) + " |")
+    return "\n".join(out) + "\n"
+
+
+def smoke_checks(row):
+    """What CI asserts: the scoring works on both reports, compare is right. Never timings."""
+    problems = []
+    for tool in ("compare", "peer"):
+        s = row[tool]["score"]
+        if s["rows"] == 0:
+            problems.append(f"{tool}: truth.jsonl has no rows")
+        if s["rows_in_statements"] != s["rows"]:
+            problems.append(f"{tool}: {s['rows'] - s['rows_in_statements']} of {s['rows']} truth rows are in no statement"
+                            + (" (benches/peer.py no longer reads every value compare gen writes)" if tool == "peer" else ""))
+    s = row["compare"]["score"]
+    for name in ("precision", "recall"):
+        if s[name] is None or s[name] < 0.95:
+            problems.append(f"compare: {name} {f(s[name])} < 0.95")
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description="compare vs the Python peer on generated corpora")
+    ap.add_argument("--sizes", default="1k,10k,100k", help="target article counts (default 1k,10k,100k)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--smoke", action="store_true", help="1k only; check the scoring, not the timings")
+    ap.add_argument("--bench-dir", required=True)
+    ap.add_argument("--compare", required=True)
+    ap.add_argument("--python", required=True, help="the venv's python, with rapidfuzz")
+    ap.add_argument("--rules", default="rules.toml")
+    args = ap.parse_args()
+    sizes = [1000] if args.smoke else [size_arg(s) for s in args.sizes.split(",")]
+    args.bench_dir = os.path.abspath(args.bench_dir)
+    args.compare, args.rules = os.path.abspath(args.compare), os.path.abspath(args.rules)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    result = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores ({cpu})",
+              "command": "benches/run.sh " + ("--smoke" if args.smoke else f"--sizes {','.join(map(label, sizes))}"),
+              "load_start": os.getloadavg(), "rows": []}
+    for n in sizes:
+        result["rows"].append(one_size(args, n))
+    result["load_end"] = os.getloadavg()
+    result["exponent"] = {t: exponent(result["rows"], t) for t in ("compare", "peer")}
+    out = os.path.join(args.bench_dir, "results")
+    os.makedirs(out, exist_ok=True)
+    stem = os.path.join(out, ("smoke-" if args.smoke else "bench-") + dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    md = markdown(result)
+    with open(stem + ".json", "w") as fh:
+        json.dump(result, fh, indent=1, ensure_ascii=False)
+    with open(stem + ".md", "w") as fh:
+        fh.write(md)
+    print(md)
+    print(f"results: {stem}.md and {stem}.json", file=sys.stderr)
+    if args.smoke:
+        problems = smoke_checks(result["rows"][0])
+        for p in problems:
+            print(f"smoke: FAIL {p}", file=sys.stderr)
+        if problems:
+            sys.exit(1)
+        print("smoke: ok (both reports scored, every truth row found, compare precision and recall >= 0.95)")
+
+
+if __name__ == "__main__":
+    main()
