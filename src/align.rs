@@ -255,15 +255,32 @@ pub fn marks(rules: &RuleSet, key: &str) -> Vec<String> {
 /// names enter alignment as keys instead) and outside the stopwords.
 pub fn terms(rules: &RuleSet, s: &Sentence, claim_spans: &[std::ops::Range<usize>]) -> Vec<String> {
     let mut out = BTreeSet::new();
+    // The claims' spans merged into disjoint runs in text order, passed with one cursor
+    // as the words go by: testing every claim for every word is quadratic in a long
+    // sentence.
+    let mut spans = claim_spans.to_vec();
+    spans.sort_by_key(|r| (r.start, r.end));
+    let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in spans {
+        match covered.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => covered.push(r),
+        }
+    }
+    let mut next = 0;
     for w in word_ranges(&s.key) {
         let word = &s.key[w.clone()];
         if rules.stopwords.contains(word) {
             continue;
         }
         let orig = s.original_span(w);
-        if claim_spans
+        while next < covered.len() && covered[next].end <= orig.start {
+            next += 1;
+        }
+        if covered[next..]
             .iter()
-            .any(|r| r.start < orig.end && orig.start < r.end)
+            .take_while(|r| r.start < orig.end)
+            .any(|r| orig.start < r.end)
         {
             continue;
         }

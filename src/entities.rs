@@ -144,11 +144,18 @@ pub fn mentions_cached(rules: &RuleSet, key: &str, cache: &mut FuzzyCache) -> Ve
             }
         }
     }
-    // Fuzzy anchors on words not already covered.
+    // Fuzzy anchors on words not already covered. The alias mentions are in text order and
+    // so are the words: one cursor over the mentions keeps this linear in a long sentence.
+    let aliases = found.len();
+    let mut next = 0;
     for w in &words {
-        if found
+        while next < aliases && found[next].range.end <= w.start {
+            next += 1;
+        }
+        if found[next..aliases]
             .iter()
-            .any(|m| m.range.start < w.end && w.start < m.range.end)
+            .take_while(|m| m.range.start < w.end)
+            .any(|m| w.start < m.range.end)
         {
             continue;
         }
@@ -331,17 +338,20 @@ fn extend_left(rules: &RuleSet, folded: &str, words: &[Range<usize>], m: &mut Me
     };
     let alias_words: Vec<&str> = alias.split(' ').collect();
     // Words the mention touches: `لفيلق` counts although its proclitic lies outside.
-    let covered = words
+    // Words are in text order: found by bisection, since a long sentence has many
+    // mentions and many words.
+    let first = words.partition_point(|w| w.end <= m.range.start);
+    let covered = words[first..]
         .iter()
-        .filter(|w| w.start < m.range.end && m.range.start < w.end)
+        .take_while(|w| w.start < m.range.end)
         .count()
         .max(1);
     if alias_words.len() <= covered {
         return true;
     }
-    let Some(first) = words.iter().position(|w| w.end > m.range.start) else {
+    if first == words.len() {
         return true;
-    };
+    }
     let person = entity.kind == "person";
     let mut start = m.range.start;
     let mut grew = false;

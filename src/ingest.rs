@@ -91,16 +91,34 @@ pub fn read(
 }
 
 /// Fail with every file's error at once, when there is any.
+///
+/// Each message is labelled `error: ` except the first, which `main` labels when it
+/// prints the error: the user reads every line with one `error: ` in front.
 pub fn fail_on(errors: Vec<String>) -> Result<()> {
     if errors.is_empty() {
         return Ok(());
     }
     let n = errors.len();
+    let all = errors
+        .iter()
+        .map(|e| format!("error: {e}"))
+        .collect::<Vec<_>>()
+        .join("\n");
     bail!(
         "{}\nerror: {n} article{} could not be read; nothing was written",
-        errors.join("\n"),
+        all.strip_prefix("error: ").unwrap_or(&all),
         if n == 1 { "" } else { "s" }
     )
+}
+
+/// How messages name a file: the seeds folder as the user gave it joined with the path
+/// inside it (`seeds/w.txt`), so the user can open the file from where they ran compare.
+pub fn shown(seeds: &Path, rel: &str) -> String {
+    if seeds.as_os_str().is_empty() || seeds == Path::new(".") {
+        rel.to_string()
+    } else {
+        seeds.join(rel).display().to_string()
+    }
 }
 
 /// One article read on its own, exactly as [`documents`] reads each file (for `explain`).
@@ -124,8 +142,7 @@ pub fn document(
     if !path.is_file() {
         bail!("article {} does not exist or is not a file\n  = help: pass the path of one article (.txt or .md)", path.display());
     }
-    read_document(dir, &name, rules, opts)
-        .map_err(|e| anyhow::anyhow!("{}", e.trim_start_matches("error: ")))
+    read_document(dir, &name, rules, opts).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
@@ -175,45 +192,142 @@ struct FrontMatter {
     story: Option<String>,
 }
 
-/// Decode bytes as UTF-8 text with LF line breaks and no BOM.
-pub fn decode(rel: &str, bytes: &[u8], opts: ReadOptions) -> Result<(String, Vec<String>), String> {
+/// Byte signatures of common binary formats that end up in scraped folders.
+const SIGNATURES: [(&[u8], &str); 9] = [
+    (b"\x7FELF", "an ELF executable"),
+    (b"\x89PNG\r\n\x1A\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xFF\xD8\xFF", "a JPEG image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.odt document)"),
+    (b"\x1F\x8B", "a gzip archive"),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "an old Word or Excel document",
+    ),
+];
+
+/// C0 control characters other than the whitespace ones (tab, line feed, vertical tab,
+/// form feed, carriage return), and DEL: text never needs them, binary data is full of them.
+fn is_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r')) || b == 0x7F
+}
+
+/// Why `bytes` look like a binary file rather than an article, if they do: a known
+/// signature, NUL bytes outnumbering a tenth of the text bytes, or more than 5% control
+/// bytes, at least eight (random data has about 11%; scraped text, now and then a stray
+/// one).
+fn binary_kind(bytes: &[u8]) -> Option<String> {
+    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Some(format!("it starts like {what}"));
+    }
+    let (mut nul, mut control, mut text) = (0usize, 0usize, 0usize);
+    for &b in bytes {
+        if b == 0 {
+            nul += 1;
+        } else if is_control(b) {
+            control += 1;
+        } else if b.is_ascii_alphanumeric() || b >= 0x80 {
+            text += 1;
+        }
+    }
+    if nul > 0 && nul * 10 > text {
+        return Some(format!("{nul} NUL bytes"));
+    }
+    let odd = nul + control;
+    if odd >= 8 && odd * 20 > bytes.len() {
+        return Some(format!(
+            "{odd} of its {} bytes are control characters",
+            bytes.len()
+        ));
+    }
+    None
+}
+
+/// 1-based line of byte offset `at`; a line ends at LF, CRLF or a lone CR, as [`decode`]
+/// reads them.
+fn line_at(bytes: &[u8], at: usize) -> usize {
+    let before = &bytes[..at.min(bytes.len())];
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks + 1
+}
+
+/// Decode bytes as UTF-8 text with LF line breaks and no BOM. `name` is the file as
+/// messages show it; errors come without the `error: ` label, warnings with theirs.
+///
+/// Binary files are refused even with `--lossy`, which is for text in a wrong encoding.
+/// NUL and other control characters in text become spaces, with a warning.
+pub fn decode(
+    name: &str,
+    bytes: &[u8],
+    opts: ReadOptions,
+) -> Result<(String, Vec<String>), String> {
     let mut warnings = Vec::new();
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(format!(
+            "{name}:1: this file is UTF-16 text (it starts with a UTF-16 byte order mark)\n  = help: save it as UTF-8"
+        ));
+    }
+    if let Some(why) = binary_kind(bytes) {
+        return Err(format!(
+            "{name}: this looks like a binary file, not an article: {why}\n  = help: remove it from the seeds folder, or rename it to an extension other than .txt or .md"
+        ));
+    }
+    // Offsets in messages count from the start of the file, BOM included, as a hex
+    // editor shows them.
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+    let text = match std::str::from_utf8(&bytes[bom..]) {
         Ok(t) => t.to_string(),
         Err(e) => {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            let at = bom + e.valid_up_to();
+            let line = line_at(bytes, at);
+            let what = match e.error_len() {
+                None => format!("the file ends inside a UTF-8 character at byte {at} (truncated?)"),
+                Some(_) => format!("invalid UTF-8 at byte {at} (0x{:02X})", bytes[at]),
+            };
             if opts.lossy {
                 warnings.push(format!(
-                    "warning: {rel}:{line}: invalid UTF-8 at byte {at}; replaced with U+FFFD (--lossy)"
+                    "warning: {name}:{line}: {what}; invalid bytes replaced with U+FFFD (--lossy)"
                 ));
-                String::from_utf8_lossy(bytes).into_owned()
+                String::from_utf8_lossy(&bytes[bom..]).into_owned()
             } else {
                 return Err(format!(
-                    "error: {rel}:{line}: invalid UTF-8 at byte {at}\n  = help: save the file as UTF-8 (it may be Windows-1256), or pass --lossy to replace bad bytes"
+                    "{name}:{line}: {what}\n  = help: save the file as UTF-8 (it may be Windows-1256 or another legacy encoding), or pass --lossy to replace bad bytes with U+FFFD"
                 ));
             }
         }
     };
-    if text.contains('\0') {
-        let at = text.find('\0').unwrap_or(0);
-        let line = text[..at].matches('\n').count() + 1;
-        let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-        let nuls = text.matches('\0').count();
-        if nuls * 10 > letters {
-            return Err(format!(
-                "error: {rel}:{line}: this looks like a binary file, not an article (NUL bytes)\n  = help: remove it from the seeds folder or rename it away from .txt/.md"
-            ));
-        }
+    let mut text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
+    if let Some(at) = text.bytes().position(|b| b == 0 || is_control(b)) {
+        let line = text.as_bytes()[..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         warnings.push(format!(
-            "warning: {rel}:{line}: NUL bytes in the text were replaced with spaces"
+            "warning: {name}:{line}: NUL or other control characters in the text were replaced with spaces"
         ));
+        text = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii() && (c == '\0' || is_control(c as u8)) {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
     }
-    let text = text
-        .replace("\r\n", "\n")
-        .replace(['\r'], "\n")
-        .replace('\0', " ");
     Ok((text, warnings))
 }
 
@@ -223,9 +337,24 @@ fn read_document(
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Document, Vec<String>), String> {
-    let bytes =
-        std::fs::read(seeds.join(rel)).map_err(|e| format!("error: {rel}: cannot read: {e}"))?;
-    let (text, mut warnings) = decode(rel, &bytes, opts)?;
+    let name = shown(seeds, rel);
+    let bytes = std::fs::read(seeds.join(rel)).map_err(|e| {
+        format!("{name}: cannot read: {e}\n  = help: check that the file exists and is readable")
+    })?;
+    parse(&name, rel, &bytes, rules, opts)
+}
+
+/// Read one article from its bytes: decode, front matter, Markdown masking, metadata,
+/// boilerplate, title, outlet, language. `name` is the file as messages show it, `rel`
+/// its path inside the seeds folder (the document's id and path come from it).
+pub fn parse(
+    name: &str,
+    rel: &str,
+    bytes: &[u8],
+    rules: &RuleSet,
+    opts: ReadOptions,
+) -> Result<(Document, Vec<String>), String> {
+    let (text, mut warnings) = decode(name, bytes, opts)?;
     let format = if rel.ends_with(".md") {
         Format::Markdown
     } else {
@@ -234,7 +363,7 @@ fn read_document(
     let stem = Path::new(rel)
         .file_stem()
         .map_or_else(|| rel.to_string(), |s| s.to_string_lossy().into_owned());
-    let (front, body_start) = front_matter(rel, &text)?;
+    let (front, body_start) = front_matter(name, &text)?;
     let mut body = blank(&text, 0..body_start);
     if format == Format::Markdown {
         body = mask_markdown(&text, body_start, body);
@@ -260,47 +389,47 @@ fn read_document(
     };
     let published_front = match &front.published {
         None => None,
-        Some(v) => Some(parse_front_date(rel, &doc.text, v)?),
+        Some(v) => Some(parse_front_date(name, &doc.text, v)?),
     };
     let found = metadata(&mut doc, rules);
     boilerplate::set_aside(&mut doc, rules);
     doc.published = published_front.or(found.published);
     match (front.outlet.clone(), found.outlet) {
         (Some(o), _) if !o.trim().is_empty() => {
-            doc.outlet = o.trim().to_string();
+            doc.outlet = bounded(o.trim(), OUTLET_CHARS);
             doc.outlet_source = "front matter";
         }
         (_, Some(o)) => {
-            doc.outlet = o;
+            doc.outlet = bounded(&o, OUTLET_CHARS);
             doc.outlet_source = "metadata line";
         }
         _ => doc.outlet = stem,
     }
     doc.title = front
         .title
-        .clone()
+        .as_deref()
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| first_line(&doc));
+        .map_or_else(|| first_line(&doc), |t| bounded(t, TITLE_CHARS));
     doc.lang = front.lang.clone().unwrap_or_else(|| detect_lang(&doc.body));
     if doc.published.is_none() {
         doc.notes
             .push("no publication date found: relative dates stay unresolved".into());
         warnings.push(format!(
-            "warning: {rel}: no publication date found; add `published = YYYY-MM-DD` front matter to resolve its dates"
+            "warning: {name}: no publication date found; add `published = YYYY-MM-DD` front matter to resolve its dates"
         ));
     }
     if doc.body.trim().is_empty() {
         doc.notes
             .push("no article text left after boilerplate was set aside".into());
         warnings.push(format!(
-            "warning: {rel}: no article text (empty, or only boilerplate)"
+            "warning: {name}: no article text (empty, or only boilerplate)"
         ));
     }
     Ok((doc, warnings))
 }
 
 /// The front matter and where the body starts. Only `+++` on the very first line opens it.
-fn front_matter(rel: &str, text: &str) -> Result<(FrontMatter, usize), String> {
+fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> {
     let Some(rest) = text.strip_prefix("+++\n") else {
         return Ok((FrontMatter::default(), 0));
     };
@@ -315,7 +444,7 @@ fn front_matter(rel: &str, text: &str) -> Result<(FrontMatter, usize), String> {
         .map(|(i, _)| i);
     let Some(close) = close else {
         return Err(format!(
-            "error: {rel}:1: front matter opened with `+++` is never closed\n  = help: end the front matter with a line holding only `+++`"
+            "{name}:1: front matter opened with `+++` is never closed\n  = help: end the front matter with a line holding only `+++`"
         ));
     };
     let toml_text = &rest[..close];
@@ -336,13 +465,13 @@ fn front_matter(rel: &str, text: &str) -> Result<(FrontMatter, usize), String> {
                 .unwrap_or("invalid TOML")
                 .to_string();
             Err(format!(
-                "error: {rel}:{line}: front matter: {msg}\n  = help: front matter keys are title, outlet, url, published (YYYY-MM-DD), lang, story"
+                "{name}:{line}: front matter: {msg}\n  = help: front matter keys are title, outlet, url, published (YYYY-MM-DD), lang, story"
             ))
         }
     }
 }
 
-fn parse_front_date(rel: &str, text: &str, v: &toml::Value) -> Result<NaiveDate, String> {
+fn parse_front_date(name: &str, text: &str, v: &toml::Value) -> Result<NaiveDate, String> {
     let s = match v {
         toml::Value::String(s) => s.clone(),
         toml::Value::Datetime(d) => d.to_string(),
@@ -354,7 +483,7 @@ fn parse_front_date(rel: &str, text: &str, v: &toml::Value) -> Result<NaiveDate,
         .map_or(1, |i| i + 1);
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         format!(
-            "error: {rel}:{line}: front matter `published` is not a date: {s}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"
+            "{name}:{line}: front matter `published` is not a date: {s}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"
         )
     })
 }
@@ -366,20 +495,31 @@ fn blank(text: &str, range: std::ops::Range<usize>) -> String {
     out
 }
 
-/// Blank a byte range of `body` in place: every byte but `\n` becomes a space. The range
-/// must lie on char boundaries; since a whole char is replaced by as many spaces as it
-/// has bytes, the text stays valid UTF-8 and the same length.
+/// Blank a byte range of `body` in place: every char but `\n` becomes as many spaces as it
+/// has bytes, so the text stays the same length. A range end inside a char is widened to
+/// the whole char. Costs the length of the range, not of the body: a long article with
+/// many set-aside lines stays linear.
 pub fn blank_in(body: &mut String, range: std::ops::Range<usize>) {
-    let mut bytes = std::mem::take(body).into_bytes();
-    for b in &mut bytes[range] {
-        if *b != b'\n' {
-            *b = b' ';
-        }
+    let mut start = range.start.min(body.len());
+    let mut end = range.end.min(body.len());
+    while !body.is_char_boundary(start) {
+        start -= 1;
     }
-    // Whole chars were replaced by ASCII spaces, so this cannot fail; fall back to a lossy
-    // conversion rather than panic if a caller passed a range inside a char.
-    *body = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    while !body.is_char_boundary(end) {
+        end += 1;
+    }
+    // One line at a time: `\n` is kept, and each piece starts and ends on a boundary.
+    while start < end {
+        let stop = body.as_bytes()[start..end]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(end, |i| start + i);
+        if stop > start {
+            // Same length in and out: the rest of the string does not move.
+            body.replace_range(start..stop, &" ".repeat(stop - start));
+        }
+        start = stop + 1;
+    }
 }
 
 /// Keep only Markdown prose (text and code spans); soft line breaks become spaces so a
@@ -418,6 +558,17 @@ fn mask_markdown(text: &str, start: usize, masked: String) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// The longest line, in bytes, that can be a metadata line (dateline, source credit); of
+/// a longer line only this much of its start is searched for a dateline.
+const METADATA_LINE: usize = 1000;
+
+/// Titles taken from the first line are cut to this many characters: a one-line article's
+/// first line is the whole article, and every list of documents shows the title.
+const TITLE_CHARS: usize = 200;
+
+/// Outlet names longer than this (in characters) are cut.
+const OUTLET_CHARS: usize = 100;
+
 struct Found {
     published: Option<NaiveDate>,
     outlet: Option<String>,
@@ -436,16 +587,30 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> Found {
         if raw.trim().is_empty() {
             continue;
         }
-        let n = normalize::normalize(raw);
+        // A metadata line is a short one. A longer line is prose (a whole article on one
+        // line, say): a dateline at its start still gives the date, but only the dateline
+        // is set aside, and no outlet is read from it.
+        let long = raw.len() > METADATA_LINE;
+        let head = if long {
+            let mut end = METADATA_LINE;
+            while !raw.is_char_boundary(end) {
+                end -= 1;
+            }
+            &raw[..end]
+        } else {
+            raw
+        };
+        let n = normalize::normalize(head);
         let key = n.key();
-        let original = |m: regex::Match| undouble(raw[n.to_original(m.range())].trim());
+        let original = |m: regex::Match| undouble(head[n.to_original(m.range())].trim());
         let mut hit = None;
+        let mut span = line.clone();
         for re in &rules.published {
             if let Some(c) = re.captures(key) {
                 if found.published.is_none() {
                     found.published = date_from(&c, rules);
                     if found.published.is_some() {
-                        if let Some(o) = c.name("outlet") {
+                        if let Some(o) = c.name("outlet").filter(|_| !long) {
                             let o = original(o);
                             if !o.is_empty() {
                                 found.outlet = Some(o);
@@ -453,11 +618,15 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> Found {
                         }
                     }
                 }
+                if long {
+                    let m = n.to_original(c.get(0).map_or(0..0, |m| m.range()));
+                    span = line.start + m.start..line.start + m.end;
+                }
                 hit = Some("metadata: publication date");
                 break;
             }
         }
-        for re in &rules.outlet {
+        for re in rules.outlet.iter().filter(|_| !long) {
             if let Some(c) = re.captures(key) {
                 if let Some(o) = c.name("outlet") {
                     let o = original(o);
@@ -469,9 +638,9 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> Found {
                 break;
             }
         }
-        if let Some(reason) = hit {
+        if let Some(reason) = hit.filter(|_| !span.is_empty()) {
             aside.push(Excluded {
-                span: line,
+                span,
                 reason: reason.to_string(),
             });
         }
@@ -530,10 +699,43 @@ pub fn lines(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 
 fn first_line(doc: &Document) -> String {
     lines(&doc.body)
-        .map(|r| doc.body[r].trim().to_string())
-        .find(|l| !l.is_empty())
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|r| &doc.body[r])
+        .find(|l| !l.trim().is_empty())
+        .map(|l| shorten(l, TITLE_CHARS))
         .unwrap_or_else(|| doc.id.clone())
+}
+
+/// `s` with each run of whitespace as one space, cut after at most `max` characters at a
+/// word boundary and ended with `…` when anything was cut. Reads only what it keeps.
+pub fn shorten(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for word in s.split_whitespace() {
+        let len = word.chars().count();
+        let gap = usize::from(n > 0);
+        if n + gap + len > max {
+            if n == 0 {
+                out.extend(word.chars().take(max));
+            }
+            out.push('…');
+            return out;
+        }
+        if gap == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        n += gap + len;
+    }
+    out
+}
+
+/// A name from the file kept as written unless it is longer than `max` characters.
+fn bounded(s: &str, max: usize) -> String {
+    if s.chars().nth(max).is_some() {
+        shorten(s, max)
+    } else {
+        s.to_string()
+    }
 }
 
 /// `ar` when at least a third of the letters are Arabic, else `en` when any, else `und`.
@@ -574,10 +776,149 @@ mod tests {
     #[test]
     fn invalid_utf8_names_file_and_byte() {
         let e = decode("x.txt", b"ok\n\xC7\xE1", ReadOptions::default()).unwrap_err();
-        assert!(e.contains("x.txt:2: invalid UTF-8 at byte 3"), "{e}");
+        assert!(
+            e.starts_with("x.txt:2: invalid UTF-8 at byte 3 (0xC7)\n"),
+            "{e}"
+        );
         let (t, w) = decode("x.txt", b"ok\n\xC7", ReadOptions { lossy: true }).unwrap();
         assert_eq!(t, "ok\n\u{FFFD}");
         assert_eq!(w.len(), 1);
+    }
+
+    /// Offsets count from the file's first byte, as a hex editor shows them, BOM included;
+    /// lines end at LF, CRLF or a lone CR, as the text is read.
+    #[test]
+    fn byte_offsets_count_the_bom_and_lines_count_lone_cr() {
+        let err = |b: &[u8]| decode("x.txt", b, ReadOptions::default()).unwrap_err();
+        let e = err(b"\xEF\xBB\xBFab\xC7");
+        assert!(
+            e.starts_with("x.txt:1: the file ends inside a UTF-8 character at byte 5 (truncated?)"),
+            "{e}"
+        );
+        let e = err(b"\xEF\xBB\xBFab\xC7x");
+        assert!(
+            e.starts_with("x.txt:1: invalid UTF-8 at byte 5 (0xC7)"),
+            "{e}"
+        );
+        let e = err(b"a\rb\r\xC7x");
+        assert!(e.starts_with("x.txt:3: invalid UTF-8 at byte 4"), "{e}");
+        let e = err(b"a\r\nb\r\n\xC7x");
+        assert!(e.starts_with("x.txt:3: invalid UTF-8 at byte 6"), "{e}");
+        // A truncated Arabic letter (ب is D8 A8) at the end of the file.
+        let e = err("نص ب".as_bytes().split_last().unwrap().1);
+        assert!(
+            e.contains("ends inside a UTF-8 character at byte 5 (truncated?)"),
+            "{e}"
+        );
+        assert!(e.contains("= help: save the file as UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn binary_files_are_named_binary_even_with_lossy() {
+        let lossy = ReadOptions { lossy: true };
+        let mut random = Vec::new();
+        let mut x: u32 = 1;
+        for _ in 0..4096 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            random.push((x >> 16) as u8);
+        }
+        let mut png = b"\x89PNG\r\n\x1A\n".to_vec();
+        png.extend(&random);
+        for (bytes, why) in [
+            (&b"\x7FELF\x02\x01\x01\0\0\0"[..], "ELF executable"),
+            (&png[..], "PNG image"),
+            (&b"%PDF-1.7\n"[..], "PDF document"),
+            (&[0u8; 64][..], "64 NUL bytes"),
+            (&random[..], "bytes are control characters"),
+        ] {
+            for opts in [ReadOptions::default(), lossy] {
+                let e = decode("b.txt", bytes, opts).unwrap_err();
+                assert!(
+                    e.starts_with("b.txt: this looks like a binary file, not an article")
+                        && e.contains(why),
+                    "{e}"
+                );
+            }
+        }
+        let e = decode("u.txt", b"\xFF\xFEa\0", lossy).unwrap_err();
+        assert!(e.contains("UTF-16"), "{e}");
+    }
+
+    #[test]
+    fn nul_and_control_characters_in_text_become_spaces() {
+        let (t, w) = decode(
+            "n.txt",
+            "سطر\nنص\0مع\x07صفر".as_bytes(),
+            ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(t, "سطر\nنص مع صفر");
+        assert_eq!(
+            w,
+            ["warning: n.txt:2: NUL or other control characters in the text were replaced with spaces"]
+        );
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_word_and_reads_only_what_it_keeps() {
+        assert_eq!(shorten("  a   b\tc ", 10), "a b c");
+        assert_eq!(shorten("abc def ghi", 7), "abc def…");
+        assert_eq!(shorten("abcdefghij", 4), "abcd…");
+        assert_eq!(shorten("", 4), "");
+        let line = "كلمة ".repeat(1_000_000);
+        let title = shorten(&line, TITLE_CHARS);
+        assert!(title.chars().count() <= TITLE_CHARS + 1 && title.ends_with('…'));
+    }
+
+    #[test]
+    fn blank_in_keeps_length_and_line_breaks_and_widens_to_whole_chars() {
+        let mut s = "اب\ncd\nه".to_string();
+        let len = s.len();
+        blank_in(&mut s, 1..9);
+        assert_eq!(s.len(), len);
+        assert_eq!(s, "    \n  \n  ");
+        let mut s = "abc".to_string();
+        blank_in(&mut s, 2..99);
+        assert_eq!(s, "ab ");
+    }
+
+    #[test]
+    fn a_long_dateline_is_prose_not_metadata() {
+        let rules = crate::rules::compile("rules.toml", include_str!("../rules.toml")).unwrap();
+        let short = "تاريخ النشر: 12th, April 2024 GMT\nأرسلت روسيا 1500 جندي.\n";
+        let (d, _) = parse(
+            "s.txt",
+            "s.txt",
+            short.as_bytes(),
+            &rules,
+            ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            d.published.map(|p| p.to_string()).as_deref(),
+            Some("2024-04-12")
+        );
+        assert_eq!(d.excluded.len(), 1);
+        let long = format!(
+            "تاريخ النشر: 12th, April 2024 GMT {}",
+            "أرسلت روسيا 1500 جندي. ".repeat(100)
+        );
+        let (d, _) = parse(
+            "l.txt",
+            "l.txt",
+            long.as_bytes(),
+            &rules,
+            ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            d.published.map(|p| p.to_string()).as_deref(),
+            Some("2024-04-12")
+        );
+        let aside: Vec<&str> = d.excluded.iter().map(|e| &d.text[e.span.clone()]).collect();
+        assert_eq!(aside, ["تاريخ النشر: 12th, April 2024"]);
+        assert!(d.body.contains("1500 جندي"));
+        assert!(d.title.chars().count() <= TITLE_CHARS + 1);
     }
 
     #[test]
@@ -594,7 +935,7 @@ mod tests {
     fn unterminated_front_matter_is_an_error() {
         let e = front_matter("a.md", "+++\ntitle = \"x\"\nbody").unwrap_err();
         assert!(
-            e.contains("a.md:1: front matter opened with `+++` is never closed"),
+            e.starts_with("a.md:1: front matter opened with `+++` is never closed"),
             "{e}"
         );
     }

@@ -136,6 +136,26 @@ pub fn analyse(
     ))
 }
 
+/// One article from its bytes through ingest (decoding, front matter, Markdown, metadata,
+/// boilerplate), normalisation, segmentation and extraction, exactly as `build` reads each
+/// file: the document, its sentences and its claims, or the message `build` would print
+/// for it. `path` names the file in messages and gives the document its id (`x.md` is read
+/// as Markdown). Reads no file: for the fuzz target (fuzz/) and tests.
+pub fn analyse_bytes(
+    path: &str,
+    bytes: &[u8],
+    rules: &rules::RuleSet,
+    read: ingest::ReadOptions,
+) -> Result<(Document, Vec<Sentence>, Vec<model::Claim>), String> {
+    let (doc, _warnings) = ingest::parse(path, path, bytes, rules, read)?;
+    let published = [doc.published];
+    let docs = [doc];
+    let mut sentences = self::sentences(&docs, 0, rules);
+    let claims = extract::claims(rules, &published, &mut sentences, 0);
+    let [doc] = docs;
+    Ok((doc, sentences, claims))
+}
+
 /// Normalise each document's body and split it into sentences, keeping offsets.
 /// `base` is the corpus index of `docs[0]`.
 pub fn sentences(docs: &[Document], base: usize, rules: &rules::RuleSet) -> Vec<Sentence> {
@@ -201,13 +221,34 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
             consequence: format!("nothing was built; {} is unchanged", opts.out.display()),
         }));
     };
+    if rules.claims.is_empty() {
+        anyhow::bail!(
+            "{} defines no claim type ([[claim]] table), so a site would have nothing to compare; nothing was built\n  = help: add claim types, starting from the rules.toml shipped with compare (docs/rules.md describes them)",
+            opts.rules.display()
+        );
+    }
     let checked_in = started.elapsed();
-    site::check_out(&opts.out, &opts.seeds, opts.force)?;
+    site::check_out(&opts.out, &opts.seeds, &opts.rules, opts.force)?;
+    let recovered = site::recover(&opts.out)?;
     let (mut outcome, _) = analyse(
         &opts.seeds,
         &rules,
         ingest::ReadOptions { lossy: opts.lossy },
     )?;
+    outcome.warnings.extend(recovered);
+    // Each empty article has its own warning; when none has text left, the likely cause
+    // is a rule, not the articles.
+    let docs = &outcome.report.documents;
+    if docs.len() > 1
+        && docs
+            .iter()
+            .all(|d| d.notes.iter().any(|n| n.starts_with("no article text")))
+    {
+        outcome.warnings.push(format!(
+            "warning: no article has any text left after boilerplate was set aside; a [boilerplate] pattern in {} may match every line",
+            opts.rules.display()
+        ));
+    }
     outcome.timings.insert(0, ("rules", checked_in));
     let t = Instant::now();
     let writing = site::write(&opts.out, |sink| {

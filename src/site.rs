@@ -29,42 +29,217 @@ fn absolute(p: &Path) -> Result<PathBuf> {
             c => out.push(c),
         }
     }
-    // Resolve symlinks of the existing part, so `site -> seeds` is caught.
-    Ok(std::fs::canonicalize(&out).unwrap_or(out))
+    // Resolve symlinks of the part that exists, so `site -> seeds` and `link/site` are
+    // compared by where they really are.
+    let mut missing = Vec::new();
+    let mut existing = out.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return Ok(missing.iter().rev().fold(real, |p, c| p.join(c)));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return Ok(out),
+        }
+    }
 }
 
-/// Check that `out` is a folder compare may replace.
-pub fn check_out(out: &Path, seeds: &Path, force: bool) -> Result<()> {
+/// Names that mark a folder as a repository or project: never replaced, even forced.
+const PROJECT_MARKERS: [&str; 4] = [".git", ".hg", ".svn", "Cargo.toml"];
+
+/// The first folder at or under `dir` that is a repository or project, without following
+/// symbolic links (replacing `dir` removes links, not what they point to).
+fn repository_in(dir: &Path) -> Option<PathBuf> {
+    if PROJECT_MARKERS
+        .iter()
+        .any(|m| std::fs::symlink_metadata(dir.join(m)).is_ok())
+    {
+        return Some(dir.to_path_buf());
+    }
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .find_map(|e| repository_in(&e.path()))
+}
+
+/// Check that `out` is a folder compare may replace: not `/`, not the home folder or a
+/// folder containing it, not the seeds folder, a folder containing it or a folder inside
+/// it, not a folder containing the rules file, not a repository or a folder containing
+/// one, not a file; and, unless `force`, empty or written by compare before.
+pub fn check_out(out: &Path, seeds: &Path, rules: &Path, force: bool) -> Result<()> {
     let abs = absolute(out)?;
     let seeds_abs = absolute(seeds)?;
+    let rules_abs = absolute(rules)?;
     let shown = out.display();
+    let own = "\n  = help: pass --out with a folder of its own, such as site";
     if abs.parent().is_none() {
-        bail!("refusing to write the site to {shown}: it is the file system root\n  = help: pass --out with a folder of its own, such as site");
+        bail!("refusing to write the site to {shown}: it is the file system root{own}");
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if absolute(&home).ok().as_deref() == Some(abs.as_path()) {
-            bail!("refusing to write the site to {shown}: it is the home folder\n  = help: pass --out with a folder of its own, such as site");
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .and_then(|h| absolute(Path::new(&h)).ok());
+    if let Some(home) = &home {
+        if home == &abs {
+            bail!("refusing to write the site to {shown}: it is the home folder{own}");
+        }
+        if home.starts_with(&abs) {
+            bail!(
+                "refusing to write the site to {shown}: it contains the home folder {}{own}",
+                home.display()
+            );
         }
     }
     if seeds_abs.starts_with(&abs) {
         bail!("refusing to write the site to {shown}: it is or contains the seeds folder {}\n  = help: pass --out with a folder outside the articles", seeds.display());
     }
-    if abs.join(".git").exists() || abs.join("Cargo.toml").exists() {
-        bail!("refusing to write the site to {shown}: it looks like a repository root\n  = help: pass --out with a folder of its own, such as site");
+    if abs.starts_with(&seeds_abs) {
+        bail!("refusing to write the site to {shown}: it is inside the seeds folder {}, so the next build would read the site as articles\n  = help: pass --out with a folder outside the articles", seeds.display());
     }
-    if abs.exists() {
-        if !abs.is_dir() {
-            bail!("refusing to write the site to {shown}: it is a file\n  = help: pass --out with a folder");
+    if rules_abs.starts_with(&abs) {
+        bail!(
+            "refusing to write the site to {shown}: it contains the rules file {}{own}",
+            rules.display()
+        );
+    }
+    if !abs.exists() {
+        return Ok(());
+    }
+    if !abs.is_dir() {
+        bail!("refusing to write the site to {shown}: it is a file\n  = help: pass --out with a folder");
+    }
+    if let Some(found) = repository_in(&abs) {
+        if found == abs {
+            bail!("refusing to write the site to {shown}: it looks like a repository root{own}");
         }
-        let empty = std::fs::read_dir(&abs)
-            .with_context(|| format!("cannot list {shown}"))?
-            .next()
-            .is_none();
-        if !empty && !abs.join(MARKER).exists() && !force {
-            bail!("refusing to replace {shown}: it is not empty and was not written by compare (no {MARKER} file)\n  = help: pass --force to replace it, or choose another --out");
-        }
+        let inside = found.strip_prefix(&abs).unwrap_or(&found);
+        bail!("refusing to write the site to {shown}: it contains a repository, {}, which replacing it would delete{own}", out.join(inside).display());
+    }
+    let empty = std::fs::read_dir(&abs)
+        .with_context(|| format!("cannot list {shown}"))?
+        .next()
+        .is_none();
+    if !empty && !abs.join(MARKER).exists() && !force {
+        bail!("refusing to replace {shown}: it is not empty and was not written by compare (no {MARKER} file)\n  = help: pass --force to replace it, or choose another --out");
     }
     Ok(())
+}
+
+/// The folders a build keeps beside `--out` while it runs: `.site.compare-new-PID` (the
+/// site being written) and `.site.compare-old-PID` (the previous site, between the two
+/// renames of the swap).
+struct Siblings {
+    parent: PathBuf,
+    name: String,
+}
+
+impl Siblings {
+    fn of(abs: &Path) -> Result<Siblings> {
+        let parent = abs
+            .parent()
+            .context("output folder has no parent")?
+            .to_path_buf();
+        let name = abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        Ok(Siblings { parent, name })
+    }
+
+    fn new_dir(&self, pid: &str) -> PathBuf {
+        self.parent
+            .join(format!(".{}.compare-new-{pid}", self.name))
+    }
+
+    fn old_dir(&self, pid: &str) -> PathBuf {
+        self.parent
+            .join(format!(".{}.compare-old-{pid}", self.name))
+    }
+
+    /// Left-over folders of earlier builds: (kind, pid), kind `new` or `old`.
+    fn found(&self) -> Vec<(&'static str, String)> {
+        let Ok(entries) = std::fs::read_dir(&self.parent) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = file
+                .strip_prefix('.')
+                .and_then(|f| f.strip_prefix(self.name.as_str()))
+            else {
+                continue;
+            };
+            for kind in ["new", "old"] {
+                if let Some(pid) = rest.strip_prefix(&format!(".compare-{kind}-")) {
+                    if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
+                        out.push((kind, pid.to_string()));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Whether the build that made `.site.compare-new-PID` still runs: it holds a lock on
+    /// the marker file inside for as long as it runs, and the system releases the lock
+    /// when it dies, however it dies. A folder without a marker is a build that has just
+    /// begun, or one that died at once: it counts as running for a minute.
+    fn running(&self, pid: &str) -> bool {
+        let dir = self.new_dir(pid);
+        let marker = dir.join(MARKER);
+        match std::fs::File::open(&marker) {
+            Ok(f) => match f.try_lock() {
+                Ok(()) => false,
+                Err(std::fs::TryLockError::WouldBlock) => true,
+                // No locks on this file system: leave the folder alone.
+                Err(std::fs::TryLockError::Error(_)) => true,
+            },
+            Err(_) => std::fs::metadata(&dir)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age < std::time::Duration::from_secs(60)),
+        }
+    }
+}
+
+/// Tidy what interrupted builds left beside `out`: remove the half-written sites of
+/// builds that no longer run, and when a build died between the two renames of its swap
+/// (`out` moved aside, the new site not yet in place), move the previous site back.
+/// Returns a warning for each site moved back.
+pub fn recover(out: &Path) -> Result<Vec<String>> {
+    let abs = absolute(out)?;
+    let sib = Siblings::of(&abs)?;
+    let mut warnings = Vec::new();
+    let found = sib.found();
+    for (kind, pid) in &found {
+        if sib.running(pid) {
+            continue;
+        }
+        if *kind == "new" {
+            let _ = std::fs::remove_dir_all(sib.new_dir(pid));
+            continue;
+        }
+        let old = sib.old_dir(pid);
+        if !abs.exists() && std::fs::rename(&old, &abs).is_ok() {
+            warnings.push(format!(
+                "warning: {} was missing after an interrupted build; the previous site was moved back from {}",
+                out.display(),
+                match (out.file_name(), old.file_name()) {
+                    (Some(_), Some(o)) => out.with_file_name(o).display().to_string(),
+                    _ => old.display().to_string(),
+                }
+            ));
+        } else {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+    }
+    Ok(warnings)
 }
 
 /// Where the pages of a build go: a temporary folder beside `--out`, swapped in whole when
@@ -74,6 +249,10 @@ pub struct Sink {
     /// `COMPARE_FAIL_AFTER_WRITE=report.md` fails the build right after writing that
     /// file, to test that a failed build leaves the previous site as it was.
     fail_after: Option<String>,
+    /// `COMPARE_STALL_AFTER_WRITE=report.md` stops the build right after writing that
+    /// file (`(swap)`: between the two renames) until it is killed, so a test can kill a
+    /// build at a known point.
+    stall_after: Option<String>,
     /// Nanoseconds threads spent writing files, for `--timings`.
     busy: std::sync::atomic::AtomicU64,
 }
@@ -100,7 +279,16 @@ impl Sink {
         if self.fail_after.as_deref() == Some(rel) {
             bail!("injected write failure after {rel} (COMPARE_FAIL_AFTER_WRITE)");
         }
+        self.stall(rel);
         Ok(())
+    }
+
+    fn stall(&self, at: &str) {
+        if self.stall_after.as_deref() == Some(at) {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
     }
 
     /// Write one file of the site.
@@ -140,54 +328,63 @@ impl Sink {
 
 /// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
 /// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
+/// Call [`recover`] first: this removes only its own temporary folders.
 /// Returns the time threads spent writing (summed over threads).
 pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::time::Duration> {
     let abs = absolute(out)?;
-    let parent = abs
-        .parent()
-        .context("output folder has no parent")?
-        .to_path_buf();
-    let name = abs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.compare-new-{pid}"));
-    let old = parent.join(format!(".{name}.compare-old-{pid}"));
+    let sib = Siblings::of(&abs)?;
+    std::fs::create_dir_all(&sib.parent)
+        .with_context(|| format!("cannot create {}", sib.parent.display()))?;
+    let pid = std::process::id().to_string();
+    let tmp = sib.new_dir(&pid);
+    let old = sib.old_dir(&pid);
     let _ = std::fs::remove_dir_all(&tmp);
     let sink = Sink {
         dir: tmp.clone(),
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
+        stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
         busy: std::sync::atomic::AtomicU64::new(0),
     };
-    let written = std::fs::create_dir_all(&tmp)
+    // The marker comes first and stays locked while this build runs: a later build that
+    // finds this folder can tell a running build from a dead one (see `recover`).
+    let marker = std::fs::create_dir_all(&tmp)
         .with_context(|| format!("cannot create {}", tmp.display()))
-        .and_then(|()| fill(&sink))
         .and_then(|()| {
-            sink.put(
-                MARKER,
+            let path = tmp.join(MARKER);
+            let mut f = std::fs::File::create(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            // Without locks (some network file systems) a crash only leaves a folder for
+            // the user to remove.
+            let _ = f.try_lock();
+            std::io::Write::write_all(
+                &mut f,
                 b"This folder is written by `compare build` and replaced whole on every build.\n",
             )
+            .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(f)
         });
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e.context(format!(
-            "the site was not written; {} is unchanged",
-            out.display()
-        )));
-    }
+    let written = marker.and_then(|lock| fill(&sink).map(|()| lock));
+    let lock = match written {
+        Ok(lock) => lock,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e.context(format!(
+                "the site was not written; {} is unchanged",
+                out.display()
+            )));
+        }
+    };
     let had_old = abs.exists();
     if had_old {
-        std::fs::rename(&abs, &old).with_context(|| {
+        if let Err(e) = std::fs::rename(&abs, &old) {
             let _ = std::fs::remove_dir_all(&tmp);
-            format!(
+            return Err(anyhow::Error::new(e).context(format!(
                 "cannot move the old site {} aside; it is unchanged",
                 out.display()
-            )
-        })?;
+            )));
+        }
     }
+    sink.stall("(swap)");
     if let Err(e) = std::fs::rename(&tmp, &abs) {
         if had_old {
             let _ = std::fs::rename(&old, &abs);
@@ -198,6 +395,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::
             out.display()
         )));
     }
+    drop(lock);
     let t = std::time::Instant::now();
     if had_old {
         let _ = std::fs::remove_dir_all(&old);

@@ -203,7 +203,7 @@ fn build_format_json_prints_one_object_and_no_progress() {
     assert!(summary.get("findings").is_none());
     // Not a terminal: warnings yes, progress no.
     let err = stderr(&o);
-    assert!(err.contains("warning: 003_"), "{err}");
+    assert!(err.contains("warning: seeds/003_"), "{err}");
     assert!(!err.contains("wrote "), "{err}");
 
     let text = compare(tmp.path(), &["build"]);

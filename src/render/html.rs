@@ -247,6 +247,11 @@ pub(super) struct Ctx<'a> {
     entity_of: HashMap<&'a str, &'a str>,
     /// Every outlet, sorted.
     pub outlets: Vec<&'a str>,
+    /// The statements as the overview shows them: conflicts, agreements, singles, each
+    /// in report order; sorted once, since every list page needs them.
+    ordered: Vec<&'a StatementOut>,
+    /// Where the conflicts and the agreements end in `ordered`.
+    runs: [usize; 2],
 }
 
 impl<'a> Ctx<'a> {
@@ -256,7 +261,14 @@ impl<'a> Ctx<'a> {
         for c in &r.claims {
             by_doc.entry(&c.doc).or_default().push(c);
         }
+        let mut ordered = super::by_verdict(r, "conflict");
+        let conflicts = ordered.len();
+        ordered.extend(super::by_verdict(r, "agree"));
+        let runs = [conflicts, ordered.len()];
+        ordered.extend(super::by_verdict(r, "single"));
         Ctx {
+            ordered,
+            runs,
             r,
             claims: r.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
             by_doc,
@@ -270,6 +282,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The statements with a verdict (`conflict`, `agree`, `single`).
+    pub fn statements(&self, verdict: &str) -> &[&'a StatementOut] {
+        match verdict {
+            "conflict" => &self.ordered[..self.runs[0]],
+            "agree" => &self.ordered[self.runs[0]..self.runs[1]],
+            "single" => &self.ordered[self.runs[1]..],
+            _ => &[],
+        }
+    }
+
+    /// Every statement: conflicts, agreements, singles.
+    pub fn ordered(&self) -> &[&'a StatementOut] {
+        &self.ordered
+    }
+
     pub fn member_claims(&self, m: &MemberOut) -> Vec<&'a ClaimOut> {
         m.claims
             .iter()
@@ -278,11 +305,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn sentence_claims(&self, doc: &str, sentence: usize) -> Vec<&'a ClaimOut> {
-        self.doc_claims(doc)
-            .iter()
-            .copied()
-            .filter(|c| c.sentence == sentence)
-            .collect()
+        // A document's claims are in sentence order: find the run, do not scan them all
+        // (a one-line article has hundreds of thousands of claims and as many pages).
+        let all = self.doc_claims(doc);
+        let from = all.partition_point(|c| c.sentence < sentence);
+        let to = from + all[from..].partition_point(|c| c.sentence == sentence);
+        all[from..to].to_vec()
     }
 
     fn doc_claims(&self, doc: &str) -> &[&'a ClaimOut] {
@@ -517,12 +545,16 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
         v = esc(&s.verdict),
     );
     let reporting: BTreeSet<&str> = s.members.iter().map(|m| m.outlet.as_str()).collect();
-    let silent: Vec<String> = ctx
-        .outlets
-        .iter()
-        .filter(|o| !reporting.contains(*o))
-        .map(|o| bdi(o))
-        .collect();
+    // Silent outlets are named while there are few outlets; past that, the count says it.
+    let silent: Vec<String> = if ctx.outlets.len() <= super::WIDE {
+        ctx.outlets
+            .iter()
+            .filter(|o| !reporting.contains(*o))
+            .map(|o| bdi(o))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let _ = writeln!(
         o,
         r#"<p class="muted">Reported by {} of {} outlets{}. The <strong>reference</strong> is the first report (the earliest publication date); the word diff under each other sentence shows <del>words only the reference has</del> and <ins>words only that outlet has</ins>.</p>"#,

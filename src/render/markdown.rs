@@ -97,7 +97,7 @@ fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
     );
     let _ = writeln!(o, "| Outlet | Published | Value | Evidence |");
     let _ = writeln!(o, "|---|---|---|---|");
-    for m in &s.members {
+    for m in s.members.iter().take(PAGE) {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
@@ -110,6 +110,13 @@ fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
         );
     }
     let _ = writeln!(o);
+    if s.members.len() > PAGE {
+        let _ = writeln!(
+            o,
+            "The first {PAGE} of {} reports are shown; the statement page lists them all.\n",
+            s.members.len()
+        );
+    }
 }
 
 /// The whole report.md: the overview of index.html, each list cut at its first page.
@@ -184,20 +191,52 @@ pub fn report(r: &Report) -> String {
             for m in &e.mentions {
                 by_outlet.entry(&m.outlet).or_default().insert(&m.text);
             }
-            let cells: Vec<String> = by_outlet
-                .iter()
-                .map(|(outlet, texts)| {
-                    format!(
-                        "{}: {}",
-                        escape(outlet),
-                        texts
-                            .iter()
-                            .map(|t| escape(t))
-                            .collect::<Vec<_>>()
-                            .join(" / ")
-                    )
-                })
-                .collect();
+            let cells: Vec<String> = if by_outlet.len() <= super::WIDE {
+                by_outlet
+                    .iter()
+                    .map(|(outlet, texts)| {
+                        format!(
+                            "{}: {}",
+                            escape(outlet),
+                            texts
+                                .iter()
+                                .map(|t| escape(t))
+                                .collect::<Vec<_>>()
+                                .join(" / ")
+                        )
+                    })
+                    .collect()
+            } else {
+                // Many outlets: by spelling, naming a few outlets each, so the cell grows
+                // with the spellings rather than the outlets.
+                let mut by_spelling: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                for (outlet, texts) in &by_outlet {
+                    for t in texts {
+                        by_spelling.entry(t).or_default().push(outlet);
+                    }
+                }
+                by_spelling
+                    .iter()
+                    .map(|(t, outlets)| {
+                        let more = outlets.len().saturating_sub(super::WIDE);
+                        format!(
+                            "{}: {}{}",
+                            escape(t),
+                            outlets
+                                .iter()
+                                .take(super::WIDE)
+                                .map(|o| escape(o))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            if more > 0 {
+                                format!(" and {more} more outlets")
+                            } else {
+                                String::new()
+                            }
+                        )
+                    })
+                    .collect()
+            };
             let _ = writeln!(
                 o,
                 "| {} (`{}`) | {} | {} | {} |",
@@ -237,12 +276,20 @@ pub fn report(r: &Report) -> String {
             o,
             "Each statement's value by outlet; — where the outlet is silent.\n"
         );
+        // One column per outlet while the table stays readable; past that, the outlets
+        // that report and a count of the silent ones.
+        let wide = outlets.len() <= super::WIDE;
         let _ = write!(o, "| Statement |");
-        for outlet in &outlets {
-            let _ = write!(o, " {} |", escape(outlet));
+        if wide {
+            for outlet in &outlets {
+                let _ = write!(o, " {} |", escape(outlet));
+            }
+            let _ = writeln!(o);
+            let _ = writeln!(o, "|---|{}", "---|".repeat(outlets.len()));
+        } else {
+            let _ = writeln!(o, " Reported by | Silent |");
+            let _ = writeln!(o, "|---|---|---|");
         }
-        let _ = writeln!(o);
-        let _ = writeln!(o, "|---|{}", "---|".repeat(outlets.len()));
         let rows: Vec<(&str, &StatementOut)> = ["conflict", "agree", "single"]
             .into_iter()
             .flat_map(|v| by_verdict(r, v).into_iter().map(move |s| (v, s)))
@@ -260,6 +307,33 @@ pub fn report(r: &Report) -> String {
                     escape(&statement_title(s)),
                     slug(&s.id)
                 );
+                if !wide {
+                    let mut by_outlet: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                    for m in &s.members {
+                        by_outlet
+                            .entry(&m.outlet)
+                            .or_default()
+                            .extend(m.values.iter().map(String::as_str));
+                    }
+                    let cells: Vec<String> = by_outlet
+                        .iter()
+                        .map(|(outlet, vals)| {
+                            format!(
+                                "{}: {}",
+                                escape(outlet),
+                                escape(&readable(&vals.join(", ")))
+                            )
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        o,
+                        " {} | {} of {} |",
+                        cells.join("<br>"),
+                        outlets.len() - by_outlet.len(),
+                        outlets.len()
+                    );
+                    continue;
+                }
                 for outlet in &outlets {
                     let vals: Vec<&str> = s
                         .members

@@ -245,22 +245,46 @@ pub fn report(
                     text: sentence_text(s),
                 })
                 .collect(),
-            excluded: d
-                .excluded
-                .iter()
-                .map(|e| ExcludedOut {
-                    line_start: crate::diag::line_of(&d.text, e.span.start),
-                    line_end: crate::diag::line_of(
-                        &d.text,
-                        e.span.end.saturating_sub(1).max(e.span.start),
-                    ),
-                    reason: e.reason.clone(),
-                    text: d.text[e.span.clone()].to_string(),
-                })
-                .collect(),
+            excluded: {
+                // One pass over the text for all its set-aside spans, not one per span.
+                let line_starts: Vec<usize> = if d.excluded.is_empty() {
+                    Vec::new()
+                } else {
+                    std::iter::once(0)
+                        .chain(d.text.match_indices('\n').map(|(i, _)| i + 1))
+                        .collect()
+                };
+                let line_of = |at: usize| line_starts.partition_point(|&s| s <= at);
+                d.excluded
+                    .iter()
+                    .map(|e| ExcludedOut {
+                        line_start: line_of(e.span.start),
+                        line_end: line_of(e.span.end.saturating_sub(1).max(e.span.start)),
+                        reason: e.reason.clone(),
+                        text: d.text[e.span.clone()].to_string(),
+                    })
+                    .collect()
+            },
         })
         .collect();
 
+    // Each claim's line, counted on from the previous claim of its sentence (claims are in
+    // sentence and text order): scanning from the file's start, or even from the
+    // sentence's, for every claim would be quadratic in a long one-line article.
+    let mut lines = Vec::with_capacity(claims.len());
+    let mut at: Option<(usize, usize, usize)> = None; // (sentence, offset, line)
+    for c in claims {
+        let s = &sentences[c.sentence];
+        let text = &docs[c.doc].text;
+        let (from, line) = match at {
+            Some((si, off, line)) if si == c.sentence && off <= c.span.start => (off, line),
+            _ => (s.span.start, s.line),
+        };
+        let to = c.span.start.max(from);
+        let line = line + text[from..to].matches('\n').count();
+        lines.push(line);
+        at = Some((c.sentence, to, line));
+    }
     let claims_out: Vec<ClaimOut> = claims
         .par_iter()
         .enumerate()
@@ -271,9 +295,7 @@ pub fn report(
                 id: claim_ids[ci].clone(),
                 doc: d.id.clone(),
                 sentence: s.ordinal,
-                // Counted from the sentence's own line: scanning the file from its start
-                // for every claim would be quadratic in the article's length.
-                line: s.line + d.text[s.span.start..c.span.start].matches('\n').count(),
+                line: lines[ci],
                 kind: c.rule.clone(),
                 text: d.text[c.span.clone()].to_string(),
                 value: json_value(&c.value),
@@ -445,6 +467,11 @@ impl Corpus {
         }
     }
 }
+
+/// Tables give each outlet a column, and statement pages name the silent outlets, up to
+/// this many outlets; past it they list only the outlets that report, and count the rest,
+/// so no page grows with the number of outlets.
+pub const WIDE: usize = 12;
 
 /// Items on one page of a list (conflicts, documents, stories…): past it, a list goes on
 /// over numbered pages, so no page grows with the corpus.

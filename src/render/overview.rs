@@ -17,7 +17,7 @@ use super::html::{
     verdict_symbol, Ctx, Nav,
 };
 use super::markdown::corpus_line;
-use super::{slug, statement_title, story_name, StatementOut, PAGE};
+use super::{slug, statement_title, story_name, StatementOut, PAGE, WIDE};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -114,8 +114,8 @@ impl<'a> Overview<'a> {
         self.path.matches('/').count()
     }
 
-    fn statements(&self, verdict: &str) -> Vec<&'a StatementOut> {
-        super::by_verdict(self.ctx.r, verdict)
+    fn statements(&self, verdict: &str) -> &'a [&'a StatementOut] {
+        self.ctx.statements(verdict)
     }
 
     fn lists(&self) -> Vec<List> {
@@ -543,7 +543,7 @@ impl<'a> Overview<'a> {
         entities.sort_by_key(|e| e.verdict != "variant");
         // One column per outlet while the table stays readable; past that, one cell
         // listing each outlet with its spellings.
-        let wide = ctx.outlets.len() <= 12;
+        let wide = ctx.outlets.len() <= WIDE;
         let _ = write!(
             o,
             r#"<div class="scroll"><table class="names"><thead><tr><th scope="col">Name</th><th scope="col">Spellings</th>"#
@@ -609,9 +609,32 @@ impl<'a> Overview<'a> {
                     }
                 }
             } else {
-                let lines: Vec<String> = by_outlet
+                // By spelling, naming at most WIDE outlets each: the cell grows with the
+                // spellings, not with the outlets.
+                let mut by_spelling: std::collections::BTreeMap<&str, Vec<&str>> =
+                    std::collections::BTreeMap::new();
+                for (outlet, texts) in &by_outlet {
+                    for t in texts {
+                        by_spelling.entry(t).or_default().push(outlet);
+                    }
+                }
+                let lines: Vec<String> = by_spelling
                     .iter()
-                    .map(|(outlet, texts)| format!("{}: {}", bdi(outlet), cell(texts)))
+                    .map(|(t, outlets)| {
+                        let named: Vec<String> =
+                            outlets.iter().take(WIDE).map(|o| bdi(o)).collect();
+                        let more = outlets.len().saturating_sub(WIDE);
+                        format!(
+                            "{}: {}{}",
+                            cell(&BTreeSet::from([*t])),
+                            named.join(", "),
+                            if more > 0 {
+                                format!(" and {more} more outlets")
+                            } else {
+                                String::new()
+                            }
+                        )
+                    })
                     .collect();
                 let _ = write!(o, "<td>{}</td>", lines.join("<br>"));
             }
@@ -633,19 +656,25 @@ impl<'a> Overview<'a> {
             let _ = writeln!(o, r#"<p class="none">No statements.</p>"#);
             return o;
         }
+        // One column per outlet while the table stays readable; past that, one cell with
+        // the outlets that report and one counting the silent ones.
+        let wide = ctx.outlets.len() <= WIDE;
         let _ = write!(
             o,
             r#"<div class="scroll"><table class="matrix"><thead><tr><th scope="col">Statement</th>"#
         );
-        for outlet in &ctx.outlets {
-            let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
+        if wide {
+            for outlet in &ctx.outlets {
+                let _ = write!(o, r#"<th scope="col">{}</th>"#, bdi(outlet));
+            }
+        } else {
+            let _ = write!(
+                o,
+                r#"<th scope="col">Reported by</th><th scope="col">Silent</th>"#
+            );
         }
         let _ = writeln!(o, "</tr></thead><tbody>");
-        let ordered: Vec<&StatementOut> = ["conflict", "agree", "single"]
-            .iter()
-            .flat_map(|v| self.statements(v))
-            .collect();
-        for s in &ordered[range] {
+        for s in &ctx.ordered()[range] {
             let _ = write!(
                 o,
                 r#"<tr class="{}"><th scope="row">{} <a href="{}">{}</a></th>"#,
@@ -654,6 +683,28 @@ impl<'a> Overview<'a> {
                 statement_href(s, depth),
                 mixed(&statement_title(s))
             );
+            if !wide {
+                let mut by_outlet: std::collections::BTreeMap<&str, Vec<&str>> =
+                    std::collections::BTreeMap::new();
+                for m in &s.members {
+                    by_outlet
+                        .entry(&m.outlet)
+                        .or_default()
+                        .extend(m.values.iter().map(String::as_str));
+                }
+                let lines: Vec<String> = by_outlet
+                    .iter()
+                    .map(|(outlet, vals)| format!("{}: {}", bdi(outlet), value(&vals.join(", "))))
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    r#"<td class="reports">{}</td><td class="silent">{} of {}</td></tr>"#,
+                    lines.join("<br>"),
+                    ctx.outlets.len() - by_outlet.len(),
+                    ctx.outlets.len()
+                );
+                continue;
+            }
             for outlet in &ctx.outlets {
                 let vals: Vec<&str> = s
                     .members

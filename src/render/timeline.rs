@@ -213,7 +213,8 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
         v.dedup();
         v
     };
-    let row_of = |outlet: &str| outlets.iter().position(|o| *o == outlet).unwrap_or(0);
+    let rows: BTreeMap<&str, usize> = outlets.iter().enumerate().map(|(i, o)| (*o, i)).collect();
+    let row_of = |outlet: &str| rows.get(outlet).copied().unwrap_or(0);
     let y_of = |row: usize| TOP + 20.0 + ROW * row as f64;
     let axis_y = y_of(outlets.len()) - ROW / 2.0 + 8.0;
     let height = axis_y + 26.0;
@@ -245,10 +246,18 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
         );
     }
     // Dashed links between the outlets' marks of one numbered statement.
+    // The marks of each statement, gathered once rather than searched for each statement.
+    let mut marks_of: BTreeMap<&str, Vec<&Mark>> = BTreeMap::new();
+    for m in &drawn {
+        if let Some(s) = m.statement {
+            marks_of.entry(s.id.as_str()).or_default().push(m);
+        }
+    }
     for s in &keyed {
-        let mut pts: Vec<(f64, f64)> = drawn
+        let mut pts: Vec<(f64, f64)> = marks_of
+            .get(s.id.as_str())
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|m| m.statement.is_some_and(|ms| ms.id == s.id))
             .map(|m| {
                 (
                     x(m.from) + (x(m.to) - x(m.from)) / 2.0,

@@ -1,0 +1,1132 @@
+//! Bad input, hostile input, and never losing the previous site (issue 6), through the
+//! real binary in a temporary folder: each case of the issue, with the exact message a
+//! user reads where the message is the point. docs/robustness.md maps cases to tests.
+//!
+//! No test asserts on time. Sizes stay small enough for a busy two-core machine; where
+//! a quadratic step could hide, a test compares a deterministic measure (claims, bytes
+//! written, the largest page) at two sizes. The full-size runs (a 50 MB one-line article,
+//! 10 000 articles) are in benches/large.sh.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A sentence with a troops claim, for articles that need one.
+const TROOPS: &str = "أرسلت روسيا 1500 جندي إلى النيجر.";
+
+/// A scratch folder with `seeds/`, the shipped `rules.toml` and a home folder of its own,
+/// where compare runs as a user would run it.
+struct Scratch {
+    tmp: tempfile::TempDir,
+}
+
+/// What one run of compare printed and returned.
+#[derive(Debug)]
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn ok(&self) -> &Run {
+        assert_eq!(self.code, Some(0), "stderr: {}", self.stderr);
+        self
+    }
+
+    fn fails(&self) -> &Run {
+        assert_eq!(self.code, Some(2), "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "");
+        self
+    }
+
+    fn says(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr.contains(text),
+            "no {text:?} in: {}",
+            self.stderr
+        );
+        self
+    }
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let s = Scratch {
+            tmp: tempfile::tempdir().expect("temporary folder"),
+        };
+        std::fs::create_dir_all(s.path("seeds")).unwrap();
+        std::fs::create_dir_all(s.path("home")).unwrap();
+        std::fs::copy(root().join("rules.toml"), s.path("rules.toml")).unwrap();
+        s
+    }
+
+    /// A scratch folder holding the shipped seeds.
+    fn with_seeds() -> Scratch {
+        let s = Scratch::new();
+        for entry in std::fs::read_dir(root().join("seeds")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), s.path("seeds").join(entry.file_name())).unwrap();
+        }
+        s
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_compare"));
+        c.args(args)
+            .current_dir(self.tmp.path())
+            .env("HOME", self.path("home"))
+            .env_remove("COMPARE_FAIL_AFTER_WRITE")
+            .env_remove("COMPARE_STALL_AFTER_WRITE");
+        c
+    }
+
+    fn run_with(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
+        let mut c = self.command(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().expect("run compare");
+        let run = Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        };
+        // `main` prints each error once: nothing is labelled twice, whatever went wrong.
+        assert!(
+            !run.stderr.contains("error: error:") && !run.stderr.contains("warning: warning:"),
+            "{}",
+            run.stderr
+        );
+        run
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    /// Start a build that stops right after writing `at` (see `site::Sink`), and wait
+    /// until it is there: a build known to be killed midway.
+    fn stalled_build(&self, at: &str, reached: impl Fn() -> bool) -> Child {
+        let mut child = self
+            .command(&["build"])
+            .env("COMPARE_STALL_AFTER_WRITE", at)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start compare");
+        // Not a time budget: a guard so a broken stall fails instead of hanging CI.
+        for _ in 0..12_000 {
+            if reached() {
+                return child;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the build ended ({status}) before it reached {at}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        panic!("the build never reached {at}");
+    }
+
+    /// The folders builds keep beside `site/`: `.site.compare-new-PID`, `-old-PID`.
+    fn siblings(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".site.compare-"))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn report(&self) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.path("site/report.json")).expect("report.json");
+        serde_json::from_str(&text).expect("report.json is JSON")
+    }
+}
+
+/// Every file under `dir`, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().to_string_lossy();
+                out.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Claims of a report as (document, kind, value shown).
+fn claims(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["doc"].as_str().unwrap().to_string(),
+                c["type"].as_str().unwrap().to_string(),
+                c["display"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Deterministic bytes that look like noise (no dependency on a random crate).
+fn noise(n: usize) -> Vec<u8> {
+    let mut x: u32 = 0x2545_F491;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Input files
+
+#[test]
+fn empty_blank_and_boilerplate_only_articles_build_with_a_warning_each() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.write("seeds/empty.txt", "");
+    s.write("seeds/blank.txt", " \n\t\r\n  \n");
+    s.write("seeds/ads.txt", "[إعلان 1]\nكلمات دلالية: النيجر، روسيا\n");
+    let run = s.build();
+    run.ok();
+    for name in ["empty", "blank", "ads"] {
+        run.says(&format!(
+            "warning: seeds/{name}.txt: no article text (empty, or only boilerplate)"
+        ));
+    }
+    let report = s.report();
+    assert_eq!(report["documents"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        claims(&report),
+        [("a".into(), "troops".into(), "1500 soldier (RU)".into())]
+    );
+}
+
+#[test]
+fn a_file_without_a_sentence_terminator_is_one_sentence_with_its_claims() {
+    let s = Scratch::new();
+    s.write("seeds/n.txt", "وصل 1500 جندي روسي إلى نيامي");
+    s.build().ok();
+    let report = s.report();
+    let sentences = report["documents"][0]["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 1);
+    assert_eq!(sentences[0]["text"], "وصل 1500 جندي روسي إلى نيامي");
+    assert_eq!(claims(&report)[0].2, "1500 soldier (RU)");
+}
+
+#[test]
+fn invalid_utf8_is_an_error_naming_file_line_and_byte_or_with_lossy_a_warning() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    // روسيا in Windows-1256.
+    s.write("seeds/w.txt", b"ok\n\xD1\xE6\xD3\xED\xC7 1500\n");
+    let expected = "error: seeds/w.txt:2: invalid UTF-8 at byte 3 (0xD1)\n  = help: save the file as UTF-8 (it may be Windows-1256 or another legacy encoding), or pass --lossy to replace bad bytes with U+FFFD\nerror: 1 article could not be read; nothing was written\n";
+    assert_eq!(s.build().fails().stderr, expected);
+    assert_eq!(tree(&s.path("site")), before, "the old site is untouched");
+    // The seeds folder as the user wrote it, whatever it is.
+    s.run(&["build", "--seeds", "./seeds/"])
+        .fails()
+        .says("error: ./seeds/w.txt:2: invalid UTF-8 at byte 3");
+    s.run(&["explain", "seeds/w.txt"])
+        .fails()
+        .says("error: seeds/w.txt:2: invalid UTF-8 at byte 3 (0xD1)");
+
+    let run = s.run(&["build", "--lossy"]);
+    run.ok().says("warning: seeds/w.txt:2: invalid UTF-8 at byte 3 (0xD1); invalid bytes replaced with U+FFFD (--lossy)");
+    let report = s.report();
+    let w = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "w")
+        .unwrap();
+    assert!(w["sentences"].to_string().contains('\u{FFFD}'), "{w}");
+}
+
+#[test]
+fn a_truncated_character_is_placed_by_line_and_by_byte_from_the_files_start() {
+    let s = Scratch::new();
+    // BOM, أ, lone CR, ب, lone CR, then the first byte of ج: byte 9 on line 3.
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend("أ\rب\r".as_bytes());
+    bytes.push("ج".as_bytes()[0]);
+    s.write("seeds/t.txt", bytes);
+    s.build().fails().says(
+        "error: seeds/t.txt:3: the file ends inside a UTF-8 character at byte 9 (truncated?)\n  = help: save the file as UTF-8",
+    );
+}
+
+#[test]
+fn bom_crlf_and_lone_cr_articles_read_like_lf_ones() {
+    let s = Scratch::new();
+    let lines = ["عنوان الخبر", TROOPS, "وقال مسؤول إن 200 مدرب وصلوا."];
+    s.write("seeds/lf.txt", lines.join("\n"));
+    s.write(
+        "seeds/crlf.txt",
+        format!("\u{FEFF}{}\r\n", lines.join("\r\n")),
+    );
+    s.write("seeds/cr.txt", format!("{}\r", lines.join("\r")));
+    s.build().ok();
+    let report = s.report();
+    let docs = report["documents"].as_array().unwrap();
+    let shape = |id: &str| {
+        let d = docs.iter().find(|d| d["id"] == id).unwrap();
+        (d["title"].clone(), d["sentences"].clone())
+    };
+    assert_eq!(shape("crlf"), shape("lf"));
+    assert_eq!(shape("cr"), shape("lf"));
+    assert!(!report.to_string().contains("\\r") && !report.to_string().contains('\u{FEFF}'));
+    let values = |id: &str| {
+        let mut v: Vec<_> = claims(&report)
+            .into_iter()
+            .filter(|c| c.0 == id)
+            .map(|c| (c.1, c.2))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(values("crlf"), values("lf"));
+    assert_eq!(values("cr"), values("lf"));
+    assert_eq!(values("lf").len(), 2);
+}
+
+#[test]
+fn nul_bytes_in_an_article_become_spaces_with_a_warning() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/n.txt",
+        "عنوان\nأرسلت روسيا\u{0}1500 جندي إلى النيجر.\n",
+    );
+    s.build().ok().says(
+        "warning: seeds/n.txt:2: NUL or other control characters in the text were replaced with spaces",
+    );
+    let report = s.report();
+    assert!(!report.to_string().contains("\\u0000"));
+    assert_eq!(claims(&report)[0].2, "1500 soldier (RU)");
+}
+
+#[test]
+fn binary_files_named_txt_are_refused_even_with_lossy() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    let exe = std::fs::read(env!("CARGO_BIN_EXE_compare")).unwrap();
+    s.write("seeds/program.txt", &exe[..4096.min(exe.len())]);
+    let mut png = b"\x89PNG\r\n\x1A\n".to_vec();
+    png.extend(noise(4000));
+    s.write("seeds/picture.txt", png);
+    s.write("seeds/zeros.txt", [0u8; 512]);
+    s.write("seeds/noise.md", noise(4000));
+    for args in [&["build"][..], &["build", "--lossy"][..]] {
+        let run = s.run(args);
+        run.fails()
+            .says("error: seeds/noise.md: this looks like a binary file, not an article: ")
+            .says("error: seeds/picture.txt: this looks like a binary file, not an article: it starts like a PNG image\n  = help: remove it from the seeds folder, or rename it to an extension other than .txt or .md")
+            .says("error: seeds/program.txt: this looks like a binary file, not an article: it starts like an ELF executable")
+            .says("error: seeds/zeros.txt: this looks like a binary file, not an article: 512 NUL bytes")
+            .says("error: 4 articles could not be read; nothing was written");
+    }
+    assert!(!s.path("site").exists());
+}
+
+// ---------------------------------------------------------------------------------------
+// Size and nesting
+
+/// One article on one line: `copies` times the same paragraph of prose with claims,
+/// after a dateline.
+fn one_line_article(copies: usize) -> String {
+    let paragraph = "أفاد التلفزيون الرسمي بوصول 100 مدرب عسكري روسي إلى نيامي. وأكد الجيش أن 1500 جندي فرنسي غادروا البلاد في ديسمبر 2023. وقال مسؤول إن المساعدات بلغت 3 ملايين دولار. ";
+    format!(
+        "تاريخ النشر: 12th, April 2024 GMT {}",
+        paragraph.repeat(copies)
+    )
+}
+
+fn site_bytes(files: &BTreeMap<String, Vec<u8>>) -> usize {
+    files.values().map(Vec::len).sum()
+}
+
+/// The 50 MB one-line article, scaled down: the work must grow with the text, never with
+/// its square. Claims and bytes written double when the article doubles, and no overview
+/// page grows (the title is cut, lists are paged). benches/large.sh runs the full size.
+#[test]
+fn a_long_one_line_article_is_read_in_linear_work_with_bounded_pages() {
+    let mut measured = Vec::new();
+    for copies in [400, 800] {
+        let s = Scratch::new();
+        s.write("seeds/long.txt", one_line_article(copies));
+        s.build().ok();
+        let report = s.report();
+        let doc = &report["documents"][0];
+        // Its dateline gives the date and is set aside, not the whole one-line article.
+        assert_eq!(doc["published"], "2024-04-12");
+        let excluded = doc["excluded"].as_array().unwrap();
+        assert_eq!(excluded.len(), 1, "{excluded:?}");
+        assert_eq!(excluded[0]["text"], "تاريخ النشر: 12th, April 2024");
+        assert!(doc["title"].as_str().unwrap().chars().count() <= 201);
+        let files = tree(&s.path("site"));
+        measured.push((
+            report["claims"].as_array().unwrap().len(),
+            site_bytes(&files),
+            files["index.html"].len(),
+        ));
+    }
+    let [(claims1, bytes1, index1), (claims2, bytes2, index2)] = measured[..] else {
+        unreachable!()
+    };
+    assert!(claims1 >= 3 * 400, "{claims1} claims");
+    assert_eq!(claims2, 2 * claims1, "claims double with the text");
+    let ratio = bytes2 as f64 / bytes1 as f64;
+    assert!(
+        (1.8..2.2).contains(&ratio),
+        "site bytes {bytes1} → {bytes2}"
+    );
+    assert!(
+        index2 as f64 <= index1 as f64 * 1.05,
+        "index.html {index1} → {index2}: it must not grow with the article"
+    );
+}
+
+/// A word of its own for article `i`, so that no two articles share a topic.
+fn word(i: usize) -> String {
+    let letters: Vec<char> = "بتثجحخدذرزسشصضطظعغفقكلمن".chars().collect();
+    let n = letters.len();
+    [i % n, (i / n) % n, (i / n / n) % n]
+        .iter()
+        .map(|&k| letters[k])
+        .chain("ان".chars())
+        .collect()
+}
+
+/// 10 000 articles each with its own outlet, scaled down to 150 and 300: past a dozen
+/// outlets, no page has a column or a name per outlet (coverage, silent outlets, name
+/// spellings), so the largest page does not grow with the number of outlets.
+/// benches/large.sh runs the full size.
+#[test]
+fn many_outlets_do_not_widen_any_page() {
+    let mut largest_statement = Vec::new();
+    for n in [150, 300] {
+        let s = Scratch::new();
+        for i in 0..n {
+            s.write(
+                &format!("seeds/outlet{i:04}.txt"),
+                format!(
+                    "خبر {i}\nقال {} إن {} جندي وصلوا إلى {}.\n",
+                    word(i),
+                    1000 + i,
+                    word(i + 20_000)
+                ),
+            );
+        }
+        s.build().ok();
+        let files = tree(&s.path("site"));
+        let report = s.report();
+        assert_eq!(report["corpus"]["outlets"], n);
+        // The coverage matrix: a statement column, the outlets that report, the count of
+        // the silent ones; not a column per outlet.
+        let index = String::from_utf8(files["index.html"].clone()).unwrap();
+        let matrix = &index[index.find(r#"<table class="matrix">"#).unwrap()..];
+        let head = &matrix[..matrix.find("</thead>").unwrap()];
+        assert_eq!(head.matches("<th ").count(), 3, "{head}");
+        let md = String::from_utf8(files["report.md"].clone()).unwrap();
+        assert!(md.contains("| Statement | Reported by | Silent |\n|---|---|---|\n"));
+        // A statement page counts the silent outlets instead of naming them.
+        let largest = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("statements/"))
+            .map(|(p, b)| (p.clone(), b.len()))
+            .max_by_key(|(_, len)| *len)
+            .unwrap();
+        largest_statement.push(largest);
+    }
+    let (small, large) = (&largest_statement[0], &largest_statement[1]);
+    assert!(
+        large.1 as f64 <= small.1 as f64 * 1.1,
+        "a statement page grows with the outlets: {small:?} → {large:?}"
+    );
+}
+
+#[test]
+fn deeply_nested_markdown_and_front_matter_do_not_overflow() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/quotes.md",
+        format!("{}{TROOPS}\n", "> ".repeat(100_000)),
+    );
+    let list: String = (0..2_000)
+        .map(|i| format!("{}- بند {i}\n", "  ".repeat(i)))
+        .collect();
+    s.write("seeds/list.md", format!("{list}\n{TROOPS}\n"));
+    s.write(
+        "seeds/brackets.md",
+        format!("{}{TROOPS}{}\n", "[".repeat(100_000), "](".repeat(50_000)),
+    );
+    s.write(
+        "seeds/emphasis.md",
+        format!("{}{TROOPS}\n", "*_".repeat(50_000)),
+    );
+    s.build().ok();
+    assert_eq!(s.report()["documents"].as_array().unwrap().len(), 4);
+    s.write(
+        "seeds/deep.md",
+        format!(
+            "+++\ntitle = {}{}\n+++\n{TROOPS}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    );
+    s.build()
+        .fails()
+        .says("error: seeds/deep.md:2: front matter: ");
+}
+
+#[test]
+fn broken_or_unterminated_front_matter_is_an_error_with_file_and_line() {
+    let help =
+        "  = help: front matter keys are title, outlet, url, published (YYYY-MM-DD), lang, story";
+    for (text, message) in [
+        (
+            "+++\ntitle = \"x\"\nنص\n",
+            "error: seeds/f.md:1: front matter opened with `+++` is never closed\n  = help: end the front matter with a line holding only `+++`\n",
+        ),
+        (
+            "+++\ntitle = \"x\"\noutlet = \n+++\nنص\n",
+            "error: seeds/f.md:3: front matter: ",
+        ),
+        (
+            "+++\ntitle = \"x\"\nautor = \"y\"\n+++\nنص\n",
+            "error: seeds/f.md:3: front matter: unknown field `autor`",
+        ),
+    ] {
+        let s = Scratch::new();
+        s.write("seeds/f.md", text);
+        let run = s.build();
+        run.fails().says(message);
+        if !message.contains("never closed") {
+            run.says(help);
+        }
+    }
+}
+
+#[test]
+fn a_front_matter_date_that_is_not_a_date_is_an_error_with_its_line() {
+    for value in [
+        "\"yesterday\"",
+        "\"2024-02-30\"",
+        "\"20240101\"",
+        "2024-04-12T10:00:00",
+        "12",
+    ] {
+        let s = Scratch::new();
+        s.write(
+            "seeds/d.md",
+            format!("+++\ntitle = \"x\"\npublished = {value}\n+++\n{TROOPS}\n"),
+        );
+        s.build()
+            .fails()
+            .says("error: seeds/d.md:3: front matter `published` is not a date: ")
+            .says("  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12");
+    }
+}
+
+#[test]
+fn every_mark_and_control_the_normaliser_strips_leaves_the_same_claims() {
+    let s = Scratch::new();
+    s.write("seeds/clean.txt", "أرسلت روسيا 1500 جندي إلى النيجر.\n");
+    // Tashkeel, tatweel, RLM, LRM, ALM, isolates, ZWNJ, ZWJ and presentation forms
+    // (ﺟﻨﺪﻱ), around and inside the claim: the claim is only found if each is stripped.
+    s.write(
+        "seeds/marked.txt",
+        "أَرْسَلَتْ رُوســيا \u{200F}\u{2066}1500\u{2069}\u{200E} ﺟﻨ\u{200D}ﺪﻱ\u{200C}\u{061C} إلى\u{200C} النيـ\u{200D}ـجر.\n",
+    );
+    s.build().ok();
+    let report = s.report();
+    let mut c = claims(&report);
+    c.sort();
+    assert_eq!(
+        c,
+        [
+            ("clean".into(), "troops".into(), "1500 soldier (RU)".into()),
+            ("marked".into(), "troops".into(), "1500 soldier (RU)".into()),
+        ]
+    );
+    let statements = report["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    assert_eq!(statements[0]["verdict"], "agree");
+}
+
+#[test]
+fn digit_scripts_and_separators_read_as_the_same_numbers() {
+    let s = Scratch::new();
+    for (name, text) in [
+        ("ascii", "أرسلت فرنسا 1500 جندي."),
+        ("comma", "أرسلت فرنسا 1,500 جندي."),
+        ("dot", "أرسلت فرنسا 1.500 جندي."),
+        ("arabic", "أرسلت فرنسا ١٬٥٠٠ جندي."),
+        ("persian", "أرسلت فرنسا ۱۵۰۰ جندي."),
+        ("mixed", "أرسلت فرنسا ١5۰0 جندي."),
+        ("decimal", "وتبرعت بمبلغ ٣٫٥ مليون دولار."),
+    ] {
+        s.write(&format!("seeds/{name}.txt"), format!("{text}\n"));
+    }
+    s.build().ok();
+    let mut got: Vec<(String, String)> = claims(&s.report())
+        .into_iter()
+        .map(|c| (c.0, c.2))
+        .collect();
+    got.sort();
+    let want = [
+        ("arabic", "1500 soldier (FR)"),
+        ("ascii", "1500 soldier (FR)"),
+        ("comma", "1500 soldier (FR)"),
+        ("decimal", "3500000 USD"),
+        ("dot", "1500 soldier (FR)"),
+        ("mixed", "1500 soldier (FR)"),
+        ("persian", "1500 soldier (FR)"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn markup_and_script_in_articles_stay_inert_text() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/x.md",
+        format!(
+            "+++\ntitle = \"<b>عنوان</b><script>alert(1)</script>\"\nurl = \"javascript:alert(1)\"\n+++\n{TROOPS} <script>alert(2)</script> \"><img src=x onerror=alert(3)> [رابط](javascript:alert(4)) <a href=\"javascript:alert(5)\">هنا</a>\n"
+        ),
+    );
+    s.write(
+        "seeds/y.txt",
+        format!("<script>alert(6)</script>\n{TROOPS} \"><img src=x onerror=alert(7)>\n"),
+    );
+    s.build().ok();
+    for (path, bytes) in tree(&s.path("site")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap().to_lowercase();
+        for bad in [
+            "<script",
+            "<img",
+            "<b>",
+            "javascript:alert(1)\"",
+            "href=\"javascript:",
+            "onerror=alert",
+        ] {
+            if bad == "onerror=alert" {
+                // As text it may appear, escaped, but never inside a tag.
+                assert!(!html.contains("<img src=x onerror"), "{path}");
+                continue;
+            }
+            assert!(!html.contains(bad), "{bad} in {path}");
+        }
+    }
+}
+
+#[test]
+fn hostile_file_names_stay_inside_the_site_and_are_escaped() {
+    let s = Scratch::new();
+    let names = [
+        "with space.txt",
+        "quote\"s.txt",
+        "it's.txt",
+        "<script>alert(1)<script>.txt",
+        "a&b.txt",
+        "عربي جديد.txt",
+        "..txt",
+        "...txt",
+        "a..b.md",
+        "sub/..x.txt",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        s.write(
+            &format!("seeds/{name}"),
+            format!("أرسلت روسيا {} جندي.\n", 100 + i),
+        );
+    }
+    s.build().ok();
+    let site = tree(&s.path("site"));
+    for path in site.keys() {
+        assert!(
+            path.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)),
+            "{path}"
+        );
+        assert!(!path.split('/').any(|p| p == ".."), "{path}");
+    }
+    // Nothing was written outside the site: the scratch folder holds what it held.
+    let mut top: Vec<String> = std::fs::read_dir(s.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["home", "rules.toml", "seeds", "site"]);
+    assert_eq!(
+        s.report()["documents"].as_array().unwrap().len(),
+        names.len()
+    );
+    let index = String::from_utf8(site["index.html"].clone()).unwrap();
+    assert!(!index.contains("<script>alert"));
+    assert!(index.contains("&lt;script&gt;alert(1)&lt;script&gt;.txt"));
+}
+
+// ---------------------------------------------------------------------------------------
+// rules.toml
+
+#[test]
+fn a_missing_empty_comment_only_or_invalid_rules_file_builds_nothing() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    s.write("empty.toml", "");
+    s.write("blank.toml", " \n\n");
+    s.write("comments.toml", "# rules to come\n# one day\n");
+    s.write("invalid.toml", "[[claim]\nid = \"x\"\n");
+    for (file, message) in [
+        (
+            "missing.toml",
+            "error: cannot read rules file missing.toml: ",
+        ),
+        ("empty.toml", "error: the rules file is empty"),
+        ("blank.toml", "error: the rules file is empty"),
+        (
+            "comments.toml",
+            "error: comments.toml defines no claim type ([[claim]] table), so a site would have nothing to compare; nothing was built\n  = help: ",
+        ),
+        ("invalid.toml", "--> invalid.toml:1:"),
+    ] {
+        s.run(&["build", "--rules", file]).fails().says(message);
+        assert_eq!(tree(&s.path("site")), before, "{file}");
+    }
+}
+
+/// A rules file with one more claim type whose pattern takes exponential time in a
+/// backtracking engine.
+fn rules_with(extra: &str) -> String {
+    format!(
+        "{}\n{extra}\n",
+        std::fs::read_to_string(root().join("rules.toml")).unwrap()
+    )
+}
+
+/// The regex crate's guarantee: matching is linear in the input, whatever the pattern.
+/// Nested quantifiers against a long run they almost match finish (no time budget here:
+/// a backtracking engine would not finish at all, at these sizes).
+#[test]
+fn adversarial_patterns_finish_on_adversarial_input() {
+    let s = Scratch::new();
+    s.write(
+        "rules.toml",
+        rules_with(
+            r#"[[claim]]
+id = "nested"
+kind = "quantity"
+description = "Nested repetition: exponential for a backtracking engine."
+unit = "soldier"
+patterns = ['(?<number>{number})\s+(?:(?:a*)*b|(?:a|aa)+\s*(?:a|aa)+c|(?:x+x+)+y)']
+examples = [{ text = "5 aab", value = "5" }, { text = "6 aa aac", value = "6" }]
+"#,
+        ),
+    );
+    s.run(&["check"]).ok();
+    let run = "a".repeat(200_000);
+    s.write(
+        "seeds/a.txt",
+        format!("5 {run}\n6 {run} {run}\n7 {}\n", "x".repeat(200_000)),
+    );
+    s.write("seeds/b.txt", format!("{TROOPS} 8 aab\n"));
+    s.build().ok();
+    let c = claims(&s.report());
+    assert!(
+        c.contains(&("b".into(), "nested".into(), "8 soldier".into())),
+        "{c:?}"
+    );
+    assert!(!c.iter().any(|c| c.0 == "a"), "{c:?}");
+}
+
+#[test]
+fn patterns_that_match_everywhere_are_refused_or_kept_in_bounds() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.write("seeds/b.txt", format!("عنوان\n{TROOPS}\n"));
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    // A claim pattern that matches the empty string would match at every position.
+    for pattern in ["^", "a*", "(?<number>{number})?"] {
+        s.write(
+            "every.toml",
+            rules_with(&format!(
+                "[[claim]]\nid = \"every\"\nkind = \"quantity\"\ndescription = \"x\"\nunit = \"soldier\"\npatterns = ['{pattern}']\nexamples = [{{ text = \"5\", value = \"5\" }}]\n"
+            )),
+        );
+        s.run(&["build", "--rules", "every.toml"])
+            .fails()
+            .says("error: pattern matches the empty string")
+            .says("nothing was built; site is unchanged");
+        assert_eq!(tree(&s.path("site")), before);
+    }
+    // One that matches every number: as many claims as numbers, pages still paged.
+    s.write(
+        "numbers.toml",
+        rules_with(
+            "[[claim]]\nid = \"number\"\nkind = \"quantity\"\ndescription = \"Every number.\"\nunit = \"soldier\"\npatterns = ['(?<number>[0-9]+)']\nexamples = [{ text = \"5\", value = \"5\" }]\n",
+        ),
+    );
+    let numbers: Vec<String> = (0..3_000).map(|i| i.to_string()).collect();
+    s.write("seeds/numbers.txt", format!("{}\n", numbers.join(" ، ")));
+    s.run(&["build", "--rules", "numbers.toml"]).ok();
+    let count = claims(&s.report())
+        .iter()
+        .filter(|c| c.1 == "number")
+        .count();
+    assert_eq!(count, 3_000 + 2);
+    let site = tree(&s.path("site"));
+    assert!(
+        site["index.html"].len() < 400_000,
+        "{}",
+        site["index.html"].len()
+    );
+    std::fs::remove_file(s.path("seeds/numbers.txt")).unwrap();
+    // A boilerplate line pattern that matches every line: each article says it is empty,
+    // and the build says why that is likely.
+    s.write(
+        "drop.toml",
+        std::fs::read_to_string(root().join("rules.toml"))
+            .unwrap()
+            .replacen(
+                "drop = [\n",
+                "drop = [\n  { pattern = '.', reason = \"all\" },\n",
+                1,
+            ),
+    );
+    s.run(&["build", "--rules", "drop.toml"])
+        .ok()
+        .says("warning: seeds/a.txt: no article text (empty, or only boilerplate)")
+        .says("warning: seeds/b.txt: no article text (empty, or only boilerplate)")
+        .says("warning: no article has any text left after boilerplate was set aside; a [boilerplate] pattern in drop.toml may match every line");
+}
+
+// ---------------------------------------------------------------------------------------
+// Atomic output
+
+#[test]
+fn an_injected_write_failure_leaves_the_old_site_byte_identical() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    for file in ["report.json", "report.md", "index.html", "timeline.html"] {
+        s.run_with(&["build"], &[("COMPARE_FAIL_AFTER_WRITE", Path::new(file))])
+            .fails()
+            .says(&format!("error: the site was not written; site is unchanged: injected write failure after {file} (COMPARE_FAIL_AFTER_WRITE)"));
+        assert_eq!(tree(&s.path("site")), before, "{file}");
+        assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+    }
+}
+
+#[test]
+fn a_build_killed_while_writing_leaves_the_old_site_and_the_next_build_cleans_up() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    // Killed after index.html, with other pages still to write.
+    let mut child = s.stalled_build("index.html", || {
+        s.siblings()
+            .iter()
+            .any(|d| s.path(d).join("index.html").exists())
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(tree(&s.path("site")), before);
+    let left = s.siblings();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with(".site.compare-new-"));
+    assert!(
+        tree(&s.path(&left[0])).len() < before.len(),
+        "killed midway"
+    );
+    // The next build removes what the dead one left, and writes the same site.
+    s.build().ok();
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+    assert_eq!(tree(&s.path("site")), before);
+}
+
+/// The same, without a stall: a corpus whose write phase takes a while, killed as soon as
+/// its first page is written. Wherever the kill lands, the site is the old one or the new
+/// one, whole.
+#[test]
+fn a_build_killed_at_a_random_point_leaves_a_whole_site() {
+    let s = Scratch::new();
+    for i in 0..400 {
+        s.write(
+            &format!("seeds/o{i:03}.txt"),
+            format!(
+                "خبر {i}\nأرسلت روسيا {} جندي إلى النيجر في 12 أبريل 2024.\n",
+                1000 + i
+            ),
+        );
+    }
+    s.build().ok();
+    let old = tree(&s.path("site"));
+    s.write("seeds/o000.txt", format!("خبر جديد\n{TROOPS}\n"));
+    let mut child = s
+        .command(&["build"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    loop {
+        let started = s
+            .siblings()
+            .iter()
+            .any(|d| s.path(d).join("report.json").exists());
+        if started || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+    let now = tree(&s.path("site"));
+    if now != old {
+        // The build finished before the kill: then the site is the new one, whole.
+        s.build().ok();
+        assert_eq!(now, tree(&s.path("site")));
+    }
+    s.build().ok();
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+}
+
+#[test]
+fn a_build_killed_between_its_two_renames_is_undone_by_the_next_build() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    let mut child = s.stalled_build("(swap)", || {
+        s.siblings()
+            .iter()
+            .any(|d| d.starts_with(".site.compare-old-"))
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        !s.path("site").exists(),
+        "killed with the old site moved aside"
+    );
+    // Even a build that then fails on its input first puts the old site back.
+    s.write("seeds/w.txt", b"\xD1\xE6\xD3");
+    s.build()
+        .fails()
+        .says("error: seeds/w.txt:1: invalid UTF-8");
+    assert_eq!(tree(&s.path("site")), before);
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+    std::fs::remove_file(s.path("seeds/w.txt")).unwrap();
+
+    let mut child = s.stalled_build("(swap)", || {
+        s.siblings()
+            .iter()
+            .any(|d| d.starts_with(".site.compare-old-"))
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    s.build().ok().says(
+        "warning: site was missing after an interrupted build; the previous site was moved back from .site.compare-old-",
+    );
+    assert_eq!(tree(&s.path("site")), before);
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+}
+
+#[test]
+fn a_running_builds_temporary_folder_is_left_alone() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let mut running = s.stalled_build("index.html", || {
+        s.siblings()
+            .iter()
+            .any(|d| s.path(d).join("index.html").exists())
+    });
+    let theirs = s.siblings();
+    s.build().ok();
+    assert_eq!(
+        s.siblings(),
+        theirs,
+        "another build's folder is not ours to remove"
+    );
+    running.kill().unwrap();
+    running.wait().unwrap();
+    s.build().ok();
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+}
+
+// ---------------------------------------------------------------------------------------
+// Never writes outside --out
+
+#[test]
+fn dangerous_out_values_are_refused_and_nothing_is_deleted() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.write("home/.bashrc", "# mine\n");
+    s.write("fh/user/.bashrc", "# mine\n");
+    s.write("fh/notes.txt", "mine\n");
+    s.write("repo/.git/HEAD", "ref: refs/heads/main\n");
+    s.write("fr/repo/Cargo.toml", "[package]\n");
+    s.write("fr/notes.txt", "mine\n");
+    s.write(
+        "r2/rules.toml",
+        std::fs::read(s.path("rules.toml")).unwrap(),
+    );
+    s.write("file.txt", "mine\n");
+    s.write("notmine/keep.txt", "mine\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(s.path("seeds"), s.path("link")).unwrap();
+    let fake_home = s.path("fh/user");
+    let elsewhere = std::env::temp_dir().join("compare-test-no-home");
+    // (flags, environment, the refusal)
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a Path)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (vec!["--out", "/"], vec![], "refusing to write the site to /: it is the file system root"),
+        (vec!["--out", "home", "--force"], vec![], "refusing to write the site to home: it is the home folder"),
+        (
+            vec!["--out", "fh", "--force"],
+            vec![("HOME", fake_home.as_path())],
+            "refusing to write the site to fh: it contains the home folder",
+        ),
+        (vec!["--out", "seeds", "--force"], vec![], "refusing to write the site to seeds: it is or contains the seeds folder seeds"),
+        (vec!["--out", ".", "--force"], vec![("HOME", elsewhere.as_path())], "refusing to write the site to .: it is or contains the seeds folder seeds"),
+        (
+            vec!["--out", "seeds/site"],
+            vec![],
+            "refusing to write the site to seeds/site: it is inside the seeds folder seeds, so the next build would read the site as articles",
+        ),
+        (vec!["--out", "repo", "--force"], vec![], "refusing to write the site to repo: it looks like a repository root"),
+        (
+            vec!["--out", "fr", "--force"],
+            vec![],
+            "refusing to write the site to fr: it contains a repository, fr/repo, which replacing it would delete",
+        ),
+        (
+            vec!["--out", "r2", "--rules", "r2/rules.toml", "--force"],
+            vec![],
+            "refusing to write the site to r2: it contains the rules file r2/rules.toml",
+        ),
+        (vec!["--out", "file.txt", "--force"], vec![], "refusing to write the site to file.txt: it is a file"),
+        (
+            vec!["--out", "notmine"],
+            vec![],
+            "refusing to replace notmine: it is not empty and was not written by compare (no .compare-site file)\n  = help: pass --force to replace it, or choose another --out",
+        ),
+        #[cfg(unix)]
+        (vec!["--out", "link", "--force"], vec![], "refusing to write the site to link: it is or contains the seeds folder seeds"),
+    ];
+    let before = tree(s.tmp.path());
+    for (args, env, message) in cases {
+        let mut all = vec!["build"];
+        all.extend(args);
+        s.run_with(&all, &env)
+            .fails()
+            .says(&format!("error: {message}"))
+            .says("\n  = help: ");
+        assert_eq!(tree(s.tmp.path()), before, "{all:?} changed files");
+    }
+    // --force replaces a folder compare did not write, when it holds nothing precious.
+    s.run(&["build", "--out", "notmine", "--force"]).ok();
+    assert!(!s.path("notmine/keep.txt").exists());
+    assert!(s.path("notmine/.compare-site").exists());
+}
+
+// ---------------------------------------------------------------------------------------
+// No panics: the fuzz target's entry point on arbitrary bytes (fuzz/ runs it for long).
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    fn rules() -> &'static compare::rules::RuleSet {
+        static RULES: std::sync::OnceLock<compare::rules::RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| {
+            compare::rules::compile("rules.toml", include_str!("../rules.toml")).expect("rules")
+        })
+    }
+
+    fn seed_bytes() -> Vec<Vec<u8>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut v: Vec<Vec<u8>> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Check what `analyse_bytes` promises: spans inside the text, on char boundaries.
+    fn check(name: &str, bytes: &[u8]) {
+        for lossy in [false, true] {
+            let read = compare::ingest::ReadOptions { lossy };
+            if let Ok((doc, sentences, claims)) = compare::analyse_bytes(name, bytes, rules(), read)
+            {
+                for s in &sentences {
+                    assert!(doc.text.get(s.span.clone()).is_some(), "{:?}", s.span);
+                }
+                for c in &claims {
+                    assert!(doc.text.get(c.span.clone()).is_some(), "{:?}", c.span);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048), md in any::<bool>()) {
+            check(if md { "x.md" } else { "x.txt" }, &bytes);
+        }
+
+        #[test]
+        fn mutated_seeds(which in 0usize..5, at in any::<prop::sample::Index>(), cut in any::<prop::sample::Index>(), insert in proptest::collection::vec(any::<u8>(), 0..16)) {
+            let seeds = seed_bytes();
+            let mut bytes = seeds[which % seeds.len()].clone();
+            let i = at.index(bytes.len() + 1);
+            bytes.splice(i..i, insert);
+            bytes.truncate(cut.index(bytes.len() + 1).max(i));
+            check("x.md", &bytes);
+            check("x.txt", &bytes);
+        }
+    }
+}
