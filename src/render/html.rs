@@ -1,7 +1,8 @@
 //! The HTML pages: overview, one page per statement group, one per document, the rules.
 //!
 //! Steps: (1) every page is a `<main>` body built from the report; (2) `page` wraps it in
-//! the shared layout with inline CSS (no external assets, no JavaScript); (3) links are
+//! the shared layout, which links the one `style.css` of the site (written once, not
+//! repeated in every page; no other asset, no JavaScript); (3) links are
 //! relative so the site opens from disk. Every string that came from an article or from
 //! rules.toml goes through [`esc`] (or [`mixed`], which escapes first); raw HTML comes
 //! only from the functions in this file.
@@ -218,8 +219,7 @@ pub(super) fn page(title: &str, depth: usize, current: Nav, body: &str) -> Strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>{title} · compare</title>
-<style>
-{STYLE}</style>
+<link rel="stylesheet" href="{up}style.css">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
@@ -326,6 +326,7 @@ impl<'a> Ctx<'a> {
 /// as it is rendered, so memory does not grow with the site.
 pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
     use rayon::prelude::*;
+    sink.put("style.css", STYLE.as_bytes())?;
     sink.put(
         "rules.html",
         page("Rules in force", 0, Nav::Rules, &rules_page(rules)).as_bytes(),
