@@ -111,6 +111,10 @@ def one_size(args, target):
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                       "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(work, "site", "report.json"))}
 
+    if target not in args.peer_sizes:
+        print("   peer: not run at this size (--peer-sizes)", file=sys.stderr)
+        row["peer"], row["speed_ratio"] = None, None
+        return row
     load = os.getloadavg()
     print(f"   peer (load {load[0]:.2f})", file=sys.stderr)
     peer_report = os.path.join(work, "peer-report.json")
@@ -126,7 +130,7 @@ def one_size(args, target):
 
 def exponent(rows, tool):
     """Least-squares slope of log(wall) against log(articles): 1 is linear."""
-    pts = [(math.log(r["articles"]), math.log(r[tool]["wall_s"])) for r in rows if r[tool]["wall_s"] > 0]
+    pts = [(math.log(r["articles"]), math.log(r[tool]["wall_s"])) for r in rows if r[tool] and r[tool]["wall_s"] > 0]
     if len(pts) < 2:
         return None
     mx = sum(x for x, _ in pts) / len(pts)
@@ -144,6 +148,11 @@ def rate(s, cls, key="false_positive_rate"):
     return "–" if r is None or r["of"] == 0 else f"{r['rate']:.3f} ({r['hits']}/{r['of']})"
 
 
+def tools(row):
+    """The tools that ran at this size: the peer may be left out of the larger ones."""
+    return [t for t in ("compare", "peer") if row[t]]
+
+
 def markdown(result):
     rows = result["rows"]
     out = [f"Measured {result['date']} on {result['machine']}; load average (1/5/15 min) at the start: "
@@ -153,16 +162,17 @@ def markdown(result):
            "| size | articles | MB | tool | wall s | CPU s | peak RSS MB | articles/s | precision | recall | F1 | rows found |",
            "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        for tool in ("compare", "peer"):
+        for tool in tools(r):
             t, s = r[tool], r[tool]["score"]
             out.append(f"| {r['label']} | {r['articles']} | {r['mb']:.1f} | {tool} | {t['wall_s']:.2f} | {t['cpu_s']:.2f} "
                        f"| {t['rss_mb']:.0f} | {f(t['articles_per_s'], 0)} | {f(s['precision'])} | {f(s['recall'])} "
                        f"| {f(s['f1'])} | {s['rows_in_statements']}/{s['rows']} |")
+    both = [r for r in rows if r["peer"]]
     out += ["", "Speed ratio, peer / compare: wall " + ", ".join(
-        f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in rows) + "; CPU " + ", ".join(
-        f"{r['label']} {f(r['peer']['cpu_s'] / r['compare']['cpu_s'], 1)}×" for r in rows) + "."]
+        f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in both) + "; CPU " + ", ".join(
+        f"{r['label']} {f(r['peer']['cpu_s'] / r['compare']['cpu_s'], 1)}×" for r in both) + "."]
     for tool in ("compare", "peer"):
-        out.append(f"Growth exponent of {tool}'s wall time over {', '.join(r['label'] for r in rows)}: "
+        out.append(f"Growth exponent of {tool}'s wall time over {', '.join(r['label'] for r in rows if r[tool])}: "
                    f"{f(result['exponent'][tool], 2)}.")
     out += ["", "compare's stages (ms, `compare build --timings`):", "",
             "| size | " + " | ".join(STAGES) + " | candidate pairs |", "|---|" + "---:|" * (len(STAGES) + 1)]
@@ -172,13 +182,13 @@ def markdown(result):
                    + f" | {r['compare']['candidate_pairs']} |")
     out += ["", "The peer's stages (ms):", "", "| size | " + " | ".join(PEER_STAGES) + " |",
             "|---|" + "---:|" * len(PEER_STAGES)]
-    for r in rows:
+    for r in both:
         st = r["peer"]["stages_ms"]
         out.append(f"| {r['label']} | " + " | ".join(f(st.get(s), 0) for s in PEER_STAGES) + " |")
     out += ["", "False-positive rate per must-not-flag class (flagged facts / facts of the class):", "",
             "| size | tool | " + " | ".join(MUST_NOT_FLAG) + " |", "|---|---|" + "---:|" * len(MUST_NOT_FLAG)]
     for r in rows:
-        for tool in ("compare", "peer"):
+        for tool in tools(r):
             out.append(f"| {r['label']} | {tool} | " + " | ".join(rate(r[tool]["score"], c) for c in MUST_NOT_FLAG) + " |")
     return "\n".join(out) + "\n"
 
@@ -209,13 +219,17 @@ def main():
     ap.add_argument("--compare", required=True)
     ap.add_argument("--python", required=True, help="the venv's python, with rapidfuzz")
     ap.add_argument("--rules", default="rules.toml")
+    ap.add_argument("--peer-sizes", help="sizes at which the peer runs too (default: every size)")
     args = ap.parse_args()
     sizes = [1000] if args.smoke else [size_arg(s) for s in args.sizes.split(",")]
+    args.peer_sizes = set(sizes if args.smoke or not args.peer_sizes else map(size_arg, args.peer_sizes.split(",")))
     args.bench_dir = os.path.abspath(args.bench_dir)
     args.compare, args.rules = os.path.abspath(args.compare), os.path.abspath(args.rules)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     result = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores ({cpu})",
-              "command": "benches/run.sh " + ("--smoke" if args.smoke else f"--sizes {','.join(map(label, sizes))}"),
+              "command": "benches/run.sh " + ("--smoke" if args.smoke else f"--sizes {','.join(map(label, sizes))}"
+                                              + (f" --peer-sizes {','.join(map(label, sorted(args.peer_sizes)))}"
+                                                 if args.peer_sizes != set(sizes) else "")),
               "load_start": os.getloadavg(), "rows": []}
     for n in sizes:
         result["rows"].append(one_size(args, n))
