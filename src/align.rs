@@ -6,6 +6,10 @@
 //! outside the claims themselves, plus the entities named) at least
 //! `align.min_similarity`, and compatible subjects (French troops never join US troops).
 //! The numbers and days themselves play no part, so differing values still meet and conflict.
+//! The unit, month and place keys weigh in that similarity but cannot make it alone: the
+//! pair's topic (content words, other names, subjects) must also reach `align.min_topic`,
+//! or an aid package and an arms deal of one story, both in US dollars between the same
+//! two countries, would meet and conflict.
 //!
 //! Candidates come from an inverted index on features, skipping features shared by more
 //! than `align.max_postings` facts (blocking, never all pairs). Pairs are merged best
@@ -48,7 +52,10 @@ pub fn groups(
     claims: &[Claim],
 ) -> (Vec<Group>, Stats) {
     let facts = facts(rules, claims, sentences);
-    let features: Vec<Vec<(u32, f64)>> = weighted_features(docs, sentences, claims, &facts);
+    let Features {
+        weights: features,
+        topic,
+    } = weighted_features(docs, sentences, claims, &facts);
     let mut stats = Stats {
         facts: facts.len(),
         candidate_pairs: 0,
@@ -87,6 +94,7 @@ pub fn groups(
         .filter(|&(a, b)| compatible(&facts[a], &facts[b]))
         .map(|(a, b)| (cosine(&features[a], &features[b]), a, b))
         .filter(|&(s, _, _)| s >= rules.min_similarity)
+        .filter(|&(_, a, b)| cosine(&topic[a], &topic[b]) >= rules.min_topic)
         .collect();
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
 
@@ -252,7 +260,9 @@ pub fn marks(rules: &RuleSet, key: &str) -> Vec<String> {
 }
 
 /// A sentence's topic words: stems of its words outside the claims (whose values and
-/// names enter alignment as keys instead) and outside the stopwords.
+/// names enter alignment as keys instead) and outside the stopwords. Words of the
+/// `align.distinguish` lexicons come prefixed `~`: they weigh in the similarity but are
+/// no topic.
 pub fn terms(rules: &RuleSet, s: &Sentence, claim_spans: &[std::ops::Range<usize>]) -> Vec<String> {
     let mut out = BTreeSet::new();
     // The claims' spans merged into disjoint runs in text order, passed with one cursor
@@ -267,13 +277,23 @@ pub fn terms(rules: &RuleSet, s: &Sentence, claim_spans: &[std::ops::Range<usize
             _ => covered.push(r),
         }
     }
+    // Words of the `align.distinguish` lexicons (places) are terms, but marked `~`: they
+    // are no topic of their own (see `Features::topic`).
+    let mut marked: Vec<std::ops::Range<usize>> = Vec::new();
+    for (_, re) in &rules.distinguish {
+        marked.extend(
+            re.find_iter(&s.key)
+                .map(|m| m.range())
+                .filter(|r| crate::extract::at_word_edges(&s.key, r.clone())),
+        );
+    }
     let mut next = 0;
     for w in word_ranges(&s.key) {
         let word = &s.key[w.clone()];
         if rules.stopwords.contains(word) {
             continue;
         }
-        let orig = s.original_span(w);
+        let orig = s.original_span(w.clone());
         while next < covered.len() && covered[next].end <= orig.start {
             next += 1;
         }
@@ -291,13 +311,18 @@ pub fn terms(rules: &RuleSet, s: &Sentence, claim_spans: &[std::ops::Range<usize
         {
             continue;
         }
-        out.insert(st);
+        if marked.iter().any(|r| r.start < w.end && w.start < r.end) {
+            out.insert(format!("~{st}"));
+        } else {
+            out.insert(st);
+        }
     }
     out.into_iter().collect()
 }
 
 /// Light stemming for topic overlap: drop proclitics and the article, then one common
-/// suffix and a final long vowel, so هاتفيا / هاتفية and العسكري / العسكرية meet.
+/// suffix and a final long vowel or ت, so هاتفيا / هاتفية, العسكري / العسكرية, قيمة /
+/// قيمتها and سحب / سحبت meet.
 pub fn stem(word: &str) -> String {
     let mut w: &str = word;
     let len = |s: &str| s.chars().count();
@@ -329,7 +354,7 @@ pub fn stem(word: &str) -> String {
             }
         }
     }
-    for s in ["ه", "ي", "ا"] {
+    for s in ["ه", "ي", "ا", "ت"] {
         if let Some(rest) = w.strip_suffix(s) {
             if len(rest) >= 3 {
                 w = rest;
@@ -340,13 +365,22 @@ pub fn stem(word: &str) -> String {
     w.to_lowercase()
 }
 
-/// Per fact: sorted (feature id, weight) with IDF weights over the facts' sentences.
+/// Per fact, sorted (feature id, weight) lists with IDF weights over the facts' sentences.
+struct Features {
+    /// Every feature: terms, place words and marks, other names, claim keys.
+    weights: Vec<Vec<(u32, f64)>>,
+    /// The topic alone: what the sentence is about beyond the unit, month and places it
+    /// shares with every statement of its kind in the story (terms, other names,
+    /// subjects).
+    topic: Vec<Vec<(u32, f64)>>,
+}
+
 fn weighted_features(
     docs: &[Document],
     sentences: &[Sentence],
     claims: &[Claim],
     facts: &[Fact],
-) -> Vec<Vec<(u32, f64)>> {
+) -> Features {
     // Names and values enter as language-independent keys (entity ids, subjects,
     // numbers, dates); the words of the sentence are its `terms`.
     let mut entities: HashMap<usize, BTreeSet<String>> = HashMap::new();
@@ -395,7 +429,12 @@ fn weighted_features(
         .filter(|(t, _)| t.starts_with(['@', '$', '=']))
         .map(|(_, &i)| i)
         .collect();
-    facts
+    let context: BTreeSet<u32> = ids
+        .iter()
+        .filter(|(t, _)| t.starts_with(['=', '~']))
+        .map(|(_, &i)| i)
+        .collect();
+    let weights: Vec<Vec<(u32, f64)>> = facts
         .iter()
         .zip(&fact_features)
         .map(|(f, fv)| {
@@ -412,7 +451,17 @@ fn weighted_features(
             v.sort_by_key(|x| x.0);
             v
         })
-        .collect()
+        .collect();
+    let topic = weights
+        .iter()
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|(t, _)| !context.contains(t))
+                .collect()
+        })
+        .collect();
+    Features { weights, topic }
 }
 
 /// Language-independent keys of a claim: whose (troops) and what unit for quantities, the
@@ -495,6 +544,71 @@ mod tests {
         assert_eq!(stem("العسكري"), stem("العسكريه"));
         assert_eq!(stem("بالغاء"), stem("الغاء"));
         assert_eq!(stem("اتفاق"), stem("اتفاقها"));
+    }
+
+    #[test]
+    fn stems_meet_across_a_final_t() {
+        assert_eq!(stem("سحبت"), stem("سحب"));
+        assert_eq!(stem("قيمتها"), stem("قيمه"));
+    }
+
+    /// One story's articles, as (outlet, body); the statements as (type, verdict, outlets).
+    fn statements(rules: &RuleSet, articles: &[(&str, &str)]) -> Vec<(String, String, usize)> {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, (outlet, body)) in articles.iter().enumerate() {
+            let text = format!(
+                "+++\noutlet = \"{outlet}\"\npublished = 2024-03-30\nstory = \"s\"\n+++\n\n{body}\n"
+            );
+            std::fs::write(dir.path().join(format!("a{i}.md")), text).unwrap();
+        }
+        let (outcome, _) =
+            crate::analyse(dir.path(), rules, crate::ingest::ReadOptions::default()).unwrap();
+        let mut out: Vec<_> = outcome
+            .report
+            .statements
+            .iter()
+            .map(|s| (s.kind.clone(), s.verdict.clone(), s.members.len()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn shipped() -> RuleSet {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
+        crate::rules::load(&path).expect("shipped rules")
+    }
+
+    const AID: &str = "وأعلنت فرنسا عن حزمة مساعدات بقيمة 86 مليون دولار لصالح موريتانيا.";
+    const ARRIVAL: &str = "وحطت أولى طائرات النقل العسكري في مطار نواكشوط في 24 مارس.";
+    const STORY: &[(&str, &str)] = &[
+        ("أ", "وأعلنت فرنسا عن حزمة مساعدات بقيمة 86 مليون دولار لصالح موريتانيا. وحطت أولى طائرات النقل العسكري في مطار نواكشوط في 24 مارس."),
+        ("ب", "وأعلنت فرنسا عن حزمة مساعدات بقيمة 86 مليون دولار لصالح موريتانيا. وحطت أولى طائرات النقل العسكري في مطار نواكشوط في 24 مارس."),
+        // Another deal, and another date, of the same story, kind, currency and places.
+        ("ج", "ووقعت موريتانيا مع فرنسا صفقة أسلحة بقيمة 397 مليون دولار. وأبرمت إيطاليا اتفاقية التعاون العسكري مع موريتانيا في 7 مارس بعد مفاوضات طويلة."),
+        // A paraphrase of the aid, sharing one content word with it.
+        ("د", "وستحصل موريتانيا على مساعدات من فرنسا تبلغ قيمتها 86 مليون دولار."),
+    ];
+
+    #[test]
+    fn facts_sharing_only_unit_month_and_places_stay_apart() {
+        assert!(STORY[0].1.contains(AID) && STORY[0].1.contains(ARRIVAL));
+        let want = [
+            ("date", "agree", 2),
+            ("date", "single", 1),
+            ("money", "agree", 3),
+            ("money", "single", 1),
+        ]
+        .map(|(k, v, n)| (k.to_string(), v.to_string(), n));
+        assert_eq!(statements(&shipped(), STORY), want);
+    }
+
+    #[test]
+    fn without_a_topic_floor_they_conflict() {
+        // The case above fails without `align.min_topic`: the shared keys carry the pair.
+        let mut rules = shipped();
+        rules.min_topic = 0.0;
+        let got = statements(&rules, STORY);
+        assert!(got.iter().any(|s| s.1 == "conflict"), "{got:?}");
     }
 
     #[test]

@@ -521,6 +521,28 @@ mod tests {
         })
     }
 
+    /// The values of the shipped rule `id`'s claims in `text`, in order.
+    fn values_in(id: &str, text: &str) -> Vec<String> {
+        let rules = shipped();
+        let rule = rules.claim(id).expect("a shipped rule");
+        in_text(rules, rule, text, None)
+            .iter()
+            .map(Found::value_text)
+            .collect()
+    }
+
+    #[test]
+    fn a_share_of_the_population_is_no_count_of_people() {
+        // المئة of في المئة is not a hundred people.
+        let text = "ويحتاج 83.3 في المئة من سكان البلاد إلى مساعدات إنسانية عاجلة.";
+        assert_eq!(values_in("people", text), Vec::<String>::new());
+        assert_eq!(values_in("percent", text), ["83.3"]);
+        assert!(values_in("people", "40 بالمئة من السكان").is_empty());
+        // With the article, a vague plural still counts.
+        assert_eq!(values_in("people", "المئات من سكان القرية"), ["200"]);
+        assert_eq!(values_in("people", "نزح 300 من السكان"), ["300"]);
+    }
+
     fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)
     }

@@ -1325,6 +1325,7 @@ pub fn story(seed: u64, index: usize) -> Story {
     templates.shuffle(rng);
     templates.truncate(n_facts - n_confusers);
     let mut people_used: Vec<usize> = Vec::new();
+    let mut roles_used: Vec<&'static str> = Vec::new();
     let mut facts: Vec<Fact> = Vec::new();
     for &t in &templates {
         let template = &TEMPLATES[t];
@@ -1337,6 +1338,21 @@ pub fn story(seed: u64, index: usize) -> Story {
             people_used.push(p);
             value = Value::Person(p);
         }
+        let mut role = ROLES.choose(rng).copied().unwrap_or(ROLES[0]);
+        if template.kind == Kind::Person {
+            // In one story a role is held by one person: two people named for the same
+            // role are a conflict, not two facts. Taking the next free role draws
+            // nothing more, so only the clashing fact's role changes.
+            if let Some(at) = ROLES.iter().position(|r| *r == role) {
+                if let Some(free) = (0..ROLES.len())
+                    .map(|k| ROLES[(at + k) % ROLES.len()])
+                    .find(|r| !roles_used.contains(r))
+                {
+                    role = free;
+                }
+            }
+            roles_used.push(role);
+        }
         facts.push(Fact {
             id: String::new(),
             template,
@@ -1346,7 +1362,7 @@ pub fn story(seed: u64, index: usize) -> Story {
             } else {
                 power2
             },
-            role: ROLES.choose(rng).copied().unwrap_or(ROLES[0]),
+            role,
             value,
             plan: Plan::Conflict,
             phrasing: 0,
@@ -1872,6 +1888,7 @@ pub fn read_truth(path: &Path) -> Result<Vec<TruthRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
 
     #[test]
     fn words_read_as_written() {
@@ -1898,6 +1915,34 @@ mod tests {
         assert_eq!(ordinal_day(11), "الحادي عشر");
         assert_eq!(ordinal_day(26), "السادس والعشرين");
         assert_eq!(ordinal_day(31), "الحادي والثلاثين");
+    }
+
+    #[test]
+    fn a_role_is_one_persons_in_a_story() {
+        // Story 491 of seed 2 named two people head of the military council, for two
+        // facts the truth called harmless.
+        for (seed, index) in (0..300).map(|i| (1, i)).chain([(2, 491)]) {
+            let st = story(seed, index);
+            let text: BTreeMap<&str, &str> = st
+                .articles
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            // Fact → role, for the facts that are not confusers (another country's
+            // delegation may have its own head of the military council).
+            let mut role_of: BTreeMap<&str, &str> = BTreeMap::new();
+            for r in &st.truth {
+                if r.kind != "person" || r.class == "confuser" {
+                    continue;
+                }
+                let line = text[r.path.as_str()].lines().nth(r.line - 1).unwrap();
+                let sentence = line.split('.').find(|s| s.contains(&r.value)).unwrap();
+                let role = ROLES.iter().find(|x| sentence.contains(**x)).unwrap();
+                role_of.insert(&r.fact, role);
+            }
+            let roles: BTreeSet<&str> = role_of.values().copied().collect();
+            assert_eq!(roles.len(), role_of.len(), "{}: {role_of:?}", st.id);
+        }
     }
 
     #[test]

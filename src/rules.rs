@@ -111,6 +111,10 @@ pub struct AlignFile {
     /// same statement.
     #[serde(default = "default_min_similarity")]
     pub min_similarity: Spanned<f64>,
+    /// Minimum cosine similarity of their topic alone (content words, other names,
+    /// subjects; not the unit, month or place keys) for two sentences to meet at all.
+    #[serde(default = "default_min_topic")]
+    pub min_topic: Spanned<f64>,
     /// Words that carry no topic (function words, reporting verbs).
     #[serde(default)]
     pub stopwords: Vec<String>,
@@ -128,6 +132,7 @@ impl Default for AlignFile {
     fn default() -> Self {
         AlignFile {
             min_similarity: default_min_similarity(),
+            min_topic: default_min_topic(),
             stopwords: Vec::new(),
             max_postings: default_max_postings(),
             distinguish: Vec::new(),
@@ -137,6 +142,10 @@ impl Default for AlignFile {
 
 fn default_min_similarity() -> Spanned<f64> {
     Spanned::new(0..0, 0.3)
+}
+
+fn default_min_topic() -> Spanned<f64> {
+    Spanned::new(0..0, 0.1)
 }
 
 fn default_max_postings() -> usize {
@@ -347,6 +356,7 @@ pub struct RuleSet {
     pub drop: Vec<Marker>,
     pub abbreviations: Vec<String>,
     pub min_similarity: f64,
+    pub min_topic: f64,
     pub stopwords: BTreeSet<String>,
     pub max_postings: usize,
     /// `align.distinguish`: each lexicon's name and its words in one regex.
@@ -1147,6 +1157,13 @@ impl<'a> Compiler<'a> {
                 "0.3 suits news sentences",
             );
         }
+        if !(0.0..=1.0).contains(raw.align.min_topic.get_ref()) {
+            self.error(
+                raw.align.min_topic.span(),
+                "`min_topic` must lie between 0 and 1".into(),
+                "0.1 suits news sentences",
+            );
+        }
         let claims = self.claims(&raw.claim);
         // Date examples resolve against `[examples] published`: when it is given but
         // unusable (reported above), their failures would only repeat that error.
@@ -1231,6 +1248,7 @@ impl<'a> Compiler<'a> {
                 .map(|a| normalize::key(a).trim().to_string())
                 .collect(),
             min_similarity: *raw.align.min_similarity.get_ref(),
+            min_topic: *raw.align.min_topic.get_ref(),
             stopwords: raw
                 .align
                 .stopwords
