@@ -28,7 +28,8 @@ mkdir -p "$work/one"
 copies=$(( mb * 1024 * 1024 / $(wc -c < "$prose") + 1 ))
 {
   printf 'تاريخ النشر: 12th, April 2024 GMT '
-  yes "$(cat "$prose")" | head -n "$copies" | tr '\n' ' '
+  # awk, not `yes | head`: under pipefail, the SIGPIPE that stops `yes` would end the script
+  awk -v n="$copies" '{ for (i = 0; i < n; i++) printf "%s ", $0 }' "$prose"
 } > "$work/one/article.txt"
 
 # Three sentences with figures from the seeds per article, picked by the article's number.

@@ -150,7 +150,10 @@ impl Line<'_> {
             return false;
         }
         let at = self.byte_at(run, usize::MAX);
-        if self.regions.iter().any(|&(o, c)| o < at && at < c) {
+        // Regions are in order and disjoint: only the last one opened before `at` can hold it
+        // (a binary search, so a line with many quotations stays linear).
+        let opened = self.regions.partition_point(|&(o, _)| o < at);
+        if opened > 0 && at < self.regions[opened - 1].1 {
             // A quotation that goes on: `في "إقامة نظام دفاع جوي... لضمان السيطرة" وأضاف`.
             return false;
         }
@@ -176,12 +179,29 @@ impl Line<'_> {
     /// Whether an abbreviation from the list starts at the token start (after opening quotes or
     /// brackets) and covers the dot at `dot`, so the inner dot of `ق.م.` counts as well.
     fn is_abbreviation(&self, dot: usize) -> bool {
+        // The token's first char that is not an opener (the dot itself if there is none). An
+        // abbreviation that covers the dot starts fewer than `longest` chars before it, so the
+        // walk back gives up at the first such char that far back: walking to the token start
+        // instead costs time quadratic in the length of a long token of glued dots (`بب.بب.`).
+        let longest = self
+            .abbreviations
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
         let mut start = dot;
-        while start > 0 && !self.char_at(start - 1).is_some_and(char::is_whitespace) {
-            start -= 1;
-        }
-        while start < dot && self.char_at(start).is_some_and(is_opener) {
-            start += 1;
+        let mut j = dot;
+        while let Some(c) = j.checked_sub(1).and_then(|p| self.char_at(p)) {
+            if c.is_whitespace() {
+                break;
+            }
+            j -= 1;
+            if !is_opener(c) {
+                if dot - j >= longest {
+                    return false;
+                }
+                start = j;
+            }
         }
         let from = self.byte_at(start, usize::MAX);
         let dot_at = self.byte_at(dot, usize::MAX);
@@ -265,6 +285,10 @@ mod tests {
         whitespace_only: "  \n \t \n" => [];
         punctuation_only_dropped: "نعم. . . —" => ["نعم."];
         no_terminator: "عاجل وصول قوات روسية" => ["عاجل وصول قوات روسية"];
+        quotes_before_and_after: "قال \"نعم\" ثم مضى. وقال \"لا. ابدا\" واضاف \"كلا\""
+            => ["قال \"نعم\" ثم مضى.", "وقال \"لا. ابدا\" واضاف \"كلا\""];
+        abbreviation_after_openers: "قال ((د. احمد)) ثم" => ["قال ((د. احمد)) ثم"];
+        abbreviation_not_at_token_start: "قال ببد. احمد" => ["قال ببد.", "احمد"];
         real_sentence: "واكد \"فيلق افريقيا\", اليوم الجمعه, وصوله الى النيجر. واورد, عبر تطبيق تلغرام \"وصلت الرحله الاولى لفيلق افريقيا ومتطوعيه الى النيجر\"."
             => [
                 "واكد \"فيلق افريقيا\", اليوم الجمعه, وصوله الى النيجر.",
@@ -284,6 +308,19 @@ mod tests {
         // The same sentence with its original letters (only ، folded), as the brief gives it.
         let key = "وأكد \"فيلق أفريقيا\", اليوم الجمعة, وصوله الى النيجر. وأورد, عبر تطبيق تلغرام \"وصلت الرحلة الأولى لفيلق أفريقيا ومتطوعيه إلى النيجر\".";
         assert_eq!(sentences(key, &abbreviations()).len(), 2);
+    }
+
+    /// One 1 MB line of glued dots, and one of 200 000 quotations each holding a full stop:
+    /// a step that is quadratic in the line's length (walking back to the token start at each
+    /// dot, checking every quotation at each dot) does not finish. Asserts that they finish,
+    /// never how fast.
+    #[test]
+    fn long_lines_of_glued_dots_or_quotations_finish() {
+        let n = 200_000;
+        let glued = "بب.".repeat(n);
+        assert_eq!(sentences(&glued, &abbreviations()).len(), n);
+        let quoted = "\"ا. ب\" ".repeat(n);
+        assert_eq!(sentences(&quoted, &abbreviations()).len(), 1);
     }
 
     fn interesting_char() -> impl Strategy<Value = char> {
