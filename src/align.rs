@@ -14,8 +14,8 @@
 //! Candidates come from an inverted index on features, skipping features shared by more
 //! than `align.max_postings` facts (blocking, never all pairs). Pairs are merged best
 //! first into groups holding at most one sentence per document, and two groups merge only
-//! when their members are similar on average (average link), so a chain of weak links
-//! cannot join different events.
+//! when their members are similar on average (average link), in all features and in topic
+//! alone, so a chain of weak links cannot join different events.
 
 use crate::model::{Claim, Document, Group, Sentence, Value};
 use crate::normalize;
@@ -119,13 +119,17 @@ pub fn groups(
         }
         // Average link: the groups must be similar as a whole, so one shared name cannot
         // chain two different events together.
-        let mut total = 0.0;
+        // The topic floor too: a sentence that meets one member on a shared word but
+        // nothing of the others is a different event told near the same words.
+        let (mut total, mut on_topic) = (0.0, 0.0);
         for &x in &members[ca] {
             for &y in &members[cb] {
                 total += cosine(&features[x], &features[y]);
+                on_topic += cosine(&topic[x], &topic[y]);
             }
         }
-        if total / ((members[ca].len() * members[cb].len()) as f64) < rules.min_similarity {
+        let links = (members[ca].len() * members[cb].len()) as f64;
+        if total / links < rules.min_similarity || on_topic / links < rules.min_topic {
             continue;
         }
         let moved = std::mem::take(&mut members[cb]);
