@@ -897,6 +897,16 @@ fn example_mismatch(ex: &Example, got: &extract::Found) -> Option<String> {
     }
 }
 
+/// The candidate a misspelt `word` most likely means, if any is close enough: the
+/// "did you mean" of every message about an unknown name.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|k| (strsim::jaro_winkler(word, k), k))
+        .filter(|(s, _)| *s >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
 /// A TOML syntax or shape error, with a "did you mean" hint for unknown keys.
 fn toml_diagnostic(e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim().to_string();
@@ -913,13 +923,8 @@ fn toml_diagnostic(e: &toml::de::Error) -> Diagnostic {
             .filter(|(i, _)| i % 2 == 1)
             .map(|(_, s)| s)
             .collect();
-        let best = expected
-            .iter()
-            .map(|k| (strsim::jaro_winkler(field, k), *k))
-            .filter(|(s, _)| *s >= 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        d = match best {
-            Some((_, k)) => d.help(format!("did you mean `{k}`?")),
+        d = match closest(field, expected.iter().copied()) {
+            Some(k) => d.help(format!("did you mean `{k}`?")),
             None => d.help(format!(
                 "known keys here: {}",
                 expected
@@ -1353,12 +1358,7 @@ impl<'a> Compiler<'a> {
         let mut known: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
         known.extend(self.lexicons.keys().cloned());
         known.extend(self.fragments.keys().cloned());
-        let close = known
-            .iter()
-            .map(|k| (strsim::jaro_winkler(n, k), k))
-            .filter(|(s, _)| *s >= 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k.clone());
+        let close = closest(n, known.iter().map(String::as_str)).map(str::to_string);
         // A misspelt reference is why its fragment looks unused: say it once.
         if let Some(k) = &close {
             self.used_fragments.insert(k.clone());
@@ -1745,12 +1745,8 @@ impl<'a> Compiler<'a> {
             };
             for key in entries.keys() {
                 if !keys.contains(&key.as_str()) {
-                    let hint = keys
-                        .iter()
-                        .map(|k| (strsim::levenshtein(k, key), k))
-                        .min()
-                        .filter(|(d, _)| *d <= 2)
-                        .map(|(_, k)| format!("did you mean `{k}`? "))
+                    let hint = closest(key, keys.iter().copied())
+                        .map(|k| format!("did you mean `{k}`? "))
                         .unwrap_or_default();
                     self.error(
                         spanned.span(),
