@@ -388,33 +388,27 @@ pub fn text(s: &Score) -> String {
             r.of
         );
     }
-    let _ = writeln!(
-        out,
-        "false-positive rate (facts touched by a conflict / facts of the class)"
-    );
-    for r in &s.false_positive_rate {
-        let _ = writeln!(
-            out,
-            "  {:<25} {}  ({} of {})",
-            r.class,
-            fmt_rate(r.rate),
-            r.hits,
-            r.of
-        );
-    }
-    let _ = writeln!(
-        out,
-        "kept whole (one statement, exactly the fact's sentences, expected verdict)"
-    );
-    for r in &s.kept_whole {
-        let _ = writeln!(
-            out,
-            "  {:<25} {}  ({} of {})",
-            r.class,
-            fmt_rate(r.rate),
-            r.hits,
-            r.of
-        );
+    for (heading, rates) in [
+        (
+            "false-positive rate (facts touched by a conflict / facts of the class)",
+            &s.false_positive_rate,
+        ),
+        (
+            "kept whole (one statement, exactly the fact's sentences, expected verdict)",
+            &s.kept_whole,
+        ),
+    ] {
+        let _ = writeln!(out, "{heading}");
+        for r in rates {
+            let _ = writeln!(
+                out,
+                "  {:<25} {}  ({} of {})",
+                r.class,
+                fmt_rate(r.rate),
+                r.hits,
+                r.of
+            );
+        }
     }
     let _ = writeln!(
         out,
