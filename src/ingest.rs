@@ -741,10 +741,22 @@ fn bounded(s: &str, max: usize) -> String {
 /// `ar` when at least a third of the letters are Arabic, else `en` when any, else `und`.
 fn detect_lang(body: &str) -> String {
     let (mut arabic, mut letters) = (0usize, 0usize);
-    for c in body.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        if ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{FB50}'..='\u{FEFF}').contains(&c) {
-            arabic += 1;
+    for c in body.chars() {
+        // Fast paths first: ASCII and the basic Arabic letters (ء to ي, tatweel included,
+        // all alphabetic) are most of any article; `is_alphabetic` on other characters
+        // is a table search.
+        let (letter, in_arabic) = if c.is_ascii() {
+            (c.is_ascii_alphabetic(), false)
+        } else if ('\u{0620}'..='\u{064A}').contains(&c) {
+            (true, true)
+        } else {
+            let arabic_block =
+                ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{FB50}'..='\u{FEFF}').contains(&c);
+            (c.is_alphabetic(), arabic_block)
+        };
+        if letter {
+            letters += 1;
+            arabic += usize::from(in_arabic);
         }
     }
     if letters == 0 {
@@ -759,6 +771,20 @@ fn detect_lang(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_is_the_script_of_most_letters() {
+        assert_eq!(detect_lang("قالت وزارة الدفاع إن 1500 جندي وصلوا"), "ar");
+        assert_eq!(detect_lang("The ministry said 1,500 troops arrived"), "en");
+        // Diacritics, tatweel and presentation forms count as Arabic letters; digits,
+        // punctuation and Arabic-Indic digits are not letters at all.
+        assert_eq!(detect_lang("ﻻ مـــا قَالَ Reuters AFP ١٢٣ ، ؟"), "ar");
+        assert_eq!(detect_lang("Reuters, AFP and TASS: روسيا"), "en");
+        assert_eq!(detect_lang("١٢٣ 456 ، . ؟"), "und");
+        // One Arabic letter in three is enough.
+        assert_eq!(detect_lang("ab ج"), "ar");
+        assert_eq!(detect_lang("abc ج"), "en");
+    }
 
     #[test]
     fn doubled_bylines_collapse() {
