@@ -1095,6 +1095,7 @@ mod tests {
             verdict: verdict.into(),
             reason: format!("reason of {id}"),
             members,
+            page: "statements/no-story.html".into(),
         }
     }
 

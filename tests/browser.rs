@@ -192,6 +192,7 @@ fn overview_and_statement_page_render_in_chromium() {
           'evidence_mark=' + ev.querySelectorAll('mark').length,
           'first_section=' + d.querySelector('main section').id,
           'matrix_rows=' + d.querySelectorAll('#coverage tbody tr').length,
+          'troops_href=' + d.querySelector('a[href*="troops-a_wakala-s2"]').getAttribute('href'),
         ];
         "#,
     );
@@ -215,16 +216,25 @@ fn overview_and_statement_page_render_in_chromium() {
     // Three statements with their values, and the person statement naming Tiani.
     assert_eq!(value(&index, "matrix_rows"), "5");
 
-    let statement = site.join("statements/troops-a_wakala-s2.html");
+    // The statement is a section of its story's statements page, linked from the index.
+    assert_eq!(
+        value(&index, "troops_href"),
+        "statements/no-story.html#troops-a_wakala-s2"
+    );
+    let statement = site.join("statements/no-story.html");
     let st = probe(
         &browser,
         tmp.path(),
         &statement,
         r#"
-        var q = d.querySelectorAll('blockquote.sentence');
-        var del = d.querySelector('.diff del'), ins = d.querySelector('.diff ins');
-        var diff = d.querySelector('.diff');
+        var s = d.getElementById('troops-a_wakala-s2');
+        var q = s.querySelectorAll('blockquote.sentence');
+        var del = s.querySelector('.diff del'), ins = s.querySelector('.diff ins');
+        var diff = s.querySelector('.diff');
         return [
+          'sections=' + d.querySelectorAll('section.statement').length,
+          'toc_links=' + d.querySelectorAll('nav.toc a').length,
+          'h1=' + d.querySelector('h1').textContent.trim(),
           'members=' + q.length,
           'sentence_dir=' + getComputedStyle(q[0]).direction,
           'diff_dir=' + getComputedStyle(diff).direction,
@@ -235,8 +245,8 @@ fn overview_and_statement_page_render_in_chromium() {
           'del_visible=' + (del.getBoundingClientRect().width > 0),
           // In right-to-left text the deleted reference word comes first, to the right.
           'del_right_of_ins=' + (del.getBoundingClientRect().left > ins.getBoundingClientRect().left),
-          'focus_marks=' + d.querySelectorAll('mark.claim.focus').length,
-          'h1=' + d.querySelector('h1').textContent.trim(),
+          'focus_marks=' + s.querySelectorAll('mark.claim.focus').length,
+          'h2=' + s.querySelector('h2').textContent.trim(),
         ];
         "#,
     );
@@ -250,7 +260,10 @@ fn overview_and_statement_page_render_in_chromium() {
     assert_eq!(value(&st, "del_visible"), "true");
     assert_eq!(value(&st, "del_right_of_ins"), "true");
     assert_eq!(value(&st, "focus_marks"), "3");
-    assert!(value(&st, "h1").starts_with("✗ conflict troops: 1500 soldier (FR) vs 2000"));
+    assert!(value(&st, "h2").starts_with("✗ conflict troops: 1500 soldier (FR) vs 2000"));
+    assert_eq!(value(&st, "sections"), "5");
+    assert_eq!(value(&st, "toc_links"), "5");
+    assert_eq!(value(&st, "h1"), "Statements");
 
     screenshot(&browser, &site.join("index.html"), "index.png", false);
     screenshot(&browser, &statement, "statement.png", false);

@@ -831,7 +831,9 @@ fn a_claim_type_added_in_toml_only_reaches_report_json_and_the_site() {
     let page = std::fs::read_to_string(dir.path().join("site/documents/wire.html")).unwrap();
     // The claim is marked, linked to its statement, and followed by the value it was read as.
     assert!(
-        page.contains(r#"<mark class="claim t-aircraft"><a href="../statements/aircraft-"#),
+        page.contains(
+            r#"<mark class="claim t-aircraft"><a href="../statements/no-story.html#aircraft-"#
+        ),
         "{page}"
     );
     assert!(

@@ -57,6 +57,20 @@ fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
     .expect("UTF-8")
 }
 
+/// The section of a statements page that shows statement `id`.
+fn section_of<'a>(page: &'a str, id: &str) -> &'a str {
+    let open = format!(r#"<section class="statement" id="{id}">"#);
+    let start = page
+        .find(&open)
+        .unwrap_or_else(|| panic!("no section {id} on the page"));
+    let rest = &page[start + open.len()..];
+    let end = rest
+        .find(r#"<section class="statement""#)
+        .or_else(|| rest.find("</main>"))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
 /// The `<main>` element's content: what changes when the report changes, not the layout.
 fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("<main>");
@@ -133,12 +147,13 @@ fn conflicts_come_first_with_values_side_by_side() {
 fn statement_page_has_provenance_values_and_a_word_diff() {
     let (_tmp, site) = build(&fixture("conflict"));
     let files = files(&site);
-    let page = text(&files, "statements/troops-a_wakala-s2.html");
+    let whole = text(&files, "statements/no-story.html");
+    let page = section_of(&whole, "troops-a_wakala-s2");
     assert!(page.contains(r#"<blockquote class="sentence" lang="ar" dir="rtl">"#));
     assert!(
         page.contains("<del>1500</del> <ins>2000</ins>"),
         "{}",
-        main_of(&page)
+        main_of(&whole)
     );
     for prov in [
         "a_wakala.md</code>, line 9",
@@ -149,8 +164,9 @@ fn statement_page_has_provenance_values_and_a_word_diff() {
     }
     // Claims are highlighted with their normalised value and link to their statement.
     assert!(page.contains(r#"<span class="kind">troops</span> ~1500 soldier (FR)</span>"#));
-    assert!(page
-        .contains(r#"<mark class="claim t-date"><a href="../statements/date-a_wakala-s2.html">"#));
+    assert!(page.contains(
+        r#"<mark class="claim t-date"><a href="../statements/no-story.html#date-a_wakala-s2">"#
+    ));
 }
 
 #[test]
@@ -383,13 +399,93 @@ fn a_corpus_of_several_stories_gets_a_page_per_story() {
     // The troop counts conflict; the Friday and the year agree.
     assert!(story.contains("Conflicts (1)") && story.contains("Agreements (2)"));
     assert!(files.contains_key("stories/story-0001-timeline.html"));
-    // A statement page counts the outlets of its story, not of the corpus.
-    let statement = files
-        .keys()
-        .find(|p| p.starts_with("statements/troops-"))
+    // A story's statements are on its own page, which counts the outlets of its story,
+    // not of the corpus.
+    let statements = text(&files, "statements/story-0001.html");
+    assert!(
+        statements.contains(">Statements: story-0001</h1>"),
+        "{}",
+        main_of(&statements)
+    );
+    let id = statements
+        .split(r#"<section class="statement" id=""#)
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').expect("end of id")])
+        .find(|id| id.starts_with("troops-"))
         .expect("a troops statement");
-    assert!(text(&files, statement).contains("Reported by 2 of 2 outlets"));
+    let troops = section_of(&statements, id);
+    assert!(troops.contains("Reported by 2 of 2 outlets"), "{troops}");
+    assert!(
+        !files.keys().any(|p| p.starts_with("statements/troops-")),
+        "no page per statement"
+    );
     assert_links_resolve(&site);
+}
+
+#[test]
+fn statements_of_one_large_story_are_spread_over_numbered_pages() {
+    // A generated corpus without its story keys: one story of many statements.
+    let corpus = tempfile::tempdir().expect("temporary folder");
+    compare::gen::generate(&compare::gen::GenOptions {
+        stories: 20,
+        seed: 1,
+        out: corpus.path().to_path_buf(),
+        force: false,
+    })
+    .expect("generate a corpus");
+    let seeds = corpus.path().join("seeds");
+    for dir in std::fs::read_dir(&seeds).expect("seeds").flatten() {
+        for file in std::fs::read_dir(dir.path()).expect("story").flatten() {
+            let text = std::fs::read_to_string(file.path()).expect("article");
+            let kept: String = text
+                .lines()
+                .filter(|l| !l.starts_with("story = "))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            std::fs::write(file.path(), kept).expect("rewrite article");
+        }
+    }
+    let (_tmp, site) = build(&seeds);
+    assert_links_resolve(&site);
+    let files = files(&site);
+    let report: serde_json::Value =
+        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let statements = report["statements"].as_array().expect("statements");
+    assert!(
+        statements.len() > 2 * compare::render::STATEMENTS_PER_PAGE,
+        "{} statements: too few to fill three pages",
+        statements.len()
+    );
+    // Every statement is a section of the page report.json names, and no page holds
+    // more than a page's worth.
+    let mut per_page: BTreeMap<&str, usize> = BTreeMap::new();
+    for st in statements {
+        let page = st["page"].as_str().expect("page");
+        let id = st["id"].as_str().expect("id");
+        let html = text(&files, page);
+        assert!(
+            html.contains(&format!(r#"<section class="statement" id="{id}">"#)),
+            "{id} is not on {page}"
+        );
+        *per_page.entry(page).or_default() += 1;
+    }
+    let expected = statements
+        .len()
+        .div_ceil(compare::render::STATEMENTS_PER_PAGE);
+    assert_eq!(per_page.len(), expected, "{per_page:?}");
+    assert!(per_page.contains_key("statements/no-story.html"));
+    assert!(per_page.contains_key(format!("statements/no-story.p{expected}.html").as_str()));
+    assert!(per_page
+        .values()
+        .all(|&n| n <= compare::render::STATEMENTS_PER_PAGE));
+    // The pager of each page links the others.
+    let second = text(&files, "statements/no-story.p2.html");
+    assert!(
+        second.contains(r#"<a href="no-story.html">1</a>"#),
+        "{}",
+        main_of(&second)
+    );
+    assert!(second.contains(r#"<strong aria-current="page">2</strong>"#));
 }
 
 #[test]

@@ -17,7 +17,7 @@ use super::overview::{self, Overview};
 use super::timeline;
 use super::{
     readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut, Report,
-    StatementOut, Stories,
+    StatementOut, Stories, STATEMENTS_PER_PAGE,
 };
 use crate::rules::RuleSet;
 use crate::site::Sink;
@@ -245,6 +245,8 @@ pub(super) struct Ctx<'a> {
     pub docs: HashMap<&'a str, &'a DocumentOut>,
     /// Claim id → entity id, for names.
     entity_of: HashMap<&'a str, &'a str>,
+    /// Statement id → statement, for a claim's link.
+    statement_of: HashMap<&'a str, &'a StatementOut>,
     /// Every outlet, sorted.
     pub outlets: Vec<&'a str>,
     /// The statements as the overview shows them: conflicts, agreements, singles, each
@@ -279,6 +281,7 @@ impl<'a> Ctx<'a> {
                 .flat_map(|e| e.mentions.iter().map(|m| (m.claim.as_str(), e.id.as_str())))
                 .collect(),
             outlets: outlets.into_iter().collect(),
+            statement_of: r.statements.iter().map(|s| (s.id.as_str(), s)).collect(),
         }
     }
 
@@ -405,13 +408,21 @@ fn put_all(sink: &Sink, pages: Vec<(String, String)>) -> Result<()> {
     Ok(())
 }
 
-/// The statement and document pages of one scope.
+/// The statements pages and the document pages of one scope.
 fn scope_pages(ctx: &Ctx, sink: &Sink) -> Result<()> {
     use rayon::prelude::*;
     let r = ctx.r;
-    r.statements.par_iter().try_for_each(|s| {
-        let html = page(&statement_title(s), 1, Nav::Other, &statement(ctx, s));
-        sink.put(&format!("statements/{}.html", slug(&s.id)), html.as_bytes())
+    let mut pages: BTreeMap<&str, Vec<&StatementOut>> = BTreeMap::new();
+    for s in &r.statements {
+        pages.entry(&s.page).or_default().push(s);
+    }
+    let mut pages: Vec<(&str, Vec<&StatementOut>)> = pages.into_iter().collect();
+    // `x.html` sorts after `x.p2.html`; the page numbers give the order.
+    pages.sort_by_key(|(p, _)| page_number(p));
+    let paths: Vec<&str> = pages.iter().map(|(p, _)| *p).collect();
+    pages.par_iter().try_for_each(|(path, list)| {
+        let (title, body) = statements_page(ctx, &paths, path, list);
+        sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
     })?;
     r.documents.par_iter().try_for_each(|d| {
         let html = page(&d.title, 1, Nav::Other, &document(ctx, d));
@@ -470,7 +481,7 @@ fn highlighted(
         o.push_str(&esc(&text[pos..c.start]));
         let inner = esc(&text[c.start..c.end]);
         let href = match (&c.statement, ctx.entity_of.get(c.id.as_str())) {
-            (Some(st), _) => Some(format!("{up}statements/{}.html", slug(st))),
+            (Some(st), _) => ctx.statement_of.get(st.as_str()).map(|s| s.href(depth)),
             (None, Some(e)) => Some(format!("{up}index.html#entity-{}", slug(e))),
             _ => None,
         };
@@ -530,11 +541,102 @@ fn diff_html(m: &MemberOut) -> String {
     o
 }
 
-fn statement(ctx: &Ctx, s: &StatementOut) -> String {
+/// One statements page of a scope (one story, or the corpus when it is one story):
+/// `list` in id order, each a section to link to; `siblings` are the scope's pages in
+/// order.
+fn statements_page(
+    ctx: &Ctx,
+    siblings: &[&str],
+    path: &str,
+    list: &[&StatementOut],
+) -> (String, String) {
+    let mut list = list.to_vec();
+    list.sort_by(|a, b| a.id.cmp(&b.id));
+    let n = siblings
+        .iter()
+        .position(|p| *p == path)
+        .map_or(1, |i| i + 1);
+    let story = ctx.r.documents.first().map_or("", |d| d.story.as_str());
+    let whose = if story.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", super::story_name(story))
+    };
+    let of = if siblings.len() > 1 {
+        format!(" ({n} of {})", siblings.len())
+    } else {
+        String::new()
+    };
+    let title = format!("Statements{whose}{of}");
     let mut o = String::new();
+    let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
     let _ = writeln!(
         o,
-        r#"<h1>{} {}</h1>"#,
+        r#"<p class="muted">Each statement below gives its verdict, then every outlet's sentence with a word diff against the reference. {} here, in id order.</p>"#,
+        if list.len() == 1 {
+            "One statement".to_string()
+        } else {
+            format!("{} statements", list.len())
+        }
+    );
+    if siblings.len() > 1 {
+        let links: Vec<String> = siblings
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                if *p == path {
+                    format!(r#"<strong aria-current="page">{}</strong>"#, i + 1)
+                } else {
+                    format!(r#"<a href="{}">{}</a>"#, esc(name), i + 1)
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            r#"<nav class="pager" aria-label="Pages of statements"><span>statements {}–{} of {}</span> page {}</nav>"#,
+            (n - 1) * STATEMENTS_PER_PAGE + 1,
+            (n - 1) * STATEMENTS_PER_PAGE + list.len(),
+            ctx.r.statements.len(),
+            links.join(" ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        r#"<nav class="toc" aria-label="Statements on this page"><ul>"#
+    );
+    for s in &list {
+        let _ = writeln!(
+            o,
+            r##"<li>{} <a href="#{}">{}</a></li>"##,
+            verdict_symbol(&s.verdict),
+            slug(&s.id),
+            mixed(&statement_title(s))
+        );
+    }
+    let _ = writeln!(o, "</ul></nav>");
+    for s in &list {
+        let _ = writeln!(o, r#"<section class="statement" id="{}">"#, slug(&s.id));
+        o.push_str(&statement(ctx, s));
+        let _ = writeln!(o, "</section>");
+    }
+    (title, o)
+}
+
+/// The number of a statements page: 1 for `x.html`, n for `x.pN.html`.
+fn page_number(path: &str) -> usize {
+    path.strip_suffix(".html")
+        .and_then(|p| p.rsplit_once(".p"))
+        .and_then(|(_, n)| n.parse().ok())
+        .unwrap_or(1)
+}
+
+fn statement(ctx: &Ctx, s: &StatementOut) -> String {
+    let mut o = String::new();
+    let anchor = slug(&s.id);
+    let _ = writeln!(
+        o,
+        r##"<h2>{} <a class="self" href="#{anchor}">{}</a></h2>"##,
         verdict_badge(&s.verdict),
         mixed(&statement_title(s))
     );
@@ -579,7 +681,7 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
         };
         let _ = writeln!(
             o,
-            r#"<section class="member{}" aria-labelledby="m{i}"><h2 id="m{i}">{}{role}</h2><dl class="prov"><dt>Value</dt><dd>{}</dd><dt>Published</dt><dd>{}</dd><dt>Source</dt><dd><a href="{}#s{}"><code>{}</code>, line {}</a></dd></dl>"#,
+            r#"<section class="member{}" aria-labelledby="{anchor}-m{i}"><h3 id="{anchor}-m{i}">{}{role}</h3><dl class="prov"><dt>Value</dt><dd>{}</dd><dt>Published</dt><dd>{}</dd><dt>Source</dt><dd><a href="{}#s{}"><code>{}</code>, line {}</a></dd></dl>"#,
             if i == 0 { " reference" } else { "" },
             bdi(&m.outlet),
             value(&m.values.join(", ")),

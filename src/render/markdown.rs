@@ -91,9 +91,9 @@ fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
     let _ = writeln!(o, "### {sym} {}\n", escape(&statement_title(s)));
     let _ = writeln!(
         o,
-        "{} ([statement page](statements/{}.html))\n",
+        "{} ([statement page]({}))\n",
         escape(&s.reason),
-        slug(&s.id)
+        s.href(0)
     );
     let _ = writeln!(o, "| Outlet | Published | Value | Evidence |");
     let _ = writeln!(o, "|---|---|---|---|");
@@ -166,11 +166,11 @@ pub fn report(r: &Report) -> String {
             let m = &s.members[0];
             let _ = writeln!(
                 o,
-                "| {} | {} | [{}](statements/{}.html) | {} |",
+                "| {} | {} | [{}]({}) | {} |",
                 escape(&s.kind),
                 escape(&m.outlet),
                 escape(&readable(&m.values.join(", "))),
-                slug(&s.id),
+                s.href(0),
                 evidence(&claims, m, 60)
             );
         }
@@ -303,9 +303,9 @@ pub fn report(r: &Report) -> String {
                 };
                 let _ = write!(
                     o,
-                    "| {sym} [{}](statements/{}.html) |",
+                    "| {sym} [{}]({}) |",
                     escape(&statement_title(s)),
-                    slug(&s.id)
+                    s.href(0)
                 );
                 if !wide {
                     let mut by_outlet: BTreeMap<&str, Vec<&str>> = BTreeMap::new();

@@ -161,6 +161,71 @@ pub struct StatementOut {
     pub verdict: String,
     pub reason: String,
     pub members: Vec<MemberOut>,
+    /// The site page that shows it, from the site root: its story's statements page
+    /// (`statements/{story}.html`, then `statements/{story}.p2.html`…), which holds
+    /// [`STATEMENTS_PER_PAGE`] of the story's statements in id order. The statement is
+    /// the section `#{slug(id)}` of that page.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl StatementOut {
+    /// Its link from a page `depth` folders below the site root.
+    pub fn href(&self, depth: usize) -> String {
+        format!("{}{}#{}", "../".repeat(depth), self.page, slug(&self.id))
+    }
+}
+
+/// At most this many statements share a statements page. A story's statements are shown
+/// on pages of their own rather than one page each: a file per statement made writing
+/// the site the slowest stage of a large build (see docs/benchmarks.md), and a reader
+/// of a story reads its statements together.
+pub const STATEMENTS_PER_PAGE: usize = 50;
+
+/// The folder-safe name of a story in page names (`no-story` for articles without one).
+pub fn story_slug(story: &str) -> String {
+    slug(if story.is_empty() { "no-story" } else { story })
+}
+
+/// Set each statement's `page`: per story (the story of its first member's document),
+/// statements in id order, [`STATEMENTS_PER_PAGE`] to a page. `.` never occurs in a slug,
+/// so `x.p2` cannot be the first page of another story.
+fn assign_pages(statements: &mut [StatementOut], documents: &[DocumentOut]) {
+    let story_of: HashMap<&str, &str> = documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.story.as_str()))
+        .collect();
+    let mut by_story: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in statements.iter().enumerate() {
+        let doc = s.members.first().map_or("", |m| m.doc.as_str());
+        by_story
+            .entry(story_of.get(doc).copied().unwrap_or(""))
+            .or_default()
+            .push(i);
+    }
+    let mut pages = vec![String::new(); statements.len()];
+    for (story, mut ids) in by_story {
+        ids.sort_by(|&a, &b| statements[a].id.cmp(&statements[b].id));
+        let name = story_slug(story);
+        for (n, chunk) in ids.chunks(STATEMENTS_PER_PAGE).enumerate() {
+            let page = statements_page(&name, n + 1);
+            for &i in chunk {
+                pages[i].clone_from(&page);
+            }
+        }
+    }
+    for (s, page) in statements.iter_mut().zip(pages) {
+        s.page = page;
+    }
+}
+
+/// The path of a story's `n`-th statements page (1-based), from the site root.
+pub fn statements_page(story_slug: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("statements/{story_slug}.html")
+    } else {
+        format!("statements/{story_slug}.p{n}.html")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -383,7 +448,7 @@ pub fn report(
         })
         .collect();
 
-    let statements: Vec<StatementOut> = groups
+    let mut statements: Vec<StatementOut> = groups
         .par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
@@ -421,9 +486,11 @@ pub fn report(
                         }
                     })
                     .collect(),
+                page: String::new(),
             }
         })
         .collect();
+    assign_pages(&mut statements, &documents);
 
     Report {
         schema: SCHEMA,

@@ -49,20 +49,12 @@ pub(super) struct StoryRow<'a> {
 
 /// The page of one story, from the site root.
 pub(super) fn story_path(story: &str) -> String {
-    format!("stories/{}.html", slug(story_key(story)))
+    format!("stories/{}.html", super::story_slug(story))
 }
 
 /// The timeline page of one story, from the site root.
 pub(super) fn story_timeline_path(story: &str) -> String {
-    format!("stories/{}-timeline.html", slug(story_key(story)))
-}
-
-fn story_key(story: &str) -> &str {
-    if story.is_empty() {
-        "no-story"
-    } else {
-        story
-    }
+    format!("stories/{}-timeline.html", super::story_slug(story))
 }
 
 /// The lists of an overview, in page order.
@@ -755,7 +747,7 @@ impl<'a> Overview<'a> {
 }
 
 fn statement_href(s: &StatementOut, depth: usize) -> String {
-    format!("{}statements/{}.html", up(depth), slug(&s.id))
+    s.href(depth)
 }
 
 /// The rows of the index's table of stories, conflicts first.

@@ -321,11 +321,7 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
             .unwrap_or_default();
         match m.statement {
             Some(s) => {
-                let _ = writeln!(
-                    o,
-                    r#"<a href="{up}statements/{}.html">{shape}{key}</a>"#,
-                    slug(&s.id)
-                );
+                let _ = writeln!(o, r#"<a href="{}">{shape}{key}</a>"#, s.href(depth));
             }
             None => {
                 let _ = writeln!(
@@ -360,10 +356,10 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
                 .collect();
             let _ = writeln!(
                 o,
-                r#"<tr><td class="num">{}</td><td>{}</td><td><a href="{up}statements/{}.html">{}</a></td><td>{}</td></tr>"#,
+                r#"<tr><td class="num">{}</td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td></tr>"#,
                 i + 1,
                 badge(&s.verdict),
-                slug(&s.id),
+                s.href(depth),
                 mixed(&statement_title(s)),
                 dates.join("<br>")
             );
@@ -395,9 +391,9 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
     for m in &marks {
         let statement = match m.statement {
             Some(s) => format!(
-                r#"{} <a href="{up}statements/{}.html">{}</a>"#,
+                r#"{} <a href="{}">{}</a>"#,
                 badge(&s.verdict),
-                slug(&s.id),
+                s.href(depth),
                 match key_of(s) {
                     Some(k) => format!("no. {k}: {}", mixed(&statement_title(s))),
                     None => mixed(&statement_title(s)),
