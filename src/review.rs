@@ -1162,6 +1162,7 @@ mod tests {
                     notes: Vec::new(),
                     sentences: Vec::new(),
                     excluded: Vec::new(),
+                    page: "documents/no-story.html".into(),
                 })
                 .collect(),
             claims,

@@ -828,7 +828,7 @@ fn a_claim_type_added_in_toml_only_reaches_report_json_and_the_site() {
         .expect("the new name is in report.json");
     assert_eq!(shoigu["mentions"][0]["text"], "سيرجي شويجو");
 
-    let page = std::fs::read_to_string(dir.path().join("site/documents/wire.html")).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("site/documents/no-story.html")).unwrap();
     // The claim is marked, linked to its statement, and followed by the value it was read as.
     assert!(
         page.contains(

@@ -173,8 +173,13 @@ fn statement_page_has_provenance_values_and_a_word_diff() {
 fn document_page_shows_set_aside_text_collapsed_with_its_reason() {
     let (_tmp, site) = build(&fixture("conflict"));
     let files = files(&site);
-    let page = text(&files, "documents/a_wakala.html");
-    assert!(page.contains(r#"<details class="aside" dir="ltr"><summary>Set aside, lines 15–16 — related stories (<bdi lang="ar">إقرأ أيضاً</bdi>)</summary>"#), "{}", main_of(&page));
+    let whole = text(&files, "documents/no-story.html");
+    // Each article is a section of its story's documents page.
+    let start = whole
+        .find(r#"<article class="document" id="a_wakala">"#)
+        .expect("the article's section");
+    let page = &whole[start..start + whole[start..].find("</article>").expect("its end")];
+    assert!(page.contains(r#"<details class="aside" dir="ltr"><summary>Set aside, lines 15–16 — related stories (<bdi lang="ar">إقرأ أيضاً</bdi>)</summary>"#), "{}", main_of(page));
     assert!(page.contains("أسعار النفط ترتفع في الأسواق العالمية"));
     assert!(page.contains(r#"<div class="text" lang="ar" dir="rtl">"#));
 }
@@ -333,7 +338,7 @@ url = "javascript:alert(1)"
         index.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;"),
         "title shown as text"
     );
-    let doc = text(&files, "documents/a.html");
+    let doc = text(&files, "documents/no-story.html");
     assert!(
         doc.contains("&lt;script&gt;alert(&quot;body&quot;)&lt;/script&gt;"),
         "body shown as text"
@@ -423,7 +428,7 @@ fn a_corpus_of_several_stories_gets_a_page_per_story() {
 }
 
 #[test]
-fn statements_of_one_large_story_are_spread_over_numbered_pages() {
+fn statements_and_articles_of_one_large_story_are_spread_over_numbered_pages() {
     // A generated corpus without its story keys: one story of many statements.
     let corpus = tempfile::tempdir().expect("temporary folder");
     compare::gen::generate(&compare::gen::GenOptions {
@@ -478,6 +483,27 @@ fn statements_of_one_large_story_are_spread_over_numbered_pages() {
     assert!(per_page
         .values()
         .all(|&n| n <= compare::render::STATEMENTS_PER_PAGE));
+    // Articles likewise, DOCUMENTS_PER_PAGE to a page.
+    let documents = report["documents"].as_array().expect("documents");
+    let mut per_page: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in documents {
+        let page = d["page"].as_str().expect("page");
+        let id = d["id"].as_str().expect("id");
+        assert!(
+            text(&files, page).contains(&format!(r#"<article class="document" id="{id}">"#)),
+            "{id} is not on {page}"
+        );
+        *per_page.entry(page).or_default() += 1;
+    }
+    assert_eq!(
+        per_page.len(),
+        documents
+            .len()
+            .div_ceil(compare::render::DOCUMENTS_PER_PAGE)
+    );
+    assert!(per_page
+        .values()
+        .all(|&n| n <= compare::render::DOCUMENTS_PER_PAGE));
     // The pager of each page links the others.
     let second = text(&files, "statements/no-story.p2.html");
     assert!(

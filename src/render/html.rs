@@ -17,7 +17,7 @@ use super::overview::{self, Overview};
 use super::timeline;
 use super::{
     readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut, Report,
-    StatementOut, Stories, STATEMENTS_PER_PAGE,
+    StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
 };
 use crate::rules::RuleSet;
 use crate::site::Sink;
@@ -424,14 +424,114 @@ fn scope_pages(ctx: &Ctx, sink: &Sink) -> Result<()> {
         let (title, body) = statements_page(ctx, &paths, path, list);
         sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
     })?;
-    r.documents.par_iter().try_for_each(|d| {
-        let html = page(&d.title, 1, Nav::Other, &document(ctx, d));
-        sink.put(&format!("documents/{}.html", slug(&d.id)), html.as_bytes())
+    let mut pages: BTreeMap<&str, Vec<&DocumentOut>> = BTreeMap::new();
+    for d in &r.documents {
+        pages.entry(&d.page).or_default().push(d);
+    }
+    let mut pages: Vec<(&str, Vec<&DocumentOut>)> = pages.into_iter().collect();
+    pages.sort_by_key(|(p, _)| page_number(p));
+    let paths: Vec<&str> = pages.iter().map(|(p, _)| *p).collect();
+    pages.par_iter().try_for_each(|(path, list)| {
+        let (title, body) = documents_page(ctx, &paths, path, list);
+        sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
     })
 }
 
-fn document_href(doc: &str, depth: usize) -> String {
-    format!("{}documents/{}.html", "../".repeat(depth), slug(doc))
+/// The title of a page of a scope's `what` (`Statements`, `Articles`) and, when the
+/// scope has several such pages (`siblings`, in order), the pager that links them;
+/// `shown` is the range of the scope's `total` items on this page.
+fn scope_heading(
+    ctx: &Ctx,
+    what: &str,
+    siblings: &[&str],
+    path: &str,
+    shown: std::ops::Range<usize>,
+    total: usize,
+) -> (String, String) {
+    let n = siblings
+        .iter()
+        .position(|p| *p == path)
+        .map_or(1, |i| i + 1);
+    let story = ctx.r.documents.first().map_or("", |d| d.story.as_str());
+    let whose = if story.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", super::story_name(story))
+    };
+    if siblings.len() <= 1 {
+        return (format!("{what}{whose}"), String::new());
+    }
+    let title = format!("{what}{whose} ({n} of {})", siblings.len());
+    let links: Vec<String> = siblings
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            if *p == path {
+                format!(r#"<strong aria-current="page">{}</strong>"#, i + 1)
+            } else {
+                format!(r#"<a href="{}">{}</a>"#, esc(name), i + 1)
+            }
+        })
+        .collect();
+    let pager = format!(
+        r#"<nav class="pager" aria-label="Pages of {lower}"><span>{lower} {}–{} of {total}</span> page {}</nav>
+"#,
+        shown.start + 1,
+        shown.end,
+        links.join(" "),
+        lower = what.to_lowercase(),
+    );
+    (title, pager)
+}
+
+/// One documents page of a scope: `list` in id order, each article a section to link
+/// to; `siblings` are the scope's pages in order.
+fn documents_page(
+    ctx: &Ctx,
+    siblings: &[&str],
+    path: &str,
+    list: &[&DocumentOut],
+) -> (String, String) {
+    let mut list = list.to_vec();
+    list.sort_by(|a, b| a.id.cmp(&b.id));
+    let n = siblings.iter().position(|p| *p == path).unwrap_or(0);
+    let first = n * DOCUMENTS_PER_PAGE;
+    let (title, pager) = scope_heading(
+        ctx,
+        "Articles",
+        siblings,
+        path,
+        first..first + list.len(),
+        ctx.r.documents.len(),
+    );
+    let mut o = String::new();
+    let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
+    o.push_str(&pager);
+    if list.len() > 1 {
+        let _ = writeln!(
+            o,
+            r#"<nav class="toc" aria-label="Articles on this page"><ul>"#
+        );
+        for d in &list {
+            let _ = writeln!(
+                o,
+                r##"<li><a href="#{}" {}>{}</a> <span class="muted">{}, {}</span></li>"##,
+                slug(&d.id),
+                lang_dir(&d.title),
+                esc(&d.title),
+                bdi(&d.outlet),
+                date_or_unknown(d.published.as_deref()),
+            );
+        }
+        let _ = writeln!(o, "</ul></nav>");
+    }
+    for d in &list {
+        let _ = writeln!(o, r#"<article class="document" id="{}">"#, slug(&d.id));
+        o.push_str(&document(ctx, d));
+        let _ = writeln!(o, "</article>");
+    }
+    (title, o)
 }
 
 pub(super) fn date_or_unknown(d: Option<&str>) -> String {
@@ -552,22 +652,16 @@ fn statements_page(
 ) -> (String, String) {
     let mut list = list.to_vec();
     list.sort_by(|a, b| a.id.cmp(&b.id));
-    let n = siblings
-        .iter()
-        .position(|p| *p == path)
-        .map_or(1, |i| i + 1);
-    let story = ctx.r.documents.first().map_or("", |d| d.story.as_str());
-    let whose = if story.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", super::story_name(story))
-    };
-    let of = if siblings.len() > 1 {
-        format!(" ({n} of {})", siblings.len())
-    } else {
-        String::new()
-    };
-    let title = format!("Statements{whose}{of}");
+    let n = siblings.iter().position(|p| *p == path).unwrap_or(0);
+    let first = n * STATEMENTS_PER_PAGE;
+    let (title, pager) = scope_heading(
+        ctx,
+        "Statements",
+        siblings,
+        path,
+        first..first + list.len(),
+        ctx.r.statements.len(),
+    );
     let mut o = String::new();
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
     let _ = writeln!(
@@ -579,28 +673,7 @@ fn statements_page(
             format!("{} statements", list.len())
         }
     );
-    if siblings.len() > 1 {
-        let links: Vec<String> = siblings
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let name = p.rsplit('/').next().unwrap_or(p);
-                if *p == path {
-                    format!(r#"<strong aria-current="page">{}</strong>"#, i + 1)
-                } else {
-                    format!(r#"<a href="{}">{}</a>"#, esc(name), i + 1)
-                }
-            })
-            .collect();
-        let _ = writeln!(
-            o,
-            r#"<nav class="pager" aria-label="Pages of statements"><span>statements {}–{} of {}</span> page {}</nav>"#,
-            (n - 1) * STATEMENTS_PER_PAGE + 1,
-            (n - 1) * STATEMENTS_PER_PAGE + list.len(),
-            ctx.r.statements.len(),
-            links.join(" ")
-        );
-    }
+    o.push_str(&pager);
     let _ = writeln!(
         o,
         r#"<nav class="toc" aria-label="Statements on this page"><ul>"#
@@ -681,13 +754,12 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
         };
         let _ = writeln!(
             o,
-            r#"<section class="member{}" aria-labelledby="{anchor}-m{i}"><h3 id="{anchor}-m{i}">{}{role}</h3><dl class="prov"><dt>Value</dt><dd>{}</dd><dt>Published</dt><dd>{}</dd><dt>Source</dt><dd><a href="{}#s{}"><code>{}</code>, line {}</a></dd></dl>"#,
+            r#"<section class="member{}" aria-labelledby="{anchor}-m{i}"><h3 id="{anchor}-m{i}">{}{role}</h3><dl class="prov"><dt>Value</dt><dd>{}</dd><dt>Published</dt><dd>{}</dd><dt>Source</dt><dd><a href="{}"><code>{}</code>, line {}</a></dd></dl>"#,
             if i == 0 { " reference" } else { "" },
             bdi(&m.outlet),
             value(&m.values.join(", ")),
             date_or_unknown(m.published.as_deref()),
-            document_href(&m.doc, 1),
-            m.sentence,
+            doc.map_or_else(String::new, |d| d.sentence_href(1, m.sentence)),
             esc(doc.map_or(m.doc.as_str(), |d| d.path.as_str())),
             m.line,
         );
@@ -726,7 +798,13 @@ fn doc_dir(lang: &str) -> &'static str {
 
 fn document(ctx: &Ctx, d: &DocumentOut) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&d.title), esc(&d.title));
+    let anchor = slug(&d.id);
+    let _ = writeln!(
+        o,
+        r##"<h2 {}><a class="self" href="#{anchor}">{}</a></h2>"##,
+        lang_dir(&d.title),
+        esc(&d.title)
+    );
     let claims = ctx.doc_claims(&d.id);
     let url = d
         .url
@@ -769,7 +847,7 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
     for s in &d.sentences {
         let cs = ctx.sentence_claims(&d.id, s.id);
         by_line.entry(s.line).or_default().push(format!(
-            r#"<span class="sentence" id="s{}">{}</span>"#,
+            r#"<span class="sentence" id="{anchor}-s{}">{}</span>"#,
             s.id,
             highlighted(ctx, &s.text, &cs, &none, 1)
         ));
@@ -801,7 +879,7 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
     }
     let _ = writeln!(
         o,
-        r#"<section class="article" aria-labelledby="h-article"><h2 id="h-article">Article as ingested</h2><p class="muted">Line numbers are the file's. Highlighted claims link to their statement; greyed blocks were set aside as page boilerplate, with the reason, and open to show the text.</p><div class="text" lang="{}" dir="{}">"#,
+        r#"<section class="article" aria-labelledby="{anchor}-text"><h3 id="{anchor}-text">Article as ingested</h3><p class="muted">Line numbers are the file's. Highlighted claims link to their statement; greyed blocks were set aside as page boilerplate, with the reason, and open to show the text.</p><div class="text" lang="{}" dir="{}">"#,
         esc(&d.lang),
         doc_dir(&d.lang)
     );

@@ -2,8 +2,8 @@
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
 use super::{
-    by_verdict, readable, slug, statement_title, story_name, ClaimOut, MemberOut, Report,
-    StatementOut, PAGE,
+    by_verdict, readable, statement_title, story_name, ClaimOut, MemberOut, Report, StatementOut,
+    PAGE,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -368,9 +368,9 @@ pub fn report(r: &Report) -> String {
         let claims = per_doc.get(d.id.as_str()).copied().unwrap_or(0);
         let _ = writeln!(
             o,
-            "| [{}](documents/{}.html) | {} | {} | {} | {} | {} |",
+            "| [{}]({}) | {} | {} | {} | {} | {} |",
             escape(&d.path),
-            slug(&d.id),
+            d.href(0),
             escape(&d.outlet),
             d.published
                 .as_deref()

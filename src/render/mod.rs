@@ -68,7 +68,28 @@ pub struct DocumentOut {
     pub notes: Vec<String>,
     pub sentences: Vec<SentenceOut>,
     pub excluded: Vec<ExcludedOut>,
+    /// The site page that shows it, from the site root: its story's documents page
+    /// (`documents/{story}.html`, then `documents/{story}.p2.html`…), which holds
+    /// [`DOCUMENTS_PER_PAGE`] of the story's articles in id order. The article is the
+    /// section `#{slug(id)}` of that page, its sentence *n* `#{slug(id)}-s{n}`.
+    #[serde(default)]
+    pub page: String,
 }
+
+impl DocumentOut {
+    /// Its link from a page `depth` folders below the site root.
+    pub fn href(&self, depth: usize) -> String {
+        format!("{}{}#{}", "../".repeat(depth), self.page, slug(&self.id))
+    }
+
+    /// The link to its sentence `n` from a page `depth` folders below the site root.
+    pub fn sentence_href(&self, depth: usize, n: usize) -> String {
+        format!("{}-s{n}", self.href(depth))
+    }
+}
+
+/// At most this many articles share a documents page (see [`STATEMENTS_PER_PAGE`]).
+pub const DOCUMENTS_PER_PAGE: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentenceOut {
@@ -187,6 +208,29 @@ pub fn story_slug(story: &str) -> String {
     slug(if story.is_empty() { "no-story" } else { story })
 }
 
+/// Set each document's `page`: per story, documents in id order, [`DOCUMENTS_PER_PAGE`]
+/// to a page.
+fn assign_document_pages(documents: &mut [DocumentOut]) {
+    let mut by_story: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in documents.iter().enumerate() {
+        by_story.entry(&d.story).or_default().push(i);
+    }
+    let mut pages = vec![String::new(); documents.len()];
+    for (story, mut ids) in by_story {
+        ids.sort_by(|&a, &b| documents[a].id.cmp(&documents[b].id));
+        let name = story_slug(story);
+        for (n, chunk) in ids.chunks(DOCUMENTS_PER_PAGE).enumerate() {
+            let page = numbered_page("documents", &name, n + 1);
+            for &i in chunk {
+                pages[i].clone_from(&page);
+            }
+        }
+    }
+    for (d, page) in documents.iter_mut().zip(pages) {
+        d.page = page;
+    }
+}
+
 /// Set each statement's `page`: per story (the story of its first member's document),
 /// statements in id order, [`STATEMENTS_PER_PAGE`] to a page. `.` never occurs in a slug,
 /// so `x.p2` cannot be the first page of another story.
@@ -208,7 +252,7 @@ fn assign_pages(statements: &mut [StatementOut], documents: &[DocumentOut]) {
         ids.sort_by(|&a, &b| statements[a].id.cmp(&statements[b].id));
         let name = story_slug(story);
         for (n, chunk) in ids.chunks(STATEMENTS_PER_PAGE).enumerate() {
-            let page = statements_page(&name, n + 1);
+            let page = numbered_page("statements", &name, n + 1);
             for &i in chunk {
                 pages[i].clone_from(&page);
             }
@@ -219,12 +263,12 @@ fn assign_pages(statements: &mut [StatementOut], documents: &[DocumentOut]) {
     }
 }
 
-/// The path of a story's `n`-th statements page (1-based), from the site root.
-pub fn statements_page(story_slug: &str, n: usize) -> String {
+/// The path of a story's `n`-th page (1-based) in `folder`, from the site root.
+fn numbered_page(folder: &str, story_slug: &str, n: usize) -> String {
     if n <= 1 {
-        format!("statements/{story_slug}.html")
+        format!("{folder}/{story_slug}.html")
     } else {
-        format!("statements/{story_slug}.p{n}.html")
+        format!("{folder}/{story_slug}.p{n}.html")
     }
 }
 
@@ -288,7 +332,7 @@ pub fn report(
     for s in sentences {
         doc_sentences[s.doc].push(s);
     }
-    let documents: Vec<DocumentOut> = docs
+    let mut documents: Vec<DocumentOut> = docs
         .par_iter()
         .enumerate()
         .map(|(di, d)| DocumentOut {
@@ -330,6 +374,7 @@ pub fn report(
                     })
                     .collect()
             },
+            page: String::new(),
         })
         .collect();
 
@@ -490,6 +535,7 @@ pub fn report(
             }
         })
         .collect();
+    assign_document_pages(&mut documents);
     assign_pages(&mut statements, &documents);
 
     Report {

@@ -729,9 +729,8 @@ impl<'a> Overview<'a> {
         for d in &ctx.r.documents[range] {
             let _ = writeln!(
                 o,
-                r#"<tr><td><a href="{}documents/{}.html" {}>{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td class="num">{}</td><td class="num">{}</td></tr>"#,
-                up(depth),
-                slug(&d.id),
+                r#"<tr><td><a href="{}" {}>{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                d.href(depth),
                 lang_dir(&d.title),
                 esc(&d.title),
                 bdi(&d.outlet),

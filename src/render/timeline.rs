@@ -13,7 +13,7 @@
 //! the chart instead of drawn.
 
 use super::html::{esc, lang_dir, mixed};
-use super::{slug, statement_title, Report, StatementOut};
+use super::{statement_title, DocumentOut, Report, StatementOut};
 use chrono::{Datelike as _, NaiveDate};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -111,9 +111,10 @@ fn ticks(min: NaiveDate, max: NaiveDate, per_day: f64) -> Vec<(NaiveDate, String
 
 /// The timeline page body, for a page `depth` folders below the site root.
 pub fn svg_page(r: &Report, depth: usize) -> String {
-    let up = "../".repeat(depth);
     let statement_of: BTreeMap<&str, &StatementOut> =
         r.statements.iter().map(|s| (s.id.as_str(), s)).collect();
+    let doc_of: BTreeMap<&str, &DocumentOut> =
+        r.documents.iter().map(|d| (d.id.as_str(), d)).collect();
     let outlet_of: BTreeMap<&str, &str> = r
         .documents
         .iter()
@@ -164,7 +165,7 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
         });
     if marks.is_empty() {
         let _ = writeln!(o, r#"<p class="none">No resolved date claims.</p>"#);
-        o.push_str(&unresolved_note(r, &unresolved, &up));
+        o.push_str(&unresolved_note(r, &unresolved, depth));
         return o;
     }
 
@@ -324,11 +325,10 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
                 let _ = writeln!(o, r#"<a href="{}">{shape}{key}</a>"#, s.href(depth));
             }
             None => {
-                let _ = writeln!(
-                    o,
-                    r#"<a href="{up}documents/{}.html">{shape}</a>"#,
-                    slug(m.doc)
-                );
+                let href = doc_of
+                    .get(m.doc)
+                    .map_or_else(String::new, |d| d.href(depth));
+                let _ = writeln!(o, r#"<a href="{href}">{shape}</a>"#);
             }
         }
     }
@@ -382,7 +382,7 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
                 .join(", ")
         );
     }
-    o.push_str(&unresolved_note(r, &unresolved, &up));
+    o.push_str(&unresolved_note(r, &unresolved, depth));
 
     let _ = writeln!(
         o,
@@ -456,23 +456,20 @@ fn badge(v: &str) -> String {
     )
 }
 
-fn unresolved_note(r: &Report, unresolved: &BTreeMap<&str, usize>, up: &str) -> String {
+fn unresolved_note(r: &Report, unresolved: &BTreeMap<&str, usize>, depth: usize) -> String {
     if unresolved.is_empty() {
         return String::new();
     }
-    let paths: BTreeMap<&str, &str> = r
-        .documents
-        .iter()
-        .map(|d| (d.id.as_str(), d.path.as_str()))
-        .collect();
+    let doc_of: BTreeMap<&str, &DocumentOut> =
+        r.documents.iter().map(|d| (d.id.as_str(), d)).collect();
     let docs: Vec<String> = unresolved
         .iter()
         .map(|(doc, n)| {
-            let title = paths.get(doc).copied().unwrap_or(*doc);
+            let d = doc_of.get(doc);
             format!(
-                r#"<a href="{up}documents/{}.html"><code>{}</code></a> ({n})"#,
-                slug(doc),
-                esc(title)
+                r#"<a href="{}"><code>{}</code></a> ({n})"#,
+                d.map_or_else(String::new, |d| d.href(depth)),
+                esc(d.map_or(*doc, |d| d.path.as_str()))
             )
         })
         .collect();
