@@ -20,6 +20,7 @@
 use crate::model::{Claim, Document, Group, Sentence, Value};
 use crate::normalize;
 use crate::rules::{Kind, RuleSet};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One sentence's claims of one type.
@@ -61,34 +62,89 @@ pub fn groups(
         candidate_pairs: 0,
     };
 
-    // Inverted index, per (story, rule): feature id → facts.
-    let mut postings: HashMap<(&str, &str, u32), Vec<usize>> = HashMap::new();
+    // Facts align only within their story, so each story is grouped on its own, the
+    // stories in parallel; the result does not depend on how they are spread over threads.
+    let mut by_story: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (fi, f) in facts.iter().enumerate() {
-        let story = docs[f.doc].story.as_str();
+        by_story
+            .entry(docs[f.doc].story.as_str())
+            .or_default()
+            .push(fi);
+    }
+    let stories: Vec<Vec<usize>> = by_story.into_values().collect();
+    let grouped: Vec<(Vec<Vec<usize>>, usize)> = stories
+        .par_iter()
+        .map(|story| group_story(rules, &facts, &features, &topic, story))
+        .collect();
+    let mut members: Vec<Vec<usize>> = Vec::with_capacity(facts.len());
+    for (groups, candidates) in grouped {
+        stats.candidate_pairs += candidates;
+        members.extend(groups);
+    }
+
+    let mut out: Vec<Group> = members
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let mut m: Vec<&Fact> = m.iter().map(|&i| &facts[i]).collect();
+            m.sort_by(|a, b| {
+                let (da, db) = (&docs[a.doc], &docs[b.doc]);
+                (da.published.is_none(), da.published, &da.path, a.sentence).cmp(&(
+                    db.published.is_none(),
+                    db.published,
+                    &db.path,
+                    b.sentence,
+                ))
+            });
+            Group {
+                rule: m[0].rule.clone(),
+                members: m.iter().map(|f| (f.sentence, f.claims.clone())).collect(),
+            }
+        })
+        .collect();
+    // Ordered by anchor, as the ids are, so a new article does not reorder the report.
+    out.sort_by_cached_key(|g| {
+        let s = &sentences[anchor(g, docs, sentences)];
+        (docs[s.doc].id.clone(), s.ordinal, g.rule.clone())
+    });
+    (out, stats)
+}
+
+/// Group the facts of one story (`story`: their indices in `facts`, ascending): the
+/// groups as fact indices, and the number of candidate pairs examined.
+fn group_story(
+    rules: &RuleSet,
+    facts: &[Fact],
+    features: &[Vec<(u32, f64)>],
+    topic: &[Vec<(u32, f64)>],
+    story: &[usize],
+) -> (Vec<Vec<usize>>, usize) {
+    // Inverted index, per rule: feature id → facts.
+    let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+    for &fi in story {
         for &(feat, _) in &features[fi] {
             postings
-                .entry((story, f.rule.as_str(), feat))
+                .entry((facts[fi].rule.as_str(), feat))
                 .or_default()
                 .push(fi);
         }
     }
-    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut keys: Vec<_> = postings.keys().copied().collect();
-    keys.sort_unstable();
-    for k in keys {
-        let list = &postings[&k];
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for list in postings.values() {
         if list.len() > rules.max_postings {
             continue;
         }
         for (i, &a) in list.iter().enumerate() {
             for &b in &list[i + 1..] {
                 if facts[a].doc != facts[b].doc {
-                    seen.insert((a.min(b), a.max(b)));
+                    seen.push((a.min(b), a.max(b)));
                 }
             }
         }
     }
-    stats.candidate_pairs = seen.len();
+    seen.sort_unstable();
+    seen.dedup();
+    let candidates = seen.len();
     let mut pairs: Vec<(f64, usize, usize)> = seen
         .into_iter()
         .filter(|&(a, b)| compatible(&facts[a], &facts[b]))
@@ -98,11 +154,13 @@ pub fn groups(
         .collect();
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
 
-    // Merge best first; a group never holds two sentences of one document.
-    let mut cluster: Vec<usize> = (0..facts.len()).collect();
-    let mut members: Vec<Vec<usize>> = (0..facts.len()).map(|i| vec![i]).collect();
+    // Merge best first; a group never holds two sentences of one document. Clusters are
+    // numbered by the fact's place in `story`.
+    let local: HashMap<usize, usize> = story.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+    let mut cluster: Vec<usize> = (0..story.len()).collect();
+    let mut members: Vec<Vec<usize>> = story.iter().map(|&f| vec![f]).collect();
     for (_, a, b) in pairs {
-        let (ca, cb) = (cluster[a], cluster[b]);
+        let (ca, cb) = (cluster[local[&a]], cluster[local[&b]]);
         if ca == cb {
             continue;
         }
@@ -134,37 +192,12 @@ pub fn groups(
         }
         let moved = std::mem::take(&mut members[cb]);
         for &f in &moved {
-            cluster[f] = ca;
+            cluster[local[&f]] = ca;
         }
         members[ca].extend(moved);
     }
-
-    let mut out: Vec<Group> = members
-        .into_iter()
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            let mut m: Vec<&Fact> = m.iter().map(|&i| &facts[i]).collect();
-            m.sort_by(|a, b| {
-                let (da, db) = (&docs[a.doc], &docs[b.doc]);
-                (da.published.is_none(), da.published, &da.path, a.sentence).cmp(&(
-                    db.published.is_none(),
-                    db.published,
-                    &db.path,
-                    b.sentence,
-                ))
-            });
-            Group {
-                rule: m[0].rule.clone(),
-                members: m.iter().map(|f| (f.sentence, f.claims.clone())).collect(),
-            }
-        })
-        .collect();
-    // Ordered by anchor, as the ids are, so a new article does not reorder the report.
-    out.sort_by_cached_key(|g| {
-        let s = &sentences[anchor(g, docs, sentences)];
-        (docs[s.doc].id.clone(), s.ordinal, g.rule.clone())
-    });
-    (out, stats)
+    members.retain(|m| !m.is_empty());
+    (members, candidates)
 }
 
 /// The sentence a group's id is derived from: the member with the smallest (document id,

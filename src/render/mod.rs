@@ -967,13 +967,20 @@ pub fn write(
     rules: &crate::rules::RuleSet,
     sink: &crate::site::Sink,
 ) -> anyhow::Result<()> {
-    sink.stream("report.json", |w| {
-        serde_json::to_writer_pretty(&mut *w, report)?;
-        w.write_all(b"\n")?;
-        Ok(())
-    })?;
-    sink.put("report.md", markdown::report(report).as_bytes())?;
-    html::write(report, rules, sink)
+    // report.json is one large file serialised on one thread: it is written while the
+    // other threads render the pages.
+    let (json, pages) = rayon::join(
+        || {
+            sink.stream("report.json", |w| {
+                serde_json::to_writer_pretty(&mut *w, report)?;
+                w.write_all(b"\n")?;
+                Ok(())
+            })?;
+            sink.put("report.md", markdown::report(report).as_bytes())
+        },
+        || html::write(report, rules, sink),
+    );
+    json.and(pages)
 }
 
 #[cfg(test)]
