@@ -9,21 +9,38 @@
 
 use crate::ingest::{blank_in, lines};
 use crate::model::{Document, Excluded};
-use crate::normalize;
+use crate::normalize::{self, Normalized};
 use crate::rules::RuleSet;
 
 /// Blank the boilerplate of one document and record what was set aside.
 pub fn set_aside(doc: &mut Document, rules: &RuleSet) {
+    set_aside_with(doc, rules, &mut Vec::new());
+}
+
+/// [`set_aside`], given the match keys of the body's lines that are known already
+/// (`keys[i]` for line *i*, as [`lines`] counts them; metadata reading leaves them), so a
+/// line is normalised once.
+pub fn set_aside_with(doc: &mut Document, rules: &RuleSet, keys: &mut [Option<Normalized>]) {
     let mut aside: Vec<Excluded> = Vec::new();
     let all: Vec<std::ops::Range<usize>> = lines(&doc.body).collect();
     let mut cut_from = None;
-    for line in &all {
+    for (i, line) in all.iter().enumerate() {
         let raw = &doc.body[line.clone()];
         if raw.trim().is_empty() {
             continue;
         }
-        let n = normalize::normalize(raw);
+        let n = match keys.get_mut(i).and_then(Option::take) {
+            Some(n) => n,
+            None => normalize::normalize(raw),
+        };
         let key = n.key();
+        if rules
+            .marker_set
+            .as_ref()
+            .is_some_and(|set| !set.is_match(key))
+        {
+            continue;
+        }
         if let Some(m) = rules.cut.iter().find(|m| m.regex.is_match(key)) {
             cut_from = Some((line.start, m.reason.clone()));
             break;

@@ -391,8 +391,8 @@ pub fn parse(
         None => None,
         Some(v) => Some(parse_front_date(name, &doc.text, v)?),
     };
-    let found = metadata(&mut doc, rules);
-    boilerplate::set_aside(&mut doc, rules);
+    let (found, mut keys) = metadata(&mut doc, rules);
+    boilerplate::set_aside_with(&mut doc, rules, &mut keys);
     doc.published = published_front.or(found.published);
     match (front.outlet.clone(), found.outlet) {
         (Some(o), _) if !o.trim().is_empty() => {
@@ -576,13 +576,18 @@ struct Found {
 
 /// Find the publication date (first matching line) and outlet (last matching line), and
 /// set those lines aside as metadata.
-fn metadata(doc: &mut Document, rules: &RuleSet) -> Found {
+/// Read the publication date and outlet from the body's metadata lines and set those
+/// lines aside. Also returns the match key of each line it read whole and left as it
+/// was (by line number), for boilerplate to reuse.
+fn metadata(doc: &mut Document, rules: &RuleSet) -> (Found, Vec<Option<normalize::Normalized>>) {
     let mut found = Found {
         published: None,
         outlet: None,
     };
     let mut aside = Vec::new();
-    for line in lines(&doc.body) {
+    let mut keys = Vec::new();
+    for (i, line) in lines(&doc.body).enumerate() {
+        keys.push(None);
         let raw = &doc.body[line.clone()];
         if raw.trim().is_empty() {
             continue;
@@ -605,7 +610,8 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> Found {
         let original = |m: regex::Match| undouble(head[n.to_original(m.range())].trim());
         let mut hit = None;
         let mut span = line.clone();
-        for re in &rules.published {
+        // `is_match` first: it never needs the capture engine, and most lines match nothing.
+        for re in rules.published.iter().filter(|re| re.is_match(key)) {
             if let Some(c) = re.captures(key) {
                 if found.published.is_none() {
                     found.published = date_from(&c, rules);
@@ -626,7 +632,7 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> Found {
                 break;
             }
         }
-        for re in rules.outlet.iter().filter(|_| !long) {
+        for re in rules.outlet.iter().filter(|re| !long && re.is_match(key)) {
             if let Some(c) = re.captures(key) {
                 if let Some(o) = c.name("outlet") {
                     let o = original(o);
@@ -643,13 +649,15 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> Found {
                 span,
                 reason: reason.to_string(),
             });
+        } else if !long {
+            keys[i] = Some(n);
         }
     }
     for e in aside {
         blank_in(&mut doc.body, e.span.clone());
         doc.excluded.push(e);
     }
-    found
+    (found, keys)
 }
 
 fn date_from(c: &regex::Captures, rules: &RuleSet) -> Option<NaiveDate> {

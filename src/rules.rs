@@ -380,6 +380,9 @@ pub struct RuleSet {
     /// date costs one pass instead of one per pattern. `None` when the set cannot be built
     /// (each pattern is then tried on its own).
     pub pattern_set: Option<regex::RegexSet>,
+    /// Every boilerplate marker (`cut`, `cut_line`, `drop`) in one set: a line none of
+    /// them matches, as most lines, costs one pass. `None` when the set cannot be built.
+    pub marker_set: Option<regex::RegexSet>,
     /// For each pattern of `pattern_set`: its claim type's index and its own.
     pub pattern_of: Vec<(usize, usize)>,
     /// Warnings found while compiling (the build prints them, `check` lists them).
@@ -1235,8 +1238,19 @@ impl<'a> Compiler<'a> {
         .dfa_size_limit(64 << 20)
         .build()
         .ok();
+        let marker_set = regex::RegexSetBuilder::new(
+            cut.iter()
+                .chain(&cut_line)
+                .chain(&drop)
+                .map(|m| m.regex.as_str()),
+        )
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .ok();
         RuleSet {
             pattern_set,
+            marker_set,
             pattern_of,
             name_index,
             name_tokens,
