@@ -227,7 +227,8 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
             by.entry((c.sentence, c.rule.as_str())).or_default().push(i);
         }
     }
-    by.into_iter()
+    let by: Vec<((usize, &str), Vec<usize>)> = by.into_iter().collect();
+    by.into_par_iter()
         .map(|((sentence, rule), cs)| Fact {
             sentence,
             doc: sentences[sentence].doc,
@@ -429,17 +430,25 @@ fn weighted_features(
                 .insert(format!("@{entity}"));
         }
     }
+    // Each fact's features are found in parallel; ids are then given in fact order, as
+    // one thread would give them.
+    let named: Vec<BTreeSet<String>> = facts
+        .par_iter()
+        .map(|f| {
+            let mut feats: BTreeSet<String> = sentences[f.sentence].terms.iter().cloned().collect();
+            feats.extend(sentences[f.sentence].marks.iter().map(|m| format!("={m}")));
+            if let Some(es) = entities.get(&f.sentence) {
+                feats.extend(es.difference(&f.own_entities).cloned());
+            }
+            for &c in &f.claims {
+                feats.extend(claim_keys(&f.rule, &claims[c].value));
+            }
+            feats
+        })
+        .collect();
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut fact_features: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
-    for f in facts {
-        let mut feats: BTreeSet<String> = sentences[f.sentence].terms.iter().cloned().collect();
-        feats.extend(sentences[f.sentence].marks.iter().map(|m| format!("={m}")));
-        if let Some(es) = entities.get(&f.sentence) {
-            feats.extend(es.difference(&f.own_entities).cloned());
-        }
-        for &c in &f.claims {
-            feats.extend(claim_keys(&f.rule, &claims[c].value));
-        }
+    for feats in named {
         let v: Vec<u32> = feats
             .into_iter()
             .map(|t| {
@@ -472,7 +481,7 @@ fn weighted_features(
         .map(|(_, &i)| i)
         .collect();
     let weights: Vec<Vec<(u32, f64)>> = facts
-        .iter()
+        .par_iter()
         .zip(&fact_features)
         .map(|(f, fv)| {
             let story = story_of(f);
@@ -490,7 +499,7 @@ fn weighted_features(
         })
         .collect();
     let topic = weights
-        .iter()
+        .par_iter()
         .map(|v| {
             v.iter()
                 .copied()
