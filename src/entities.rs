@@ -160,6 +160,11 @@ pub fn mentions_cached(rules: &RuleSet, key: &str, cache: &mut FuzzyCache) -> Ve
             continue;
         }
         let word = &folded[w.clone()];
+        // Under four letters no word is a fuzzy spelling (see `best_fuzzy`): most
+        // particles and prepositions need no lookup.
+        if word.len() < 4 || word.chars().nth(3).is_none() {
+            continue;
+        }
         if cache.0.len() > 200_000 {
             cache.0.clear();
         }

@@ -191,7 +191,7 @@ fn segment_all(
                 .enumerate()
                 .map(|(i, r)| {
                     let span = n.to_original(r.clone());
-                    let origin: Vec<u32> = (r.start..=r.end).map(|k| n.origin(k) as u32).collect();
+                    let origin = n.origins(r.start..=r.end);
                     let line = line_starts.partition_point(|&s| s <= span.start);
                     Sentence {
                         terms: Vec::new(),
