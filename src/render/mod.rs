@@ -300,28 +300,35 @@ pub fn report(
     let sentence_text = |s: &Sentence| docs[s.doc].text[s.span.clone()].to_string();
     // Claim ids: n-th claim of its type in its sentence.
     let mut counter: HashMap<(usize, &str), usize> = HashMap::new();
-    let claim_ids: Vec<String> = claims
+    let nth: Vec<usize> = claims
         .iter()
         .map(|c| {
             let n = counter.entry((c.sentence, c.rule.as_str())).or_default();
             *n += 1;
+            *n
+        })
+        .collect();
+    let claim_ids: Vec<String> = claims
+        .par_iter()
+        .zip(&nth)
+        .map(|(c, n)| {
             let s = &sentences[c.sentence];
             format!("{}-s{}-{}-{}", docs[c.doc].id, s.ordinal, c.rule, n)
         })
         .collect();
     // Statement ids come from the group's anchor (see `align::anchor`), not its reference.
     let statement_ids: Vec<String> = groups
-        .iter()
+        .par_iter()
         .map(|(g, _, _)| {
             let s = &sentences[crate::align::anchor(g, docs, sentences)];
             format!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
         })
         .collect();
-    let mut claim_statement: HashMap<usize, usize> = HashMap::new();
+    let mut claim_statement: Vec<Option<usize>> = vec![None; claims.len()];
     for (gi, (g, _, _)) in groups.iter().enumerate() {
         for (_, cs) in &g.members {
             for &c in cs {
-                claim_statement.insert(c, gi);
+                claim_statement[c] = Some(gi);
             }
         }
     }
@@ -421,7 +428,7 @@ pub fn report(
                 pattern: c.pattern.clone(),
                 start: c.span.start - s.span.start,
                 end: c.span.end - s.span.start,
-                statement: claim_statement.get(&ci).map(|&g| statement_ids[g].clone()),
+                statement: claim_statement[ci].map(|g| statement_ids[g].clone()),
             };
             match &c.value {
                 Value::Quantity {
@@ -463,7 +470,7 @@ pub fn report(
         .collect();
 
     let entities_out: Vec<EntityOut> = entities
-        .iter()
+        .par_iter()
         .map(|e| EntityOut {
             id: e.id.clone(),
             kind: e.kind.clone(),
