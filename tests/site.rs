@@ -403,7 +403,17 @@ fn a_corpus_of_several_stories_gets_a_page_per_story() {
     );
     // The troop counts conflict; the Friday and the year agree.
     assert!(story.contains("Conflicts (1)") && story.contains("Agreements (2)"));
-    assert!(files.contains_key("stories/story-0001-timeline.html"));
+    // Its timeline is the last section of its page, one heading level down.
+    assert!(!files.contains_key("stories/story-0001-timeline.html"));
+    let timeline = &story[story
+        .find(r#"<section id="timeline" aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2>"#)
+        .expect("the timeline section")..];
+    assert!(timeline.contains(r#"<svg class="timeline""#));
+    assert!(
+        timeline.contains("<h3>Dated by more than one outlet</h3>"),
+        "{timeline}"
+    );
+    assert!(!timeline.contains("<h1>"));
     // A story's statements are on its own page, which counts the outlets of its story,
     // not of the corpus.
     let statements = text(&files, "statements/story-0001.html");

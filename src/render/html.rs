@@ -371,11 +371,6 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
                 stories: Vec::new(),
             };
             put_all(sink, overview.pages())?;
-            let title = format!("Timeline: {}", super::story_name(id));
-            sink.put(
-                &overview::story_timeline_path(id),
-                page(&title, 1, Nav::Other, &timeline::svg_page(&sub, 1)).as_bytes(),
-            )?;
             scope_pages(&ctx, sink)?;
             Ok((id, sub.corpus))
         })

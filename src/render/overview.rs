@@ -52,9 +52,9 @@ pub(super) fn story_path(story: &str) -> String {
     format!("stories/{}.html", super::story_slug(story))
 }
 
-/// The timeline page of one story, from the site root.
+/// The timeline of one story, from the site root: a section at the end of its page.
 pub(super) fn story_timeline_path(story: &str) -> String {
-    format!("stories/{}-timeline.html", super::story_slug(story))
+    format!("stories/{}.html#timeline", super::story_slug(story))
 }
 
 /// The lists of an overview, in page order.
@@ -252,7 +252,7 @@ impl<'a> Overview<'a> {
         let _ = writeln!(
             o,
             r#"<details class="legend"><summary>How to read this report</summary><ul>
-<li>A <strong>statement</strong> is one thing several outlets report (a troop count, a date), found by matching their sentences; its page shows each outlet's sentence, where it comes from and a word diff.</li>
+<li>A <strong>statement</strong> is one thing several outlets report (a troop count, a date), found by matching their sentences; its section of the statements page shows each outlet's sentence, where it comes from and a word diff.</li>
 <li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
 <li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
 <li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
@@ -269,6 +269,9 @@ impl<'a> Overview<'a> {
                 o,
                 r#"<p>Each story's page has its coverage matrix (statements × its outlets) and its timeline.</p>"#
             );
+        }
+        if self.story.is_some() {
+            o.push_str(&super::timeline::story_section(self.ctx.r, depth));
         }
         let _ = writeln!(
             o,

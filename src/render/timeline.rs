@@ -109,6 +109,26 @@ fn ticks(min: NaiveDate, max: NaiveDate, per_day: f64) -> Vec<(NaiveDate, String
     out
 }
 
+/// A story's timeline as the last section of its page (`#timeline`), for a page `depth`
+/// folders below the site root: [`svg_page`] one heading level down.
+pub fn story_section(r: &Report, depth: usize) -> String {
+    let body = svg_page(r, depth)
+        .replacen(
+            "<h1>Timeline</h1>",
+            r#"<section id="timeline" aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2>"#,
+            1,
+        )
+        .replace("<h2>", "<h3>")
+        .replace("</h2>", "</h3>");
+    // The section's own heading was demoted with the others; restore it.
+    let body = body.replacen(
+        r#"<h2 id="h-timeline">Timeline</h3>"#,
+        r#"<h2 id="h-timeline">Timeline</h2>"#,
+        1,
+    );
+    format!("{body}</section>\n")
+}
+
 /// The timeline page body, for a page `depth` folders below the site root.
 pub fn svg_page(r: &Report, depth: usize) -> String {
     let statement_of: BTreeMap<&str, &StatementOut> =
