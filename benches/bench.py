@@ -145,7 +145,11 @@ def f(x, digits=3):
 
 def rate(s, cls, key="false_positive_rate"):
     r = next((r for r in s[key] if r["class"] == cls), None)
-    return "–" if r is None or r["of"] == 0 else f"{r['rate']:.3f} ({r['hits']}/{r['of']})"
+    if r is None or r["of"] == 0:
+        return "–"
+    # Three decimals, or two significant digits when that would show a nonzero rate as 0.
+    shown = "0" if r["hits"] == 0 else f"{r['rate']:.3f}" if r["rate"] >= 0.001 else f"{r['rate']:.2g}"
+    return f"{shown} ({r['hits']}/{r['of']})"
 
 
 def tools(row):
