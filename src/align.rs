@@ -151,6 +151,12 @@ fn group_story(
         .map(|(a, b)| (cosine(&features[a], &features[b]), a, b))
         .filter(|&(s, _, _)| s >= rules.min_similarity)
         .filter(|&(_, a, b)| cosine(&topic[a], &topic[b]) >= rules.min_topic)
+        .filter(|&(_, a, b)| {
+            let needed = rules
+                .claim(&facts[a].rule)
+                .map_or(1, |r| r.min_shared_topic);
+            needed <= 1 || shared(&topic[a], &topic[b]) >= needed
+        })
         .collect();
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
 
@@ -536,6 +542,23 @@ fn claim_keys(rule: &str, v: &Value) -> Vec<String> {
         }
         Value::Name { .. } => Vec::new(),
     }
+}
+
+/// How many features two sorted feature vectors share.
+fn shared(a: &[(u32, f64)], b: &[(u32, f64)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {

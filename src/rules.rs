@@ -181,6 +181,9 @@ pub struct ClaimFile {
     /// search for a `[lexicon.subject]` word saying whose (troops). 0 = never.
     #[serde(default)]
     pub subject_window: usize,
+    /// How many topic features (content words, other names, subjects) two sentences of
+    /// this type must share to be aligned, beyond `align.min_topic`. Default 1.
+    pub min_shared_topic: Option<i64>,
     /// For `kind = "name"`: the `[[entity]]` type whose mentions are this claim type.
     pub entity_type: Option<String>,
     /// Regexes on the sentence's match key, `{name}` inserting a lexicon or fragment;
@@ -307,6 +310,8 @@ pub struct ClaimRule {
     pub unit: Option<String>,
     pub tolerance: f64,
     pub subject_window: usize,
+    /// Topic features two sentences must share to be aligned (at least 1).
+    pub min_shared_topic: usize,
     pub entity_type: Option<String>,
     pub patterns: Vec<Pattern>,
     pub examples: Vec<Example>,
@@ -1655,6 +1660,15 @@ impl<'a> Compiler<'a> {
                     );
                 }
             }
+            if let Some(n) = c.min_shared_topic {
+                if !(1..=20).contains(&n) {
+                    self.error(
+                        c.id.span(),
+                        format!("min_shared_topic of `{id}` must be a whole number from 1 to 20, not {n}"),
+                        "1 (the default) aligns sentences that share one topic word; 2 needs two",
+                    );
+                }
+            }
             let mut patterns = Vec::new();
             if kind == Kind::Name {
                 if c.entity_type.is_none() && !lost.contains("entity_type") {
@@ -1709,6 +1723,11 @@ impl<'a> Compiler<'a> {
                 unit: c.unit.clone(),
                 tolerance: c.tolerance.unwrap_or(0.0),
                 subject_window: c.subject_window,
+                min_shared_topic: c
+                    .min_shared_topic
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or(1)
+                    .max(1),
                 entity_type: c.entity_type.clone(),
                 patterns,
                 examples: c

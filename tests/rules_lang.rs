@@ -516,10 +516,31 @@ id = "tiani""#;
 }
 
 #[test]
+fn min_shared_topic_is_a_whole_number_from_one() {
+    for bad in ["0", "-1", "21"] {
+        let out = check(&[(
+            r#"description = "Counts of soldiers""#,
+            &format!("min_shared_topic = {bad}\ndescription = \"Counts of soldiers\""),
+        )]);
+        assert!(
+            out.contains(&format!(
+                "error: min_shared_topic of `troops` must be a whole number from 1 to 20, not {bad}"
+            )),
+            "{out}"
+        );
+    }
+    let out = check(&[(
+        r#"description = "Counts of soldiers""#,
+        "min_shared_topic = 2\ndescription = \"Counts of soldiers\"",
+    )]);
+    assert!(!out.contains("error"), "{out}");
+}
+
+#[test]
 fn an_unknown_key_gets_a_did_you_mean_and_is_read_as_meant() {
     let out = check(&[(r#"description ="#, r#"descriptoin ="#)]);
     insta::assert_snapshot!(out, @r#"
-    error: unknown field `descriptoin`, expected one of `id`, `kind`, `description`, `unit`, `tolerance`, `subject_window`, `entity_type`, `patterns`, `examples`, `counter_examples`
+    error: unknown field `descriptoin`, expected one of `id`, `kind`, `description`, `unit`, `tolerance`, `subject_window`, `min_shared_topic`, `entity_type`, `patterns`, `examples`, `counter_examples`
       --> rules.toml:10:1
        |
     10 | descriptoin = "Counts of soldiers"
