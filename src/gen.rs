@@ -1792,21 +1792,20 @@ pub fn generate(opts: &GenOptions) -> Result<GenStats> {
     let seeds = opts.out.join("seeds");
     let truth_path = opts.out.join("truth.jsonl");
     for p in [&seeds, &truth_path] {
-        if p.exists() {
-            if !opts.force {
-                bail!(
-                    "{} already exists\n  = help: pass --force to replace it, or choose another --out",
-                    p.display()
-                );
-            }
-            if p.is_dir() {
-                std::fs::remove_dir_all(p)
-                    .with_context(|| format!("cannot remove {}", p.display()))?;
-            } else {
-                std::fs::remove_file(p)
-                    .with_context(|| format!("cannot remove {}", p.display()))?;
-            }
+        if p.exists() && !opts.force {
+            bail!(
+                "{} already exists\n  = help: pass --force to replace it, or choose another --out",
+                p.display()
+            );
         }
+    }
+    // Replaced in place: a file that already holds the bytes it would get is left alone
+    // and what the new corpus lacks is removed afterwards, so regenerating the same corpus
+    // creates and deletes nothing (deleting and recreating 100 000 files slows the file
+    // system for minutes, and a benchmark run right after would measure that).
+    if seeds.exists() && !seeds.is_dir() {
+        std::fs::remove_file(&seeds)
+            .with_context(|| format!("cannot remove {}", seeds.display()))?;
     }
     std::fs::create_dir_all(&seeds)
         .with_context(|| format!("cannot create {}", seeds.display()))?;
@@ -1814,14 +1813,16 @@ pub fn generate(opts: &GenOptions) -> Result<GenStats> {
         .with_context(|| format!("cannot create {}", truth_path.display()))?;
     let mut truth = std::io::BufWriter::new(file);
     let mut stats = GenStats::default();
+    let mut written: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     let indices: Vec<usize> = (0..opts.stories).collect();
     for chunk in indices.chunks(CHUNK) {
-        let done: Vec<Result<(String, GenStats)>> = chunk
+        let done: Vec<Result<(String, GenStats, Vec<PathBuf>)>> = chunk
             .par_iter()
             .map(|&i| write_story(&seeds, opts.seed, i))
             .collect();
         for r in done {
-            let (lines, s) = r?;
+            let (lines, s, paths) = r?;
+            written.extend(paths);
             std::io::Write::write_all(&mut truth, lines.as_bytes())
                 .with_context(|| format!("cannot write {}", truth_path.display()))?;
             stats.stories += s.stories;
@@ -1833,18 +1834,54 @@ pub fn generate(opts: &GenOptions) -> Result<GenStats> {
     }
     std::io::Write::flush(&mut truth)
         .with_context(|| format!("cannot write {}", truth_path.display()))?;
+    remove_others(&seeds, &written)?;
     Ok(stats)
 }
 
-fn write_story(seeds: &Path, seed: u64, index: usize) -> Result<(String, GenStats)> {
+/// Remove every file under `dir` not in `keep`, and the folders left empty.
+fn remove_others(dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if kind.is_dir() {
+            remove_others(&path, keep)?;
+            if std::fs::read_dir(&path)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false)
+            {
+                std::fs::remove_dir(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+        } else if !keep.contains(&path) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Write one story's articles (each only when it does not already hold those bytes):
+/// its truth rows, its counts and the files it consists of.
+fn write_story(seeds: &Path, seed: u64, index: usize) -> Result<(String, GenStats, Vec<PathBuf>)> {
     let s = story(seed, index);
     let dir = seeds.join(&s.id);
+    if dir.exists() && !dir.is_dir() {
+        std::fs::remove_file(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+    }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut bytes = 0;
+    let mut paths = Vec::with_capacity(s.articles.len());
     for (path, text) in &s.articles {
         let p = seeds.join(path);
-        std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
+        let same = std::fs::read(&p).is_ok_and(|old| old == text.as_bytes());
+        if !same {
+            std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
+        }
         bytes += text.len() as u64;
+        paths.push(p);
     }
     let mut lines = String::new();
     for row in &s.truth {
@@ -1861,6 +1898,7 @@ fn write_story(seeds: &Path, seed: u64, index: usize) -> Result<(String, GenStat
             rows: s.truth.len(),
             bytes,
         },
+        paths,
     ))
 }
 

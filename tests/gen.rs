@@ -97,6 +97,55 @@ fn existing_output_is_kept_unless_forced() {
         !dir.path().join("seeds/s000001").exists(),
         "stale story removed"
     );
+    // Forcing gives exactly what a fresh generation gives, stray files removed...
+    std::fs::write(dir.path().join("seeds/s000000/stray.md"), "x").unwrap();
+    std::fs::write(
+        dir.path().join("seeds/s000000/s000000-alarabiya.md"),
+        "edited",
+    )
+    .unwrap();
+    let article = |d: &Path| {
+        std::fs::read_dir(d.join("seeds/s000000"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "md"))
+            .unwrap()
+    };
+    gen::generate(&GenOptions {
+        stories: 1,
+        seed: 1,
+        out: dir.path().to_path_buf(),
+        force: true,
+    })
+    .unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    generate(fresh.path(), 1, 1);
+    assert_eq!(files(dir.path()), files(fresh.path()));
+    // ... and regenerating the same corpus rewrites no file: same inode, same bytes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let path = article(dir.path());
+        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let before = std::fs::metadata(&path).unwrap().ino();
+        gen::generate(&GenOptions {
+            stories: 1,
+            seed: 1,
+            out: dir.path().to_path_buf(),
+            force: true,
+        })
+        .unwrap();
+        let after = std::fs::metadata(&path).unwrap();
+        assert_eq!(after.ino(), before, "not deleted and created again");
+        assert_eq!(after.modified().unwrap(), old, "not written again");
+        assert_eq!(files(dir.path()), files(fresh.path()));
+    }
 }
 
 /// The body of an article: the lines after the front matter and before any tail marker.
