@@ -208,56 +208,61 @@ pub fn story_slug(story: &str) -> String {
     slug(if story.is_empty() { "no-story" } else { story })
 }
 
-/// Set each document's `page`: per story, documents in id order, [`DOCUMENTS_PER_PAGE`]
-/// to a page.
-fn assign_document_pages(documents: &mut [DocumentOut]) {
+/// The page of each of `items` (by their `(story, id)`): per story, items in id order,
+/// `per_page` to a page in `folder`. `.` never occurs in a slug, so `x.p2` cannot be the
+/// first page of another story.
+fn numbered_pages<'a>(
+    keys: impl Iterator<Item = (&'a str, &'a str)>,
+    folder: &str,
+    per_page: usize,
+) -> Vec<String> {
+    let keys: Vec<(&str, &str)> = keys.collect();
     let mut by_story: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, d) in documents.iter().enumerate() {
-        by_story.entry(&d.story).or_default().push(i);
+    for (i, (story, _)) in keys.iter().enumerate() {
+        by_story.entry(story).or_default().push(i);
     }
-    let mut pages = vec![String::new(); documents.len()];
+    let mut pages = vec![String::new(); keys.len()];
     for (story, mut ids) in by_story {
-        ids.sort_by(|&a, &b| documents[a].id.cmp(&documents[b].id));
+        ids.sort_by_key(|&i| keys[i].1);
         let name = story_slug(story);
-        for (n, chunk) in ids.chunks(DOCUMENTS_PER_PAGE).enumerate() {
-            let page = numbered_page("documents", &name, n + 1);
+        for (n, chunk) in ids.chunks(per_page).enumerate() {
+            let page = numbered_page(folder, &name, n + 1);
             for &i in chunk {
                 pages[i].clone_from(&page);
             }
         }
     }
+    pages
+}
+
+/// Set each document's `page`: per story, documents in id order, [`DOCUMENTS_PER_PAGE`]
+/// to a page.
+fn assign_document_pages(documents: &mut [DocumentOut]) {
+    let pages = numbered_pages(
+        documents.iter().map(|d| (d.story.as_str(), d.id.as_str())),
+        "documents",
+        DOCUMENTS_PER_PAGE,
+    );
     for (d, page) in documents.iter_mut().zip(pages) {
         d.page = page;
     }
 }
 
 /// Set each statement's `page`: per story (the story of its first member's document),
-/// statements in id order, [`STATEMENTS_PER_PAGE`] to a page. `.` never occurs in a slug,
-/// so `x.p2` cannot be the first page of another story.
+/// statements in id order, [`STATEMENTS_PER_PAGE`] to a page.
 fn assign_pages(statements: &mut [StatementOut], documents: &[DocumentOut]) {
     let story_of: HashMap<&str, &str> = documents
         .iter()
         .map(|d| (d.id.as_str(), d.story.as_str()))
         .collect();
-    let mut by_story: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, s) in statements.iter().enumerate() {
-        let doc = s.members.first().map_or("", |m| m.doc.as_str());
-        by_story
-            .entry(story_of.get(doc).copied().unwrap_or(""))
-            .or_default()
-            .push(i);
-    }
-    let mut pages = vec![String::new(); statements.len()];
-    for (story, mut ids) in by_story {
-        ids.sort_by(|&a, &b| statements[a].id.cmp(&statements[b].id));
-        let name = story_slug(story);
-        for (n, chunk) in ids.chunks(STATEMENTS_PER_PAGE).enumerate() {
-            let page = numbered_page("statements", &name, n + 1);
-            for &i in chunk {
-                pages[i].clone_from(&page);
-            }
-        }
-    }
+    let pages = numbered_pages(
+        statements.iter().map(|s| {
+            let doc = s.members.first().map_or("", |m| m.doc.as_str());
+            (story_of.get(doc).copied().unwrap_or(""), s.id.as_str())
+        }),
+        "statements",
+        STATEMENTS_PER_PAGE,
+    );
     for (s, page) in statements.iter_mut().zip(pages) {
         s.page = page;
     }
