@@ -407,46 +407,52 @@ fn put_all(sink: &Sink, pages: Vec<(String, String)>) -> Result<()> {
 fn scope_pages(ctx: &Ctx, sink: &Sink) -> Result<()> {
     use rayon::prelude::*;
     let r = ctx.r;
-    let mut pages: BTreeMap<&str, Vec<&StatementOut>> = BTreeMap::new();
-    for s in &r.statements {
-        pages.entry(&s.page).or_default().push(s);
-    }
-    let mut pages: Vec<(&str, Vec<&StatementOut>)> = pages.into_iter().collect();
-    // `x.html` sorts after `x.p2.html`; the page numbers give the order.
-    pages.sort_by_key(|(p, _)| page_number(p));
+    let pages = by_page(&r.statements, |s| &s.page);
     let paths: Vec<&str> = pages.iter().map(|(p, _)| *p).collect();
-    pages.par_iter().try_for_each(|(path, list)| {
-        let (title, body) = statements_page(ctx, &paths, path, list);
-        sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
-    })?;
-    let mut pages: BTreeMap<&str, Vec<&DocumentOut>> = BTreeMap::new();
-    for d in &r.documents {
-        pages.entry(&d.page).or_default().push(d);
-    }
-    let mut pages: Vec<(&str, Vec<&DocumentOut>)> = pages.into_iter().collect();
-    pages.sort_by_key(|(p, _)| page_number(p));
+    pages
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(n, (path, list))| {
+            let (title, body) = statements_page(ctx, &paths, n, list);
+            sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
+        })?;
+    let pages = by_page(&r.documents, |d| &d.page);
     let paths: Vec<&str> = pages.iter().map(|(p, _)| *p).collect();
-    pages.par_iter().try_for_each(|(path, list)| {
-        let (title, body) = documents_page(ctx, &paths, path, list);
-        sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
-    })
+    pages
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(n, (path, list))| {
+            let (title, body) = documents_page(ctx, &paths, n, list);
+            sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
+        })
 }
 
-/// The title of a page of a scope's `what` (`Statements`, `Articles`) and, when the
-/// scope has several such pages (`siblings`, in order), the pager that links them;
-/// `shown` is the range of the scope's `total` items on this page.
+/// `items` grouped by the page that shows them, the pages in order: `x.html` sorts after
+/// `x.p2.html` as text, so the page numbers give the order.
+fn by_page<'a, T>(
+    items: &'a [T],
+    page_of: impl Fn(&'a T) -> &'a str,
+) -> Vec<(&'a str, Vec<&'a T>)> {
+    let mut pages: BTreeMap<&str, Vec<&T>> = BTreeMap::new();
+    for item in items {
+        pages.entry(page_of(item)).or_default().push(item);
+    }
+    let mut pages: Vec<(&str, Vec<&T>)> = pages.into_iter().collect();
+    pages.sort_by_key(|(p, _)| page_number(p));
+    pages
+}
+
+/// The title of page `n` (0-based) of a scope's `what` (`Statements`, `Articles`) and,
+/// when the scope has several such pages (`siblings`, in order), the pager that links
+/// them; the page shows `shown` of the scope's `total` items, `per_page` to a page.
 fn scope_heading(
     ctx: &Ctx,
     what: &str,
     siblings: &[&str],
-    path: &str,
-    shown: std::ops::Range<usize>,
-    total: usize,
+    n: usize,
+    (shown, per_page, total): (usize, usize, usize),
 ) -> (String, String) {
-    let n = siblings
-        .iter()
-        .position(|p| *p == path)
-        .map_or(1, |i| i + 1);
+    let path = siblings.get(n).copied().unwrap_or("");
     let story = ctx.r.documents.first().map_or("", |d| d.story.as_str());
     let whose = if story.is_empty() {
         String::new()
@@ -456,7 +462,7 @@ fn scope_heading(
     if siblings.len() <= 1 {
         return (format!("{what}{whose}"), String::new());
     }
-    let title = format!("{what}{whose} ({n} of {})", siblings.len());
+    let title = format!("{what}{whose} ({} of {})", n + 1, siblings.len());
     let links: Vec<String> = siblings
         .iter()
         .enumerate()
@@ -472,33 +478,30 @@ fn scope_heading(
     let pager = format!(
         r#"<nav class="pager" aria-label="Pages of {lower}"><span>{lower} {}–{} of {total}</span> page {}</nav>
 "#,
-        shown.start + 1,
-        shown.end,
+        n * per_page + 1,
+        n * per_page + shown,
         links.join(" "),
         lower = what.to_lowercase(),
     );
     (title, pager)
 }
 
-/// One documents page of a scope: `list` in id order, each article a section to link
-/// to; `siblings` are the scope's pages in order.
+/// Page `n` of a scope's documents pages (`siblings`, in order): `list` in id order,
+/// each article a section to link to.
 fn documents_page(
     ctx: &Ctx,
     siblings: &[&str],
-    path: &str,
+    n: usize,
     list: &[&DocumentOut],
 ) -> (String, String) {
     let mut list = list.to_vec();
     list.sort_by(|a, b| a.id.cmp(&b.id));
-    let n = siblings.iter().position(|p| *p == path).unwrap_or(0);
-    let first = n * DOCUMENTS_PER_PAGE;
     let (title, pager) = scope_heading(
         ctx,
         "Articles",
         siblings,
-        path,
-        first..first + list.len(),
-        ctx.r.documents.len(),
+        n,
+        (list.len(), DOCUMENTS_PER_PAGE, ctx.r.documents.len()),
     );
     let mut o = String::new();
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
@@ -636,26 +639,22 @@ fn diff_html(m: &MemberOut) -> String {
     o
 }
 
-/// One statements page of a scope (one story, or the corpus when it is one story):
-/// `list` in id order, each a section to link to; `siblings` are the scope's pages in
-/// order.
+/// Page `n` of a scope's statements pages (`siblings`, in order; a scope is one story,
+/// or the corpus when it is one story): `list` in id order, each a section to link to.
 fn statements_page(
     ctx: &Ctx,
     siblings: &[&str],
-    path: &str,
+    n: usize,
     list: &[&StatementOut],
 ) -> (String, String) {
     let mut list = list.to_vec();
     list.sort_by(|a, b| a.id.cmp(&b.id));
-    let n = siblings.iter().position(|p| *p == path).unwrap_or(0);
-    let first = n * STATEMENTS_PER_PAGE;
     let (title, pager) = scope_heading(
         ctx,
         "Statements",
         siblings,
-        path,
-        first..first + list.len(),
-        ctx.r.statements.len(),
+        n,
+        (list.len(), STATEMENTS_PER_PAGE, ctx.r.statements.len()),
     );
     let mut o = String::new();
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
