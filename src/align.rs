@@ -145,6 +145,11 @@ fn group_story(
     seen.sort_unstable();
     seen.dedup();
     let candidates = seen.len();
+    let min_shared: HashMap<&str, usize> = rules
+        .claims
+        .iter()
+        .map(|c| (c.id.as_str(), c.min_shared_topic))
+        .collect();
     let mut pairs: Vec<(f64, usize, usize)> = seen
         .into_iter()
         .filter(|&(a, b)| compatible(&facts[a], &facts[b]))
@@ -152,10 +157,8 @@ fn group_story(
         .filter(|&(s, _, _)| s >= rules.min_similarity)
         .filter(|&(_, a, b)| cosine(&topic[a], &topic[b]) >= rules.min_topic)
         .filter(|&(_, a, b)| {
-            let needed = rules
-                .claim(&facts[a].rule)
-                .map_or(1, |r| r.min_shared_topic);
-            needed <= 1 || shared(&topic[a], &topic[b]) >= needed
+            let needed = min_shared.get(facts[a].rule.as_str()).copied().unwrap_or(1);
+            needed <= 1 || overlap(&topic[a], &topic[b]).0 >= needed
         })
         .collect();
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
@@ -544,36 +547,26 @@ fn claim_keys(rule: &str, v: &Value) -> Vec<String> {
     }
 }
 
-/// How many features two sorted feature vectors share.
-fn shared(a: &[(u32, f64)], b: &[(u32, f64)]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
+/// What two sorted feature vectors share: how many features, and their dot product.
+fn overlap(a: &[(u32, f64)], b: &[(u32, f64)]) -> (usize, f64) {
+    let (mut i, mut j, mut n, mut dot) = (0, 0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
-fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
                 dot += a[i].1 * b[j].1;
                 i += 1;
                 j += 1;
             }
         }
     }
+    (n, dot)
+}
+
+fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+    let (_, dot) = overlap(a, b);
     let norm = |v: &[(u32, f64)]| v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
     let d = norm(a) * norm(b);
     if d == 0.0 {
