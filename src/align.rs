@@ -310,7 +310,12 @@ pub fn marks(rules: &RuleSet, key: &str) -> Vec<String> {
 /// names enter alignment as keys instead) and outside the stopwords. Words of the
 /// `align.distinguish` lexicons come prefixed `~`: they weigh in the similarity but are
 /// no topic.
-pub fn terms(rules: &RuleSet, s: &Sentence, claim_spans: &[std::ops::Range<usize>]) -> Vec<String> {
+pub fn terms(
+    rules: &RuleSet,
+    s: crate::normalize::Part,
+    claim_spans: &[std::ops::Range<usize>],
+) -> Vec<String> {
+    let key = s.key();
     let mut out = BTreeSet::new();
     // The claims' spans merged into disjoint runs in text order, passed with one cursor
     // as the words go by: testing every claim for every word is quadratic in a long
@@ -329,14 +334,14 @@ pub fn terms(rules: &RuleSet, s: &Sentence, claim_spans: &[std::ops::Range<usize
     let mut marked: Vec<std::ops::Range<usize>> = Vec::new();
     for (_, re) in &rules.distinguish {
         marked.extend(
-            re.find_iter(&s.key)
+            re.find_iter(key)
                 .map(|m| m.range())
-                .filter(|r| crate::extract::at_word_edges(&s.key, r.clone())),
+                .filter(|r| crate::extract::at_word_edges(key, r.clone())),
         );
     }
     let mut next = 0;
-    for w in word_ranges(&s.key) {
-        let word = &s.key[w.clone()];
+    for w in word_ranges(key) {
+        let word = &key[w.clone()];
         if rules.stopwords.contains(word) {
             continue;
         }

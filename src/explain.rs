@@ -25,18 +25,13 @@ use std::sync::OnceLock;
 pub fn article(file: &Path, rules: &RuleSet, read: ReadOptions) -> anyhow::Result<String> {
     let (doc, warnings) = ingest::document(file, rules, read)?;
     let docs = vec![doc];
-    let mut sentences = crate::sentences(&docs, 0, rules);
-    // Kept for the near-miss listing: extraction empties each sentence's key.
-    let keys: Vec<(String, Vec<u32>)> = sentences
-        .iter()
-        .map(|s| (s.key.clone(), s.origin.clone()))
-        .collect();
+    let (texts, mut sentences) = crate::sentences(&docs, 0, rules);
+    let keys = extract::Keys {
+        texts: &texts,
+        first_doc: 0,
+    };
     let published: Vec<_> = docs.iter().map(|d| d.published).collect();
-    let claims = extract::claims(rules, &published, &mut sentences, 0);
-    for (s, (key, origin)) in sentences.iter_mut().zip(keys) {
-        s.key = key;
-        s.origin = origin;
-    }
+    let claims = extract::claims(rules, &published, &mut sentences, keys, 0);
     let doc = &docs[0];
     let mut o = String::new();
 
@@ -109,7 +104,7 @@ pub fn article(file: &Path, rules: &RuleSet, read: ReadOptions) -> anyhow::Resul
                 how(&c.value)
             );
         }
-        for n in unclaimed_numbers(rules, doc, &mine, s) {
+        for n in unclaimed_numbers(rules, doc, &mine, keys.of(s)) {
             let _ = writeln!(
                 o,
                 "      number   «{n}» yields no claim: no quantity or date pattern matches the words around it"
@@ -177,9 +172,9 @@ fn unclaimed_numbers(
     rules: &RuleSet,
     doc: &Document,
     claims: &[&Claim],
-    s: &crate::model::Sentence,
+    s: crate::normalize::Part,
 ) -> Vec<String> {
-    let key = s.key.as_str();
+    let key = s.key();
     static NUMBER: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = NUMBER
         .get_or_init(|| Regex::new(&numbers::fragment()).ok())

@@ -76,13 +76,30 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// The normalised bodies of the documents whose sentences are being extracted:
+/// `texts[i]` is the body of corpus document `first_doc + i`.
+#[derive(Clone, Copy)]
+pub struct Keys<'a> {
+    pub texts: &'a [normalize::Normalized],
+    pub first_doc: usize,
+}
+
+impl<'a> Keys<'a> {
+    /// A sentence's key, with its offsets mapped back to its document's text.
+    pub fn of(&self, s: &Sentence) -> normalize::Part<'a> {
+        self.texts[s.doc - self.first_doc].part(s.key.clone())
+    }
+}
+
 /// Every claim of every claim type in every sentence, in sentence order. `published` is
-/// indexed by corpus document index; `base` is the corpus index of `sentences[0]`. Each
-/// sentence also gets its alignment terms, and its key and offset map are then emptied.
+/// indexed by corpus document index; `keys` holds the sentences' documents' normalised
+/// bodies; `base` is the corpus index of `sentences[0]`. Each sentence with a quantity or
+/// date claim also gets its alignment terms and marks.
 pub fn claims(
     rules: &RuleSet,
     published: &[Option<NaiveDate>],
     sentences: &mut [Sentence],
+    keys: Keys,
     base: usize,
 ) -> Vec<Claim> {
     let per_sentence: Vec<Vec<Claim>> = sentences
@@ -91,13 +108,15 @@ pub fn claims(
         .map_init(entities::FuzzyCache::default, |cache, (i, s)| {
             let si = base + i;
             let published = published.get(s.doc).copied().flatten();
+            let part = keys.of(s);
+            let key = part.key();
             let mut out = Vec::new();
             // Names are found once per sentence and shared by every `name` claim type.
-            let mentions = entities::mentions_cached(rules, &s.key, cache);
+            let mentions = entities::mentions_cached(rules, key, cache);
             let mut has_fact = false;
             // Which patterns can match this sentence at all, in one scan.
             let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
-                let hits = set.matches(&s.key);
+                let hits = set.matches(key);
                 let mut possible = vec![false; rules.claims.len()];
                 for i in hits.iter() {
                     possible[rules.pattern_of[i].0] = true;
@@ -110,7 +129,7 @@ pub fn claims(
                 } else if possible.as_ref().is_some_and(|p| !p[ri]) {
                     Vec::new()
                 } else {
-                    in_key(rules, rule, &s.key, published)
+                    in_key(rules, rule, key, published)
                 };
                 has_fact |= !found.is_empty();
                 for f in found {
@@ -119,7 +138,7 @@ pub fn claims(
                         pattern: format!("{}#{}", rule.id, f.pattern + 1),
                         doc: s.doc,
                         sentence: si,
-                        span: s.original_span(f.key_range.clone()),
+                        span: part.original_span(f.key_range.clone()),
                         value: f.value,
                     });
                 }
@@ -127,15 +146,17 @@ pub fn claims(
             out.sort_by_key(|c| (c.span.start, c.span.end, c.rule.clone()));
             if has_fact {
                 let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
-                s.terms = crate::align::terms(rules, s, &spans);
-                s.marks = crate::align::marks(rules, &s.key);
+                s.terms = crate::align::terms(rules, part, &spans);
+                s.marks = crate::align::marks(rules, key);
             }
-            s.key = String::new();
-            s.origin = Vec::new();
             out
         })
         .collect();
-    per_sentence.into_iter().flatten().collect()
+    let mut all = Vec::with_capacity(per_sentence.iter().map(Vec::len).sum());
+    for mut cs in per_sentence {
+        all.append(&mut cs);
+    }
+    all
 }
 
 /// Claims of one type in a raw text (normalised here): for rule examples and `explain`.

@@ -89,11 +89,21 @@ pub fn analyse(
         timings[1].1 += t.elapsed();
         let t = Instant::now();
         let mut ss = segment_all(&ds, &normalized, docs.len(), rules);
-        drop(normalized);
         timings[2].1 += t.elapsed();
         let t = Instant::now();
         published.extend(ds.iter().map(|d| d.published));
-        claims.extend(extract::claims(rules, &published, &mut ss, sentences.len()));
+        let keys = extract::Keys {
+            texts: &normalized,
+            first_doc: docs.len(),
+        };
+        claims.extend(extract::claims(
+            rules,
+            &published,
+            &mut ss,
+            keys,
+            sentences.len(),
+        ));
+        drop(normalized);
         timings[3].1 += t.elapsed();
         for d in &mut ds {
             d.body = String::new();
@@ -150,17 +160,27 @@ pub fn analyse_bytes(
     let (doc, _warnings) = ingest::parse(path, path, bytes, rules, read)?;
     let published = [doc.published];
     let docs = [doc];
-    let mut sentences = self::sentences(&docs, 0, rules);
-    let claims = extract::claims(rules, &published, &mut sentences, 0);
+    let (texts, mut sentences) = self::sentences(&docs, 0, rules);
+    let keys = extract::Keys {
+        texts: &texts,
+        first_doc: 0,
+    };
+    let claims = extract::claims(rules, &published, &mut sentences, keys, 0);
     let [doc] = docs;
     Ok((doc, sentences, claims))
 }
 
-/// Normalise each document's body and split it into sentences, keeping offsets.
+/// Normalise each document's body and split it into sentences, keeping offsets: the
+/// normalised bodies (which the sentences' `key` ranges point into) and the sentences.
 /// `base` is the corpus index of `docs[0]`.
-pub fn sentences(docs: &[Document], base: usize, rules: &rules::RuleSet) -> Vec<Sentence> {
+pub fn sentences(
+    docs: &[Document],
+    base: usize,
+    rules: &rules::RuleSet,
+) -> (Vec<normalize::Normalized>, Vec<Sentence>) {
     let normalized = normalise(docs);
-    segment_all(docs, &normalized, base, rules)
+    let sentences = segment_all(docs, &normalized, base, rules);
+    (normalized, sentences)
 }
 
 /// Stage 3: each document's body as clean text and match key, with offsets back.
@@ -191,7 +211,6 @@ fn segment_all(
                 .enumerate()
                 .map(|(i, r)| {
                     let span = n.to_original(r.clone());
-                    let origin = n.origins(r.start..=r.end);
                     let line = line_starts.partition_point(|&s| s <= span.start);
                     Sentence {
                         terms: Vec::new(),
@@ -200,14 +219,17 @@ fn segment_all(
                         ordinal: i + 1,
                         span,
                         line,
-                        key: key[r].to_string(),
-                        origin,
+                        key: r,
                     }
                 })
                 .collect()
         })
         .collect();
-    per_doc.into_iter().flatten().collect()
+    let mut all = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
+    for mut ss in per_doc {
+        all.append(&mut ss);
+    }
+    all
 }
 
 /// `compare build`: check the rules, analyse the seeds, write the site atomically.

@@ -66,31 +66,15 @@ pub struct Sentence {
     pub span: Span,
     /// 1-based line of the sentence start in the file.
     pub line: usize,
-    /// The match key of the sentence (normalised text), for rules and comparison.
-    pub key: String,
-    /// For each byte of `key` (plus one past the end), the byte offset in the original text.
-    pub origin: Vec<u32>,
+    /// Byte range of the sentence in its document's match key (see
+    /// [`crate::normalize::Normalized::part`]). The key itself is held only while its
+    /// document is analysed, so a large corpus is not held twice.
+    pub key: Range<usize>,
     /// Stemmed content words outside the sentence's claims, for alignment; filled by
-    /// extraction for sentences with quantity or date claims. `key` and `origin` are
-    /// emptied once claims and terms are known, so a large corpus is not held twice.
+    /// extraction for sentences with quantity or date claims.
     pub terms: Vec<String>,
     /// Keys of `align.distinguish` lexicon words in the sentence, as `lexicon:key`.
     pub marks: Vec<String>,
-}
-
-impl Sentence {
-    /// Map a byte range of `key` back to the original text.
-    pub fn original_span(&self, range: Range<usize>) -> Span {
-        let start = self.origin[range.start] as usize;
-        let end = if range.end == 0 {
-            start
-        } else {
-            // The end of the last key char is the origin of the byte just past it, unless
-            // deleted characters sit in between; use the origin of the next key char.
-            self.origin[range.end] as usize
-        };
-        start..end.max(start)
-    }
 }
 
 /// How exact a quantity is.
