@@ -20,8 +20,9 @@
 use crate::model::{Claim, Document, Group, Sentence, Value};
 use crate::normalize;
 use crate::rules::{Kind, RuleSet};
+use foldhash::HashMap;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One sentence's claims of one type.
 #[derive(Debug, Clone)]
@@ -120,7 +121,7 @@ fn group_story(
     story: &[usize],
 ) -> (Vec<Vec<usize>>, usize) {
     // Inverted index, per rule: feature id → facts.
-    let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+    let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
     for &fi in story {
         for &(feat, _) in &features[fi] {
             postings
@@ -435,7 +436,7 @@ fn weighted_features(
 ) -> Features {
     // Names and values enter as language-independent keys (entity ids, subjects,
     // numbers, dates); the words of the sentence are its `terms`.
-    let mut entities: HashMap<usize, BTreeSet<String>> = HashMap::new();
+    let mut entities: HashMap<usize, BTreeSet<String>> = HashMap::default();
     for c in claims {
         if let Value::Name { entity, .. } = &c.value {
             entities
@@ -460,7 +461,7 @@ fn weighted_features(
             feats
         })
         .collect();
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: HashMap<String, u32> = HashMap::default();
     let mut fact_features: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
     for feats in named {
         let v: Vec<u32> = feats
@@ -475,8 +476,8 @@ fn weighted_features(
     // Document frequencies within each story: what every sentence of a story shares (its
     // place, its main actors) says nothing about which of its statements a sentence is.
     let story_of = |f: &Fact| docs[f.doc].story.as_str();
-    let mut n: HashMap<&str, usize> = HashMap::new();
-    let mut df: HashMap<(&str, u32), usize> = HashMap::new();
+    let mut n: HashMap<&str, usize> = HashMap::default();
+    let mut df: HashMap<(&str, u32), usize> = HashMap::default();
     for (f, v) in facts.iter().zip(&fact_features) {
         *n.entry(story_of(f)).or_default() += 1;
         for &t in v {
@@ -628,7 +629,7 @@ mod tests {
             );
             std::fs::write(dir.path().join(format!("a{i}.md")), text).unwrap();
         }
-        let (outcome, _) =
+        let outcome =
             crate::analyse(dir.path(), rules, crate::ingest::ReadOptions::default()).unwrap();
         let mut out: Vec<_> = outcome
             .report

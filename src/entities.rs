@@ -20,7 +20,8 @@
 use crate::model::{Claim, Entity, MatchHow, Value};
 use crate::normalize;
 use crate::rules::{EntityRule, RuleSet};
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Name parts shared by many people: never enough alone to recognise anyone.
@@ -42,13 +43,12 @@ const COMMON_PARTS: &[&str] = &[
 /// The key an alias or mention is compared by: the match key with seated hamzas folded
 /// (same byte length as the match key, so offsets stay valid).
 pub fn fold_name(key: &str) -> String {
-    key.chars()
-        .map(|c| match c {
-            'ؤ' => 'و',
-            'ئ' => 'ي',
-            c => c,
-        })
-        .collect()
+    // Each pair is two bytes on both sides, so offsets into the key stay valid.
+    if key.contains(['ؤ', 'ئ']) {
+        key.replace('ؤ', "و").replace('ئ', "ي")
+    } else {
+        key.to_string()
+    }
 }
 
 /// The folded key of an alias as written in rules.toml.
@@ -77,7 +77,7 @@ pub struct NameToken {
 /// The distinctive words of the entities: the last word of each person alias and
 /// one-word organisation names, 4+ letters, not shared by two entities.
 pub fn name_tokens(entities: &[EntityRule]) -> Vec<NameToken> {
-    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::default();
     let mut out = Vec::new();
     for (i, e) in entities.iter().enumerate() {
         for a in &e.aliases {

@@ -62,7 +62,7 @@ pub fn analyse(
     seeds: &std::path::Path,
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
-) -> anyhow::Result<(Outcome, Vec<Document>)> {
+) -> anyhow::Result<Outcome> {
     // Documents are read and analysed in chunks: each chunk's normalised text is dropped
     // once its claims and alignment terms are known, so memory follows the corpus text,
     // not five times it.
@@ -130,20 +130,23 @@ pub fn analyse(
         .collect();
     timings.push(("verdict", t.elapsed()));
     // The report model: every sentence, claim and statement as the pages show them,
-    // with each member's word diff against its statement's reference sentence.
+    // with each member's word diff against its statement's reference sentence. It is
+    // built from the pipeline's results as they are given up, so the two are not held
+    // whole at once.
     let t = Instant::now();
-    let report = render::report(&docs, &sentences, &claims, &entities, &judged);
+    sentences.par_iter_mut().for_each(|s| {
+        s.terms = Vec::new();
+        s.marks = Vec::new();
+    });
+    let report = render::report(docs, sentences, claims, &entities, judged);
     timings.push(("diff", t.elapsed()));
     warnings.sort();
-    Ok((
-        Outcome {
-            report,
-            warnings,
-            timings,
-            stats,
-        },
-        docs,
-    ))
+    Ok(Outcome {
+        report,
+        warnings,
+        timings,
+        stats,
+    })
 }
 
 /// One article from its bytes through ingest (decoding, front matter, Markdown, metadata,
@@ -252,7 +255,7 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
     let checked_in = started.elapsed();
     site::check_out(&opts.out, &opts.seeds, &opts.rules, opts.force)?;
     let recovered = site::recover(&opts.out)?;
-    let (mut outcome, _) = analyse(
+    let mut outcome = analyse(
         &opts.seeds,
         &rules,
         ingest::ReadOptions { lossy: opts.lossy },

@@ -15,9 +15,10 @@
 use crate::diag::{Diagnostic, Report};
 use crate::{dates, extract, normalize, numbers};
 use chrono::NaiveDate;
+use foldhash::HashMap;
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -1596,7 +1597,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn claims(&mut self, raw: &[ClaimFile]) -> Vec<ClaimRule> {
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen: HashMap<String, Range<usize>> = HashMap::default();
         let mut out = Vec::new();
         for c in raw {
             let id = c.id.get_ref().clone();
@@ -1859,9 +1860,9 @@ impl<'a> Compiler<'a> {
         raw: &[EntityFile],
     ) -> (Vec<EntityRule>, Option<Regex>, HashMap<String, usize>) {
         let mut out = Vec::new();
-        let mut owner: HashMap<String, usize> = HashMap::new();
-        let mut owner_span: HashMap<String, Range<usize>> = HashMap::new();
-        let mut ids: HashMap<String, Range<usize>> = HashMap::new();
+        let mut owner: HashMap<String, usize> = HashMap::default();
+        let mut owner_span: HashMap<String, Range<usize>> = HashMap::default();
+        let mut ids: HashMap<String, Range<usize>> = HashMap::default();
         for e in raw {
             let id = e.id.get_ref().clone();
             if let Some(first) = ids.get(&id) {

@@ -250,7 +250,7 @@ fn claims(
     compare::render::Report,
     Vec<(String, usize, String, String)>,
 ) {
-    let (outcome, _) =
+    let outcome =
         compare::analyse(seeds, &rules(), compare::ingest::ReadOptions::default()).unwrap();
     let list = outcome
         .report

@@ -9,7 +9,7 @@ fn report() -> &'static Report {
     REPORT.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let rules = compare::rules::load(&root.join("rules.toml")).expect("shipped rules load");
-        let (outcome, _) = compare::analyse(&root.join("seeds"), &rules, Default::default())
+        let outcome = compare::analyse(&root.join("seeds"), &rules, Default::default())
             .expect("seeds analyse");
         outcome.report
     })
@@ -355,7 +355,7 @@ fn a_changed_troop_count_conflicts() {
         std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
     }
     let rules = compare::rules::load(&root.join("rules.toml")).unwrap();
-    let (outcome, _) = compare::analyse(dir.path(), &rules, Default::default()).unwrap();
+    let outcome = compare::analyse(dir.path(), &rules, Default::default()).unwrap();
     let r = outcome.report;
     let c = r
         .claims

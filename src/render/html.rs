@@ -22,7 +22,8 @@ use super::{
 use crate::rules::RuleSet;
 use crate::site::Sink;
 use anyhow::Result;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 const STYLE: &str = include_str!("style.css");
@@ -259,7 +260,7 @@ pub(super) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(r: &'a Report) -> Self {
         let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
-        let mut by_doc: HashMap<&str, Vec<&ClaimOut>> = HashMap::new();
+        let mut by_doc: HashMap<&str, Vec<&ClaimOut>> = HashMap::default();
         for c in &r.claims {
             by_doc.entry(&c.doc).or_default().push(c);
         }

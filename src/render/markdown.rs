@@ -5,7 +5,8 @@ use super::{
     by_verdict, readable, statement_title, story_name, ClaimOut, MemberOut, Report, StatementOut,
     PAGE,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Escape text for a Markdown table cell or paragraph.
@@ -360,7 +361,7 @@ pub fn report(r: &Report) -> String {
         "| Document | Outlet | Published | Sentences | Claims | Set aside |"
     );
     let _ = writeln!(o, "|---|---|---|---|---|---|");
-    let mut per_doc: HashMap<&str, usize> = HashMap::new();
+    let mut per_doc: HashMap<&str, usize> = HashMap::default();
     for c in &r.claims {
         *per_doc.entry(&c.doc).or_default() += 1;
     }

@@ -16,9 +16,10 @@ use crate::diff::{self, Op};
 use crate::extract::{format_number, value_text};
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Value, Verdict};
 use crate::verdict;
+use foldhash::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The version of report.json's shape; bumped on any incompatible change.
 pub const SCHEMA: u32 = 1;
@@ -294,17 +295,103 @@ pub struct MemberOut {
     pub diff: Vec<Op>,
 }
 
-/// Build the report from the pipeline's results.
+/// Build the report from the pipeline's results, giving them up as it goes: the claims
+/// and groups once the claims and statements are built, each document's text once its
+/// own part of the report is.
 pub fn report(
+    docs: Vec<Document>,
+    sentences: Vec<Sentence>,
+    claims: Vec<Claim>,
+    entities: &[Entity],
+    groups: Vec<(Group, Verdict, String)>,
+) -> Report {
+    let (claims_out, entities_out, mut statements) = {
+        let (docs, sentences) = (docs.as_slice(), sentences.as_slice());
+        claims_and_statements(docs, sentences, &claims, entities, &groups)
+    };
+    drop((claims, groups));
+
+    // Each document's sentences, found once: scanning every sentence of the corpus for
+    // each document would be quadratic.
+    let mut doc_sentences: Vec<Vec<&Sentence>> = vec![Vec::new(); docs.len()];
+    for s in &sentences {
+        doc_sentences[s.doc].push(s);
+    }
+    let mut documents: Vec<DocumentOut> = docs
+        .into_par_iter()
+        .zip(doc_sentences)
+        .map(|(d, sentences)| document_out(d, &sentences))
+        .collect();
+    drop(sentences);
+    assign_document_pages(&mut documents);
+    assign_pages(&mut statements, &documents);
+
+    Report {
+        schema: SCHEMA,
+        corpus: Corpus::of(&documents, &claims_out, &statements),
+        documents,
+        claims: claims_out,
+        entities: entities_out,
+        statements,
+    }
+}
+
+/// A document as the report shows it, from the document (whose text it gives up) and its
+/// sentences.
+fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
+    // One pass over the text for all its set-aside spans, not one per span.
+    let line_starts: Vec<usize> = if d.excluded.is_empty() {
+        Vec::new()
+    } else {
+        std::iter::once(0)
+            .chain(d.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect()
+    };
+    let line_of = |at: usize| line_starts.partition_point(|&s| s <= at);
+    DocumentOut {
+        sentences: sentences
+            .iter()
+            .map(|s| SentenceOut {
+                id: s.ordinal,
+                line: s.line,
+                text: d.text[s.span.clone()].to_string(),
+            })
+            .collect(),
+        excluded: d
+            .excluded
+            .iter()
+            .map(|e| ExcludedOut {
+                line_start: line_of(e.span.start),
+                line_end: line_of(e.span.end.saturating_sub(1).max(e.span.start)),
+                reason: e.reason.clone(),
+                text: d.text[e.span.clone()].to_string(),
+            })
+            .collect(),
+        id: d.id,
+        path: d.path,
+        title: d.title,
+        outlet: d.outlet,
+        outlet_source: d.outlet_source.to_string(),
+        published: d.published.map(|p| p.to_string()),
+        url: d.url,
+        lang: d.lang,
+        story: d.story,
+        notes: d.notes,
+        page: String::new(),
+    }
+}
+
+/// The report's claims, name spellings and statements (with their word diffs).
+fn claims_and_statements(
     docs: &[Document],
     sentences: &[Sentence],
     claims: &[Claim],
     entities: &[Entity],
     groups: &[(Group, Verdict, String)],
-) -> Report {
+) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>) {
     let sentence_text = |s: &Sentence| docs[s.doc].text[s.span.clone()].to_string();
     // Claim ids: n-th claim of its type in its sentence.
-    let mut counter: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut counter: HashMap<(usize, &str), usize> = HashMap::default();
     let nth: Vec<usize> = claims
         .iter()
         .map(|c| {
@@ -337,58 +424,6 @@ pub fn report(
             }
         }
     }
-
-    // Each document's sentences, found once: scanning every sentence of the corpus for
-    // each document would be quadratic.
-    let mut doc_sentences: Vec<Vec<&Sentence>> = vec![Vec::new(); docs.len()];
-    for s in sentences {
-        doc_sentences[s.doc].push(s);
-    }
-    let mut documents: Vec<DocumentOut> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(di, d)| DocumentOut {
-            id: d.id.clone(),
-            path: d.path.clone(),
-            title: d.title.clone(),
-            outlet: d.outlet.clone(),
-            outlet_source: d.outlet_source.to_string(),
-            published: d.published.map(|p| p.to_string()),
-            url: d.url.clone(),
-            lang: d.lang.clone(),
-            story: d.story.clone(),
-            notes: d.notes.clone(),
-            sentences: doc_sentences[di]
-                .iter()
-                .map(|s| SentenceOut {
-                    id: s.ordinal,
-                    line: s.line,
-                    text: sentence_text(s),
-                })
-                .collect(),
-            excluded: {
-                // One pass over the text for all its set-aside spans, not one per span.
-                let line_starts: Vec<usize> = if d.excluded.is_empty() {
-                    Vec::new()
-                } else {
-                    std::iter::once(0)
-                        .chain(d.text.match_indices('\n').map(|(i, _)| i + 1))
-                        .collect()
-                };
-                let line_of = |at: usize| line_starts.partition_point(|&s| s <= at);
-                d.excluded
-                    .iter()
-                    .map(|e| ExcludedOut {
-                        line_start: line_of(e.span.start),
-                        line_end: line_of(e.span.end.saturating_sub(1).max(e.span.start)),
-                        reason: e.reason.clone(),
-                        text: d.text[e.span.clone()].to_string(),
-                    })
-                    .collect()
-            },
-            page: String::new(),
-        })
-        .collect();
 
     // Each claim's line, counted on from the previous claim of its sentence (claims are in
     // sentence and text order): scanning from the file's start, or even from the
@@ -505,7 +540,7 @@ pub fn report(
         })
         .collect();
 
-    let mut statements: Vec<StatementOut> = groups
+    let statements: Vec<StatementOut> = groups
         .par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
@@ -547,17 +582,7 @@ pub fn report(
             }
         })
         .collect();
-    assign_document_pages(&mut documents);
-    assign_pages(&mut statements, &documents);
-
-    Report {
-        schema: SCHEMA,
-        corpus: Corpus::of(&documents, &claims_out, &statements),
-        documents,
-        claims: claims_out,
-        entities: entities_out,
-        statements,
-    }
+    (claims_out, entities_out, statements)
 }
 
 impl Corpus {
@@ -636,7 +661,7 @@ struct StoryParts {
 impl<'a> Stories<'a> {
     pub fn index(r: &'a Report) -> Stories<'a> {
         let mut parts: BTreeMap<&str, StoryParts> = BTreeMap::new();
-        let mut story_of: HashMap<&str, &str> = HashMap::new();
+        let mut story_of: HashMap<&str, &str> = HashMap::default();
         for (i, d) in r.documents.iter().enumerate() {
             story_of.insert(&d.id, &d.story);
             parts.entry(&d.story).or_default().documents.push(i);
