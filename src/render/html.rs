@@ -31,16 +31,22 @@ const STYLE: &str = include_str!("style.css");
 /// Escape text for HTML element content and double-quoted attributes.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The characters to escape are ASCII, so runs between them are copied whole.
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -986,6 +992,22 @@ mod tests {
             esc(r#"<script>"x"&'y'"#),
             "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn escaping_leaves_no_markup_and_undoes_exactly(text in "[<>&\"'a ب&;#ltampquo]{0,40}|\\PC{0,40}") {
+            let e = esc(&text);
+            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let back = e
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            proptest::prop_assert_eq!(back, text);
+        }
     }
 
     #[test]

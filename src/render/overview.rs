@@ -18,6 +18,7 @@ use super::html::{
 };
 use super::markdown::corpus_line;
 use super::{slug, statement_title, story_name, StatementOut, PAGE, WIDE};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -160,32 +161,39 @@ impl<'a> Overview<'a> {
             self.path.clone(),
             page(&title, self.depth(), nav, &self.main()),
         )];
-        for list in self.lists() {
-            let pages = self.len(list).div_ceil(PAGE);
-            for n in 2..=pages {
-                let path = self.list_path(list, n);
-                let depth = path.matches('/').count();
-                let heading = format!("{}, page {n} of {pages}", list.heading());
-                let scope = match self.story {
-                    Some(s) => format!(
-                        r#"<p>Of the story <a href="{}{}">{}</a>.</p>"#,
-                        up(depth),
-                        story_path(s),
-                        mixed(story_name(s))
-                    ),
-                    None => format!(
-                        r#"<p>Of <a href="{}index.html">the whole corpus</a>.</p>"#,
-                        up(depth)
-                    ),
-                };
-                let body = format!(
-                    "<h1>{}</h1>\n{scope}\n{}",
-                    esc(&heading),
-                    self.section(list, n, depth)
-                );
-                out.push((path, page(&heading, depth, Nav::Other, &body)));
-            }
-        }
+        // The numbered pages of the corpus's lists are most of a large site's list pages:
+        // rendered on every core.
+        let numbered: Vec<(List, usize, usize)> = self
+            .lists()
+            .into_iter()
+            .flat_map(|list| {
+                let pages = self.len(list).div_ceil(PAGE);
+                (2..=pages).map(move |n| (list, n, pages))
+            })
+            .collect();
+        out.par_extend(numbered.into_par_iter().map(|(list, n, pages)| {
+            let path = self.list_path(list, n);
+            let depth = path.matches('/').count();
+            let heading = format!("{}, page {n} of {pages}", list.heading());
+            let scope = match self.story {
+                Some(s) => format!(
+                    r#"<p>Of the story <a href="{}{}">{}</a>.</p>"#,
+                    up(depth),
+                    story_path(s),
+                    mixed(story_name(s))
+                ),
+                None => format!(
+                    r#"<p>Of <a href="{}index.html">the whole corpus</a>.</p>"#,
+                    up(depth)
+                ),
+            };
+            let body = format!(
+                "<h1>{}</h1>\n{scope}\n{}",
+                esc(&heading),
+                self.section(list, n, depth)
+            );
+            (path, page(&heading, depth, Nav::Other, &body))
+        }));
         out
     }
 
