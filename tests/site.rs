@@ -275,6 +275,50 @@ fn page_file_names_are_url_safe() {
     }
 }
 
+/// report.json is indented, but each record (claim, sentence, set-aside span, name
+/// mention, diff run) is compact on a line of its own, so a changed record is one changed
+/// line that carries its id; the layout changes nothing in the data.
+#[test]
+fn report_json_has_one_line_per_record() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    let json = std::fs::read_to_string(site.join("report.json")).expect("report.json");
+    let report: compare::render::Report = serde_json::from_str(&json).expect("parses");
+    let lines: std::collections::BTreeSet<&str> = json
+        .lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .collect();
+    let on_a_line = |record: String| {
+        assert!(
+            lines.contains(record.as_str()),
+            "not a line of report.json: {record}"
+        );
+    };
+    fn compact<T: serde::Serialize>(record: &T) -> String {
+        serde_json::to_string(record).expect("serialises")
+    }
+    assert!(!report.claims.is_empty() && !report.statements.is_empty());
+    for c in &report.claims {
+        on_a_line(compact(c));
+    }
+    for d in &report.documents {
+        d.sentences.iter().for_each(|s| on_a_line(compact(s)));
+        d.excluded.iter().for_each(|e| on_a_line(compact(e)));
+    }
+    for e in &report.entities {
+        e.mentions.iter().for_each(|m| on_a_line(compact(m)));
+        on_a_line(format!("\"spellings\": {}", compact(&e.spellings)));
+    }
+    let mut diffs = 0;
+    for m in report.statements.iter().flat_map(|s| &s.members) {
+        m.diff.iter().for_each(|o| on_a_line(compact(o)));
+        diffs += m.diff.len();
+        on_a_line(format!("\"claims\": {}", compact(&m.claims)));
+    }
+    assert!(diffs > 0, "the seeds have word diffs");
+    // Fields of larger objects stay one to a line.
+    assert!(lines.contains("\"schema\": 1"));
+}
+
 #[test]
 fn rebuilding_gives_byte_identical_output() {
     let (_a, one) = build(&fixture("conflict"));

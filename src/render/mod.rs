@@ -30,9 +30,31 @@ pub struct Report {
     pub schema: u32,
     pub corpus: Corpus,
     pub documents: Vec<DocumentOut>,
+    #[serde(serialize_with = "one_per_line")]
     pub claims: Vec<ClaimOut>,
     pub entities: Vec<EntityOut>,
     pub statements: Vec<StatementOut>,
+}
+
+/// Serialise a list of records (claims, sentences, diff runs…) with each record compact on
+/// a line of its own, however deep the list is indented: a record is then one line of
+/// report.json, which keeps a diff of two reports readable (the changed line carries its
+/// record's id) and the file a fifth smaller than with every field on a line.
+fn one_per_line<S: serde::Serializer, T: Serialize>(items: &[T], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error, SerializeSeq};
+    let mut seq = s.serialize_seq(Some(items.len()))?;
+    for item in items {
+        seq.serialize_element(&serde_json::value::to_raw_value(item).map_err(S::Error::custom)?)?;
+    }
+    seq.end()
+}
+
+/// Serialise a short list of values (claim ids, values, spellings) compact, on one line.
+fn on_one_line<S: serde::Serializer, T: Serialize>(item: &T, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error;
+    serde_json::value::to_raw_value(item)
+        .map_err(S::Error::custom)?
+        .serialize(s)
 }
 
 /// Counts for the overview line and CI summaries.
@@ -67,7 +89,9 @@ pub struct DocumentOut {
     pub story: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    #[serde(serialize_with = "one_per_line")]
     pub sentences: Vec<SentenceOut>,
+    #[serde(serialize_with = "one_per_line")]
     pub excluded: Vec<ExcludedOut>,
     /// The site page that shows it, from the site root: its story's documents page
     /// (`documents/{story}.html`, then `documents/{story}.p2.html`…), which holds
@@ -159,7 +183,9 @@ pub struct EntityOut {
     pub canonical: String,
     /// `same` when every mention spells it one way, `variant` otherwise.
     pub verdict: String,
+    #[serde(serialize_with = "on_one_line")]
     pub spellings: Vec<String>,
+    #[serde(serialize_with = "one_per_line")]
     pub mentions: Vec<MentionOut>,
 }
 
@@ -287,11 +313,17 @@ pub struct MemberOut {
     pub line: usize,
     pub text: String,
     /// Claim ids of the statement's type in this sentence.
+    #[serde(serialize_with = "on_one_line")]
     pub claims: Vec<String>,
     /// Their values as a reader sees them.
+    #[serde(serialize_with = "on_one_line")]
     pub values: Vec<String>,
     /// Word diff against the first member (the reference); empty for the reference.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "one_per_line"
+    )]
     pub diff: Vec<Op>,
 }
 
