@@ -428,6 +428,9 @@ struct Features {
     topic: Vec<Vec<(u32, f64)>>,
 }
 
+/// Facts whose features are named at once before they get ids.
+const NAMING_CHUNK: usize = 16_384;
+
 fn weighted_features(
     docs: &[Document],
     sentences: &[Sentence],
@@ -445,33 +448,33 @@ fn weighted_features(
                 .insert(format!("@{entity}"));
         }
     }
-    // Each fact's features are found in parallel; ids are then given in fact order, as
-    // one thread would give them.
-    let named: Vec<BTreeSet<String>> = facts
-        .par_iter()
-        .map(|f| {
-            let mut feats: BTreeSet<String> = sentences[f.sentence].terms.iter().cloned().collect();
-            feats.extend(sentences[f.sentence].marks.iter().map(|m| format!("={m}")));
-            if let Some(es) = entities.get(&f.sentence) {
-                feats.extend(es.difference(&f.own_entities).cloned());
-            }
-            for &c in &f.claims {
-                feats.extend(claim_keys(&f.rule, &claims[c].value));
-            }
-            feats
-        })
-        .collect();
+    // Each fact's features are found in parallel, a chunk of facts at a time; ids are then
+    // given in fact order, as one thread would give them, and the chunk's names dropped.
+    let name = |f: &Fact| {
+        let mut feats: BTreeSet<String> = sentences[f.sentence].terms.iter().cloned().collect();
+        feats.extend(sentences[f.sentence].marks.iter().map(|m| format!("={m}")));
+        if let Some(es) = entities.get(&f.sentence) {
+            feats.extend(es.difference(&f.own_entities).cloned());
+        }
+        for &c in &f.claims {
+            feats.extend(claim_keys(&f.rule, &claims[c].value));
+        }
+        feats
+    };
     let mut ids: HashMap<String, u32> = HashMap::default();
     let mut fact_features: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
-    for feats in named {
-        let v: Vec<u32> = feats
-            .into_iter()
-            .map(|t| {
-                let n = ids.len() as u32;
-                *ids.entry(t).or_insert(n)
-            })
-            .collect();
-        fact_features.push(v);
+    for chunk in facts.chunks(NAMING_CHUNK) {
+        let named: Vec<BTreeSet<String>> = chunk.par_iter().map(name).collect();
+        for feats in named {
+            let v: Vec<u32> = feats
+                .into_iter()
+                .map(|t| {
+                    let n = ids.len() as u32;
+                    *ids.entry(t).or_insert(n)
+                })
+                .collect();
+            fact_features.push(v);
+        }
     }
     // Document frequencies within each story: what every sentence of a story shares (its
     // place, its main actors) says nothing about which of its statements a sentence is.

@@ -353,7 +353,7 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
             story: None,
             stories: Vec::new(),
         };
-        put_all(sink, overview.pages())?;
+        overview.write(sink)?;
         sink.put(
             "timeline.html",
             page("Timeline", 0, Nav::Timeline, &timeline::svg_page(r, 0)).as_bytes(),
@@ -377,7 +377,7 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
                 story: Some(id),
                 stories: Vec::new(),
             };
-            put_all(sink, overview.pages())?;
+            overview.write(sink)?;
             scope_pages(&ctx, sink)?;
             Ok((id, sub.corpus))
         })
@@ -390,7 +390,7 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
         story: None,
         stories: overview::story_rows(&counts),
     };
-    put_all(sink, overview.pages())?;
+    overview.write(sink)?;
     sink.put(
         "timeline.html",
         page(
@@ -401,13 +401,6 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
         )
         .as_bytes(),
     )
-}
-
-fn put_all(sink: &Sink, pages: Vec<(String, String)>) -> Result<()> {
-    for (path, html) in pages {
-        sink.put(&path, html.as_bytes())?;
-    }
-    Ok(())
 }
 
 /// The statements pages and the document pages of one scope.

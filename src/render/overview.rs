@@ -146,8 +146,9 @@ impl<'a> Overview<'a> {
         }
     }
 
-    /// The overview page and the numbered pages of its long lists, by path from the root.
-    pub fn pages(&self) -> Vec<(String, String)> {
+    /// Write the overview page and the numbered pages of its long lists, each as soon as
+    /// it is rendered.
+    pub fn write(&self, sink: &crate::site::Sink) -> anyhow::Result<()> {
         let title = match self.story {
             Some(s) => format!("Story: {}", story_name(s)),
             None => "Overview".to_string(),
@@ -157,12 +158,12 @@ impl<'a> Overview<'a> {
         } else {
             Nav::Overview
         };
-        let mut out = vec![(
-            self.path.clone(),
-            page(&title, self.depth(), nav, &self.main()),
-        )];
+        sink.put(
+            &self.path,
+            page(&title, self.depth(), nav, &self.main()).as_bytes(),
+        )?;
         // The numbered pages of the corpus's lists are most of a large site's list pages:
-        // rendered on every core.
+        // rendered on every core, and not held once written.
         let numbered: Vec<(List, usize, usize)> = self
             .lists()
             .into_iter()
@@ -171,7 +172,7 @@ impl<'a> Overview<'a> {
                 (2..=pages).map(move |n| (list, n, pages))
             })
             .collect();
-        out.par_extend(numbered.into_par_iter().map(|(list, n, pages)| {
+        numbered.into_par_iter().try_for_each(|(list, n, pages)| {
             let path = self.list_path(list, n);
             let depth = path.matches('/').count();
             let heading = format!("{}, page {n} of {pages}", list.heading());
@@ -192,9 +193,8 @@ impl<'a> Overview<'a> {
                 esc(&heading),
                 self.section(list, n, depth)
             );
-            (path, page(&heading, depth, Nav::Other, &body))
-        }));
-        out
+            sink.put(&path, page(&heading, depth, Nav::Other, &body).as_bytes())
+        })
     }
 
     /// The `<main>` content of the overview page itself.
