@@ -85,16 +85,18 @@ pub struct Keys<'a> {
 }
 
 impl<'a> Keys<'a> {
-    /// A sentence's key, with its offsets mapped back to its document's text.
+    /// A sentence's key, with its offsets mapped back to its document's text. The
+    /// sentence must be of one of these documents.
     pub fn of(&self, s: &Sentence) -> normalize::Part<'a> {
-        self.texts[s.doc - self.first_doc].part(s.key.clone())
+        debug_assert!(s.doc >= self.first_doc, "a sentence of an earlier chunk");
+        self.texts[s.doc - self.first_doc].part(s.key_range.clone())
     }
 }
 
 /// Every claim of every claim type in every sentence, in sentence order. `published` is
 /// indexed by corpus document index; `keys` holds the sentences' documents' normalised
-/// bodies; `base` is the corpus index of `sentences[0]`. Each sentence with a quantity or
-/// date claim also gets its alignment terms and marks.
+/// bodies; `base` is the corpus index of `sentences[0]`. Each sentence with a claim also
+/// gets its alignment terms and marks.
 pub fn claims(
     rules: &RuleSet,
     published: &[Option<NaiveDate>],

@@ -153,7 +153,8 @@ pub fn analyse(
 /// boilerplate), normalisation, segmentation and extraction, exactly as `build` reads each
 /// file: the document, its sentences and its claims, or the message `build` would print
 /// for it. `path` names the file in messages and gives the document its id (`x.md` is read
-/// as Markdown). Reads no file: for the fuzz target (fuzz/) and tests.
+/// as Markdown). Reads no file: for the fuzz target (fuzz/) and tests. The sentences'
+/// `key_range`s point into the normalised body, which is not returned.
 pub fn analyse_bytes(
     path: &str,
     bytes: &[u8],
@@ -222,7 +223,7 @@ fn segment_all(
                         ordinal: i + 1,
                         span,
                         line,
-                        key: r,
+                        key_range: r,
                     }
                 })
                 .collect()

@@ -69,9 +69,9 @@ pub struct Sentence {
     /// Byte range of the sentence in its document's match key (see
     /// [`crate::normalize::Normalized::part`]). The key itself is held only while its
     /// document is analysed, so a large corpus is not held twice.
-    pub key: Range<usize>,
+    pub key_range: Range<usize>,
     /// Stemmed content words outside the sentence's claims, for alignment; filled by
-    /// extraction for sentences with quantity or date claims.
+    /// extraction for sentences with any claim, and dropped once statements are formed.
     pub terms: Vec<String>,
     /// Keys of `align.distinguish` lexicon words in the sentence, as `lexicon:key`.
     pub marks: Vec<String>,

@@ -54,6 +54,7 @@ impl Normalized {
     }
 
     /// The part of the key in `range` (a sentence), borrowed, with its offsets mapped back.
+    /// A range past the key is clamped to it.
     pub fn part(&self, range: Range<usize>) -> Part<'_> {
         let end = range.end.min(self.key.len());
         let start = range.start.min(end);
@@ -122,6 +123,7 @@ impl<'a> Part<'a> {
     /// its first byte to the origin of the byte just past it (the next key char's origin,
     /// so deleted characters in between are covered).
     pub fn original_span(&self, range: Range<usize>) -> Range<usize> {
+        debug_assert!(range.end <= self.key.len(), "a range past the part");
         let start = self.whole.origin(self.at + range.start);
         let end = if range.end == 0 {
             start
@@ -888,6 +890,49 @@ mod tests {
             let nk = name_key(&text);
             let _ = skeleton(&nk);
             let _ = skeleton(&text);
+        }
+    }
+
+    /// A part maps a range of its key as a copy of the origins of its own key bytes (plus
+    /// the one just past it) would: from the origin of its first byte to the origin of
+    /// the byte after its last.
+    #[test]
+    fn a_part_maps_its_ranges_as_its_own_origins_would() {
+        for text in [
+            "\u{200F}قالَ الجنديُّ\u{200F} إنّ. وصل ١٬٥٠٠ جندي",
+            "ﻻ ١٬٥٠٠ abc",
+            "",
+            "x",
+        ] {
+            let n = normalize(text);
+            let len = n.key().len();
+            let edges: Vec<usize> = (0..=len).filter(|&i| n.key().is_char_boundary(i)).collect();
+            for &from in &edges {
+                for &to in edges.iter().filter(|&&to| to >= from) {
+                    let part = n.part(from..to);
+                    assert_eq!(part.key(), &n.key()[from..to]);
+                    // What a sentence used to keep: the origins of its own key bytes.
+                    let own: Vec<usize> = (from..=to).map(|i| n.origin(i)).collect();
+                    for a in edges
+                        .iter()
+                        .filter(|&&e| e >= from && e <= to)
+                        .map(|e| e - from)
+                    {
+                        for b in edges
+                            .iter()
+                            .filter(|&&e| e >= from + a && e <= to)
+                            .map(|e| e - from)
+                        {
+                            let end = if b == 0 { own[0] } else { own[b] };
+                            assert_eq!(
+                                part.original_span(a..b),
+                                own[a]..end.max(own[a]),
+                                "{text:?} part {from}..{to}, range {a}..{b}"
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -313,7 +313,10 @@ fn report_json_has_one_line_per_record() {
         m.diff.iter().for_each(|o| on_a_line(compact(o)));
         diffs += m.diff.len();
         on_a_line(format!("\"claims\": {}", compact(&m.claims)));
+        on_a_line(format!("\"values\": {}", compact(&m.values)));
     }
+    // A reference member has no diff at all, not an empty one.
+    assert!(!json.contains("\"diff\": []"));
     assert!(diffs > 0, "the seeds have word diffs");
     // Fields of larger objects stay one to a line.
     assert!(lines.contains("\"schema\": 1"));
