@@ -154,11 +154,7 @@ pub fn claims(
             out
         })
         .collect();
-    let mut all = Vec::with_capacity(per_sentence.iter().map(Vec::len).sum());
-    for mut cs in per_sentence {
-        all.append(&mut cs);
-    }
-    all
+    crate::concat(per_sentence)
 }
 
 /// Claims of one type in a raw text (normalised here): for rule examples and `explain`.

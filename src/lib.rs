@@ -229,9 +229,15 @@ fn segment_all(
                 .collect()
         })
         .collect();
-    let mut all = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
-    for mut ss in per_doc {
-        all.append(&mut ss);
+    concat(per_doc)
+}
+
+/// The parts one after another, moved into one vector of exactly their total length
+/// (`flatten().collect()` cannot know it and grows by copying).
+pub(crate) fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for mut part in parts {
+        all.append(&mut part);
     }
     all
 }
