@@ -86,13 +86,17 @@ fn existing_output_is_kept_unless_forced() {
     .unwrap_err();
     let msg = format!("{err:#}");
     assert!(msg.contains("seeds") && msg.contains("--force"), "{msg}");
-    gen::generate(&GenOptions {
-        stories: 1,
-        seed: 1,
-        out: dir.path().to_path_buf(),
-        force: true,
-    })
-    .expect("--force replaces");
+    // `compare gen --force`: one story, where there were two.
+    let regenerate = || {
+        gen::generate(&GenOptions {
+            stories: 1,
+            seed: 1,
+            out: dir.path().to_path_buf(),
+            force: true,
+        })
+        .expect("--force replaces")
+    };
+    regenerate();
     assert!(
         !dir.path().join("seeds/s000001").exists(),
         "stale story removed"
@@ -111,13 +115,7 @@ fn existing_output_is_kept_unless_forced() {
             .find(|p| p.extension().is_some_and(|x| x == "md"))
             .unwrap()
     };
-    gen::generate(&GenOptions {
-        stories: 1,
-        seed: 1,
-        out: dir.path().to_path_buf(),
-        force: true,
-    })
-    .unwrap();
+    regenerate();
     let fresh = tempfile::tempdir().unwrap();
     generate(fresh.path(), 1, 1);
     assert_eq!(files(dir.path()), files(fresh.path()));
@@ -134,13 +132,7 @@ fn existing_output_is_kept_unless_forced() {
             .set_modified(old)
             .unwrap();
         let before = std::fs::metadata(&path).unwrap().ino();
-        gen::generate(&GenOptions {
-            stories: 1,
-            seed: 1,
-            out: dir.path().to_path_buf(),
-            force: true,
-        })
-        .unwrap();
+        regenerate();
         let after = std::fs::metadata(&path).unwrap();
         assert_eq!(after.ino(), before, "not deleted and created again");
         assert_eq!(after.modified().unwrap(), old, "not written again");
