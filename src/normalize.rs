@@ -37,9 +37,18 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Normalized {
     key: String,
-    /// The original offset of every key byte (all bytes of one key char share it), followed by
-    /// one extra entry: the original's length, so that `origin(key.len())` is the end.
-    origin: Vec<u32>,
+    /// Where each key char came from, as runs: `(key offset, original offset)` starts a run
+    /// in which every key char's origin is as far into the original as the char is into
+    /// the key (a char copied or folded to one of the same length). A char that breaks the
+    /// step (after a deletion, a digit folded to ASCII, the second char of a ligature)
+    /// starts a new run. Sorted by key offset; the first run starts at key offset 0. Most
+    /// text needs a few runs per line instead of an offset per key byte.
+    runs: Vec<(u32, u32)>,
+    /// The original's length: where `origin(key.len())` points.
+    end: u32,
+    /// The original offset of every key byte, kept in tests to check the runs against.
+    #[cfg(test)]
+    dense: Vec<u32>,
     /// `(key offset, original offset)`: where the output unit ending before that key offset really
     /// ended in the original, when deleted format controls or collapsed spaces follow it. Lets
     /// `to_original` stop before an invisible RLM instead of running on to the next kept char.
@@ -68,8 +77,19 @@ impl Normalized {
     /// Original byte offset where key byte `i` came from (i may equal key.len(), mapping to the
     /// original's length / end). Larger `i` are clamped to the end too.
     pub fn origin(&self, i: usize) -> usize {
-        let last = self.origin.len().saturating_sub(1);
-        self.origin.get(i.min(last)).map_or(0, |&o| o as usize)
+        if i >= self.key.len() {
+            return self.end as usize;
+        }
+        // All bytes of a char share its origin.
+        let mut c = i;
+        while !self.key.is_char_boundary(c) {
+            c -= 1;
+        }
+        let after = self.runs.partition_point(|&(k, _)| k as usize <= c);
+        match after.checked_sub(1).and_then(|r| self.runs.get(r)) {
+            Some(&(k, o)) => o as usize + (c - k as usize),
+            None => 0,
+        }
     }
 
     /// Map a byte range of the key to the byte range of the original it covers: from the origin
@@ -302,7 +322,9 @@ const NO_UNIT: usize = usize::MAX;
 struct Builder<'t> {
     text: &'t str,
     key: String,
-    origin: Vec<u32>,
+    runs: Vec<(u32, u32)>,
+    #[cfg(test)]
+    dense: Vec<u32>,
     gaps: Vec<(u32, u32)>,
     /// Start of the unit that produced the last key char (`NO_UNIT` before any).
     unit: usize,
@@ -318,7 +340,9 @@ impl<'t> Builder<'t> {
         Builder {
             text,
             key: String::with_capacity(text.len()),
-            origin: Vec::with_capacity(text.len() + 1),
+            runs: Vec::new(),
+            #[cfg(test)]
+            dense: Vec::new(),
             gaps: Vec::new(),
             unit: NO_UNIT,
             covered: 0,
@@ -328,6 +352,35 @@ impl<'t> Builder<'t> {
 
     #[inline(always)]
     fn push(&mut self, c: char, u: Span) {
+        self.enter(u);
+        self.at(u.start);
+        #[cfg(test)]
+        self.dense
+            .extend(std::iter::repeat_n(offset(u.start), c.len_utf8()));
+        self.key.push(c);
+        self.space = c == ' ';
+    }
+
+    /// A run of chars copied as they are, each a unit of its own: `text[start..end]`,
+    /// whose last char starts at `last`. The same as pushing them one by one.
+    #[inline(always)]
+    fn copy(&mut self, start: usize, last: usize, end: usize) {
+        self.enter(Span { start, end });
+        self.unit = last;
+        self.at(start);
+        let run = self.text.get(start..end).unwrap_or("");
+        #[cfg(test)]
+        for (i, c) in run.char_indices() {
+            self.dense
+                .extend(std::iter::repeat_n(offset(start + i), c.len_utf8()));
+        }
+        self.key.push_str(run);
+        self.space = false;
+    }
+
+    /// Start unit `u`, noting a gap when original text was skipped since the last unit.
+    #[inline(always)]
+    fn enter(&mut self, u: Span) {
         if u.start != self.unit {
             if self.covered < u.start && !self.key.is_empty() {
                 self.gaps
@@ -336,12 +389,20 @@ impl<'t> Builder<'t> {
             self.unit = u.start;
             self.covered = u.end;
         }
-        let o = offset(u.start);
-        let bytes = [o; 4];
-        self.origin
-            .extend_from_slice(bytes.get(..c.len_utf8()).unwrap_or(&bytes));
-        self.key.push(c);
-        self.space = c == ' ';
+    }
+
+    /// The next key char comes from original offset `o`: a new run unless the current one
+    /// leads there.
+    #[inline(always)]
+    fn at(&mut self, o: usize) {
+        let k = self.key.len();
+        let steps = self
+            .runs
+            .last()
+            .is_some_and(|&(rk, ro)| ro as usize + (k - (rk as usize).min(k)) == o);
+        if !steps {
+            self.runs.push((offset(k), offset(o)));
+        }
     }
 
     /// A deleted mark or tatweel right after a kept char belongs to that char's original span.
@@ -459,10 +520,14 @@ impl<'t> Builder<'t> {
             self.gaps
                 .push((offset(self.key.len()), offset(self.covered)));
         }
-        self.origin.push(offset(self.text.len()));
+        #[cfg(test)]
+        self.dense.push(offset(self.text.len()));
         Normalized {
             key: self.key,
-            origin: self.origin,
+            runs: self.runs,
+            end: offset(self.text.len()),
+            #[cfg(test)]
+            dense: self.dense,
             gaps: self.gaps,
         }
     }
@@ -484,24 +549,32 @@ fn run_nfc_text(text: &str) -> Option<Normalized> {
     let mut after_transparent = false;
     // Combining class of the last kept char, for the canonical order check.
     let mut last_cc = 0u8;
-    for (i, c) in text.char_indices() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let u = Span {
             start: i,
             end: i + c.len_utf8(),
         };
-        if c.is_ascii() {
+        if is_copied(c) {
+            // The bulk of the text: a run of chars no step changes, copied at once.
+            let (mut last, mut end) = (i, u.end);
+            while let Some(&(j, d)) = chars.peek() {
+                if !is_copied(d) {
+                    break;
+                }
+                (last, end) = (j, j + d.len_utf8());
+                chars.next();
+            }
             after_transparent = false;
             last_cc = 0;
-            match c {
-                ' ' | '\t' | '\r' => b.fold(c, u),
-                _ => b.push(c, u),
-            }
+            b.copy(i, last, end);
             continue;
         }
-        if is_plain_arabic_letter(c) {
+        if c.is_ascii() {
+            // A space, tab or CR.
             after_transparent = false;
             last_cc = 0;
-            b.push(c, u);
+            b.fold(c, u);
             continue;
         }
         if is_diacritic(c) {
@@ -532,8 +605,13 @@ fn run_nfc_text(text: &str) -> Option<Normalized> {
     Some(b.finish())
 }
 
-/// Arabic letters that no step changes: the bulk of the text, pushed without further tests.
-fn is_plain_arabic_letter(c: char) -> bool {
+/// Chars that no step changes and that need no NFC check: ASCII other than space, tab and
+/// CR, and most Arabic letters. The bulk of the text, copied without further tests.
+#[inline(always)]
+fn is_copied(c: char) -> bool {
+    if c.is_ascii() {
+        return !matches!(c, ' ' | '\t' | '\r');
+    }
     matches!(
         c,
         '\u{0621}'
@@ -802,7 +880,7 @@ mod tests {
                 c as u32
             );
         }
-        for c in ('\u{0621}'..='\u{064A}').filter(|&c| is_plain_arabic_letter(c)) {
+        for c in ('\u{0000}'..='\u{064A}').filter(|&c| is_copied(c)) {
             assert_eq!(key(&c.to_string()), c.to_string());
         }
     }
@@ -858,6 +936,17 @@ mod tests {
                 last = o;
             }
             prop_assert_eq!(n.origin(n.key().len()), text.len());
+        }
+
+        /// The runs give every key byte the origin that recording each byte's own would.
+        #[test]
+        fn runs_give_each_bytes_origin(text in interesting_text()) {
+            for n in [normalize(&text), run_clusters(&text)] {
+                for i in 0..n.dense.len() {
+                    prop_assert_eq!(n.origin(i), n.dense[i] as usize, "key byte {}", i);
+                }
+                prop_assert_eq!(n.dense.len(), n.key().len() + 1);
+            }
         }
 
         #[test]
