@@ -289,19 +289,38 @@ fn compatible(a: &Fact, b: &Fact) -> bool {
     subjects && marks
 }
 
-/// The `align.distinguish` lexicon keys a sentence names, as `lexicon:key`.
-pub fn marks(rules: &RuleSet, key: &str) -> Vec<String> {
+/// Where a sentence's key names words of the `align.distinguish` lexicons: (index in
+/// `rules.distinguish`, byte range), whole words only. [`marks`] and [`terms`] share them.
+pub fn distinguished(rules: &RuleSet, key: &str) -> Vec<(usize, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    for (i, (_, re)) in rules.distinguish.iter().enumerate() {
+        out.extend(
+            re.find_iter(key)
+                .map(|m| m.range())
+                .filter(|r| crate::extract::at_word_edges(key, r.clone()))
+                .map(|r| (i, r)),
+        );
+    }
+    out
+}
+
+/// The `align.distinguish` lexicon keys a sentence names, as `lexicon:key`, from its
+/// [`distinguished`] words.
+pub fn marks(
+    rules: &RuleSet,
+    key: &str,
+    distinguished: &[(usize, std::ops::Range<usize>)],
+) -> Vec<String> {
     let mut out = BTreeSet::new();
-    for (name, re) in &rules.distinguish {
+    for (i, r) in distinguished {
+        let Some(name) = rules.distinguish.get(*i).map(|(name, _)| name) else {
+            continue;
+        };
         let Some(lex) = rules.lexicon(name) else {
             continue;
         };
-        for m in re.find_iter(key) {
-            if crate::extract::at_word_edges(key, m.range()) {
-                if let Some(k) = lex.canonical(m.as_str()) {
-                    out.insert(format!("{name}:{k}"));
-                }
-            }
+        if let Some(k) = key.get(r.clone()).and_then(|w| lex.canonical(w)) {
+            out.insert(format!("{name}:{k}"));
         }
     }
     out.into_iter().collect()
@@ -309,12 +328,13 @@ pub fn marks(rules: &RuleSet, key: &str) -> Vec<String> {
 
 /// A sentence's topic words: stems of its words outside the claims (whose values and
 /// names enter alignment as keys instead) and outside the stopwords. Words of the
-/// `align.distinguish` lexicons come prefixed `~`: they weigh in the similarity but are
-/// no topic.
+/// `align.distinguish` lexicons (its [`distinguished`] words) come prefixed `~`: they
+/// weigh in the similarity but are no topic.
 pub fn terms(
     rules: &RuleSet,
     s: crate::normalize::Part,
     claim_spans: &[std::ops::Range<usize>],
+    distinguished: &[(usize, std::ops::Range<usize>)],
 ) -> Vec<String> {
     let key = s.key();
     let mut out = BTreeSet::new();
@@ -332,14 +352,8 @@ pub fn terms(
     }
     // Words of the `align.distinguish` lexicons (places) are terms, but marked `~`: they
     // are no topic of their own (see `Features::topic`).
-    let mut marked: Vec<std::ops::Range<usize>> = Vec::new();
-    for (_, re) in &rules.distinguish {
-        marked.extend(
-            re.find_iter(key)
-                .map(|m| m.range())
-                .filter(|r| crate::extract::at_word_edges(key, r.clone())),
-        );
-    }
+    let marked: Vec<std::ops::Range<usize>> =
+        distinguished.iter().map(|(_, r)| r.clone()).collect();
     let mut next = 0;
     for w in word_ranges(key) {
         let word = &key[w.clone()];

@@ -148,8 +148,9 @@ pub fn claims(
             out.sort_by_key(|c| (c.span.start, c.span.end, c.rule.clone()));
             if has_fact {
                 let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
-                s.terms = crate::align::terms(rules, part, &spans);
-                s.marks = crate::align::marks(rules, key);
+                let places = crate::align::distinguished(rules, key);
+                s.terms = crate::align::terms(rules, part, &spans, &places);
+                s.marks = crate::align::marks(rules, key, &places);
             }
             out
         })

@@ -15,7 +15,7 @@
 use crate::diag::{Diagnostic, Report};
 use crate::{dates, extract, normalize, numbers};
 use chrono::NaiveDate;
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -363,7 +363,7 @@ pub struct RuleSet {
     pub abbreviations: Vec<String>,
     pub min_similarity: f64,
     pub min_topic: f64,
-    pub stopwords: BTreeSet<String>,
+    pub stopwords: HashSet<String>,
     pub max_postings: usize,
     /// `align.distinguish`: each lexicon's name and its words in one regex.
     pub distinguish: Vec<(String, Regex)>,
