@@ -832,32 +832,34 @@ pub fn by_verdict<'a>(r: &'a Report, verdict: &str) -> Vec<&'a StatementOut> {
 /// (`≥100000000 USD` → `≥100,000,000 USD`). Runs of four digits or fewer (years, `1500`)
 /// and decimals are left alone, so ISO dates never change.
 pub fn readable(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
+    let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
+    // `value[copied..]` is still to be copied as it is.
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
             i += 1;
             continue;
         }
         let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
         }
-        let run = &chars[start..i];
-        let after_point = start > 0 && chars[start - 1] == '.';
-        if run.len() < 5 || after_point {
-            out.extend(run);
+        let after_point = start > 0 && bytes[start - 1] == b'.';
+        if i - start < 5 || after_point {
             continue;
         }
-        for (k, c) in run.iter().enumerate() {
+        out.push_str(&value[copied..start]);
+        let run = &value[start..i];
+        for (k, c) in run.char_indices() {
             if k > 0 && (run.len() - k).is_multiple_of(3) {
                 out.push(',');
             }
-            out.push(*c);
+            out.push(c);
         }
+        copied = i;
     }
+    out.push_str(&value[copied..]);
     out
 }
 
@@ -1075,6 +1077,19 @@ mod tests {
         assert_eq!(readable("3500000000.5"), "3,500,000,000.5");
         assert_eq!(readable("0.123456"), "0.123456");
         assert_eq!(readable("12345"), "12,345");
+        assert_eq!(
+            readable("ن 123456.123456 و1234567"),
+            "ن 123,456.123456 و1,234,567"
+        );
+    }
+
+    proptest::proptest! {
+        /// Grouping only adds commas.
+        #[test]
+        fn readable_only_adds_commas(v in "[0-9a-z .~≥ن]{0,30}") {
+            let r = readable(&v);
+            proptest::prop_assert_eq!(r.replace(',', ""), v.clone());
+        }
     }
 
     fn sides(ops: &[Op]) -> (String, String) {
