@@ -555,35 +555,37 @@ pub fn blank_in(body: &mut String, range: std::ops::Range<usize>) {
 fn mask_markdown(text: &str, start: usize, masked: String) -> String {
     use pulldown_cmark::{Event, Options, Parser};
     let src = &text[start..];
-    let mut keep = vec![false; src.len()];
+    let mut kept = Vec::new();
     let mut soft = Vec::new();
     let parser = Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Text(_) | Event::Code(_) => {
-                for k in &mut keep[range] {
-                    *k = true;
-                }
-            }
+            Event::Text(_) | Event::Code(_) => kept.push(range),
             Event::SoftBreak => soft.push(range),
             _ => {}
         }
     }
-    let mut bytes = masked.into_bytes();
-    for (i, k) in keep.iter().enumerate() {
-        let b = &mut bytes[start + i];
-        if !k && *b != b'\n' {
-            *b = b' ';
+    kept.sort_by_key(|r| r.start);
+    let mut out = masked;
+    // Blank what lies between the kept runs, line breaks aside.
+    let mut at = 0;
+    for r in kept {
+        if r.start > at {
+            blank_in(&mut out, start + at..start + r.start);
         }
+        at = at.max(r.end);
+    }
+    if at < src.len() {
+        blank_in(&mut out, start + at..start + src.len());
     }
     for r in soft {
-        for i in r {
-            bytes[start + i] = b' ';
+        let (from, to) = (start + r.start, start + r.end);
+        // A soft break is whitespace, its line break included; guard all the same.
+        if from < to && out.is_char_boundary(from) && out.is_char_boundary(to) {
+            out.replace_range(from..to, &" ".repeat(to - from));
         }
     }
-    // Text events cover whole chars, and non-text runs are blanked whole, so the bytes are
-    // still UTF-8; fall back rather than panic.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out
 }
 
 /// The longest line, in bytes, that can be a metadata line (dateline, source credit); of
