@@ -117,11 +117,14 @@ pub fn claims(
             let mentions = entities::mentions_cached(rules, key, cache);
             let mut has_fact = false;
             // Which patterns can match this sentence at all, in one scan.
+            // Most sentences match no pattern: `is_match` says so without the slower
+            // overlapping search that tells which.
             let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
-                let hits = set.matches(key);
                 let mut possible = vec![false; rules.claims.len()];
-                for i in hits.iter() {
-                    possible[rules.pattern_of[i].0] = true;
+                if set.is_match(key) {
+                    for i in set.matches(key).iter() {
+                        possible[rules.pattern_of[i].0] = true;
+                    }
                 }
                 possible
             });
