@@ -31,6 +31,12 @@ const STYLE: &str = include_str!("style.css");
 /// Escape text for HTML element content and double-quoted attributes.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    esc_into(&mut out, text);
+    out
+}
+
+/// [`esc`], written at the end of `out`.
+pub fn esc_into(out: &mut String, text: &str) {
     // The characters to escape are ASCII, so runs between them are copied whole.
     let mut from = 0;
     for (i, b) in text.bytes().enumerate() {
@@ -47,7 +53,6 @@ pub fn esc(text: &str) -> String {
         from = i + 1;
     }
     out.push_str(&text[from..]);
-    out
 }
 
 /// Which characters of the Arabic block (U+0600–U+06FF) are letters, looked up once:
@@ -563,10 +568,23 @@ fn highlighted(
     focus: &BTreeSet<&str>,
     depth: usize,
 ) -> String {
+    let mut o = String::new();
+    highlighted_into(&mut o, ctx, text, claims, focus, depth);
+    o
+}
+
+/// [`highlighted`], written at the end of `o`.
+fn highlighted_into(
+    o: &mut String,
+    ctx: &Ctx,
+    text: &str,
+    claims: &[&ClaimOut],
+    focus: &BTreeSet<&str>,
+    depth: usize,
+) {
     let mut cs: Vec<&&ClaimOut> = claims.iter().collect();
     cs.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
     let up = "../".repeat(depth);
-    let mut o = String::new();
     let mut pos = 0;
     for c in cs {
         if c.start < pos
@@ -576,7 +594,7 @@ fn highlighted(
         {
             continue;
         }
-        o.push_str(&esc(&text[pos..c.start]));
+        esc_into(o, &text[pos..c.start]);
         let inner = esc(&text[c.start..c.end]);
         let href = match (&c.statement, ctx.entity_of.get(c.id.as_str())) {
             (Some(st), _) => ctx.statement_of.get(st.as_str()).map(|s| s.href(depth)),
@@ -600,8 +618,7 @@ fn highlighted(
         );
         pos = c.end;
     }
-    o.push_str(&esc(&text[pos.min(text.len())..]));
-    o
+    esc_into(o, &text[pos.min(text.len())..]);
 }
 
 /// A word diff, readable: each change is one deletion then one insertion, apart.
@@ -834,51 +851,68 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
             mixed(n)
         );
     }
-    // Lines of sentences and set-aside blocks, in file order.
-    let mut blocks: BTreeMap<(usize, usize), String> = BTreeMap::new();
-    let mut by_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let none = BTreeSet::new();
-    for s in &d.sentences {
-        let cs = ctx.sentence_claims(&d.id, s.id);
-        by_line.entry(s.line).or_default().push(format!(
-            r#"<span class="sentence" id="{anchor}-s{}">{}</span>"#,
-            s.id,
-            highlighted(ctx, &s.text, &cs, &none, 1)
-        ));
-    }
-    for (line, sents) in by_line {
-        blocks.insert(
-            (line, 0),
-            format!(
-                r#"<p data-line="{line}"><span class="line" aria-hidden="true" dir="ltr">{line}</span>{}</p>"#,
-                sents.join(" ")
-            ),
-        );
-    }
-    for (i, e) in d.excluded.iter().enumerate() {
-        let lines = if e.line_start == e.line_end {
-            format!("line {}", e.line_start)
-        } else {
-            format!("lines {}–{}", e.line_start, e.line_end)
-        };
-        blocks.insert(
-            (e.line_start, 1 + i),
-            format!(
-                r#"<details class="aside" dir="ltr"><summary>Set aside, {lines} — {}</summary><pre {}>{}</pre></details>"#,
-                mixed(&e.reason),
-                lang_dir(&e.text),
-                esc(&e.text)
-            ),
-        );
-    }
     let _ = writeln!(
         o,
         r#"<section class="article" aria-labelledby="{anchor}-text"><h3 id="{anchor}-text">Article as ingested</h3><p class="muted">Line numbers are the file's. Highlighted claims link to their statement; greyed blocks were set aside as page boilerplate, with the reason, and open to show the text.</p><div class="text" lang="{}" dir="{}">"#,
         esc(&d.lang),
         doc_dir(&d.lang)
     );
-    for b in blocks.values() {
-        let _ = writeln!(o, "{b}");
+    // Lines of sentences and set-aside blocks, in file order: a line's sentences first,
+    // then the blocks that start on it, in their own order.
+    enum Block<'a> {
+        Line(usize, &'a [usize]),
+        Aside(usize),
+    }
+    let mut by_line: Vec<usize> = (0..d.sentences.len()).collect();
+    by_line.sort_by_key(|&i| d.sentences[i].line);
+    let mut blocks: Vec<((usize, usize), Block)> = by_line
+        .chunk_by(|&a, &b| d.sentences[a].line == d.sentences[b].line)
+        .map(|run| {
+            let line = d.sentences[run[0]].line;
+            ((line, 0), Block::Line(line, run))
+        })
+        .chain(
+            d.excluded
+                .iter()
+                .enumerate()
+                .map(|(i, e)| ((e.line_start, 1 + i), Block::Aside(i))),
+        )
+        .collect();
+    blocks.sort_by_key(|&(at, _)| at);
+    let none = BTreeSet::new();
+    for (_, block) in blocks {
+        match block {
+            Block::Line(line, run) => {
+                let _ = write!(
+                    o,
+                    r#"<p data-line="{line}"><span class="line" aria-hidden="true" dir="ltr">{line}</span>"#
+                );
+                for (k, &i) in run.iter().enumerate() {
+                    let s = &d.sentences[i];
+                    let cs = ctx.sentence_claims(&d.id, s.id);
+                    let gap = if k > 0 { " " } else { "" };
+                    let _ = write!(o, r#"{gap}<span class="sentence" id="{anchor}-s{}">"#, s.id);
+                    highlighted_into(&mut o, ctx, &s.text, &cs, &none, 1);
+                    o.push_str("</span>");
+                }
+                o.push_str("</p>\n");
+            }
+            Block::Aside(i) => {
+                let e = &d.excluded[i];
+                let lines = if e.line_start == e.line_end {
+                    format!("line {}", e.line_start)
+                } else {
+                    format!("lines {}–{}", e.line_start, e.line_end)
+                };
+                let _ = writeln!(
+                    o,
+                    r#"<details class="aside" dir="ltr"><summary>Set aside, {lines} — {}</summary><pre {}>{}</pre></details>"#,
+                    mixed(&e.reason),
+                    lang_dir(&e.text),
+                    esc(&e.text)
+                );
+            }
+        }
     }
     let _ = writeln!(o, "</div></section>");
     o
