@@ -328,6 +328,30 @@ impl Sink {
 
 /// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
 /// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
+/// Remove a folder and everything in it, its files on every core: a large site has tens
+/// of thousands of files, and unlinking them one by one is a serial tail to the build.
+/// Links are removed, never followed. Best effort, as `remove_dir_all` was.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => dirs.push(e.path()),
+                _ => files.push(e.path()),
+            }
+        }
+    }
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Call [`recover`] first: this removes only its own temporary folders.
 /// Returns the time threads spent writing (summed over threads).
 pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::time::Duration> {
@@ -398,10 +422,39 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::
     drop(lock);
     let t = std::time::Instant::now();
     if had_old {
-        let _ = std::fs::remove_dir_all(&old);
+        remove_tree(&old);
     }
     sink.count(t);
     Ok(std::time::Duration::from_nanos(
         sink.busy.load(std::sync::atomic::Ordering::Relaxed),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything under the folder goes, the folder too; a link is removed, not followed.
+    #[test]
+    fn remove_tree_removes_all_and_follows_no_link() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let site = tmp.path().join("site");
+        let kept = tmp.path().join("kept");
+        std::fs::create_dir_all(site.join("documents/deep")).expect("dirs");
+        std::fs::create_dir_all(&kept).expect("dir");
+        std::fs::write(kept.join("precious.txt"), "keep me").expect("file");
+        for (i, dir) in ["", "documents", "documents/deep"].iter().enumerate() {
+            for k in 0..20 {
+                std::fs::write(site.join(dir).join(format!("{i}-{k}.html")), "x").expect("file");
+            }
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&kept, site.join("documents/link")).expect("link");
+        remove_tree(&site);
+        assert!(!site.exists());
+        assert_eq!(
+            std::fs::read_to_string(kept.join("precious.txt")).expect("kept file"),
+            "keep me"
+        );
+    }
 }
