@@ -48,6 +48,28 @@ pub fn parse(text: &str) -> Option<Quantity> {
             ambiguous: false,
         });
     }
+    // The grammar tries every reading; the same phrases come back in article after
+    // article, so each thread keeps what it has read.
+    thread_local! {
+        static READ: std::cell::RefCell<foldhash::HashMap<String, Option<Quantity>>> =
+            Default::default();
+    }
+    if let Some(known) = READ.with(|read| read.borrow().get(text).copied()) {
+        return known;
+    }
+    let read = parse_words(text);
+    READ.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= 50_000 {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), read);
+    });
+    read
+}
+
+/// [`parse`] through the grammar.
+fn parse_words(text: &str) -> Option<Quantity> {
     let sem = full_parse(number_grammar(), text)?;
     // A bare `1.500` is read with the dot as a thousands separator (the usual Arabic news reading) but
     // flagged, because Recognizers-Text and others read it as 1.5.
