@@ -375,7 +375,7 @@ impl<'t> Builder<'t> {
                 .extend(std::iter::repeat_n(offset(start + i), c.len_utf8()));
         }
         self.key.push_str(run);
-        self.space = false;
+        self.space = run.ends_with(' ');
     }
 
     /// Start unit `u`, noting a gap when original text was skipped since the last unit.
@@ -549,27 +549,26 @@ fn run_nfc_text(text: &str) -> Option<Normalized> {
     let mut after_transparent = false;
     // Combining class of the last kept char, for the canonical order check.
     let mut last_cc = 0u8;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let u = Span {
-            start: i,
-            end: i + c.len_utf8(),
-        };
-        if is_copied(c) {
-            // The bulk of the text: a run of chars no step changes, copied at once.
-            let (mut last, mut end) = (i, u.end);
-            while let Some(&(j, d)) = chars.peek() {
-                if !is_copied(d) {
-                    break;
-                }
-                (last, end) = (j, j + d.len_utf8());
-                chars.next();
-            }
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < text.len() {
+        // The bulk of the text: a run of chars no step changes, copied at once.
+        let (last, end) = copied_run(bytes, at);
+        if end > at {
             after_transparent = false;
             last_cc = 0;
-            b.copy(i, last, end);
+            b.copy(at, last, end);
+            at = end;
             continue;
         }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let u = Span {
+            start: at,
+            end: at + c.len_utf8(),
+        };
+        at = u.end;
         if c.is_ascii() {
             // A space, tab or CR.
             after_transparent = false;
@@ -606,21 +605,51 @@ fn run_nfc_text(text: &str) -> Option<Normalized> {
 }
 
 /// Chars that no step changes and that need no NFC check: ASCII other than space, tab and
-/// CR, and most Arabic letters. The bulk of the text, copied without further tests.
-#[inline(always)]
+/// CR, and most Arabic letters. The bulk of the text, copied without further tests (by
+/// [`copied_run`], which reads bytes).
+#[cfg(test)]
 fn is_copied(c: char) -> bool {
     if c.is_ascii() {
         return !matches!(c, ' ' | '\t' | '\r');
     }
+    is_plain_arabic(c as u32)
+}
+
+/// The Arabic letters no step changes (code points).
+#[inline(always)]
+fn is_plain_arabic(c: u32) -> bool {
     matches!(
         c,
-        '\u{0621}'
-            | '\u{0624}'
-            | '\u{0626}'..='\u{0628}'
-            | '\u{062A}'..='\u{063A}'
-            | '\u{0641}'..='\u{0648}'
-            | '\u{064A}'
+        0x0621 | 0x0624 | 0x0626..=0x0628 | 0x062A..=0x063A | 0x0641..=0x0648 | 0x064A
     )
+}
+
+/// The run of text at byte `start` that normalisation copies as it is: chars that
+/// [`is_copied`], and the single spaces between them (a space after a kept char is kept;
+/// only a second one would be collapsed). Returns the start of the run's last char and
+/// the run's end; the end is `start` when the char there is not copied. Reads bytes: a
+/// plain Arabic letter is two bytes led by 0xD8 or 0xD9.
+#[inline(always)]
+fn copied_run(bytes: &[u8], start: usize) -> (usize, usize) {
+    let (mut at, mut last) = (start, start);
+    while let Some(&b) = bytes.get(at) {
+        let width = match b {
+            b'\t' | b'\r' => break,
+            b' ' if at == start || bytes.get(at - 1) == Some(&b' ') => break,
+            0..=0x7F => 1,
+            0xD8 | 0xD9
+                if bytes.get(at + 1).is_some_and(|&next| {
+                    is_plain_arabic((u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F))
+                }) =>
+            {
+                2
+            }
+            _ => break,
+        };
+        last = at;
+        at += width;
+    }
+    (last, at)
 }
 
 /// The general path: NFC per cluster (a starter, then combining marks, with transparent chars
@@ -883,6 +912,20 @@ mod tests {
         for c in ('\u{0000}'..='\u{064A}').filter(|&c| is_copied(c)) {
             assert_eq!(key(&c.to_string()), c.to_string());
         }
+        // The byte scanner copies exactly these chars (a space only after another char).
+        for c in '\u{0000}'..='\u{FFFF}' {
+            let one = c.to_string();
+            let copied = copied_run(one.as_bytes(), 0).1 > 0;
+            assert_eq!(copied, is_copied(c), "U+{:04X}", c as u32);
+            let after = format!("a{c}");
+            let copied = copied_run(after.as_bytes(), 0).1 == after.len();
+            assert_eq!(
+                copied,
+                is_copied(c) || c == ' ',
+                "after a: U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]
@@ -971,6 +1014,34 @@ mod tests {
             if let Some(fast) = run_nfc_text(&text) {
                 let slow = run_clusters(&text);
                 prop_assert_eq!(fast.key(), slow.key());
+                // Without combining marks every unit is one char on both paths, so the
+                // runs copied at once must map as the cluster path's chars one by one.
+                if !text.chars().any(is_nonstarter) {
+                    prop_assert_eq!(&fast.dense, &slow.dense);
+                    prop_assert_eq!(&fast.gaps, &slow.gaps);
+                }
+            }
+        }
+
+        /// Text made mostly of what is copied at once: words, single and double spaces,
+        /// tabs, line breaks, digits, and now and then a char that is not copied.
+        #[test]
+        fn copied_runs_agree_with_clusters(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "قال", "الجيش", "1500", " ", "  ", "\t", "\n", "\r\n", "أ", "ى", "ة", "٣", "\u{200F}", "\u{00A0}", "abc", ".",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = words.concat();
+            let fast = run_nfc_text(&text).expect("NFC text");
+            let slow = run_clusters(&text);
+            prop_assert_eq!(fast.key(), slow.key());
+            prop_assert_eq!(&fast.dense, &slow.dense);
+            prop_assert_eq!(&fast.gaps, &slow.gaps);
+            for i in 0..=fast.key().len() {
+                prop_assert_eq!(fast.origin(i), slow.origin(i));
             }
         }
 
