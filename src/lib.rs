@@ -68,8 +68,11 @@ pub fn analyse(
     // not five times it.
     let files = ingest::list(seeds)?;
     let mut docs: Vec<Document> = Vec::with_capacity(files.len());
-    let mut sentences: Vec<Sentence> = Vec::new();
-    let mut claims = Vec::new();
+    // Each chunk's sentences and claims, moved into one vector each at the end: growing
+    // one vector chunk by chunk would copy it again at every doubling.
+    let mut sentence_chunks: Vec<Vec<Sentence>> = Vec::new();
+    let mut claim_chunks = Vec::new();
+    let mut sentence_count = 0;
     let mut published = Vec::with_capacity(files.len());
     let (mut warnings, mut errors) = (Vec::new(), Vec::new());
     let mut timings = vec![
@@ -96,12 +99,12 @@ pub fn analyse(
             texts: &normalized,
             first_doc: docs.len(),
         };
-        claims.extend(extract::claims(
+        claim_chunks.push(extract::claims(
             rules,
             &published,
             &mut ss,
             keys,
-            sentences.len(),
+            sentence_count,
         ));
         drop(normalized);
         timings[3].1 += t.elapsed();
@@ -109,8 +112,11 @@ pub fn analyse(
             d.body = String::new();
         }
         docs.append(&mut ds);
-        sentences.append(&mut ss);
+        sentence_count += ss.len();
+        sentence_chunks.push(ss);
     }
+    let mut sentences = concat(sentence_chunks);
+    let claims = concat(claim_chunks);
     ingest::fail_on(errors)?;
     ingest::unique_ids(&mut docs);
 
