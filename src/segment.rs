@@ -33,6 +33,12 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
     let mut line_start = 0;
     for line in key.split('\n') {
         let line_end = line_start + line.len();
+        if !line.contains(is_terminator) {
+            // No terminator: the line is one sentence (or none, if it is blank).
+            push_piece(key, line_start..line_end, &mut out);
+            line_start = line_end + 1;
+            continue;
+        }
         chars.clear();
         chars.extend(line.char_indices().map(|(i, c)| (line_start + i, c)));
         quote_regions(&chars, &mut regions);
