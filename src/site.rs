@@ -326,11 +326,10 @@ impl Sink {
     }
 }
 
-/// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
-/// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
 /// Remove a folder and everything in it, its files on every core: a large site has tens
 /// of thousands of files, and unlinking them one by one is a serial tail to the build.
-/// Links are removed, never followed. Best effort, as `remove_dir_all` was.
+/// Links are removed, never followed. Best effort: the new site is already in place, so
+/// what cannot be removed is left.
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
     let mut files = Vec::new();
@@ -352,6 +351,8 @@ fn remove_tree(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
+/// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
 /// Call [`recover`] first: this removes only its own temporary folders.
 /// Returns the time threads spent writing (summed over threads).
 pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::time::Duration> {
