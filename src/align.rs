@@ -350,10 +350,6 @@ pub fn terms(
             _ => covered.push(r),
         }
     }
-    // Words of the `align.distinguish` lexicons (places) are terms, but marked `~`: they
-    // are no topic of their own (see `Features::topic`).
-    let marked: Vec<std::ops::Range<usize>> =
-        distinguished.iter().map(|(_, r)| r.clone()).collect();
     let mut next = 0;
     for w in word_ranges(key) {
         let word = &key[w.clone()];
@@ -378,7 +374,12 @@ pub fn terms(
         {
             continue;
         }
-        if marked.iter().any(|r| r.start < w.end && w.start < r.end) {
+        // Words of the `align.distinguish` lexicons (places) are terms, but marked `~`:
+        // they are no topic of their own (see `Features::topic`).
+        if distinguished
+            .iter()
+            .any(|(_, r)| r.start < w.end && w.start < r.end)
+        {
             out.insert(format!("~{st}"));
         } else {
             out.insert(st);
