@@ -995,6 +995,19 @@ mod tests {
         assert!(m.contains("مهم"));
     }
 
+    /// Exactly what is kept: text, and code spans whole (their backticks included), in
+    /// place; syntax blanked byte for byte; the line break inside a paragraph (a soft
+    /// break) a space, the others kept.
+    #[test]
+    fn markdown_masking_keeps_text_in_place_and_joins_soft_breaks() {
+        let text = "## عنوان\n\nنص **مهم** و`x`\nيتبع.\n\n- بند\n";
+        let m = mask_markdown(text, 0, text.to_string());
+        assert_eq!(m, "   عنوان\n\nنص   مهم   و`x` يتبع.\n\n  بند\n");
+        // From a body start on, what comes before is left as it is.
+        let text = "+++\n+++\n*نص*\n";
+        assert_eq!(mask_markdown(text, 8, text.to_string()), "+++\n+++\n نص \n");
+    }
+
     #[test]
     fn unterminated_front_matter_is_an_error() {
         let e = front_matter("a.md", "+++\ntitle = \"x\"\nbody").unwrap_err();
