@@ -239,11 +239,18 @@ fn segment_all(
 }
 
 /// The parts one after another, moved into one vector of exactly their total length
-/// (`flatten().collect()` cannot know it and grows by copying).
-pub(crate) fn concat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+/// (`flatten().collect()` cannot know it and grows by copying). A large part is moved on
+/// every core: the copy goes into fresh memory, and the kernel's zeroing of those pages
+/// made a one-thread copy of the chunks' sentences a pause of both cores.
+pub(crate) fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
+    const LARGE: usize = 1 << 14;
     let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for mut part in parts {
-        all.append(&mut part);
+        if part.len() >= LARGE {
+            all.par_extend(part);
+        } else {
+            all.append(&mut part);
+        }
     }
     all
 }
