@@ -158,12 +158,24 @@ impl<'a> Overview<'a> {
         } else {
             Nav::Overview
         };
-        sink.put(
-            &self.path,
-            page(&title, self.depth(), nav, &self.main()).as_bytes(),
-        )?;
-        // The numbered pages of the corpus's lists are most of a large site's list pages:
-        // rendered on every core, and not held once written.
+        // The page itself is rendered while the numbered pages are: on the index of a
+        // large corpus, it is the last page left.
+        let (this, numbered) = rayon::join(
+            || {
+                sink.put(
+                    &self.path,
+                    page(&title, self.depth(), nav, &self.main()).as_bytes(),
+                )
+            },
+            || self.write_numbered(sink),
+        );
+        this.and(numbered)
+    }
+
+    /// Write the numbered pages of the overview's long lists. On the index of a corpus
+    /// they are most of a large site's list pages: rendered on every core, and not held
+    /// once written.
+    fn write_numbered(&self, sink: &crate::site::Sink) -> anyhow::Result<()> {
         let numbered: Vec<(List, usize, usize)> = self
             .lists()
             .into_iter()
@@ -266,11 +278,20 @@ impl<'a> Overview<'a> {
 <li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
 </ul></details>"#
         );
-        for list in self.lists() {
-            o.push_str(&self.section(list, 1, depth));
-            if list == List::Singles {
-                o.push_str(&self.spellings());
-            }
+        // Each list's first page of cards, rendered on every core.
+        let sections: Vec<String> = self
+            .lists()
+            .into_par_iter()
+            .map(|list| {
+                let mut section = self.section(list, 1, depth);
+                if list == List::Singles {
+                    section.push_str(&self.spellings());
+                }
+                section
+            })
+            .collect();
+        for section in &sections {
+            o.push_str(section);
         }
         if self.multi() {
             let _ = writeln!(
