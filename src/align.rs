@@ -84,7 +84,7 @@ pub fn groups(
     }
 
     let mut out: Vec<Group> = members
-        .into_iter()
+        .into_par_iter()
         .filter(|m| !m.is_empty())
         .map(|m| {
             let mut m: Vec<&Fact> = m.iter().map(|&i| &facts[i]).collect();
@@ -104,7 +104,7 @@ pub fn groups(
         })
         .collect();
     // Ordered by anchor, as the ids are, so a new article does not reorder the report.
-    out.sort_by_cached_key(|g| {
+    out.par_sort_by_cached_key(|g| {
         let s = &sentences[anchor(g, docs, sentences)];
         (docs[s.doc].id.clone(), s.ordinal, g.rule.clone())
     });
@@ -227,17 +227,24 @@ pub fn anchor(group: &Group, docs: &[Document], sentences: &[Sentence]) -> usize
 }
 
 fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact> {
-    let mut by: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
-    for (i, c) in claims.iter().enumerate() {
-        let kind = rules.claim(&c.rule).map(|r| r.kind);
-        if matches!(
-            kind,
-            Some(Kind::Quantity) | Some(Kind::Date) | Some(Kind::Name)
-        ) {
-            by.entry((c.sentence, c.rule.as_str())).or_default().push(i);
-        }
-    }
-    let by: Vec<((usize, &str), Vec<usize>)> = by.into_iter().collect();
+    // The claims of each (sentence, type), in claim order: a stable sort keeps the
+    // claims of one key in the order they were found.
+    let mut keyed: Vec<(usize, &str, usize)> = claims
+        .par_iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            matches!(
+                rules.claim(&c.rule).map(|r| r.kind),
+                Some(Kind::Quantity) | Some(Kind::Date) | Some(Kind::Name)
+            )
+        })
+        .map(|(i, c)| (c.sentence, c.rule.as_str(), i))
+        .collect();
+    keyed.par_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let by: Vec<((usize, &str), Vec<usize>)> = keyed
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .map(|run| ((run[0].0, run[0].1), run.iter().map(|k| k.2).collect()))
+        .collect();
     by.into_par_iter()
         .map(|((sentence, rule), cs)| Fact {
             sentence,
