@@ -162,15 +162,30 @@ pub fn mixed(text: &str) -> String {
 
 /// A name from the data (outlet, file, entity) inside English text, isolated.
 pub(super) fn bdi(text: &str) -> String {
-    format!("<bdi>{}</bdi>", esc(text))
+    let mut out = String::with_capacity(text.len() + 16);
+    bdi_into(&mut out, text);
+    out
+}
+
+/// [`bdi`], written at the end of `out`.
+pub(super) fn bdi_into(out: &mut String, text: &str) {
+    out.push_str("<bdi>");
+    esc_into(out, text);
+    out.push_str("</bdi>");
 }
 
 /// A normalised value (`~1000 soldier (US)`, `2024-03`): our own left-to-right notation.
 pub(super) fn value(v: &str) -> String {
-    format!(
-        r#"<span class="value" dir="ltr">{}</span>"#,
-        esc(&readable(v))
-    )
+    let mut out = String::with_capacity(v.len() + 40);
+    value_into(&mut out, v);
+    out
+}
+
+/// [`value`], written at the end of `out`.
+pub(super) fn value_into(out: &mut String, v: &str) {
+    out.push_str(r#"<span class="value" dir="ltr">"#);
+    esc_into(out, &readable(v));
+    out.push_str("</span>");
 }
 
 fn verdict_words(v: &str) -> (&'static str, &str) {
@@ -538,24 +553,41 @@ fn documents_page(
 }
 
 pub(super) fn date_or_unknown(d: Option<&str>) -> String {
-    d.map_or_else(
-        || r#"<span class="missing">no date found</span>"#.to_string(),
-        |d| format!(r#"<span class="date" dir="ltr">{}</span>"#, esc(d)),
-    )
+    let mut out = String::with_capacity(48);
+    date_or_unknown_into(&mut out, d);
+    out
+}
+
+/// [`date_or_unknown`], written at the end of `out`.
+pub(super) fn date_or_unknown_into(out: &mut String, d: Option<&str>) {
+    match d {
+        None => out.push_str(r#"<span class="missing">no date found</span>"#),
+        Some(d) => {
+            out.push_str(r#"<span class="date" dir="ltr">"#);
+            esc_into(out, d);
+            out.push_str("</span>");
+        }
+    }
 }
 
 /// The words around a member's claims, with the claims marked.
 pub(super) fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> String {
-    super::excerpt(text, claims, radius)
-        .into_iter()
-        .map(|(claim, t)| {
-            if claim {
-                format!("<mark>{}</mark>", esc(&t))
-            } else {
-                esc(&t)
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(radius * 6);
+    excerpt_into(&mut out, text, claims, radius);
+    out
+}
+
+/// [`excerpt`], written at the end of `out`.
+pub(super) fn excerpt_into(out: &mut String, text: &str, claims: &[&ClaimOut], radius: usize) {
+    for (claim, t) in super::excerpt(text, claims, radius) {
+        if claim {
+            out.push_str("<mark>");
+            esc_into(out, &t);
+            out.push_str("</mark>");
+        } else {
+            esc_into(out, &t);
+        }
+    }
 }
 
 /// A sentence with its claims highlighted, each followed by its normalised value; a

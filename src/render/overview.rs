@@ -13,8 +13,8 @@
 //! the corpus; the pager links the first, last and nearby pages only.
 
 use super::html::{
-    bdi, date_or_unknown, esc, excerpt, lang_dir, mixed, page, value, verdict_badge,
-    verdict_symbol, Ctx, Nav,
+    bdi, bdi_into, date_or_unknown, date_or_unknown_into, esc, excerpt, excerpt_into, lang_dir,
+    mixed, page, value, value_into, verdict_badge, verdict_symbol, Ctx, Nav,
 };
 use super::markdown::corpus_line;
 use super::{slug, statement_title, story_name, StatementOut, PAGE, WIDE};
@@ -424,13 +424,13 @@ impl<'a> Overview<'a> {
             let _ = writeln!(o, r#"<p class="none">{none}</p>"#);
         }
         for s in &list[range] {
-            o.push_str(&self.card(s, depth));
+            self.card_into(&mut o, s, depth);
         }
         o
     }
 
-    fn card(&self, s: &StatementOut, depth: usize) -> String {
-        let mut o = String::new();
+    /// A statement's card, written at the end of `o`: a list page holds a hundred.
+    fn card_into(&self, o: &mut String, s: &StatementOut, depth: usize) {
         let _ = writeln!(
             o,
             r#"<article class="card {v}"><h3>{badge} <a href="{href}">{title}</a></h3>{story}<p class="reason">{reason}</p><div class="scroll"><table class="values"><thead><tr><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#,
@@ -442,18 +442,19 @@ impl<'a> Overview<'a> {
             reason = mixed(&s.reason)
         );
         for m in &s.members {
-            let _ = writeln!(
-                o,
-                r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td {}>{}</td></tr>"#,
-                bdi(&m.outlet),
-                date_or_unknown(m.published.as_deref()),
-                value(&m.values.join(", ")),
-                lang_dir(&m.text),
-                excerpt(&m.text, &self.ctx.member_claims(m), 70)
-            );
+            o.push_str(r#"<tr><th scope="row">"#);
+            bdi_into(o, &m.outlet);
+            o.push_str("</th><td>");
+            date_or_unknown_into(o, m.published.as_deref());
+            o.push_str("</td><td>");
+            value_into(o, &m.values.join(", "));
+            o.push_str("</td><td ");
+            o.push_str(lang_dir(&m.text));
+            o.push('>');
+            excerpt_into(o, &m.text, &self.ctx.member_claims(m), 70);
+            o.push_str("</td></tr>\n");
         }
-        let _ = writeln!(o, "</tbody></table></div></article>");
-        o
+        o.push_str("</tbody></table></div></article>\n");
     }
 
     fn singles(&self, range: std::ops::Range<usize>, depth: usize) -> String {
