@@ -15,9 +15,19 @@ const MAX_DIFF_BYTES: usize = 8_000;
 /// One run of a word diff.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Op {
-    /// `equal`, `insert` (only in the member) or `delete` (only in the reference).
-    pub op: String,
+    pub op: Change,
     pub text: String,
+}
+
+/// What a run of a word diff is: `equal`, `insert` (only in the member) or `delete` (only
+/// in the reference), as report.json writes it. A word, not a string: a large report holds
+/// millions of runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Equal,
+    Insert,
+    Delete,
 }
 
 /// The member sentence `new` against the reference `old`.
@@ -25,11 +35,11 @@ pub fn words(old: &str, new: &str) -> Vec<Op> {
     if old.len() > MAX_DIFF_BYTES || new.len() > MAX_DIFF_BYTES {
         return vec![
             Op {
-                op: "delete".into(),
+                op: Change::Delete,
                 text: old.to_string(),
             },
             Op {
-                op: "insert".into(),
+                op: Change::Insert,
                 text: new.to_string(),
             },
         ];
@@ -37,7 +47,7 @@ pub fn words(old: &str, new: &str) -> Vec<Op> {
     // Most members of an agreement repeat the reference word for word: one equal run.
     if old == new && !old.is_empty() {
         return vec![Op {
-            op: "equal".into(),
+            op: Change::Equal,
             text: new.to_string(),
         }];
     }
@@ -49,14 +59,14 @@ fn word_by_word(old: &str, new: &str) -> Vec<Op> {
     let mut out: Vec<Op> = Vec::new();
     for (tag, text) in similar::utils::diff_unicode_words(Algorithm::Patience, old, new) {
         let op = match tag {
-            ChangeTag::Equal => "equal",
-            ChangeTag::Insert => "insert",
-            ChangeTag::Delete => "delete",
+            ChangeTag::Equal => Change::Equal,
+            ChangeTag::Insert => Change::Insert,
+            ChangeTag::Delete => Change::Delete,
         };
         match out.last_mut() {
             Some(last) if last.op == op => last.text.push_str(text),
             _ => out.push(Op {
-                op: op.to_string(),
+                op,
                 text: text.to_string(),
             }),
         }
@@ -73,10 +83,10 @@ mod tests {
         let mut old = String::new();
         let mut new = String::new();
         for o in ops {
-            if o.op != "insert" {
+            if o.op != Change::Insert {
                 old.push_str(&o.text);
             }
-            if o.op != "delete" {
+            if o.op != Change::Delete {
                 new.push_str(&o.text);
             }
         }
@@ -91,13 +101,13 @@ mod tests {
         assert_eq!(sides(&ops), (a.to_string(), b.to_string()));
         assert!(ops
             .iter()
-            .any(|o| o.op == "delete" && o.text.contains("زهاء")));
+            .any(|o| o.op == Change::Delete && o.text.contains("زهاء")));
         assert!(ops
             .iter()
-            .any(|o| o.op == "insert" && o.text.contains("نحو")));
+            .any(|o| o.op == Change::Insert && o.text.contains("نحو")));
         assert!(ops
             .iter()
-            .any(|o| o.op == "equal" && o.text.contains("ألف جندي أميركي")));
+            .any(|o| o.op == Change::Equal && o.text.contains("ألف جندي أميركي")));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::{
     readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut, Report,
     StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
 };
+use crate::diff::Change;
 use crate::rules::RuleSet;
 use crate::site::Sink;
 use anyhow::Result;
@@ -662,13 +663,13 @@ fn diff_html(m: &MemberOut) -> String {
         let core = t.trim();
         let start = t.len() - t.trim_start().len();
         let (lead, trail) = (&t[..start], &t[start + core.len()..]);
-        match op.op.as_str() {
-            "insert" => {
+        match op.op {
+            Change::Insert => {
                 let _ = write!(o, "{}<ins>{}</ins>{}", esc(lead), esc(core), esc(trail));
             }
-            "delete" => {
+            Change::Delete => {
                 // A space keeps the deleted and inserted words from joining up.
-                let replaced = ops.get(i + 1).is_some_and(|n| n.op == "insert");
+                let replaced = ops.get(i + 1).is_some_and(|n| n.op == Change::Insert);
                 let gap = if replaced && trail.is_empty() {
                     " "
                 } else {
@@ -682,7 +683,7 @@ fn diff_html(m: &MemberOut) -> String {
                     esc(trail)
                 );
             }
-            _ => o.push_str(&esc(t)),
+            Change::Equal => o.push_str(&esc(t)),
         }
     }
     o

@@ -12,7 +12,7 @@ pub mod markdown;
 mod overview;
 pub mod timeline;
 
-use crate::diff::{self, Op};
+use crate::diff::{self, Change, Op};
 use crate::extract::{format_number, value_text};
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Value, Verdict};
 use crate::verdict;
@@ -957,14 +957,14 @@ pub fn readable_diff(ops: &[Op]) -> Vec<Op> {
         let mut folded: Vec<Op> = Vec::with_capacity(n);
         for i in 0..n {
             let o = &ops[i];
-            if o.op == "equal" && i > 0 && i + 1 < n {
+            if o.op == Change::Equal && i > 0 && i + 1 < n {
                 let side = |range: &mut dyn Iterator<Item = usize>| {
                     let (mut del, mut ins) = (0, 0);
                     for k in range {
-                        match ops[k].op.as_str() {
-                            "delete" => del += ops[k].text.chars().count(),
-                            "insert" => ins += ops[k].text.chars().count(),
-                            _ => break,
+                        match ops[k].op {
+                            Change::Delete => del += ops[k].text.chars().count(),
+                            Change::Insert => ins += ops[k].text.chars().count(),
+                            Change::Equal => break,
                         }
                     }
                     del.max(ins)
@@ -980,11 +980,11 @@ pub fn readable_diff(ops: &[Op]) -> Vec<Op> {
                 let short = words == 0 || (words <= 2 && len <= before && len <= after);
                 if before > 0 && after > 0 && short {
                     folded.push(Op {
-                        op: "delete".into(),
+                        op: Change::Delete,
                         text: o.text.clone(),
                     });
                     folded.push(Op {
-                        op: "insert".into(),
+                        op: Change::Insert,
                         text: o.text.clone(),
                     });
                     changed = true;
@@ -1006,23 +1006,23 @@ fn coalesce(ops: Vec<Op>) -> Vec<Op> {
     let mut out: Vec<Op> = Vec::new();
     let (mut del, mut ins) = (String::new(), String::new());
     let flush = |out: &mut Vec<Op>, del: &mut String, ins: &mut String| {
-        for (op, text) in [("delete", del), ("insert", ins)] {
+        for (op, text) in [(Change::Delete, del), (Change::Insert, ins)] {
             if !text.is_empty() {
                 out.push(Op {
-                    op: op.into(),
+                    op,
                     text: std::mem::take(text),
                 });
             }
         }
     };
     for o in ops {
-        match o.op.as_str() {
-            "delete" => del.push_str(&o.text),
-            "insert" => ins.push_str(&o.text),
-            _ => {
+        match o.op {
+            Change::Delete => del.push_str(&o.text),
+            Change::Insert => ins.push_str(&o.text),
+            Change::Equal => {
                 flush(&mut out, &mut del, &mut ins);
                 match out.last_mut() {
-                    Some(last) if last.op == "equal" => last.text.push_str(&o.text),
+                    Some(last) if last.op == Change::Equal => last.text.push_str(&o.text),
                     _ => out.push(o),
                 }
             }
@@ -1095,10 +1095,10 @@ mod tests {
     fn sides(ops: &[Op]) -> (String, String) {
         let (mut old, mut new) = (String::new(), String::new());
         for o in ops {
-            if o.op != "insert" {
+            if o.op != Change::Insert {
                 old.push_str(&o.text);
             }
-            if o.op != "delete" {
+            if o.op != Change::Delete {
                 new.push_str(&o.text);
             }
         }
@@ -1115,7 +1115,7 @@ mod tests {
         assert!(clean.len() < raw.len(), "{clean:#?}");
         assert!(clean
             .iter()
-            .any(|o| o.op == "equal" && o.text.contains("اتفاق التعاون العسكري")));
+            .any(|o| o.op == Change::Equal && o.text.contains("اتفاق التعاون العسكري")));
     }
 
     proptest::proptest! {
