@@ -104,6 +104,13 @@ pub fn claims(
     keys: Keys,
     base: usize,
 ) -> Vec<Claim> {
+    // Where each claim type's patterns start in the RegexSet (they are in type order).
+    let mut set_start = vec![0; rules.claims.len()];
+    for (i, &(ci, pi)) in rules.pattern_of.iter().enumerate() {
+        if pi == 0 {
+            set_start[ci] = i;
+        }
+    }
     let per_sentence: Vec<Vec<Claim>> = sentences
         .par_iter_mut()
         .enumerate()
@@ -116,14 +123,14 @@ pub fn claims(
             // Names are found once per sentence and shared by every `name` claim type.
             let mentions = entities::mentions_cached(rules, key, cache);
             let mut has_fact = false;
-            // Which patterns can match this sentence at all, in one scan.
-            // Most sentences match no pattern: `is_match` says so without the slower
-            // overlapping search that tells which.
+            // Which patterns can match this sentence at all, in one scan: only those are
+            // searched for their captures. Most sentences match no pattern: `is_match`
+            // says so without the slower overlapping search that tells which.
             let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
-                let mut possible = vec![false; rules.claims.len()];
+                let mut possible = vec![false; rules.pattern_of.len()];
                 if set.is_match(key) {
                     for i in set.matches(key).iter() {
-                        possible[rules.pattern_of[i].0] = true;
+                        possible[i] = true;
                     }
                 }
                 possible
@@ -131,10 +138,15 @@ pub fn claims(
             for (ri, rule) in rules.claims.iter().enumerate() {
                 let found = if rule.kind == Kind::Name {
                     names(rules, rule, &mentions)
-                } else if possible.as_ref().is_some_and(|p| !p[ri]) {
-                    Vec::new()
                 } else {
-                    in_key(rules, rule, key, published)
+                    let only = possible
+                        .as_deref()
+                        .map(|p| &p[set_start[ri]..set_start[ri] + rule.patterns.len()]);
+                    if only.is_some_and(|only| !only.contains(&true)) {
+                        Vec::new()
+                    } else {
+                        in_key_of(rules, rule, key, published, only)
+                    }
                 };
                 has_fact |= !found.is_empty();
                 for f in found {
@@ -179,11 +191,26 @@ pub fn in_key(
     key: &str,
     published: Option<NaiveDate>,
 ) -> Vec<Found> {
+    in_key_of(rules, rule, key, published, None)
+}
+
+/// [`in_key`], searching only the patterns `only` marks (by index in `rule.patterns`)
+/// when it is given: the others are known to match nowhere in the key.
+fn in_key_of(
+    rules: &RuleSet,
+    rule: &ClaimRule,
+    key: &str,
+    published: Option<NaiveDate>,
+    only: Option<&[bool]>,
+) -> Vec<Found> {
     if rule.kind == Kind::Name {
         return names(rules, rule, &entities::mentions(rules, key));
     }
     let mut found = Vec::new();
     for (pi, p) in rule.patterns.iter().enumerate() {
+        if only.is_some_and(|only| !only[pi]) {
+            continue;
+        }
         let mut pos = 0;
         while pos <= key.len() {
             let Some(caps) = p.regex.captures_at(key, pos) else {
