@@ -26,14 +26,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One sentence's claims of one type.
 #[derive(Debug, Clone)]
-struct Fact {
+struct Fact<'a> {
     sentence: usize,
     doc: usize,
-    rule: String,
+    rule: &'a str,
     claims: Vec<usize>,
-    subjects: BTreeSet<String>,
-    /// `align.distinguish` words named, by lexicon: `place` → {`ML`, `NE`}.
-    marks: BTreeMap<String, BTreeSet<String>>,
+    /// Sorted, each once.
+    subjects: Vec<&'a str>,
+    /// `align.distinguish` words named, by lexicon: `place` → [`ML`, `NE`]; sorted by
+    /// lexicon, each lexicon's keys sorted, each once. Slices of the sentence's marks: a
+    /// map of strings per fact held hundreds of MB at 100 000 articles.
+    marks: Vec<(&'a str, Vec<&'a str>)>,
     /// For name facts: entity features of the fact's own names are left out, so a role
     /// filled by another person still meets the original and conflicts with it.
     own_entities: BTreeSet<String>,
@@ -54,10 +57,7 @@ pub fn groups(
     claims: &[Claim],
 ) -> (Vec<Group>, Stats) {
     let facts = facts(rules, claims, sentences);
-    let Features {
-        weights: features,
-        topic,
-    } = weighted_features(docs, sentences, claims, &facts);
+    let features = feature_ids(sentences, claims, &facts);
     let mut stats = Stats {
         facts: facts.len(),
         candidate_pairs: 0,
@@ -75,7 +75,7 @@ pub fn groups(
     let stories: Vec<Vec<usize>> = by_story.into_values().collect();
     let grouped: Vec<(Vec<Vec<usize>>, usize)> = stories
         .par_iter()
-        .map(|story| group_story(rules, &facts, &features, &topic, story))
+        .map(|story| group_story(rules, &facts, &features, story))
         .collect();
     let mut members: Vec<Vec<usize>> = Vec::with_capacity(facts.len());
     for (groups, candidates) in grouped {
@@ -98,7 +98,7 @@ pub fn groups(
                 ))
             });
             Group {
-                rule: m[0].rule.clone(),
+                rule: m[0].rule.to_string(),
                 members: m.iter().map(|f| (f.sentence, f.claims.clone())).collect(),
             }
         })
@@ -113,21 +113,29 @@ pub fn groups(
 
 /// Group the facts of one story (`story`: their indices in `facts`, ascending): the
 /// groups as fact indices, and the number of candidate pairs examined.
+///
+/// Within, a fact is its place in `story` (`story[i]` is its index in `facts`): the
+/// story's weights are held only while it is grouped, and the order of places is the
+/// order of fact indices, so ties break as they would on the corpus's indices.
 fn group_story(
     rules: &RuleSet,
     facts: &[Fact],
-    features: &[Vec<(u32, f64)>],
-    topic: &[Vec<(u32, f64)>],
+    features: &FeatureIds,
     story: &[usize],
 ) -> (Vec<Vec<usize>>, usize) {
+    let fact = |i: usize| &facts[story[i]];
+    let Weights {
+        all: features,
+        topic,
+    } = features.weigh(story);
     // Inverted index, per rule: feature id → facts.
     let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
-    for &fi in story {
-        for &(feat, _) in &features[fi] {
+    for (i, fv) in features.iter().enumerate() {
+        for &(feat, _) in fv {
             postings
-                .entry((facts[fi].rule.as_str(), feat))
+                .entry((fact(i).rule, feat))
                 .or_default()
-                .push(fi);
+                .push(i);
         }
     }
     let mut seen: Vec<(usize, usize)> = Vec::new();
@@ -137,7 +145,7 @@ fn group_story(
         }
         for (i, &a) in list.iter().enumerate() {
             for &b in &list[i + 1..] {
-                if facts[a].doc != facts[b].doc {
+                if fact(a).doc != fact(b).doc {
                     seen.push((a.min(b), a.max(b)));
                 }
             }
@@ -153,12 +161,12 @@ fn group_story(
         .collect();
     let mut pairs: Vec<(f64, usize, usize)> = seen
         .into_iter()
-        .filter(|&(a, b)| compatible(&facts[a], &facts[b]))
+        .filter(|&(a, b)| compatible(fact(a), fact(b)))
         .map(|(a, b)| (cosine(&features[a], &features[b]), a, b))
         .filter(|&(s, _, _)| s >= rules.min_similarity)
         .filter(|&(_, a, b)| cosine(&topic[a], &topic[b]) >= rules.min_topic)
         .filter(|&(_, a, b)| {
-            let needed = min_shared.get(facts[a].rule.as_str()).copied().unwrap_or(1);
+            let needed = min_shared.get(fact(a).rule).copied().unwrap_or(1);
             needed <= 1 || overlap(&topic[a], &topic[b]).0 >= needed
         })
         .collect();
@@ -166,23 +174,21 @@ fn group_story(
 
     // Merge best first; a group never holds two sentences of one document. Clusters are
     // numbered by the fact's place in `story`.
-    let local: HashMap<usize, usize> = story.iter().enumerate().map(|(i, &f)| (f, i)).collect();
     let mut cluster: Vec<usize> = (0..story.len()).collect();
-    let mut members: Vec<Vec<usize>> = story.iter().map(|&f| vec![f]).collect();
+    let mut members: Vec<Vec<usize>> = (0..story.len()).map(|i| vec![i]).collect();
     for (_, a, b) in pairs {
-        let (ca, cb) = (cluster[local[&a]], cluster[local[&b]]);
+        let (ca, cb) = (cluster[a], cluster[b]);
         if ca == cb {
             continue;
         }
-        let docs_a: BTreeSet<usize> = members[ca].iter().map(|&f| facts[f].doc).collect();
-        if members[cb].iter().any(|&f| docs_a.contains(&facts[f].doc)) {
+        let docs_a: BTreeSet<usize> = members[ca].iter().map(|&f| fact(f).doc).collect();
+        if members[cb].iter().any(|&f| docs_a.contains(&fact(f).doc)) {
             continue;
         }
-        if !members[ca].iter().all(|&x| {
-            members[cb]
-                .iter()
-                .all(|&y| compatible(&facts[x], &facts[y]))
-        }) {
+        if !members[ca]
+            .iter()
+            .all(|&x| members[cb].iter().all(|&y| compatible(fact(x), fact(y))))
+        {
             continue;
         }
         // Average link: the groups must be similar as a whole, so one shared name cannot
@@ -202,11 +208,15 @@ fn group_story(
         }
         let moved = std::mem::take(&mut members[cb]);
         for &f in &moved {
-            cluster[local[&f]] = ca;
+            cluster[f] = ca;
         }
         members[ca].extend(moved);
     }
-    members.retain(|m| !m.is_empty());
+    let members = members
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| m.into_iter().map(|i| story[i]).collect())
+        .collect();
     (members, candidates)
 }
 
@@ -226,7 +236,7 @@ pub fn anchor(group: &Group, docs: &[Document], sentences: &[Sentence]) -> usize
         .expect("a group has at least one member")
 }
 
-fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact> {
+fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) -> Vec<Fact<'a>> {
     // The claims of each (sentence, type), in claim order: a stable sort keeps the
     // claims of one key in the order they were found.
     let mut keyed: Vec<(usize, &str, usize)> = claims
@@ -249,17 +259,8 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
         .map(|((sentence, rule), cs)| Fact {
             sentence,
             doc: sentences[sentence].doc,
-            rule: rule.to_string(),
-            marks: sentences[sentence]
-                .marks
-                .iter()
-                .filter_map(|m| m.split_once(':'))
-                .fold(BTreeMap::new(), |mut by, (lexicon, key)| {
-                    by.entry(lexicon.to_string())
-                        .or_insert_with(BTreeSet::new)
-                        .insert(key.to_string());
-                    by
-                }),
+            rule,
+            marks: marks_by_lexicon(&sentences[sentence].marks),
             own_entities: cs
                 .iter()
                 .filter_map(|&i| match &claims[i].value {
@@ -267,31 +268,55 @@ fn facts(rules: &RuleSet, claims: &[Claim], sentences: &[Sentence]) -> Vec<Fact>
                     _ => None,
                 })
                 .collect(),
-            subjects: cs
-                .iter()
-                .filter_map(|&i| match &claims[i].value {
-                    Value::Quantity {
-                        subject: Some(s), ..
-                    } => Some(s.clone()),
-                    _ => None,
-                })
-                .collect(),
+            subjects: {
+                let mut subjects: Vec<&str> = cs
+                    .iter()
+                    .filter_map(|&i| match &claims[i].value {
+                        Value::Quantity {
+                            subject: Some(s), ..
+                        } => Some(s.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                subjects.sort_unstable();
+                subjects.dedup();
+                subjects
+            },
             claims: cs,
         })
         .collect()
 }
 
+/// A sentence's marks (`lexicon:key`) by lexicon, as [`Fact::marks`] holds them.
+fn marks_by_lexicon(marks: &[String]) -> Vec<(&str, Vec<&str>)> {
+    let mut pairs: Vec<(&str, &str)> = marks.iter().filter_map(|m| m.split_once(':')).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut by: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (lexicon, key) in pairs {
+        match by.last_mut() {
+            Some((l, keys)) if *l == lexicon => keys.push(key),
+            _ => by.push((lexicon, vec![key])),
+        }
+    }
+    by
+}
+
 /// Whether two facts may be one statement: compatible subjects, and no `distinguish`
 /// word on each side that the other lacks (4200 troops to Mali, 6200 to Senegal).
 fn compatible(a: &Fact, b: &Fact) -> bool {
-    let subjects =
-        a.subjects.is_empty() || b.subjects.is_empty() || !a.subjects.is_disjoint(&b.subjects);
+    // Both lists are sorted.
+    let within = |xs: &[&str], ys: &[&str]| xs.iter().all(|x| ys.binary_search(x).is_ok());
+    let subjects = a.subjects.is_empty()
+        || b.subjects.is_empty()
+        || a.subjects.iter().any(|x| b.subjects.binary_search(x).is_ok());
     // Per lexicon both name, one side's words must include the other's (a lexicon one
     // side does not name is the empty set there, a subset of anything).
     let marks = a.marks.iter().all(|(lexicon, xs)| {
-        b.marks
-            .get(lexicon)
-            .is_none_or(|ys| xs.is_subset(ys) || ys.is_subset(xs))
+        match b.marks.binary_search_by(|(l, _)| l.cmp(lexicon)) {
+            Ok(j) => within(xs, &b.marks[j].1) || within(&b.marks[j].1, xs),
+            Err(_) => true,
+        }
     });
     subjects && marks
 }
@@ -382,7 +407,7 @@ pub fn terms(
             continue;
         }
         // Words of the `align.distinguish` lexicons (places) are terms, but marked `~`:
-        // they are no topic of their own (see `Features::topic`).
+        // they are no topic of their own (see `Weights::topic`).
         if distinguished
             .iter()
             .any(|(_, r)| r.start < w.end && w.start < r.end)
@@ -440,25 +465,74 @@ pub fn stem(word: &str) -> String {
     w.to_lowercase()
 }
 
-/// Per fact, sorted (feature id, weight) lists with IDF weights over the facts' sentences.
-struct Features {
-    /// Every feature: terms, place words and marks, other names, claim keys.
-    weights: Vec<Vec<(u32, f64)>>,
+/// Every fact's features as ids, and what kind of feature each id is.
+struct FeatureIds {
+    /// Per fact, its distinct feature ids: terms, place words and marks, other names,
+    /// claim keys.
+    of: Vec<Vec<u32>>,
+    /// By id: names and claim keys, which weigh double.
+    key: Vec<bool>,
+    /// By id: context shared by every statement of a kind (units, months, places), left
+    /// out of the topic.
+    context: Vec<bool>,
+}
+
+/// Per fact of a story, sorted (feature id, weight) lists with IDF weights over the
+/// story's facts.
+struct Weights {
+    /// Every feature.
+    all: Vec<Vec<(u32, f64)>>,
     /// The topic alone: what the sentence is about beyond the unit, month and places it
     /// shares with every statement of its kind in the story (terms, other names,
     /// subjects).
     topic: Vec<Vec<(u32, f64)>>,
 }
 
+impl FeatureIds {
+    /// The weights of the facts of one story (`story`: indices in `facts`), in its order.
+    /// Document frequencies are counted within the story: what every sentence of a story
+    /// shares (its place, its main actors) says nothing about which of its statements a
+    /// sentence is.
+    fn weigh(&self, story: &[usize]) -> Weights {
+        let n = story.len() as f64;
+        let mut df: HashMap<u32, usize> = HashMap::default();
+        for &fi in story {
+            for &t in &self.of[fi] {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        let all: Vec<Vec<(u32, f64)>> = story
+            .iter()
+            .map(|&fi| {
+                let mut v: Vec<(u32, f64)> = self.of[fi]
+                    .iter()
+                    .map(|&t| {
+                        let idf = (1.0 + n / df[&t] as f64).ln();
+                        let boost = if self.key[t as usize] { 2.0 } else { 1.0 };
+                        (t, idf * boost)
+                    })
+                    .collect();
+                v.sort_by_key(|x| x.0);
+                v
+            })
+            .collect();
+        let topic = all
+            .iter()
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|&(t, _)| !self.context[t as usize])
+                    .collect()
+            })
+            .collect();
+        Weights { all, topic }
+    }
+}
+
 /// Facts whose features are named at once before they get ids.
 const NAMING_CHUNK: usize = 16_384;
 
-fn weighted_features(
-    docs: &[Document],
-    sentences: &[Sentence],
-    claims: &[Claim],
-    facts: &[Fact],
-) -> Features {
+fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> FeatureIds {
     // Names and values enter as language-independent keys (entity ids, subjects,
     // numbers, dates); the words of the sentence are its `terms`.
     let mut entities: HashMap<usize, BTreeSet<String>> = HashMap::default();
@@ -484,7 +558,7 @@ fn weighted_features(
         feats
     };
     let mut ids: HashMap<String, u32> = HashMap::default();
-    let mut fact_features: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
+    let mut of: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
     for chunk in facts.chunks(NAMING_CHUNK) {
         let named: Vec<BTreeSet<String>> = chunk.par_iter().map(name).collect();
         for feats in named {
@@ -495,59 +569,17 @@ fn weighted_features(
                     *ids.entry(t).or_insert(n)
                 })
                 .collect();
-            fact_features.push(v);
-        }
-    }
-    // Document frequencies within each story: what every sentence of a story shares (its
-    // place, its main actors) says nothing about which of its statements a sentence is.
-    let story_of = |f: &Fact| docs[f.doc].story.as_str();
-    let mut n: HashMap<&str, usize> = HashMap::default();
-    let mut df: HashMap<(&str, u32), usize> = HashMap::default();
-    for (f, v) in facts.iter().zip(&fact_features) {
-        *n.entry(story_of(f)).or_default() += 1;
-        for &t in v {
-            *df.entry((story_of(f), t)).or_default() += 1;
+            of.push(v);
         }
     }
     // Names and claim keys say more about what a sentence reports than any one word.
-    let key_ids: BTreeSet<u32> = ids
-        .iter()
-        .filter(|(t, _)| t.starts_with(['@', '$', '=']))
-        .map(|(_, &i)| i)
-        .collect();
-    let context: BTreeSet<u32> = ids
-        .iter()
-        .filter(|(t, _)| t.starts_with(['=', '~']))
-        .map(|(_, &i)| i)
-        .collect();
-    let weights: Vec<Vec<(u32, f64)>> = facts
-        .par_iter()
-        .zip(&fact_features)
-        .map(|(f, fv)| {
-            let story = story_of(f);
-            let n = n[story] as f64;
-            let mut v: Vec<(u32, f64)> = fv
-                .iter()
-                .map(|&t| {
-                    let idf = (1.0 + n / df[&(story, t)] as f64).ln();
-                    let boost = if key_ids.contains(&t) { 2.0 } else { 1.0 };
-                    (t, idf * boost)
-                })
-                .collect();
-            v.sort_by_key(|x| x.0);
-            v
-        })
-        .collect();
-    let topic = weights
-        .par_iter()
-        .map(|v| {
-            v.iter()
-                .copied()
-                .filter(|(t, _)| !context.contains(t))
-                .collect()
-        })
-        .collect();
-    Features { weights, topic }
+    let mut key = vec![false; ids.len()];
+    let mut context = vec![false; ids.len()];
+    for (t, &i) in &ids {
+        key[i as usize] = t.starts_with(['@', '$', '=']);
+        context[i as usize] = t.starts_with(['=', '~']);
+    }
+    FeatureIds { of, key, context }
 }
 
 /// Language-independent keys of a claim: whose (troops) and what unit for quantities, the
