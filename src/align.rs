@@ -132,10 +132,7 @@ fn group_story(
     let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
     for (i, fv) in features.iter().enumerate() {
         for &(feat, _) in fv {
-            postings
-                .entry((fact(i).rule, feat))
-                .or_default()
-                .push(i);
+            postings.entry((fact(i).rule, feat)).or_default().push(i);
         }
     }
     let mut seen: Vec<(usize, usize)> = Vec::new();
@@ -237,8 +234,8 @@ pub fn anchor(group: &Group, docs: &[Document], sentences: &[Sentence]) -> usize
 }
 
 fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) -> Vec<Fact<'a>> {
-    // The claims of each (sentence, type), in claim order: a stable sort keeps the
-    // claims of one key in the order they were found.
+    // The claims of each (sentence, type), in claim order (the claim's index is the last
+    // field of the key).
     let mut keyed: Vec<(usize, &str, usize)> = claims
         .par_iter()
         .enumerate()
@@ -250,7 +247,7 @@ fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) ->
         })
         .map(|(i, c)| (c.sentence, c.rule.as_str(), i))
         .collect();
-    keyed.par_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    keyed.par_sort_unstable();
     let by: Vec<((usize, &str), Vec<usize>)> = keyed
         .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
         .map(|run| ((run[0].0, run[0].1), run.iter().map(|k| k.2).collect()))
@@ -309,7 +306,9 @@ fn compatible(a: &Fact, b: &Fact) -> bool {
     let within = |xs: &[&str], ys: &[&str]| xs.iter().all(|x| ys.binary_search(x).is_ok());
     let subjects = a.subjects.is_empty()
         || b.subjects.is_empty()
-        || a.subjects.iter().any(|x| b.subjects.binary_search(x).is_ok());
+        || a.subjects
+            .iter()
+            .any(|x| b.subjects.binary_search(x).is_ok());
     // Per lexicon both name, one side's words must include the other's (a lexicon one
     // side does not name is the empty set there, a subset of anything).
     let marks = a.marks.iter().all(|(lexicon, xs)| {

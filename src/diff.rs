@@ -20,8 +20,8 @@ pub struct Op {
 }
 
 /// What a run of a word diff is: `equal`, `insert` (only in the member) or `delete` (only
-/// in the reference), as report.json writes it. A word, not a string: a large report holds
-/// millions of runs.
+/// in the reference), as report.json writes it. One byte, not a string allocated per run:
+/// a large report holds millions of runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {

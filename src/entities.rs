@@ -43,10 +43,10 @@ const COMMON_PARTS: &[&str] = &[
 /// The key an alias or mention is compared by: the match key with seated hamzas folded
 /// (same byte length as the match key, so offsets stay valid).
 pub fn fold_name(key: &str) -> String {
-    // Each pair is two bytes on both sides, so offsets into the key stay valid.
     // Two single-char searches: each looks for its last byte with `memchr`, where a
     // search for either char decodes every char of the key.
     if key.contains('ؤ') || key.contains('ئ') {
+        // Each pair is two bytes on both sides, so offsets into the key stay valid.
         key.replace('ؤ', "و").replace('ئ', "ي")
     } else {
         key.to_string()

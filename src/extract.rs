@@ -104,13 +104,6 @@ pub fn claims(
     keys: Keys,
     base: usize,
 ) -> Vec<Claim> {
-    // Where each claim type's patterns start in the RegexSet (they are in type order).
-    let mut set_start = vec![0; rules.claims.len()];
-    for (i, &(ci, pi)) in rules.pattern_of.iter().enumerate() {
-        if pi == 0 {
-            set_start[ci] = i;
-        }
-    }
     let per_sentence: Vec<Vec<Claim>> = sentences
         .par_iter_mut()
         .enumerate()
@@ -141,7 +134,7 @@ pub fn claims(
                 } else {
                     let only = possible
                         .as_deref()
-                        .map(|p| &p[set_start[ri]..set_start[ri] + rule.patterns.len()]);
+                        .map(|p| &p[rules.pattern_start[ri]..][..rule.patterns.len()]);
                     if only.is_some_and(|only| !only.contains(&true)) {
                         Vec::new()
                     } else {

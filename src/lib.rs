@@ -240,8 +240,8 @@ fn segment_all(
 
 /// The parts one after another, moved into one vector of exactly their total length
 /// (`flatten().collect()` cannot know it and grows by copying). A large part is moved on
-/// every core: the copy goes into fresh memory, and the kernel's zeroing of those pages
-/// made a one-thread copy of the chunks' sentences a pause of both cores.
+/// every core: the copy goes into fresh memory, whose pages the kernel zeroes as they are
+/// first touched, and on one thread it left the other cores idle.
 pub(crate) fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
     const LARGE: usize = 1 << 14;
     let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());

@@ -251,9 +251,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 None => ExitCode::SUCCESS,
             };
-            // The process ends here: its memory goes back whole. Freeing the report's
-            // millions of strings one by one kept one core busy after the site was written.
+            // The process ends after this command, and its memory goes back whole.
+            // Freeing the reports' millions of strings one by one kept one core busy after
+            // the site was written.
             std::mem::forget(outcome);
+            std::mem::forget(base);
             Ok(code)
         }
         Command::Diff { old, new, format } => {

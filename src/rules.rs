@@ -389,8 +389,12 @@ pub struct RuleSet {
     /// Every boilerplate marker (`cut`, `cut_line`, `drop`) in one set: a line none of
     /// them matches, as most lines, costs one pass. `None` when the set cannot be built.
     pub marker_set: Option<regex::RegexSet>,
-    /// For each pattern of `pattern_set`: its claim type's index and its own.
+    /// For each pattern of `pattern_set`: its claim type's index and its own. The
+    /// patterns of a claim type are consecutive, in their order in the type.
     pub pattern_of: Vec<(usize, usize)>,
+    /// For each claim type: where its patterns start in `pattern_set` (0 for a `name`
+    /// type, which has none there).
+    pub pattern_start: Vec<usize>,
     /// Warnings found while compiling (the build prints them, `check` lists them).
     pub warnings: Vec<Diagnostic>,
     /// The file's text, for the rules page and diagnostics.
@@ -1235,6 +1239,12 @@ impl<'a> Compiler<'a> {
             .filter(|(_, c)| c.kind != Kind::Name)
             .flat_map(|(ci, c)| (0..c.patterns.len()).map(move |pi| (ci, pi)))
             .collect();
+        let mut pattern_start = vec![0; claims.len()];
+        for (i, &(ci, pi)) in pattern_of.iter().enumerate() {
+            if pi == 0 {
+                pattern_start[ci] = i;
+            }
+        }
         let pattern_set = regex::RegexSetBuilder::new(
             pattern_of
                 .iter()
@@ -1258,6 +1268,7 @@ impl<'a> Compiler<'a> {
             pattern_set,
             marker_set,
             pattern_of,
+            pattern_start,
             name_index,
             name_tokens,
             subject_regex,

@@ -160,7 +160,7 @@ impl<'a> Overview<'a> {
         };
         // The page itself is rendered while the numbered pages are: on the index of a
         // large corpus, it is the last page left.
-        let (this, numbered) = rayon::join(
+        let (page_written, numbered) = rayon::join(
             || {
                 sink.put(
                     &self.path,
@@ -169,7 +169,7 @@ impl<'a> Overview<'a> {
             },
             || self.write_numbered(sink),
         );
-        this.and(numbered)
+        page_written.and(numbered)
     }
 
     /// Write the numbered pages of the overview's long lists. On the index of a corpus
