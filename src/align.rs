@@ -735,6 +735,56 @@ mod tests {
         assert!(got.iter().any(|s| s.1 == "conflict"), "{got:?}");
     }
 
+    /// A fact with the given subjects and marks (`lexicon:key`), the rest left empty.
+    fn fact<'a>(subjects: &[&'a str], marks: &'a [String]) -> Fact<'a> {
+        let mut subjects = subjects.to_vec();
+        subjects.sort_unstable();
+        Fact {
+            sentence: 0,
+            doc: 0,
+            rule: "troops",
+            claims: Vec::new(),
+            subjects,
+            marks: marks_by_lexicon(marks),
+            own_entities: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn marks_are_grouped_by_lexicon_sorted_and_once() {
+        let marks = ["place:NE", "power:RU", "place:ML", "place:NE", "bare"].map(String::from);
+        assert_eq!(
+            marks_by_lexicon(&marks),
+            vec![("place", vec!["ML", "NE"]), ("power", vec!["RU"])]
+        );
+    }
+
+    #[test]
+    fn compatible_facts_nest_their_places_and_share_a_subject() {
+        let marks = |ms: &[&str]| ms.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+        let (ml, ml_ne, ne) = (
+            marks(&["place:ML"]),
+            marks(&["place:ML", "place:NE"]),
+            marks(&["place:NE"]),
+        );
+        let (ru, none) = (marks(&["power:RU"]), Vec::new());
+        // One side's places include the other's, either way round.
+        assert!(compatible(&fact(&[], &ml), &fact(&[], &ml_ne)));
+        assert!(compatible(&fact(&[], &ml_ne), &fact(&[], &ml)));
+        // Mali against Niger: two events.
+        assert!(!compatible(&fact(&[], &ml), &fact(&[], &ne)));
+        // A lexicon one side does not name constrains nothing.
+        assert!(compatible(&fact(&[], &ml), &fact(&[], &ru)));
+        assert!(compatible(&fact(&[], &none), &fact(&[], &ne)));
+        // Subjects: none on a side, or one in common.
+        assert!(compatible(&fact(&["FR"], &none), &fact(&[], &none)));
+        assert!(compatible(
+            &fact(&["FR", "US"], &none),
+            &fact(&["RU", "US"], &none)
+        ));
+        assert!(!compatible(&fact(&["FR"], &none), &fact(&["RU"], &none)));
+    }
+
     #[test]
     fn cosine_of_identical_is_one() {
         let a = vec![(1, 1.0), (3, 2.0)];
