@@ -552,7 +552,7 @@ fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> Feat
             feats.extend(es.difference(&f.own_entities).cloned());
         }
         for &c in &f.claims {
-            feats.extend(claim_keys(&f.rule, &claims[c].value));
+            feats.extend(claim_keys(f.rule, &claims[c].value));
         }
         feats
     };
