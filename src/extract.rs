@@ -120,7 +120,7 @@ pub fn claims(
             // searched for their captures. Most sentences match no pattern: `is_match`
             // says so without the slower overlapping search that tells which.
             let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
-                let mut possible = vec![false; rules.pattern_of.len()];
+                let mut possible = vec![false; set.len()];
                 if set.is_match(key) {
                     for i in set.matches(key).iter() {
                         possible[i] = true;

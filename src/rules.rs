@@ -389,11 +389,9 @@ pub struct RuleSet {
     /// Every boilerplate marker (`cut`, `cut_line`, `drop`) in one set: a line none of
     /// them matches, as most lines, costs one pass. `None` when the set cannot be built.
     pub marker_set: Option<regex::RegexSet>,
-    /// For each pattern of `pattern_set`: its claim type's index and its own. The
-    /// patterns of a claim type are consecutive, in their order in the type.
-    pub pattern_of: Vec<(usize, usize)>,
-    /// For each claim type: where its patterns start in `pattern_set` (0 for a `name`
-    /// type, which has none there).
+    /// For each claim type: where its patterns start in `pattern_set`, which holds the
+    /// patterns of every claim type but `name`, each type's consecutive and in their
+    /// order in the type (0 for a `name` type).
     pub pattern_start: Vec<usize>,
     /// Warnings found while compiling (the build prints them, `check` lists them).
     pub warnings: Vec<Diagnostic>,
@@ -1233,27 +1231,19 @@ impl<'a> Compiler<'a> {
             .and_then(|l| Regex::new(&l.alternation()).ok());
         let name_tokens = crate::entities::name_tokens(&entities);
         let name_index = crate::entities::NameIndex::new(&name_tokens);
-        let pattern_of: Vec<(usize, usize)> = claims
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.kind != Kind::Name)
-            .flat_map(|(ci, c)| (0..c.patterns.len()).map(move |pi| (ci, pi)))
-            .collect();
         let mut pattern_start = vec![0; claims.len()];
-        for (i, &(ci, pi)) in pattern_of.iter().enumerate() {
-            if pi == 0 {
-                pattern_start[ci] = i;
+        let mut set_patterns: Vec<&str> = Vec::new();
+        for (ci, c) in claims.iter().enumerate() {
+            if c.kind != Kind::Name {
+                pattern_start[ci] = set_patterns.len();
+                set_patterns.extend(c.patterns.iter().map(|p| p.regex.as_str()));
             }
         }
-        let pattern_set = regex::RegexSetBuilder::new(
-            pattern_of
-                .iter()
-                .map(|&(ci, pi)| claims[ci].patterns[pi].regex.as_str()),
-        )
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .ok();
+        let pattern_set = regex::RegexSetBuilder::new(set_patterns)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .ok();
         let marker_set = regex::RegexSetBuilder::new(
             cut.iter()
                 .chain(&cut_line)
@@ -1267,7 +1257,6 @@ impl<'a> Compiler<'a> {
         RuleSet {
             pattern_set,
             marker_set,
-            pattern_of,
             pattern_start,
             name_index,
             name_tokens,
