@@ -57,7 +57,7 @@ pub fn groups(
     claims: &[Claim],
 ) -> (Vec<Group>, Stats) {
     let facts = facts(rules, claims, sentences);
-    let features = feature_ids(sentences, claims, &facts);
+    let ids = feature_ids(sentences, claims, &facts);
     let mut stats = Stats {
         facts: facts.len(),
         candidate_pairs: 0,
@@ -75,7 +75,7 @@ pub fn groups(
     let stories: Vec<Vec<usize>> = by_story.into_values().collect();
     let grouped: Vec<(Vec<Vec<usize>>, usize)> = stories
         .par_iter()
-        .map(|story| group_story(rules, &facts, &features, story))
+        .map(|story| group_story(rules, &facts, &ids, story))
         .collect();
     let mut members: Vec<Vec<usize>> = Vec::with_capacity(facts.len());
     for (groups, candidates) in grouped {
@@ -120,14 +120,14 @@ pub fn groups(
 fn group_story(
     rules: &RuleSet,
     facts: &[Fact],
-    features: &FeatureIds,
+    ids: &FeatureIds,
     story: &[usize],
 ) -> (Vec<Vec<usize>>, usize) {
     let fact = |i: usize| &facts[story[i]];
     let Weights {
         all: features,
         topic,
-    } = features.weigh(story);
+    } = ids.weigh(story);
     // Inverted index, per rule: feature id → facts.
     let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
     for (i, fv) in features.iter().enumerate() {
