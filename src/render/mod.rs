@@ -14,7 +14,7 @@ pub mod timeline;
 
 use crate::diff::{self, Change, Op};
 use crate::extract::{format_number, value_text};
-use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Value, Verdict};
+use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Span, Value, Verdict};
 use crate::verdict;
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -327,9 +327,11 @@ pub struct MemberOut {
     pub diff: Vec<Op>,
 }
 
-/// Build the report from the pipeline's results, giving them up as it goes: the claims
-/// and groups once the claims and statements are built, each document's text once its
-/// own part of the report is.
+/// Build the report from the pipeline's results, giving them up as it goes. What needs the
+/// pipeline's documents and sentences (ids, lines, claim texts) is taken first; then each
+/// document's text becomes its part of the report, and the documents and sentences are
+/// dropped before the claims and statements, the larger part of the report, are built:
+/// the pipeline's results and the whole report are never held at once.
 pub fn report(
     docs: Vec<Document>,
     sentences: Vec<Sentence>,
@@ -337,17 +339,17 @@ pub fn report(
     entities: &[Entity],
     groups: Vec<(Group, Verdict, String)>,
 ) -> Report {
-    let (claims_out, entities_out, mut statements) = {
-        let (docs, sentences) = (docs.as_slice(), sentences.as_slice());
-        claims_and_statements(docs, sentences, &claims, entities, &groups)
-    };
-    drop((claims, groups));
+    let found = Found::of(&docs, &sentences, &claims, &groups);
 
     // Each document's sentences, found once: scanning every sentence of the corpus for
-    // each document would be quadratic.
+    // each document would be quadratic. A sentence is then found in the report by its
+    // document and its place among the document's sentences.
     let mut doc_sentences: Vec<Vec<&Sentence>> = vec![Vec::new(); docs.len()];
+    let mut place: Vec<(u32, u32)> = Vec::with_capacity(sentences.len());
     for s in &sentences {
-        doc_sentences[s.doc].push(s);
+        let of_doc = &mut doc_sentences[s.doc];
+        place.push((to_u32(s.doc), to_u32(of_doc.len())));
+        of_doc.push(s);
     }
     let mut documents: Vec<DocumentOut> = docs
         .into_par_iter()
@@ -355,6 +357,13 @@ pub fn report(
         .map(|(d, sentences)| document_out(d, &sentences))
         .collect();
     drop(sentences);
+    let at = Places {
+        documents: &documents,
+        place: &place,
+    };
+    let (claims_out, entities_out, mut statements) =
+        claims_and_statements(at, &claims, found, entities, &groups);
+    drop((claims, groups, place));
     assign_document_pages(&mut documents);
     assign_pages(&mut statements, &documents);
 
@@ -365,6 +374,109 @@ pub fn report(
         claims: claims_out,
         entities: entities_out,
         statements,
+    }
+}
+
+/// An index that fits the report's `u32` places (a corpus has far fewer than 4 billion
+/// documents or sentences in one document).
+fn to_u32(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 documents and sentences per document")
+}
+
+/// Where the report shows each sentence of the pipeline: its document's index and its
+/// place among that document's sentences.
+#[derive(Clone, Copy)]
+struct Places<'a> {
+    documents: &'a [DocumentOut],
+    place: &'a [(u32, u32)],
+}
+
+impl<'a> Places<'a> {
+    fn document(&self, sentence: usize) -> &'a DocumentOut {
+        &self.documents[self.place[sentence].0 as usize]
+    }
+
+    fn sentence(&self, sentence: usize) -> &'a SentenceOut {
+        let (d, i) = self.place[sentence];
+        &self.documents[d as usize].sentences[i as usize]
+    }
+}
+
+/// What the claims and statements take from the pipeline's documents and sentences,
+/// found before those are given up: ids, each claim's line, text and place in its
+/// sentence.
+struct Found {
+    claim_ids: Vec<String>,
+    statement_ids: Vec<String>,
+    /// Per claim: its line in the file, its text, and its byte range in its sentence.
+    claims: Vec<(usize, String, Span)>,
+}
+
+impl Found {
+    fn of(
+        docs: &[Document],
+        sentences: &[Sentence],
+        claims: &[Claim],
+        groups: &[(Group, Verdict, String)],
+    ) -> Found {
+        // Claim ids: n-th claim of its type in its sentence.
+        let mut counter: HashMap<(usize, &str), usize> = HashMap::default();
+        let nth: Vec<usize> = claims
+            .iter()
+            .map(|c| {
+                let n = counter.entry((c.sentence, c.rule.as_str())).or_default();
+                *n += 1;
+                *n
+            })
+            .collect();
+        let claim_ids: Vec<String> = claims
+            .par_iter()
+            .zip(&nth)
+            .map(|(c, n)| {
+                let s = &sentences[c.sentence];
+                format!("{}-s{}-{}-{}", docs[c.doc].id, s.ordinal, c.rule, n)
+            })
+            .collect();
+        // Statement ids come from the group's anchor (see `align::anchor`), not its
+        // reference.
+        let statement_ids: Vec<String> = groups
+            .par_iter()
+            .map(|(g, _, _)| {
+                let s = &sentences[crate::align::anchor(g, docs, sentences)];
+                format!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
+            })
+            .collect();
+        // Each claim's line, counted on from the previous claim of its sentence (claims
+        // are in sentence and text order): scanning from the file's start, or even from
+        // the sentence's, for every claim would be quadratic in a long one-line article.
+        let mut lines = Vec::with_capacity(claims.len());
+        let mut at: Option<(usize, usize, usize)> = None; // (sentence, offset, line)
+        for c in claims {
+            let s = &sentences[c.sentence];
+            let text = &docs[c.doc].text;
+            let (from, line) = match at {
+                Some((si, off, line)) if si == c.sentence && off <= c.span.start => (off, line),
+                _ => (s.span.start, s.line),
+            };
+            let to = c.span.start.max(from);
+            let line = line + text[from..to].matches('\n').count();
+            lines.push(line);
+            at = Some((c.sentence, to, line));
+        }
+        let claims = claims
+            .par_iter()
+            .zip(lines)
+            .map(|(c, line)| {
+                let start = sentences[c.sentence].span.start;
+                let text = docs[c.doc].text[c.span.clone()].to_string();
+                (line, text, c.span.start - start..c.span.end - start)
+            })
+            .collect();
+        Found {
+            claim_ids,
+            statement_ids,
+            claims,
+        }
     }
 }
 
@@ -413,41 +525,20 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
     }
 }
 
-/// The report's claims, name spellings and statements (with their word diffs).
+/// The report's claims, name spellings and statements (with their word diffs), from the
+/// report's documents, where each pipeline sentence is shown.
 fn claims_and_statements(
-    docs: &[Document],
-    sentences: &[Sentence],
+    at: Places,
     claims: &[Claim],
+    found: Found,
     entities: &[Entity],
     groups: &[(Group, Verdict, String)],
 ) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>) {
-    let sentence_text = |s: &Sentence| docs[s.doc].text[s.span.clone()].to_string();
-    // Claim ids: n-th claim of its type in its sentence.
-    let mut counter: HashMap<(usize, &str), usize> = HashMap::default();
-    let nth: Vec<usize> = claims
-        .iter()
-        .map(|c| {
-            let n = counter.entry((c.sentence, c.rule.as_str())).or_default();
-            *n += 1;
-            *n
-        })
-        .collect();
-    let claim_ids: Vec<String> = claims
-        .par_iter()
-        .zip(&nth)
-        .map(|(c, n)| {
-            let s = &sentences[c.sentence];
-            format!("{}-s{}-{}-{}", docs[c.doc].id, s.ordinal, c.rule, n)
-        })
-        .collect();
-    // Statement ids come from the group's anchor (see `align::anchor`), not its reference.
-    let statement_ids: Vec<String> = groups
-        .par_iter()
-        .map(|(g, _, _)| {
-            let s = &sentences[crate::align::anchor(g, docs, sentences)];
-            format!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
-        })
-        .collect();
+    let Found {
+        claim_ids,
+        statement_ids,
+        claims: places,
+    } = found;
     let mut claim_statement: Vec<Option<usize>> = vec![None; claims.len()];
     for (gi, (g, _, _)) in groups.iter().enumerate() {
         for (_, cs) in &g.members {
@@ -457,36 +548,19 @@ fn claims_and_statements(
         }
     }
 
-    // Each claim's line, counted on from the previous claim of its sentence (claims are in
-    // sentence and text order): scanning from the file's start, or even from the
-    // sentence's, for every claim would be quadratic in a long one-line article.
-    let mut lines = Vec::with_capacity(claims.len());
-    let mut at: Option<(usize, usize, usize)> = None; // (sentence, offset, line)
-    for c in claims {
-        let s = &sentences[c.sentence];
-        let text = &docs[c.doc].text;
-        let (from, line) = match at {
-            Some((si, off, line)) if si == c.sentence && off <= c.span.start => (off, line),
-            _ => (s.span.start, s.line),
-        };
-        let to = c.span.start.max(from);
-        let line = line + text[from..to].matches('\n').count();
-        lines.push(line);
-        at = Some((c.sentence, to, line));
-    }
     let claims_out: Vec<ClaimOut> = claims
         .par_iter()
+        .zip(places)
         .enumerate()
-        .map(|(ci, c)| {
-            let s = &sentences[c.sentence];
-            let d = &docs[c.doc];
+        .map(|(ci, (c, (line, text, span)))| {
+            let s = at.sentence(c.sentence);
             let mut out = ClaimOut {
                 id: claim_ids[ci].clone(),
-                doc: d.id.clone(),
-                sentence: s.ordinal,
-                line: lines[ci],
+                doc: at.document(c.sentence).id.clone(),
+                sentence: s.id,
+                line,
                 kind: c.rule.clone(),
-                text: d.text[c.span.clone()].to_string(),
+                text,
                 value: json_value(&c.value),
                 display: verdict::display(&c.value),
                 qualifier: None,
@@ -498,8 +572,8 @@ fn claims_and_statements(
                 like: None,
                 score: None,
                 pattern: c.pattern.clone(),
-                start: c.span.start - s.span.start,
-                end: c.span.end - s.span.start,
+                start: span.start,
+                end: span.end,
                 statement: claim_statement[ci].map(|g| statement_ids[g].clone()),
             };
             match &c.value {
@@ -561,7 +635,7 @@ fn claims_and_statements(
                     let c = &claims_out[ci];
                     MentionOut {
                         doc: c.doc.clone(),
-                        outlet: docs[claims[ci].doc].outlet.clone(),
+                        outlet: at.documents[claims[ci].doc].outlet.clone(),
                         text: c.text.clone(),
                         line: c.line,
                         sentence: c.sentence,
@@ -576,7 +650,7 @@ fn claims_and_statements(
         .par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
-            let ref_text = sentence_text(&sentences[g.members[0].0]);
+            let ref_text = &at.sentence(g.members[0].0).text;
             StatementOut {
                 id: statement_ids[gi].clone(),
                 kind: g.rule.clone(),
@@ -587,21 +661,19 @@ fn claims_and_statements(
                     .iter()
                     .enumerate()
                     .map(|(mi, (si, cs))| {
-                        let s = &sentences[*si];
-                        let d = &docs[s.doc];
-                        let text = sentence_text(s);
+                        let (s, d) = (at.sentence(*si), at.document(*si));
                         MemberOut {
                             doc: d.id.clone(),
                             outlet: d.outlet.clone(),
-                            published: d.published.map(|p| p.to_string()),
-                            sentence: s.ordinal,
+                            published: d.published.clone(),
+                            sentence: s.id,
                             line: s.line,
                             diff: if mi == 0 {
                                 Vec::new()
                             } else {
-                                diff::words(&ref_text, &text)
+                                diff::words(ref_text, &s.text)
                             },
-                            text,
+                            text: s.text.clone(),
                             claims: cs.iter().map(|&c| claim_ids[c].clone()).collect(),
                             values: cs
                                 .iter()
