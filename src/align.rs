@@ -691,7 +691,7 @@ mod tests {
             .report
             .statements
             .iter()
-            .map(|s| (s.kind.clone(), s.verdict.clone(), s.members.len()))
+            .map(|s| (s.kind.to_string(), s.verdict.to_string(), s.members.len()))
             .collect();
         out.sort();
         out

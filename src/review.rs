@@ -17,7 +17,7 @@
 //! same reason. Every list is sorted, so the output is as deterministic as the reports.
 
 use crate::render::markdown::escape;
-use crate::render::{MemberOut, Report, StatementOut, SCHEMA};
+use crate::render::{MemberOut, Report, SmolStr, StatementOut, SCHEMA};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -74,7 +74,7 @@ pub fn findings<'a>(
     let conflicts = report.statements.iter().filter(|s| s.verdict == "conflict");
     match (fail_on, baseline) {
         (FailOn::NewConflict, Some(base)) => {
-            let new: BTreeSet<String> = diff(base, report)
+            let new: BTreeSet<SmolStr> = diff(base, report)
                 .new_conflicts
                 .into_iter()
                 .map(|c| c.id)
@@ -132,7 +132,7 @@ pub struct Summary {
     pub fail_on: Option<&'static str>,
     /// Ids of the statements that fail the build under `fail_on`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub findings: Option<Vec<String>>,
+    pub findings: Option<Vec<SmolStr>>,
 }
 
 /// The summary `compare build --format json` prints.
@@ -229,14 +229,14 @@ pub struct DocumentRef {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatementChange {
     /// The id in NEW, or in OLD for a statement that is gone.
-    pub id: String,
+    pub id: SmolStr,
     /// The id in OLD when it differs (a rename) and the statement exists in both.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub old_id: Option<String>,
+    pub old_id: Option<SmolStr>,
     #[serde(rename = "type")]
-    pub kind: String,
-    pub old_verdict: Option<String>,
-    pub new_verdict: Option<String>,
+    pub kind: SmolStr,
+    pub old_verdict: Option<SmolStr>,
+    pub new_verdict: Option<SmolStr>,
     /// The reason of the newest verdict.
     pub reason: String,
     pub members: Vec<MemberChange>,
@@ -245,22 +245,22 @@ pub struct StatementChange {
 /// A member of a statement and whether it is in OLD, NEW or both.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemberChange {
-    pub doc: String,
-    pub outlet: String,
+    pub doc: SmolStr,
+    pub outlet: SmolStr,
     pub sentence: usize,
     /// For a statement in both reports: `kept`, `joined` (only in NEW) or `left` (only
     /// in OLD). Members of a statement that is wholly new or gone are `kept`.
     pub status: &'static str,
-    pub values: Vec<String>,
+    pub values: Vec<SmolStr>,
     /// The values in OLD when they differ.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub old_values: Option<Vec<String>>,
+    pub old_values: Option<Vec<SmolStr>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rename {
-    pub old: String,
-    pub new: String,
+    pub old: SmolStr,
+    pub new: SmolStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -276,9 +276,9 @@ pub struct TypeCount {
 /// Claims of one type in one document that only one side has.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimChange {
-    pub doc: String,
+    pub doc: SmolStr,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: SmolStr,
     pub old: usize,
     pub new: usize,
     pub gained: Vec<ClaimRef>,
@@ -287,9 +287,9 @@ pub struct ClaimChange {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimRef {
-    pub id: String,
-    pub text: String,
-    pub display: String,
+    pub id: SmolStr,
+    pub text: SmolStr,
+    pub display: SmolStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -308,9 +308,9 @@ pub struct NewSpelling {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MentionRef {
-    pub doc: String,
-    pub outlet: String,
-    pub text: String,
+    pub doc: SmolStr,
+    pub outlet: SmolStr,
+    pub text: SmolStr,
     /// For a spelling not listed in rules.toml: the listed alias it resembles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub like: Option<String>,
@@ -554,7 +554,7 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         .sort_by(|a, b| (&a.old, &a.new).cmp(&(&b.old, &b.new)));
 
     // Claims, as multisets keyed by (doc, type, text, value).
-    type Key = (String, String, String, String);
+    type Key = (SmolStr, SmolStr, SmolStr, SmolStr);
     let claim_sets = |r: &Report| {
         let mut m: BTreeMap<Key, Vec<ClaimRef>> = BTreeMap::new();
         for c in &r.claims {
@@ -575,14 +575,14 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     };
     let (old_claims, new_claims) = (claim_sets(old), claim_sets(new));
     let count = |r: &Report| {
-        let mut m: BTreeMap<(String, String), usize> = BTreeMap::new();
+        let mut m: BTreeMap<(SmolStr, SmolStr), usize> = BTreeMap::new();
         for c in &r.claims {
             *m.entry((c.doc.clone(), c.kind.clone())).or_default() += 1;
         }
         m
     };
     let (old_count, new_count) = (count(old), count(new));
-    let mut by_doc: BTreeMap<(String, String), ClaimChange> = BTreeMap::new();
+    let mut by_doc: BTreeMap<(SmolStr, SmolStr), ClaimChange> = BTreeMap::new();
     let keys: BTreeSet<&Key> = old_claims.keys().chain(new_claims.keys()).collect();
     for key in keys {
         let before = old_claims.get(key).map_or(&[][..], Vec::as_slice);
@@ -617,7 +617,7 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         });
     }
     for c in &d.claims_by_document {
-        if let Some(t) = by_type.get_mut(&c.kind) {
+        if let Some(t) = by_type.get_mut(c.kind.as_str()) {
             t.gained += c.gained.len();
             t.lost += c.lost.len();
         }
@@ -722,7 +722,7 @@ fn symbol(v: Option<&str>) -> &'static str {
 
 fn transition(c: &StatementChange) -> String {
     match (&c.old_verdict, &c.new_verdict) {
-        (Some(o), Some(n)) if o == n => n.clone(),
+        (Some(o), Some(n)) if o == n => n.to_string(),
         (o, n) => format!(
             "{} → {}",
             verdict_word(o.as_deref()),
@@ -1073,16 +1073,17 @@ pub fn markdown(d: &ReportDiff) -> String {
 mod tests {
     use super::*;
     use crate::render::{ClaimOut, Corpus, DocumentOut, EntityOut, MentionOut};
+    use smol_str::format_smolstr;
 
     fn member(doc: &str, sentence: usize, text: &str, value: &str) -> MemberOut {
         MemberOut {
             doc: doc.into(),
-            outlet: format!("outlet {doc}"),
+            outlet: format_smolstr!("outlet {doc}"),
             published: None,
             sentence,
             line: sentence,
             text: text.into(),
-            claims: vec![format!("{doc}-s{sentence}-troops-1")],
+            claims: vec![format_smolstr!("{doc}-s{sentence}-troops-1")],
             values: vec![value.into()],
             diff: Vec::new(),
         }
@@ -1102,11 +1103,11 @@ mod tests {
     fn report(statements: Vec<StatementOut>) -> Report {
         let mut by_verdict = BTreeMap::new();
         for s in &statements {
-            *by_verdict.entry(s.verdict.clone()).or_insert(0) += 1;
+            *by_verdict.entry(s.verdict.to_string()).or_insert(0) += 1;
         }
         let docs: BTreeSet<String> = statements
             .iter()
-            .flat_map(|s| s.members.iter().map(|m| m.doc.clone()))
+            .flat_map(|s| s.members.iter().map(|m| m.doc.to_string()))
             .collect();
         let claims: Vec<ClaimOut> = statements
             .iter()
@@ -1265,7 +1266,7 @@ mod tests {
         let d = diff(&old, &new);
         assert_eq!(d.resolved_conflicts.len(), 1);
         let a = &d.resolved_conflicts[0].members[0];
-        assert_eq!(a.old_values.as_deref(), Some(&["2000".to_string()][..]));
+        assert_eq!(a.old_values.as_deref(), Some(&[SmolStr::from("2000")][..]));
         assert_eq!(d.removed.len(), 1);
         assert_eq!(d.removed[0].id, "troops-a-s9");
         let types = &d.claims_by_type;
@@ -1289,12 +1290,12 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, s)| MentionOut {
-                    doc: format!("d{i}"),
-                    outlet: format!("outlet {i}"),
-                    text: s.to_string(),
+                    doc: format_smolstr!("d{i}"),
+                    outlet: format_smolstr!("outlet {i}"),
+                    text: SmolStr::from(*s),
                     line: 1,
                     sentence: 1,
-                    claim: format!("d{i}-s1-person-1"),
+                    claim: format_smolstr!("d{i}-s1-person-1"),
                 })
                 .collect(),
         };

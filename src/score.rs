@@ -65,15 +65,15 @@ pub fn from_report(report: &crate::render::Report) -> Predicted {
             .statements
             .iter()
             .map(|s| PredictedStatement {
-                id: s.id.clone(),
-                kind: s.kind.clone(),
-                verdict: s.verdict.clone(),
+                id: s.id.to_string(),
+                kind: s.kind.to_string(),
+                verdict: s.verdict.to_string(),
                 reason: s.reason.clone(),
                 members: s
                     .members
                     .iter()
                     .map(|m| PredictedMember {
-                        doc: m.doc.clone(),
+                        doc: m.doc.to_string(),
                         line: m.line,
                     })
                     .collect(),

@@ -253,7 +253,7 @@ fn claims(
                 serde_json::Value::String(s) => s.clone(),
                 v => v.to_string(),
             };
-            (c.doc.clone(), c.line, c.kind.clone(), v)
+            (c.doc.to_string(), c.line, c.kind.to_string(), v)
         })
         .collect();
     (outcome.report, list)

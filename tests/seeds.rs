@@ -297,7 +297,7 @@ fn no_claim_comes_from_an_unrelated_tail() {
             d.excluded
         );
     }
-    let all: String = r.claims.iter().map(|c| c.text.clone()).collect();
+    let all: String = r.claims.iter().map(|c| c.text.as_str()).collect();
     for tail_word in ["بزشكيان", "ياسينوفويه", "هانوي", "نتنياهو", "حماس", "505"]
     {
         assert!(

@@ -19,6 +19,8 @@ use crate::verdict;
 use foldhash::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use smol_str::format_smolstr;
+pub use smol_str::SmolStr;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The version of report.json's shape; bumped on any incompatible change.
@@ -121,7 +123,7 @@ pub struct SentenceOut {
     /// 1-based ordinal within the document.
     pub id: usize,
     pub line: usize,
-    pub text: String,
+    pub text: SmolStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,26 +137,26 @@ pub struct ExcludedOut {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimOut {
     /// `{doc}-s{sentence}-{type}-{n}`: stable across unrelated edits.
-    pub id: String,
-    pub doc: String,
+    pub id: SmolStr,
+    pub doc: SmolStr,
     pub sentence: usize,
     pub line: usize,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: SmolStr,
     /// Exact surface text in the source.
-    pub text: String,
+    pub text: SmolStr,
     /// A number for quantities, an ISO string for dates, the canonical id for names.
     pub value: serde_json::Value,
     /// The value as a reader sees it (`~1000 soldier (US)`).
-    pub display: String,
+    pub display: SmolStr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qualifier: Option<String>,
+    pub qualifier: Option<SmolStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<SmolStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub subject: Option<SmolStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precision: Option<String>,
+    pub precision: Option<SmolStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Set on `1.500`-style numbers read as thousands.
@@ -162,17 +164,17 @@ pub struct ClaimOut {
     pub ambiguous: Option<bool>,
     /// For names found by similarity: the listed alias it resembles and the score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub like: Option<String>,
+    pub like: Option<SmolStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Which pattern matched (`troops#1`).
-    pub pattern: String,
+    pub pattern: SmolStr,
     /// Byte range of `text` within the sentence's text.
     pub start: usize,
     pub end: usize,
     /// The statement group the claim belongs to, for quantities and dates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statement: Option<String>,
+    pub statement: Option<SmolStr>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,22 +193,22 @@ pub struct EntityOut {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MentionOut {
-    pub doc: String,
-    pub outlet: String,
-    pub text: String,
+    pub doc: SmolStr,
+    pub outlet: SmolStr,
+    pub text: SmolStr,
     pub line: usize,
     pub sentence: usize,
-    pub claim: String,
+    pub claim: SmolStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementOut {
     /// `{type}-{doc}-s{sentence}` of the member with the smallest (doc id, sentence):
     /// unchanged by adding an article whose id sorts later or by correcting a date.
-    pub id: String,
+    pub id: SmolStr,
     #[serde(rename = "type")]
-    pub kind: String,
-    pub verdict: String,
+    pub kind: SmolStr,
+    pub verdict: SmolStr,
     pub reason: String,
     pub members: Vec<MemberOut>,
     /// The site page that shows it, from the site root: its story's statements page
@@ -306,18 +308,18 @@ fn numbered_page(folder: &str, story_slug: &str, n: usize) -> String {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberOut {
-    pub doc: String,
-    pub outlet: String,
-    pub published: Option<String>,
+    pub doc: SmolStr,
+    pub outlet: SmolStr,
+    pub published: Option<SmolStr>,
     pub sentence: usize,
     pub line: usize,
-    pub text: String,
+    pub text: SmolStr,
     /// Claim ids of the statement's type in this sentence.
     #[serde(serialize_with = "on_one_line")]
-    pub claims: Vec<String>,
+    pub claims: Vec<SmolStr>,
     /// Their values as a reader sees them.
     #[serde(serialize_with = "on_one_line")]
-    pub values: Vec<String>,
+    pub values: Vec<SmolStr>,
     /// Word diff against the first member (the reference); empty for the reference.
     #[serde(
         default,
@@ -406,10 +408,10 @@ impl<'a> Places<'a> {
 /// found before those are given up: ids, each claim's line, text and place in its
 /// sentence.
 struct Found {
-    claim_ids: Vec<String>,
-    statement_ids: Vec<String>,
+    claim_ids: Vec<SmolStr>,
+    statement_ids: Vec<SmolStr>,
     /// Per claim: its line in the file, its text, and its byte range in its sentence.
-    claims: Vec<(usize, String, Span)>,
+    claims: Vec<(usize, SmolStr, Span)>,
 }
 
 impl Found {
@@ -429,21 +431,21 @@ impl Found {
                 *n
             })
             .collect();
-        let claim_ids: Vec<String> = claims
+        let claim_ids: Vec<SmolStr> = claims
             .par_iter()
             .zip(&nth)
             .map(|(c, n)| {
                 let s = &sentences[c.sentence];
-                format!("{}-s{}-{}-{}", docs[c.doc].id, s.ordinal, c.rule, n)
+                format_smolstr!("{}-s{}-{}-{}", docs[c.doc].id, s.ordinal, c.rule, n)
             })
             .collect();
         // Statement ids come from the group's anchor (see `align::anchor`), not its
         // reference.
-        let statement_ids: Vec<String> = groups
+        let statement_ids: Vec<SmolStr> = groups
             .par_iter()
             .map(|(g, _, _)| {
                 let s = &sentences[crate::align::anchor(g, docs, sentences)];
-                format!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
+                format_smolstr!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
             })
             .collect();
         // Each claim's line, counted on from the previous claim of its sentence (claims
@@ -468,7 +470,7 @@ impl Found {
             .zip(lines)
             .map(|(c, line)| {
                 let start = sentences[c.sentence].span.start;
-                let text = docs[c.doc].text[c.span.clone()].to_string();
+                let text = SmolStr::from(&docs[c.doc].text[c.span.clone()]);
                 (line, text, c.span.start - start..c.span.end - start)
             })
             .collect();
@@ -498,7 +500,7 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
             .map(|s| SentenceOut {
                 id: s.ordinal,
                 line: s.line,
-                text: d.text[s.span.clone()].to_string(),
+                text: SmolStr::from(&d.text[s.span.clone()]),
             })
             .collect(),
         excluded: d
@@ -556,13 +558,13 @@ fn claims_and_statements(
             let s = at.sentence(c.sentence);
             let mut out = ClaimOut {
                 id: claim_ids[ci].clone(),
-                doc: at.document(c.sentence).id.clone(),
+                doc: SmolStr::from(&at.document(c.sentence).id),
                 sentence: s.id,
                 line,
-                kind: c.rule.clone(),
+                kind: SmolStr::from(&c.rule),
                 text,
                 value: json_value(&c.value),
-                display: verdict::display(&c.value),
+                display: SmolStr::from(verdict::display(&c.value)),
                 qualifier: None,
                 unit: None,
                 subject: None,
@@ -571,7 +573,7 @@ fn claims_and_statements(
                 ambiguous: None,
                 like: None,
                 score: None,
-                pattern: c.pattern.clone(),
+                pattern: SmolStr::from(&c.pattern),
                 start: span.start,
                 end: span.end,
                 statement: claim_statement[ci].map(|g| statement_ids[g].clone()),
@@ -584,29 +586,29 @@ fn claims_and_statements(
                     ambiguous,
                     ..
                 } => {
-                    out.qualifier = Some(qualifier.as_str().to_string());
-                    out.unit = unit.clone();
-                    out.subject = subject.clone();
+                    out.qualifier = Some(SmolStr::from(qualifier.as_str()));
+                    out.unit = unit.as_deref().map(SmolStr::from);
+                    out.subject = subject.as_deref().map(SmolStr::from);
                     out.ambiguous = ambiguous.then_some(true);
                 }
                 Value::Date(dv) => {
                     out.precision = Some(
                         serde_json::to_value(dv.precision)
                             .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
+                            .and_then(|v| v.as_str().map(SmolStr::from))
                             .unwrap_or_default(),
                     );
                     out.resolved = Some(dv.resolved);
                     out.qualifier = dv.part.map(|p| {
                         serde_json::to_value(p)
                             .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
+                            .and_then(|v| v.as_str().map(SmolStr::from))
                             .unwrap_or_default()
                     });
                 }
                 Value::Name { how, .. } => {
                     if let MatchHow::Fuzzy { alias, score } = how {
-                        out.like = Some(alias.clone());
+                        out.like = Some(SmolStr::from(alias));
                         out.score = Some((score * 1000.0).round() / 1000.0);
                     }
                 }
@@ -635,7 +637,7 @@ fn claims_and_statements(
                     let c = &claims_out[ci];
                     MentionOut {
                         doc: c.doc.clone(),
-                        outlet: at.documents[claims[ci].doc].outlet.clone(),
+                        outlet: SmolStr::from(&at.documents[claims[ci].doc].outlet),
                         text: c.text.clone(),
                         line: c.line,
                         sentence: c.sentence,
@@ -653,8 +655,8 @@ fn claims_and_statements(
             let ref_text = &at.sentence(g.members[0].0).text;
             StatementOut {
                 id: statement_ids[gi].clone(),
-                kind: g.rule.clone(),
-                verdict: v.as_str().to_string(),
+                kind: SmolStr::from(&g.rule),
+                verdict: SmolStr::from(v.as_str()),
                 reason: reason.clone(),
                 members: g
                     .members
@@ -663,9 +665,9 @@ fn claims_and_statements(
                     .map(|(mi, (si, cs))| {
                         let (s, d) = (at.sentence(*si), at.document(*si));
                         MemberOut {
-                            doc: d.id.clone(),
-                            outlet: d.outlet.clone(),
-                            published: d.published.clone(),
+                            doc: SmolStr::from(&d.id),
+                            outlet: SmolStr::from(&d.outlet),
+                            published: d.published.as_deref().map(SmolStr::from),
                             sentence: s.id,
                             line: s.line,
                             diff: if mi == 0 {
@@ -675,10 +677,7 @@ fn claims_and_statements(
                             },
                             text: s.text.clone(),
                             claims: cs.iter().map(|&c| claim_ids[c].clone()).collect(),
-                            values: cs
-                                .iter()
-                                .map(|&c| verdict::display(&claims[c].value))
-                                .collect(),
+                            values: cs.iter().map(|&c| claims_out[c].display.clone()).collect(),
                         }
                     })
                     .collect(),
@@ -703,11 +702,11 @@ impl Corpus {
             .collect();
         let mut by_verdict = BTreeMap::new();
         for s in statements {
-            *by_verdict.entry(s.verdict.clone()).or_insert(0) += 1;
+            *by_verdict.entry(s.verdict.to_string()).or_insert(0) += 1;
         }
         let mut by_type = BTreeMap::new();
         for c in claims {
-            *by_type.entry(c.kind.clone()).or_insert(0) += 1;
+            *by_type.entry(c.kind.to_string()).or_insert(0) += 1;
         }
         Corpus {
             articles: documents.len(),

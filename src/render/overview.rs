@@ -715,7 +715,7 @@ impl<'a> Overview<'a> {
                     by_outlet
                         .entry(&m.outlet)
                         .or_default()
-                        .extend(m.values.iter().map(String::as_str));
+                        .extend(m.values.iter().map(super::SmolStr::as_str));
                 }
                 let lines: Vec<String> = by_outlet
                     .iter()
@@ -735,7 +735,7 @@ impl<'a> Overview<'a> {
                     .members
                     .iter()
                     .filter(|m| m.outlet == *outlet)
-                    .flat_map(|m| m.values.iter().map(String::as_str))
+                    .flat_map(|m| m.values.iter().map(super::SmolStr::as_str))
                     .collect();
                 if vals.is_empty() {
                     let _ = write!(
