@@ -23,6 +23,7 @@ use crate::rules::{Kind, RuleSet};
 use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use smol_str::{format_smolstr, SmolStr};
 
 /// One sentence's claims of one type.
 #[derive(Debug, Clone)]
@@ -257,7 +258,7 @@ fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) ->
             sentence,
             doc: sentences[sentence].doc,
             rule,
-            marks: marks_by_lexicon(&sentences[sentence].marks),
+            marks: marks_by_lexicon(sentences[sentence].marks()),
             own_entities: cs
                 .iter()
                 .filter_map(|&i| match &claims[i].value {
@@ -366,7 +367,7 @@ pub fn terms(
     s: crate::normalize::Part,
     claim_spans: &[std::ops::Range<usize>],
     distinguished: &[(usize, std::ops::Range<usize>)],
-) -> Vec<String> {
+) -> Vec<SmolStr> {
     let key = s.key();
     let mut out = BTreeSet::new();
     // The claims' spans merged into disjoint runs in text order, passed with one cursor
@@ -411,9 +412,9 @@ pub fn terms(
             .iter()
             .any(|(_, r)| r.start < w.end && w.start < r.end)
         {
-            out.insert(format!("~{st}"));
+            out.insert(format_smolstr!("~{st}"));
         } else {
-            out.insert(st);
+            out.insert(SmolStr::from(st));
         }
     }
     out.into_iter().collect()
@@ -546,8 +547,9 @@ fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> Feat
     // Each fact's features are found in parallel, a chunk of facts at a time; ids are then
     // given in fact order, as one thread would give them, and the chunk's names dropped.
     let name = |f: &Fact| {
-        let mut feats: BTreeSet<String> = sentences[f.sentence].terms.iter().cloned().collect();
-        feats.extend(sentences[f.sentence].marks.iter().map(|m| format!("={m}")));
+        let s = &sentences[f.sentence];
+        let mut feats: BTreeSet<String> = s.terms().iter().map(SmolStr::to_string).collect();
+        feats.extend(s.marks().iter().map(|m| format!("={m}")));
         if let Some(es) = entities.get(&f.sentence) {
             feats.extend(es.difference(&f.own_entities).cloned());
         }

@@ -157,8 +157,10 @@ pub fn claims(
             if has_fact {
                 let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
                 let places = crate::align::distinguished(rules, key);
-                s.terms = crate::align::terms(rules, part, &spans, &places);
-                s.marks = crate::align::marks(rules, key, &places);
+                s.words = Some(Box::new(crate::model::Words {
+                    terms: crate::align::terms(rules, part, &spans, &places),
+                    marks: crate::align::marks(rules, key, &places),
+                }));
             }
             out
         })

@@ -141,8 +141,7 @@ pub fn analyse(
     // whole at once.
     let t = Instant::now();
     sentences.par_iter_mut().for_each(|s| {
-        s.terms = Vec::new();
-        s.marks = Vec::new();
+        s.words = None;
     });
     let report = render::report(docs, sentences, claims, &entities, judged);
     timings.push(("diff", t.elapsed()));
@@ -223,8 +222,7 @@ fn segment_all(
                     let span = n.to_original(r.clone());
                     let line = line_starts.partition_point(|&s| s <= span.start);
                     Sentence {
-                        terms: Vec::new(),
-                        marks: Vec::new(),
+                        words: None,
                         doc: base + di,
                         ordinal: i + 1,
                         span,

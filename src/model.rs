@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use std::ops::Range;
+use smol_str::SmolStr;
 
 /// A byte range in a document's original text.
 pub type Span = Range<usize>;
@@ -70,9 +71,31 @@ pub struct Sentence {
     /// [`crate::normalize::Normalized::part`]). The key itself is held only while its
     /// document is analysed, so a large corpus is not held twice.
     pub key_range: Range<usize>,
-    /// Stemmed content words outside the sentence's claims, for alignment; filled by
-    /// extraction for sentences with any claim, and dropped once statements are formed.
-    pub terms: Vec<String>,
+    /// What alignment compares the sentence by: filled by extraction for sentences with
+    /// any claim, and dropped once statements are formed. Boxed, because most sentences
+    /// hold no claim: two empty lists in each weighed 48 bytes a sentence, 140 MB at
+    /// 100 000 articles.
+    pub words: Option<Box<Words>>,
+}
+
+impl Sentence {
+    /// Its [`Words::terms`], none when it holds no claim.
+    pub fn terms(&self) -> &[SmolStr] {
+        self.words.as_ref().map_or(&[], |w| &w.terms)
+    }
+
+    /// Its [`Words::marks`], none when it holds no claim.
+    pub fn marks(&self) -> &[String] {
+        self.words.as_ref().map_or(&[], |w| &w.marks)
+    }
+}
+
+/// A claim-bearing sentence's words, as alignment compares them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Words {
+    /// Stemmed content words outside the sentence's claims (most are short enough to be
+    /// held inline, without an allocation each).
+    pub terms: Vec<SmolStr>,
     /// Keys of `align.distinguish` lexicon words in the sentence, as `lexicon:key`.
     pub marks: Vec<String>,
 }
