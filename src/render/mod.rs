@@ -22,6 +22,8 @@ use serde::{Deserialize, Serialize};
 use smol_str::format_smolstr;
 pub use smol_str::SmolStr;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::Arc;
 
 /// The version of report.json's shape; bumped on any incompatible change.
 pub const SCHEMA: u32 = 1;
@@ -115,6 +117,86 @@ impl DocumentOut {
     }
 }
 
+/// A piece of an article's text that shares one copy with the rest of the article: the
+/// sentences of a document point into one text, and each statement member into its
+/// sentence's, instead of each holding its own (3 million allocations at 100 000
+/// articles). Reads as a `str`; serialised as one.
+#[derive(Clone)]
+pub struct TextSlice {
+    text: Arc<str>,
+    range: Range<usize>,
+}
+
+impl TextSlice {
+    /// `text[range]`; `range` must lie on character boundaries of `text`.
+    pub fn new(text: &Arc<str>, range: Range<usize>) -> TextSlice {
+        assert!(
+            text.get(range.clone()).is_some(),
+            "a text slice lies on character boundaries"
+        );
+        TextSlice {
+            text: Arc::clone(text),
+            range,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text[self.range.clone()]
+    }
+}
+
+impl std::ops::Deref for TextSlice {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for TextSlice {
+    fn from(s: &str) -> TextSlice {
+        TextSlice {
+            text: Arc::from(s),
+            range: 0..s.len(),
+        }
+    }
+}
+
+impl From<String> for TextSlice {
+    fn from(s: String) -> TextSlice {
+        TextSlice::from(s.as_str())
+    }
+}
+
+impl PartialEq for TextSlice {
+    fn eq(&self, other: &TextSlice) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::fmt::Debug for TextSlice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for TextSlice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for TextSlice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextSlice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TextSlice, D::Error> {
+        String::deserialize(d).map(TextSlice::from)
+    }
+}
+
 /// At most this many articles share a documents page (see [`STATEMENTS_PER_PAGE`]).
 pub const DOCUMENTS_PER_PAGE: usize = 20;
 
@@ -123,7 +205,7 @@ pub struct SentenceOut {
     /// 1-based ordinal within the document.
     pub id: usize,
     pub line: usize,
-    pub text: SmolStr,
+    pub text: TextSlice,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -313,7 +395,7 @@ pub struct MemberOut {
     pub published: Option<SmolStr>,
     pub sentence: usize,
     pub line: usize,
-    pub text: SmolStr,
+    pub text: TextSlice,
     /// Claim ids of the statement's type in this sentence.
     #[serde(serialize_with = "on_one_line")]
     pub claims: Vec<SmolStr>,
@@ -494,13 +576,18 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
             .collect()
     };
     let line_of = |at: usize| line_starts.partition_point(|&s| s <= at);
+    // The sentences' text, copied once for the whole document (from the first sentence to
+    // the last), for each sentence to point into.
+    let first = sentences.iter().map(|s| s.span.start).min().unwrap_or(0);
+    let last = sentences.iter().map(|s| s.span.end).max().unwrap_or(0);
+    let text: Arc<str> = Arc::from(&d.text[first..last.max(first)]);
     DocumentOut {
         sentences: sentences
             .iter()
             .map(|s| SentenceOut {
                 id: s.ordinal,
                 line: s.line,
-                text: SmolStr::from(&d.text[s.span.clone()]),
+                text: TextSlice::new(&text, s.span.start - first..s.span.end - first),
             })
             .collect(),
         excluded: d
