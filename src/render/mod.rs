@@ -446,8 +446,8 @@ pub fn report(
         place: &place,
     };
     let (claims_out, entities_out, mut statements) =
-        claims_and_statements(at, &claims, found, entities, &groups);
-    drop((claims, groups, place));
+        claims_and_statements(at, claims, found, entities, groups);
+    drop(place);
     assign_document_pages(&mut documents);
     assign_pages(&mut statements, &documents);
 
@@ -618,10 +618,10 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
 /// report's documents, where each pipeline sentence is shown.
 fn claims_and_statements(
     at: Places,
-    claims: &[Claim],
+    claims: Vec<Claim>,
     found: Found,
     entities: &[Entity],
-    groups: &[(Group, Verdict, String)],
+    groups: Vec<(Group, Verdict, String)>,
 ) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>) {
     let Found {
         claim_ids,
@@ -637,8 +637,10 @@ fn claims_and_statements(
         }
     }
 
+    // The pipeline's claims and groups are given up one by one as the report's are built.
+    let claim_doc: Vec<usize> = claims.iter().map(|c| c.doc).collect();
     let claims_out: Vec<ClaimOut> = claims
-        .par_iter()
+        .into_par_iter()
         .zip(places)
         .enumerate()
         .map(|(ci, (c, (line, text, span)))| {
@@ -724,7 +726,7 @@ fn claims_and_statements(
                     let c = &claims_out[ci];
                     MentionOut {
                         doc: c.doc.clone(),
-                        outlet: SmolStr::from(&at.documents[claims[ci].doc].outlet),
+                        outlet: SmolStr::from(&at.documents[claim_doc[ci]].outlet),
                         text: c.text.clone(),
                         line: c.line,
                         sentence: c.sentence,
@@ -736,7 +738,7 @@ fn claims_and_statements(
         .collect();
 
     let statements: Vec<StatementOut> = groups
-        .par_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
             let ref_text = &at.sentence(g.members[0].0).text;
@@ -744,7 +746,7 @@ fn claims_and_statements(
                 id: statement_ids[gi].clone(),
                 kind: SmolStr::from(&g.rule),
                 verdict: SmolStr::from(v.as_str()),
-                reason: reason.clone(),
+                reason,
                 members: g
                     .members
                     .iter()
