@@ -22,8 +22,8 @@ use crate::normalize;
 use crate::rules::{Kind, RuleSet};
 use foldhash::HashMap;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
 use smol_str::{format_smolstr, SmolStr};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One sentence's claims of one type.
 #[derive(Debug, Clone)]

@@ -313,7 +313,7 @@ pub struct MentionRef {
     pub text: SmolStr,
     /// For a spelling not listed in rules.toml: the listed alias it resembles.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub like: Option<String>,
+    pub like: Option<SmolStr>,
 }
 
 fn totals(r: &Report) -> Totals {
@@ -630,10 +630,10 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     // Name spellings.
     let old_entities: HashMap<&str, &crate::render::EntityOut> =
         old.entities.iter().map(|e| (e.id.as_str(), e)).collect();
-    let like: HashMap<&str, &str> = new
+    let like: HashMap<&str, &SmolStr> = new
         .claims
         .iter()
-        .filter_map(|c| c.like.as_deref().map(|l| (c.id.as_str(), l)))
+        .filter_map(|c| c.like.as_ref().map(|l| (c.id.as_str(), l)))
         .collect();
     for e in &new.entities {
         let before = old_entities.get(e.id.as_str());
@@ -660,7 +660,7 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
                 doc: m.doc.clone(),
                 outlet: m.outlet.clone(),
                 text: m.text.clone(),
-                like: like.get(m.claim.as_str()).map(|l| l.to_string()),
+                like: like.get(m.claim.as_str()).map(|&l| l.clone()),
             })
             .collect();
         mentions.sort_by(|a, b| (&a.doc, &a.text).cmp(&(&b.doc, &b.text)));

@@ -17,7 +17,7 @@ use super::overview::{self, Overview};
 use super::timeline;
 use super::{
     readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut, Report,
-    StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
+    SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
 };
 use crate::diff::Change;
 use crate::rules::RuleSet;
@@ -790,7 +790,7 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
     for (i, m) in s.members.iter().enumerate() {
         let doc = ctx.docs.get(m.doc.as_str());
         let claims = ctx.sentence_claims(&m.doc, m.sentence);
-        let focus: BTreeSet<&str> = m.claims.iter().map(super::SmolStr::as_str).collect();
+        let focus: BTreeSet<&str> = m.claims.iter().map(SmolStr::as_str).collect();
         let role = if i == 0 {
             r#" <span class="role">reference</span>"#
         } else {

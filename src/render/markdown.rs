@@ -2,8 +2,8 @@
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
 use super::{
-    by_verdict, readable, statement_title, story_name, ClaimOut, MemberOut, Report, StatementOut,
-    PAGE,
+    by_verdict, readable, statement_title, story_name, ClaimOut, MemberOut, Report, SmolStr,
+    StatementOut, PAGE,
 };
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -314,7 +314,7 @@ pub fn report(r: &Report) -> String {
                         by_outlet
                             .entry(&m.outlet)
                             .or_default()
-                            .extend(m.values.iter().map(super::SmolStr::as_str));
+                            .extend(m.values.iter().map(SmolStr::as_str));
                     }
                     let cells: Vec<String> = by_outlet
                         .iter()
@@ -340,7 +340,7 @@ pub fn report(r: &Report) -> String {
                         .members
                         .iter()
                         .filter(|m| m.outlet == *outlet)
-                        .flat_map(|m| m.values.iter().map(super::SmolStr::as_str))
+                        .flat_map(|m| m.values.iter().map(SmolStr::as_str))
                         .collect();
                     if vals.is_empty() {
                         let _ = write!(o, " — |");

@@ -119,8 +119,8 @@ impl DocumentOut {
 
 /// A piece of an article's text that shares one copy with the rest of the article: the
 /// sentences of a document point into one text, and each statement member into its
-/// sentence's, instead of each holding its own (3 million allocations at 100 000
-/// articles). Reads as a `str`; serialised as one.
+/// sentence's, instead of each holding a string of its own. Reads as a `str`; serialised
+/// as one.
 #[derive(Clone)]
 pub struct TextSlice {
     text: Arc<str>,
@@ -128,11 +128,11 @@ pub struct TextSlice {
 }
 
 impl TextSlice {
-    /// `text[range]`; `range` must lie on character boundaries of `text`.
+    /// `text[range]`; `range` must lie within `text`, on character boundaries.
     pub fn new(text: &Arc<str>, range: Range<usize>) -> TextSlice {
         assert!(
             text.get(range.clone()).is_some(),
-            "a text slice lies on character boundaries"
+            "a text slice lies within its text, on character boundaries"
         );
         TextSlice {
             text: Arc::clone(text),
@@ -193,7 +193,18 @@ impl Serialize for TextSlice {
 
 impl<'de> Deserialize<'de> for TextSlice {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TextSlice, D::Error> {
-        String::deserialize(d).map(TextSlice::from)
+        /// Straight from the parsed string into the shared copy, without a `String` between.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = TextSlice;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<TextSlice, E> {
+                Ok(TextSlice::from(s))
+            }
+        }
+        d.deserialize_str(Visitor)
     }
 }
 
@@ -412,10 +423,11 @@ pub struct MemberOut {
 }
 
 /// Build the report from the pipeline's results, giving them up as it goes. What needs the
-/// pipeline's documents and sentences (ids, lines, claim texts) is taken first; then each
-/// document's text becomes its part of the report, and the documents and sentences are
-/// dropped before the claims and statements, the larger part of the report, are built:
-/// the pipeline's results and the whole report are never held at once.
+/// pipeline's documents and sentences (ids, lines, claim texts) is gathered first; then
+/// each document's text becomes its part of the report, and the documents and sentences
+/// are dropped before the claims and statements, the larger part of the report, are built
+/// from the pipeline's claims and groups, which are given up one by one: the pipeline's
+/// results and the report are not held whole at once.
 pub fn report(
     docs: Vec<Document>,
     sentences: Vec<Sentence>,
@@ -423,7 +435,7 @@ pub fn report(
     entities: &[Entity],
     groups: Vec<(Group, Verdict, String)>,
 ) -> Report {
-    let found = Found::of(&docs, &sentences, &claims, &groups);
+    let gathered = Gathered::of(&docs, &sentences, &claims, &groups);
 
     // Each document's sentences, found once: scanning every sentence of the corpus for
     // each document would be quadratic. A sentence is then found in the report by its
@@ -441,13 +453,15 @@ pub fn report(
         .map(|(d, sentences)| document_out(d, &sentences))
         .collect();
     drop(sentences);
-    let at = Places {
+    let names: Vec<Names> = documents.iter().map(Names::of).collect();
+    let shown = Shown {
         documents: &documents,
+        names: &names,
         place: &place,
     };
     let (claims_out, entities_out, mut statements) =
-        claims_and_statements(at, claims, found, entities, groups);
-    drop(place);
+        claims_and_statements(shown, claims, gathered, entities, groups);
+    drop((names, place));
     assign_document_pages(&mut documents);
     assign_pages(&mut statements, &documents);
 
@@ -467,42 +481,65 @@ fn to_u32(i: usize) -> u32 {
     u32::try_from(i).expect("fewer than 2^32 documents and sentences per document")
 }
 
-/// Where the report shows each sentence of the pipeline: its document's index and its
-/// place among that document's sentences.
+/// The report's documents as its claims and statements find them: each document's names,
+/// and where each of the pipeline's sentences is shown.
 #[derive(Clone, Copy)]
-struct Places<'a> {
+struct Shown<'a> {
     documents: &'a [DocumentOut],
+    /// Per document (by the pipeline's index, the report's too).
+    names: &'a [Names],
+    /// Per pipeline sentence: its document's index and its place among that document's
+    /// sentences in the report.
     place: &'a [(u32, u32)],
 }
 
-impl<'a> Places<'a> {
-    fn document(&self, sentence: usize) -> &'a DocumentOut {
-        &self.documents[self.place[sentence].0 as usize]
+impl<'a> Shown<'a> {
+    /// The names of the document of the pipeline's sentence `sentence`.
+    fn names(&self, sentence: usize) -> &'a Names {
+        &self.names[self.place[sentence].0 as usize]
     }
 
+    /// The pipeline's sentence `sentence` as the report shows it.
     fn sentence(&self, sentence: usize) -> &'a SentenceOut {
         let (d, i) = self.place[sentence];
         &self.documents[d as usize].sentences[i as usize]
     }
 }
 
+/// A document's id, outlet and date, made once and shared by each of its claims and
+/// statement members (clones of a `SmolStr` share a long one).
+struct Names {
+    id: SmolStr,
+    outlet: SmolStr,
+    published: Option<SmolStr>,
+}
+
+impl Names {
+    fn of(d: &DocumentOut) -> Names {
+        Names {
+            id: SmolStr::from(&d.id),
+            outlet: SmolStr::from(&d.outlet),
+            published: d.published.as_deref().map(SmolStr::from),
+        }
+    }
+}
+
 /// What the claims and statements take from the pipeline's documents and sentences,
-/// found before those are given up: ids, each claim's line, text and place in its
-/// sentence.
-struct Found {
+/// gathered before those are given up.
+struct Gathered {
     claim_ids: Vec<SmolStr>,
     statement_ids: Vec<SmolStr>,
     /// Per claim: its line in the file, its text, and its byte range in its sentence.
-    claims: Vec<(usize, SmolStr, Span)>,
+    claim_texts: Vec<(usize, SmolStr, Span)>,
 }
 
-impl Found {
+impl Gathered {
     fn of(
         docs: &[Document],
         sentences: &[Sentence],
         claims: &[Claim],
         groups: &[(Group, Verdict, String)],
-    ) -> Found {
+    ) -> Gathered {
         // Claim ids: n-th claim of its type in its sentence.
         let mut counter: HashMap<(usize, &str), usize> = HashMap::default();
         let nth: Vec<usize> = claims
@@ -547,7 +584,7 @@ impl Found {
             lines.push(line);
             at = Some((c.sentence, to, line));
         }
-        let claims = claims
+        let claim_texts = claims
             .par_iter()
             .zip(lines)
             .map(|(c, line)| {
@@ -556,10 +593,10 @@ impl Found {
                 (line, text, c.span.start - start..c.span.end - start)
             })
             .collect();
-        Found {
+        Gathered {
             claim_ids,
             statement_ids,
-            claims,
+            claim_texts,
         }
     }
 }
@@ -615,19 +652,20 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
 }
 
 /// The report's claims, name spellings and statements (with their word diffs), from the
-/// report's documents, where each pipeline sentence is shown.
+/// pipeline's claims and groups (given up one by one as they are built) and the report's
+/// documents.
 fn claims_and_statements(
-    at: Places,
+    shown: Shown,
     claims: Vec<Claim>,
-    found: Found,
+    gathered: Gathered,
     entities: &[Entity],
     groups: Vec<(Group, Verdict, String)>,
 ) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>) {
-    let Found {
+    let Gathered {
         claim_ids,
         statement_ids,
-        claims: places,
-    } = found;
+        claim_texts,
+    } = gathered;
     let mut claim_statement: Vec<Option<usize>> = vec![None; claims.len()];
     for (gi, (g, _, _)) in groups.iter().enumerate() {
         for (_, cs) in &g.members {
@@ -637,17 +675,18 @@ fn claims_and_statements(
         }
     }
 
-    // The pipeline's claims and groups are given up one by one as the report's are built.
-    let claim_doc: Vec<usize> = claims.iter().map(|c| c.doc).collect();
+    // Each claim's sentence, by which its name mentions find their document once the
+    // claim is given up.
+    let claim_sentence: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
     let claims_out: Vec<ClaimOut> = claims
         .into_par_iter()
-        .zip(places)
+        .zip(claim_texts)
         .enumerate()
         .map(|(ci, (c, (line, text, span)))| {
-            let s = at.sentence(c.sentence);
+            let s = shown.sentence(c.sentence);
             let mut out = ClaimOut {
                 id: claim_ids[ci].clone(),
-                doc: SmolStr::from(&at.document(c.sentence).id),
+                doc: shown.names(c.sentence).id.clone(),
                 sentence: s.id,
                 line,
                 kind: SmolStr::from(&c.rule),
@@ -675,7 +714,7 @@ fn claims_and_statements(
                     ambiguous,
                     ..
                 } => {
-                    out.qualifier = Some(SmolStr::from(qualifier.as_str()));
+                    out.qualifier = Some(SmolStr::new_static(qualifier.as_str()));
                     out.unit = unit.as_deref().map(SmolStr::from);
                     out.subject = subject.as_deref().map(SmolStr::from);
                     out.ambiguous = ambiguous.then_some(true);
@@ -726,7 +765,7 @@ fn claims_and_statements(
                     let c = &claims_out[ci];
                     MentionOut {
                         doc: c.doc.clone(),
-                        outlet: SmolStr::from(&at.documents[claim_doc[ci]].outlet),
+                        outlet: shown.names(claim_sentence[ci]).outlet.clone(),
                         text: c.text.clone(),
                         line: c.line,
                         sentence: c.sentence,
@@ -741,22 +780,22 @@ fn claims_and_statements(
         .into_par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
-            let ref_text = &at.sentence(g.members[0].0).text;
+            let ref_text = &shown.sentence(g.members[0].0).text;
             StatementOut {
                 id: statement_ids[gi].clone(),
                 kind: SmolStr::from(&g.rule),
-                verdict: SmolStr::from(v.as_str()),
+                verdict: SmolStr::new_static(v.as_str()),
                 reason,
                 members: g
                     .members
                     .iter()
                     .enumerate()
                     .map(|(mi, (si, cs))| {
-                        let (s, d) = (at.sentence(*si), at.document(*si));
+                        let (s, d) = (shown.sentence(*si), shown.names(*si));
                         MemberOut {
-                            doc: SmolStr::from(&d.id),
-                            outlet: SmolStr::from(&d.outlet),
-                            published: d.published.as_deref().map(SmolStr::from),
+                            doc: d.id.clone(),
+                            outlet: d.outlet.clone(),
+                            published: d.published.clone(),
                             sentence: s.id,
                             line: s.line,
                             diff: if mi == 0 {
@@ -1229,6 +1268,30 @@ mod tests {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert!(slug("../x").starts_with("x-") || !slug("../x").contains('/'));
     }
+    #[test]
+    fn text_slices_read_as_their_piece_and_round_trip_through_json() {
+        let text: Arc<str> = Arc::from("أولى. قال \"نعم\" ثم مضى.");
+        let at = text.find('ق').unwrap();
+        let piece = TextSlice::new(&text, at..text.len());
+        assert_eq!(piece.as_str(), "قال \"نعم\" ثم مضى.");
+        assert_eq!(&*piece, &text[at..]);
+        let json = serde_json::to_string(&piece).unwrap();
+        assert_eq!(json, r#""قال \"نعم\" ثم مضى.""#);
+        let back: TextSlice = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, piece);
+        assert_eq!(
+            format!("{back}|{back:?}"),
+            format!("{}|{:?}", &text[at..], &text[at..])
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "within its text")]
+    fn a_text_slice_never_splits_a_char() {
+        let text: Arc<str> = Arc::from("نعم");
+        TextSlice::new(&text, 0..1);
+    }
+
     #[test]
     fn long_numbers_are_grouped_dates_are_not() {
         assert_eq!(readable("≥100000000 USD"), "≥100,000,000 USD");

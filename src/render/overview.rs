@@ -17,7 +17,7 @@ use super::html::{
     mixed, page, value, value_into, verdict_badge, verdict_symbol, Ctx, Nav,
 };
 use super::markdown::corpus_line;
-use super::{slug, statement_title, story_name, StatementOut, PAGE, WIDE};
+use super::{slug, statement_title, story_name, SmolStr, StatementOut, PAGE, WIDE};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -715,7 +715,7 @@ impl<'a> Overview<'a> {
                     by_outlet
                         .entry(&m.outlet)
                         .or_default()
-                        .extend(m.values.iter().map(super::SmolStr::as_str));
+                        .extend(m.values.iter().map(SmolStr::as_str));
                 }
                 let lines: Vec<String> = by_outlet
                     .iter()
@@ -735,7 +735,7 @@ impl<'a> Overview<'a> {
                     .members
                     .iter()
                     .filter(|m| m.outlet == *outlet)
-                    .flat_map(|m| m.values.iter().map(super::SmolStr::as_str))
+                    .flat_map(|m| m.values.iter().map(SmolStr::as_str))
                     .collect();
                 if vals.is_empty() {
                     let _ = write!(
