@@ -1161,7 +1161,7 @@ mod tests {
                     lang: "ar".into(),
                     story: String::new(),
                     notes: Vec::new(),
-                    sentences: Vec::new(),
+                    sentences: Default::default(),
                     excluded: Vec::new(),
                     page: "documents/no-story.html".into(),
                 })

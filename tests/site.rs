@@ -301,7 +301,7 @@ fn report_json_has_one_line_per_record() {
         on_a_line(compact(c));
     }
     for d in &report.documents {
-        d.sentences.iter().for_each(|s| on_a_line(compact(s)));
+        d.sentences.iter().for_each(|s| on_a_line(compact(&s)));
         d.excluded.iter().for_each(|e| on_a_line(compact(e)));
     }
     for e in &report.entities {

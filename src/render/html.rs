@@ -897,11 +897,11 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
         Aside(usize),
     }
     let mut by_line: Vec<usize> = (0..d.sentences.len()).collect();
-    by_line.sort_by_key(|&i| d.sentences[i].line);
+    by_line.sort_by_key(|&i| d.sentences.line(i));
     let mut blocks: Vec<((usize, usize), Block)> = by_line
-        .chunk_by(|&a, &b| d.sentences[a].line == d.sentences[b].line)
+        .chunk_by(|&a, &b| d.sentences.line(a) == d.sentences.line(b))
         .map(|run| {
-            let line = d.sentences[run[0]].line;
+            let line = d.sentences.line(run[0]);
             ((line, 0), Block::Line(line, run))
         })
         .chain(
@@ -921,7 +921,7 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
                     r#"<p data-line="{line}"><span class="line" aria-hidden="true" dir="ltr">{line}</span>"#
                 );
                 for (k, &i) in run.iter().enumerate() {
-                    let s = &d.sentences[i];
+                    let s = d.sentences.at(i);
                     let cs = ctx.sentence_claims(&d.id, s.id);
                     let gap = if k > 0 { " " } else { "" };
                     let _ = write!(o, r#"{gap}<span class="sentence" id="{anchor}-s{}">"#, s.id);

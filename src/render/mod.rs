@@ -93,8 +93,7 @@ pub struct DocumentOut {
     pub story: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    #[serde(serialize_with = "one_per_line")]
-    pub sentences: Vec<SentenceOut>,
+    pub sentences: Sentences,
     #[serde(serialize_with = "one_per_line")]
     pub excluded: Vec<ExcludedOut>,
     /// The site page that shows it, from the site root: its story's documents page
@@ -210,6 +209,101 @@ impl<'de> Deserialize<'de> for TextSlice {
 
 /// At most this many articles share a documents page (see [`STATEMENTS_PER_PAGE`]).
 pub const DOCUMENTS_PER_PAGE: usize = 20;
+
+/// A document's sentences as the report holds them: one copy of their text, and each
+/// sentence's id, line and place in it, rather than a record with a text of its own per
+/// sentence (millions in a large corpus). Read one at a time as [`SentenceOut`]s;
+/// serialised as a list of them, one to a line.
+#[derive(Clone)]
+pub struct Sentences {
+    text: Arc<str>,
+    /// Per sentence: its id, its line, and its byte range in `text`.
+    spans: Vec<(u32, u32, Range<usize>)>,
+}
+
+impl Sentences {
+    /// Sentences from `(id, line, range in text)`; each range must lie within `text`, on
+    /// character boundaries.
+    fn new(text: Arc<str>, spans: Vec<(u32, u32, Range<usize>)>) -> Sentences {
+        assert!(
+            spans.iter().all(|(_, _, r)| text.get(r.clone()).is_some()),
+            "a sentence lies within its document's text, on character boundaries"
+        );
+        Sentences { text, spans }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The `i`-th sentence (0-based, in the document's order). Panics past the end, as
+    /// indexing a list does.
+    pub fn at(&self, i: usize) -> SentenceOut {
+        let (id, line, range) = &self.spans[i];
+        SentenceOut {
+            id: *id as usize,
+            line: *line as usize,
+            text: TextSlice::new(&self.text, range.clone()),
+        }
+    }
+
+    /// The line of the `i`-th sentence, without making the sentence.
+    pub fn line(&self, i: usize) -> usize {
+        self.spans[i].1 as usize
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = SentenceOut> + '_ {
+        (0..self.len()).map(|i| self.at(i))
+    }
+}
+
+impl Default for Sentences {
+    /// No sentences.
+    fn default() -> Sentences {
+        Sentences::new(Arc::from(""), Vec::new())
+    }
+}
+
+impl PartialEq for Sentences {
+    fn eq(&self, other: &Sentences) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for Sentences {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Sentences {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        one_per_line(&self.iter().collect::<Vec<_>>(), s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sentences {
+    /// From a list of sentences, their texts joined into one.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sentences, D::Error> {
+        use serde::de::Error;
+        let list = Vec::<SentenceOut>::deserialize(d)?;
+        let mut text = String::with_capacity(list.iter().map(|s| s.text.len()).sum());
+        let mut spans = Vec::with_capacity(list.len());
+        for s in &list {
+            let (Ok(id), Ok(line)) = (u32::try_from(s.id), u32::try_from(s.line)) else {
+                return Err(D::Error::custom("a sentence id or line past 2^32"));
+            };
+            let start = text.len();
+            text.push_str(&s.text);
+            spans.push((id, line, start..text.len()));
+        }
+        Ok(Sentences::new(Arc::from(text), spans))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentenceOut {
@@ -475,10 +569,10 @@ pub fn report(
     }
 }
 
-/// An index that fits the report's `u32` places (a corpus has far fewer than 4 billion
-/// documents or sentences in one document).
+/// A count that fits the report's `u32` places: documents, a document's sentences, a
+/// file's lines (a file would need over 4 GB of text to hold more than 2^32).
 fn to_u32(i: usize) -> u32 {
-    u32::try_from(i).expect("fewer than 2^32 documents and sentences per document")
+    u32::try_from(i).expect("fewer than 2^32 documents, sentences per document and lines")
 }
 
 /// The report's documents as its claims and statements find them: each document's names,
@@ -500,9 +594,9 @@ impl<'a> Shown<'a> {
     }
 
     /// The pipeline's sentence `sentence` as the report shows it.
-    fn sentence(&self, sentence: usize) -> &'a SentenceOut {
+    fn sentence(&self, sentence: usize) -> SentenceOut {
         let (d, i) = self.place[sentence];
-        &self.documents[d as usize].sentences[i as usize]
+        self.documents[d as usize].sentences.at(i as usize)
     }
 }
 
@@ -618,15 +712,15 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
     let first = sentences.iter().map(|s| s.span.start).min().unwrap_or(0);
     let last = sentences.iter().map(|s| s.span.end).max().unwrap_or(0);
     let text: Arc<str> = Arc::from(&d.text[first..last.max(first)]);
+    let spans = sentences
+        .iter()
+        .map(|s| {
+            let range = s.span.start - first..s.span.end - first;
+            (to_u32(s.ordinal), to_u32(s.line), range)
+        })
+        .collect();
     DocumentOut {
-        sentences: sentences
-            .iter()
-            .map(|s| SentenceOut {
-                id: s.ordinal,
-                line: s.line,
-                text: TextSlice::new(&text, s.span.start - first..s.span.end - first),
-            })
-            .collect(),
+        sentences: Sentences::new(text, spans),
         excluded: d
             .excluded
             .iter()
@@ -780,7 +874,7 @@ fn claims_and_statements(
         .into_par_iter()
         .enumerate()
         .map(|(gi, (g, v, reason))| {
-            let ref_text = &shown.sentence(g.members[0].0).text;
+            let ref_text = shown.sentence(g.members[0].0).text;
             StatementOut {
                 id: statement_ids[gi].clone(),
                 kind: SmolStr::from(&g.rule),
@@ -801,9 +895,9 @@ fn claims_and_statements(
                             diff: if mi == 0 {
                                 Vec::new()
                             } else {
-                                diff::words(ref_text, &s.text)
+                                diff::words(&ref_text, &s.text)
                             },
-                            text: s.text.clone(),
+                            text: s.text,
                             claims: cs.iter().map(|&c| claim_ids[c].clone()).collect(),
                             values: cs.iter().map(|&c| claims_out[c].display.clone()).collect(),
                         }
@@ -1283,6 +1377,26 @@ mod tests {
             format!("{back}|{back:?}"),
             format!("{}|{:?}", &text[at..], &text[at..])
         );
+    }
+
+    #[test]
+    fn a_documents_sentences_share_its_text_and_read_back_from_json() {
+        let text: Arc<str> = Arc::from("أولى.\nثانية هنا.");
+        let second = text.find('ث').unwrap();
+        let sentences = Sentences::new(
+            Arc::clone(&text),
+            vec![(1, 1, 0..second - 1), (2, 2, second..text.len())],
+        );
+        assert_eq!(sentences.len(), 2);
+        assert_eq!(sentences.line(1), 2);
+        let second_out = sentences.at(1);
+        assert_eq!((second_out.id, second_out.text.as_str()), (2, "ثانية هنا."));
+        let json = serde_json::to_string(&sentences).unwrap();
+        let list: Vec<SentenceOut> = sentences.iter().collect();
+        assert_eq!(json, serde_json::to_string(&list).unwrap());
+        let back: Sentences = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, sentences);
+        assert_eq!(back.at(0).text.as_str(), "أولى.");
     }
 
     #[test]
