@@ -32,15 +32,39 @@ struct Fact<'a> {
     doc: usize,
     rule: &'a str,
     claims: Vec<usize>,
+}
+
+/// What a fact must agree on with another to be one statement: its subjects and its
+/// `align.distinguish` words. Made for one story's facts while the story is grouped, not
+/// held for every fact of the corpus at once.
+#[derive(Debug)]
+struct Scope<'a> {
     /// Sorted, each once.
     subjects: Vec<&'a str>,
     /// `align.distinguish` words named, by lexicon: `place` → [`ML`, `NE`]; sorted by
-    /// lexicon, each lexicon's keys sorted, each once. Slices of the sentence's marks: a
-    /// map of strings per fact held hundreds of MB at 100 000 articles.
+    /// lexicon, each lexicon's keys sorted, each once. Slices of the sentence's marks.
     marks: Vec<(&'a str, Vec<&'a str>)>,
-    /// For name facts: entity features of the fact's own names are left out, so a role
-    /// filled by another person still meets the original and conflicts with it.
-    own_entities: BTreeSet<String>,
+}
+
+impl<'a> Scope<'a> {
+    fn of(f: &Fact, claims: &'a [Claim], sentences: &'a [Sentence]) -> Scope<'a> {
+        let mut subjects: Vec<&str> = f
+            .claims
+            .iter()
+            .filter_map(|&i| match &claims[i].value {
+                Value::Quantity {
+                    subject: Some(s), ..
+                } => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
+        subjects.sort_unstable();
+        subjects.dedup();
+        Scope {
+            subjects,
+            marks: marks_by_lexicon(sentences[f.sentence].marks()),
+        }
+    }
 }
 
 /// Statistics of one alignment run, for `--timings` and benchmarks.
@@ -76,7 +100,7 @@ pub fn groups(
     let stories: Vec<Vec<usize>> = by_story.into_values().collect();
     let grouped: Vec<(Vec<Vec<usize>>, usize)> = stories
         .par_iter()
-        .map(|story| group_story(rules, &facts, &ids, story))
+        .map(|story| group_story(rules, claims, sentences, &facts, &ids, story))
         .collect();
     let mut members: Vec<Vec<usize>> = Vec::with_capacity(facts.len());
     for (groups, candidates) in grouped {
@@ -120,11 +144,17 @@ pub fn groups(
 /// order of fact indices, so ties break as they would on the corpus's indices.
 fn group_story(
     rules: &RuleSet,
+    claims: &[Claim],
+    sentences: &[Sentence],
     facts: &[Fact],
     ids: &FeatureIds,
     story: &[usize],
 ) -> (Vec<Vec<usize>>, usize) {
     let fact = |i: usize| &facts[story[i]];
+    let scopes: Vec<Scope> = story
+        .iter()
+        .map(|&fi| Scope::of(&facts[fi], claims, sentences))
+        .collect();
     let Weights {
         all: features,
         topic,
@@ -159,7 +189,7 @@ fn group_story(
         .collect();
     let mut pairs: Vec<(f64, usize, usize)> = seen
         .into_iter()
-        .filter(|&(a, b)| compatible(fact(a), fact(b)))
+        .filter(|&(a, b)| compatible(&scopes[a], &scopes[b]))
         .map(|(a, b)| (cosine(&features[a], &features[b]), a, b))
         .filter(|&(s, _, _)| s >= rules.min_similarity)
         .filter(|&(_, a, b)| cosine(&topic[a], &topic[b]) >= rules.min_topic)
@@ -183,10 +213,11 @@ fn group_story(
         if members[cb].iter().any(|&f| docs_a.contains(&fact(f).doc)) {
             continue;
         }
-        if !members[ca]
-            .iter()
-            .all(|&x| members[cb].iter().all(|&y| compatible(fact(x), fact(y))))
-        {
+        if !members[ca].iter().all(|&x| {
+            members[cb]
+                .iter()
+                .all(|&y| compatible(&scopes[x], &scopes[y]))
+        }) {
             continue;
         }
         // Average link: the groups must be similar as a whole, so one shared name cannot
@@ -258,34 +289,12 @@ fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) ->
             sentence,
             doc: sentences[sentence].doc,
             rule,
-            marks: marks_by_lexicon(sentences[sentence].marks()),
-            own_entities: cs
-                .iter()
-                .filter_map(|&i| match &claims[i].value {
-                    Value::Name { entity, .. } => Some(format!("@{entity}")),
-                    _ => None,
-                })
-                .collect(),
-            subjects: {
-                let mut subjects: Vec<&str> = cs
-                    .iter()
-                    .filter_map(|&i| match &claims[i].value {
-                        Value::Quantity {
-                            subject: Some(s), ..
-                        } => Some(s.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                subjects.sort_unstable();
-                subjects.dedup();
-                subjects
-            },
             claims: cs,
         })
         .collect()
 }
 
-/// A sentence's marks (`lexicon:key`) by lexicon, as [`Fact::marks`] holds them.
+/// A sentence's marks (`lexicon:key`) by lexicon, as [`Scope::marks`] holds them.
 fn marks_by_lexicon(marks: &[String]) -> Vec<(&str, Vec<&str>)> {
     let mut pairs: Vec<(&str, &str)> = marks.iter().filter_map(|m| m.split_once(':')).collect();
     pairs.sort_unstable();
@@ -302,7 +311,7 @@ fn marks_by_lexicon(marks: &[String]) -> Vec<(&str, Vec<&str>)> {
 
 /// Whether two facts may be one statement: compatible subjects, and no `distinguish`
 /// word on each side that the other lacks (4200 troops to Mali, 6200 to Senegal).
-fn compatible(a: &Fact, b: &Fact) -> bool {
+fn compatible(a: &Scope, b: &Scope) -> bool {
     // Both lists are sorted.
     let within = |xs: &[&str], ys: &[&str]| xs.iter().all(|x| ys.binary_search(x).is_ok());
     let subjects = a.subjects.is_empty()
@@ -550,8 +559,18 @@ fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> Feat
         let s = &sentences[f.sentence];
         let mut feats: BTreeSet<String> = s.terms().iter().map(SmolStr::to_string).collect();
         feats.extend(s.marks().iter().map(|m| format!("={m}")));
+        // For name facts, the fact's own names are left out, so a role filled by another
+        // person still meets the original and conflicts with it.
         if let Some(es) = entities.get(&f.sentence) {
-            feats.extend(es.difference(&f.own_entities).cloned());
+            let own: BTreeSet<String> = f
+                .claims
+                .iter()
+                .filter_map(|&c| match &claims[c].value {
+                    Value::Name { entity, .. } => Some(format!("@{entity}")),
+                    _ => None,
+                })
+                .collect();
+            feats.extend(es.difference(&own).cloned());
         }
         for &c in &f.claims {
             feats.extend(claim_keys(f.rule, &claims[c].value));
@@ -737,18 +756,13 @@ mod tests {
         assert!(got.iter().any(|s| s.1 == "conflict"), "{got:?}");
     }
 
-    /// A fact with the given subjects and marks (`lexicon:key`), the rest left empty.
-    fn fact<'a>(subjects: &[&'a str], marks: &'a [String]) -> Fact<'a> {
+    /// A fact's scope with the given subjects and marks (`lexicon:key`).
+    fn fact<'a>(subjects: &[&'a str], marks: &'a [String]) -> Scope<'a> {
         let mut subjects = subjects.to_vec();
         subjects.sort_unstable();
-        Fact {
-            sentence: 0,
-            doc: 0,
-            rule: "troops",
-            claims: Vec::new(),
+        Scope {
             subjects,
             marks: marks_by_lexicon(marks),
-            own_entities: BTreeSet::new(),
         }
     }
 
