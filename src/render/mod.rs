@@ -247,8 +247,17 @@ impl Sentences {
         SentenceOut {
             id: *id as usize,
             line: *line as usize,
-            text: TextSlice::new(&self.text, range.clone()),
+            // `new` checked every range once.
+            text: TextSlice {
+                text: Arc::clone(&self.text),
+                range: range.clone(),
+            },
         }
+    }
+
+    /// The id of the `i`-th sentence, without making the sentence.
+    pub fn id(&self, i: usize) -> usize {
+        self.spans[i].0 as usize
     }
 
     /// The line of the `i`-th sentence, without making the sentence.
@@ -598,6 +607,12 @@ impl<'a> Shown<'a> {
         let (d, i) = self.place[sentence];
         self.documents[d as usize].sentences.at(i as usize)
     }
+
+    /// The id in the report (its ordinal) of the pipeline's sentence `sentence`.
+    fn sentence_id(&self, sentence: usize) -> usize {
+        let (d, i) = self.place[sentence];
+        self.documents[d as usize].sentences.id(i as usize)
+    }
 }
 
 /// A document's id, outlet and date, made once and shared by each of its claims and
@@ -777,11 +792,10 @@ fn claims_and_statements(
         .zip(claim_texts)
         .enumerate()
         .map(|(ci, (c, (line, text, span)))| {
-            let s = shown.sentence(c.sentence);
             let mut out = ClaimOut {
                 id: claim_ids[ci].clone(),
                 doc: shown.names(c.sentence).id.clone(),
-                sentence: s.id,
+                sentence: shown.sentence_id(c.sentence),
                 line,
                 kind: SmolStr::from(&c.rule),
                 text,
@@ -1388,7 +1402,7 @@ mod tests {
             vec![(1, 1, 0..second - 1), (2, 2, second..text.len())],
         );
         assert_eq!(sentences.len(), 2);
-        assert_eq!(sentences.line(1), 2);
+        assert_eq!((sentences.id(1), sentences.line(1)), (2, 2));
         let second_out = sentences.at(1);
         assert_eq!((second_out.id, second_out.text.as_str()), (2, "ثانية هنا."));
         let json = serde_json::to_string(&sentences).unwrap();
