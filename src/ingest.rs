@@ -365,11 +365,32 @@ fn read_document(
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Document, Vec<String>), String> {
+    use std::io::Read;
     let name = shown(seeds, rel);
-    let bytes = std::fs::read(seeds.join(rel)).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         format!("{name}: cannot read: {e}\n  = help: check that the file exists and is readable")
-    })?;
+    };
+    let mut file = std::fs::File::open(seeds.join(rel)).map_err(cannot)?;
+    // The size is checked before the bytes are read: a file too large to be one article
+    // is refused without being held in memory.
+    let size = file.metadata().map_err(cannot)?.len();
+    check_size(&name, usize::try_from(size).unwrap_or(usize::MAX))?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(cannot)?;
     parse(&name, rel, &bytes, rules, opts)
+}
+
+/// The most bytes one article may have: the report counts an article's lines and
+/// sentences, and places in its text, in 32 bits.
+const MAX_ARTICLE_BYTES: usize = u32::MAX as usize;
+
+fn check_size(name: &str, bytes: usize) -> Result<(), String> {
+    if bytes > MAX_ARTICLE_BYTES {
+        return Err(format!(
+            "{name}: {bytes} bytes is more than one article can hold ({MAX_ARTICLE_BYTES} bytes, 4 GiB)\n  = help: split the file into several articles, or leave it out of the seeds folder"
+        ));
+    }
+    Ok(())
 }
 
 /// Read one article from its bytes: decode, front matter, Markdown masking, metadata,
@@ -382,6 +403,7 @@ pub fn parse(
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Document, Vec<String>), String> {
+    check_size(name, bytes.len())?;
     let (text, mut warnings) = decode(name, bytes, opts)?;
     let format = if rel.ends_with(".md") {
         Format::Markdown
@@ -808,6 +830,14 @@ fn detect_lang(body: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_article_over_4_gib_is_refused_with_its_name_and_what_to_do() {
+        assert!(check_size("seeds/a.md", MAX_ARTICLE_BYTES).is_ok());
+        let e = check_size("seeds/a.md", MAX_ARTICLE_BYTES + 1).unwrap_err();
+        assert!(e.starts_with("seeds/a.md: 4294967296 bytes is more than one article can hold"));
+        assert!(e.contains("= help: split the file"));
+    }
+
     use super::*;
 
     #[test]

@@ -579,7 +579,8 @@ pub fn report(
 }
 
 /// A count that fits the report's `u32` places: documents, a document's sentences, a
-/// file's lines (a file would need over 4 GB of text to hold more than 2^32).
+/// file's lines, places in a document's text. Ingest refuses an article over 4 GiB, so
+/// none of these passes 2^32.
 fn to_u32(i: usize) -> u32 {
     u32::try_from(i).expect("fewer than 2^32 documents, sentences per document and lines")
 }
