@@ -659,10 +659,22 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> (Found, Vec<Option<normalize
         };
         let n = normalize::normalize(head);
         let key = n.key();
+        // One pass over the line says whether any metadata pattern can match it: most
+        // lines are prose, and are kept for boilerplate as they are.
+        if rules
+            .metadata_set
+            .as_ref()
+            .is_some_and(|set| !set.is_match(key))
+        {
+            if !long {
+                keys[i] = Some(n);
+            }
+            continue;
+        }
         let original = |m: regex::Match| undouble(head[n.to_original(m.range())].trim());
         let mut hit = None;
         let mut span = line.clone();
-        // `is_match` first: it never needs the capture engine, and most lines match nothing.
+        // `is_match` first: it never needs the capture engine.
         for re in rules.published.iter().filter(|re| re.is_match(key)) {
             if let Some(c) = re.captures(key) {
                 if found.published.is_none() {

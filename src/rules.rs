@@ -389,6 +389,9 @@ pub struct RuleSet {
     /// Every boilerplate marker (`cut`, `cut_line`, `drop`) in one set: a line none of
     /// them matches, as most lines, costs one pass. `None` when the set cannot be built.
     pub marker_set: Option<regex::RegexSet>,
+    /// Every `[metadata]` pattern (`published`, then `outlet`) in one set, for the same
+    /// reason: most lines are not metadata. `None` when the set cannot be built.
+    pub metadata_set: Option<regex::RegexSet>,
     /// For each claim type: where its patterns start in `pattern_set`, which holds the
     /// patterns of every claim type but `name`, each type's consecutive and in their
     /// order in the type (0 for a `name` type).
@@ -1254,9 +1257,16 @@ impl<'a> Compiler<'a> {
         .dfa_size_limit(64 << 20)
         .build()
         .ok();
+        let metadata_set =
+            regex::RegexSetBuilder::new(published.iter().chain(&outlet).map(Regex::as_str))
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .ok();
         RuleSet {
             pattern_set,
             marker_set,
+            metadata_set,
             pattern_start,
             name_index,
             name_tokens,
