@@ -126,11 +126,12 @@ pub fn mentions_cached(rules: &RuleSet, key: &str, cache: &mut FuzzyCache) -> Ve
     let folded = fold_name(key);
     let words = crate::align::word_ranges(&folded);
     let mut found: Vec<Mention> = Vec::new();
-    if let Some(re) = &rules.names {
+    if let Some(names) = &rules.names {
         let mut pos = 0;
-        while let Some(m) = re.find_at(&folded, pos) {
+        while let Some(m) = names.find(aho_corasick::Input::new(&folded).range(pos..)) {
+            let text = &folded[m.range()];
             if crate::extract::at_word_edges(&folded, m.range()) {
-                if let Some(&entity) = rules.alias_owner.get(m.as_str()) {
+                if let Some(&entity) = rules.alias_owner.get(text) {
                     found.push(Mention {
                         range: m.range(),
                         entity,
@@ -139,7 +140,7 @@ pub fn mentions_cached(rules: &RuleSet, key: &str, cache: &mut FuzzyCache) -> Ve
                 }
                 pos = m.end();
             } else {
-                pos = m.start() + m.as_str().chars().next().map_or(1, char::len_utf8);
+                pos = m.start() + text.chars().next().map_or(1, char::len_utf8);
             }
             if pos >= folded.len() {
                 break;

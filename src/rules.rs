@@ -371,8 +371,9 @@ pub struct RuleSet {
     pub lexicons: BTreeMap<String, Lexicon>,
     pub claims: Vec<ClaimRule>,
     pub entities: Vec<EntityRule>,
-    /// All aliases of all entities in one regex, longest first.
-    pub names: Option<Regex>,
+    /// All aliases of all entities in one automaton, longest first: at each place the
+    /// longest alias found there wins (leftmost-first over the sorted aliases).
+    pub names: Option<aho_corasick::AhoCorasick>,
     /// The words of `[lexicon.subject]` in one regex, for subjects found near a match.
     pub subject_regex: Option<Regex>,
     /// Alias name key → entity index.
@@ -1868,7 +1869,11 @@ impl<'a> Compiler<'a> {
     fn entities(
         &mut self,
         raw: &[EntityFile],
-    ) -> (Vec<EntityRule>, Option<Regex>, HashMap<String, usize>) {
+    ) -> (
+        Vec<EntityRule>,
+        Option<aho_corasick::AhoCorasick>,
+        HashMap<String, usize>,
+    ) {
         let mut out = Vec::new();
         let mut owner: HashMap<String, usize> = HashMap::default();
         let mut owner_span: HashMap<String, Range<usize>> = HashMap::default();
@@ -1946,8 +1951,10 @@ impl<'a> Compiler<'a> {
         let names = if keys.is_empty() {
             None
         } else {
-            let alts: Vec<String> = keys.iter().map(|k| regex::escape(k)).collect();
-            Regex::new(&alts.join("|")).ok()
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(&keys)
+                .ok()
         };
         (out, names, owner)
     }
