@@ -471,7 +471,13 @@ pub fn stem(word: &str) -> String {
             }
         }
     }
-    w.to_lowercase()
+    // Arabic letters have no case: only words with other letters need the lowercase
+    // tables, which are slow to search for Arabic.
+    if w.chars().all(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+        w.to_string()
+    } else {
+        w.to_lowercase()
+    }
 }
 
 /// Every fact's features as ids, and what kind of feature each id is.
@@ -689,6 +695,14 @@ mod tests {
         assert_eq!(stem("العسكري"), stem("العسكريه"));
         assert_eq!(stem("بالغاء"), stem("الغاء"));
         assert_eq!(stem("اتفاق"), stem("اتفاقها"));
+    }
+
+    #[test]
+    fn stems_are_lowercase_in_any_script() {
+        assert_eq!(stem("Niger"), "niger");
+        assert_eq!(stem("NIGER"), stem("niger"));
+        assert_eq!(stem("ΑΘΗΝΑ"), "αθηνα");
+        assert_eq!(stem("الجيش"), "جيش");
     }
 
     #[test]
