@@ -255,6 +255,9 @@ pub struct Sink {
     stall_after: Option<String>,
     /// Nanoseconds threads spent writing files, for `--timings`.
     busy: std::sync::atomic::AtomicU64,
+    /// The folders made so far: most pages go to a few folders, which need not be made
+    /// (two system calls each) for every page.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Sink {
@@ -270,7 +273,14 @@ impl Sink {
         }
         let path = self.dir.join(rel_path);
         if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+            let made = |made: &std::collections::HashSet<PathBuf>| made.contains(p);
+            // A poisoned lock only means another thread panicked: the set is still right.
+            let lock = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made(&lock()) {
+                std::fs::create_dir_all(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?;
+                lock().insert(p.to_path_buf());
+            }
         }
         Ok(path)
     }
@@ -293,9 +303,30 @@ impl Sink {
 
     /// Write one file of the site.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.put_parts(rel, &[bytes])
+    }
+
+    /// Write one file of the site from its parts, in order, as one write where the system
+    /// allows: a page's parts need not be joined in memory first.
+    pub fn put_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
+        use std::io::{IoSlice, Write as _};
         let t = std::time::Instant::now();
         let path = self.path(rel)?;
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        let cannot = || format!("cannot write {}", path.display());
+        let mut file = std::fs::File::create(&path).with_context(cannot)?;
+        let mut slices: Vec<IoSlice> = parts.iter().map(|p| IoSlice::new(p)).collect();
+        let mut left: &mut [IoSlice] = &mut slices;
+        while !left.is_empty() {
+            match file.write_vectored(left) {
+                Ok(0) => {
+                    return Err(std::io::Error::from(std::io::ErrorKind::WriteZero))
+                        .with_context(cannot)
+                }
+                Ok(n) => IoSlice::advance_slices(&mut left, n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e).with_context(cannot),
+            }
+        }
         self.count(t);
         self.written(rel)
     }
@@ -369,6 +400,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
         busy: std::sync::atomic::AtomicU64::new(0),
+        made: Default::default(),
     };
     // The marker comes first and stays locked while this build runs: a later build that
     // finds this folder can tell a running build from a dead one (see `recover`).

@@ -229,7 +229,9 @@ pub(super) enum Nav {
     Other,
 }
 
-pub(super) fn page(title: &str, depth: usize, current: Nav, body: &str) -> String {
+/// A page up to its `<main>` content: the document head, the site's navigation (links
+/// `depth` folders up, `current` marked) and the opening `<main>`.
+fn page_head(title: &str, depth: usize, current: Nav) -> String {
     let up = "../".repeat(depth);
     let link = |nav: Nav, href: &str, text: &str| {
         let cur = if nav == current {
@@ -253,14 +255,31 @@ pub(super) fn page(title: &str, depth: usize, current: Nav, body: &str) -> Strin
 <a class="skip" href="#main">Skip to content</a>
 <header><nav aria-label="Site">{} · {} · {} · <a href="{up}report.md">report.md</a> · <a href="{up}report.json">report.json</a></nav></header>
 <main id="main">
-{body}</main>
-</body>
-</html>
 "##,
         link(Nav::Overview, "index.html", "Overview"),
         link(Nav::Timeline, "timeline.html", "Timeline"),
         link(Nav::Rules, "rules.html", "Rules"),
         title = esc(title),
+    )
+}
+
+/// What closes every page, after its `<main>` content.
+const PAGE_END: &str = "</main>\n</body>\n</html>\n";
+
+/// Write a page to `path`, its head, `<main>` content and end as they are: the content,
+/// most of the page, is not copied into one string first.
+pub(super) fn put_page(
+    sink: &Sink,
+    path: &str,
+    title: &str,
+    depth: usize,
+    current: Nav,
+    body: &str,
+) -> Result<()> {
+    let head = page_head(title, depth, current);
+    sink.put_parts(
+        path,
+        &[head.as_bytes(), body.as_bytes(), PAGE_END.as_bytes()],
     )
 }
 
@@ -358,9 +377,13 @@ impl<'a> Ctx<'a> {
 pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
     use rayon::prelude::*;
     sink.put("style.css", STYLE.as_bytes())?;
-    sink.put(
+    put_page(
+        sink,
         "rules.html",
-        page("Rules in force", 0, Nav::Rules, &rules_page(rules)).as_bytes(),
+        "Rules in force",
+        0,
+        Nav::Rules,
+        &rules_page(rules),
     )?;
     let stories = Stories::index(r);
     let ids = stories.ids();
@@ -375,9 +398,13 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
             stories: Vec::new(),
         };
         overview.write(sink)?;
-        sink.put(
+        put_page(
+            sink,
             "timeline.html",
-            page("Timeline", 0, Nav::Timeline, &timeline::svg_page(r, 0)).as_bytes(),
+            "Timeline",
+            0,
+            Nav::Timeline,
+            &timeline::svg_page(r, 0),
         )?;
         return scope_pages(&ctx, sink);
     }
@@ -412,15 +439,13 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
         stories: overview::story_rows(&counts),
     };
     overview.write(sink)?;
-    sink.put(
+    put_page(
+        sink,
         "timeline.html",
-        page(
-            "Timeline",
-            0,
-            Nav::Timeline,
-            &timeline::stories_page(&overview.stories),
-        )
-        .as_bytes(),
+        "Timeline",
+        0,
+        Nav::Timeline,
+        &timeline::stories_page(&overview.stories),
     )
 }
 
@@ -435,7 +460,7 @@ fn scope_pages(ctx: &Ctx, sink: &Sink) -> Result<()> {
         .enumerate()
         .try_for_each(|(n, (path, list))| {
             let (title, body) = statements_page(ctx, &paths, n, list);
-            sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
+            put_page(sink, path, &title, 1, Nav::Other, &body)
         })?;
     let pages = by_page(&r.documents, |d| &d.page);
     let paths: Vec<&str> = pages.iter().map(|(p, _)| *p).collect();
@@ -444,7 +469,7 @@ fn scope_pages(ctx: &Ctx, sink: &Sink) -> Result<()> {
         .enumerate()
         .try_for_each(|(n, (path, list))| {
             let (title, body) = documents_page(ctx, &paths, n, list);
-            sink.put(path, page(&title, 1, Nav::Other, &body).as_bytes())
+            put_page(sink, path, &title, 1, Nav::Other, &body)
         })
 }
 

@@ -14,7 +14,7 @@
 
 use super::html::{
     bdi, bdi_into, date_or_unknown, date_or_unknown_into, esc, excerpt, excerpt_into, lang_dir,
-    mixed, page, value, value_into, verdict_badge, verdict_symbol, Ctx, Nav,
+    mixed, put_page, value, value_into, verdict_badge, verdict_symbol, Ctx, Nav,
 };
 use super::markdown::corpus_line;
 use super::{slug, statement_title, story_name, SmolStr, StatementOut, PAGE, WIDE};
@@ -161,12 +161,7 @@ impl<'a> Overview<'a> {
         // The page itself is rendered while the numbered pages are: on the index of a
         // large corpus, it is the last page left.
         let (page_written, numbered) = rayon::join(
-            || {
-                sink.put(
-                    &self.path,
-                    page(&title, self.depth(), nav, &self.main()).as_bytes(),
-                )
-            },
+            || put_page(sink, &self.path, &title, self.depth(), nav, &self.main()),
             || self.write_numbered(sink),
         );
         page_written.and(numbered)
@@ -205,7 +200,7 @@ impl<'a> Overview<'a> {
                 esc(&heading),
                 self.section(list, n, depth)
             );
-            sink.put(&path, page(&heading, depth, Nav::Other, &body).as_bytes())
+            put_page(sink, &path, &heading, depth, Nav::Other, &body)
         })
     }
 
