@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -94,9 +95,15 @@ def one_size(args, target):
     work = os.path.join(args.bench_dir, f"corpus-{label(target)}-seed{args.seed}")
     os.makedirs(work, exist_ok=True)
     print(f"== {label(target)}: compare gen --stories {stories} --seed {args.seed} --out {work}", file=sys.stderr)
+    # The build is timed from an empty output folder: a site left by an earlier run would be
+    # deleted inside the timed build (tens of thousands of files at 100k).
+    shutil.rmtree(os.path.join(work, "site"), ignore_errors=True)
     t = time.perf_counter()
     run([args.compare, "gen", "--stories", str(stories), "--seed", str(args.seed), "--out", work, "--force"])
     gen_s = time.perf_counter() - t
+    # The corpus just written (and the site just deleted) are still being flushed to disk:
+    # wait for that, so the build timed next does not share the cores with it.
+    os.sync()
     seeds, truth = os.path.join(work, "seeds"), os.path.join(work, "truth.jsonl")
     articles, mb = corpus_size(seeds)
     row = {"target": target, "label": label(target), "stories": stories, "articles": articles, "mb": round(mb, 2),
