@@ -51,8 +51,15 @@ pub fn list(seeds: &Path) -> Result<Vec<String>> {
             seeds.display()
         );
     }
-    let mut files = Vec::new();
-    collect(seeds, seeds, &mut files)?;
+    // Listing waits on the disk more than on the processor when the folders are not in the
+    // page cache, so it runs on more threads than there are cores.
+    let mut files = match rayon::ThreadPoolBuilder::new()
+        .num_threads(LISTING_THREADS)
+        .build()
+    {
+        Ok(pool) => pool.install(|| collect(seeds, seeds)),
+        Err(_) => collect(seeds, seeds),
+    }?;
     files.sort();
     if files.is_empty() {
         bail!(
@@ -145,9 +152,21 @@ pub fn document(
     read_document(dir, &name, rules, opts).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+/// Threads that list the seeds folder. With 98 516 articles in 19 417 story folders not in
+/// the page cache, a build reached its first article 2.8–2.9 s after it started when
+/// listing on one thread, 1.7–1.9 s on two and 0.8–1.4 s on eight (2 cores, a virtual
+/// disk); 0.25–0.43 s whichever when the folders were cached.
+const LISTING_THREADS: usize = 8;
+
+/// The articles under `dir`, as paths relative to `root`. A folder's subfolders are
+/// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
+/// and listed one after the other they were a serial start to the build. The order is the caller's to make; the error, if any, is the first in the
+/// folder's own order.
+fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
+    let mut out = Vec::new();
+    let mut folders = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
         let path = entry.path();
@@ -155,7 +174,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
             .file_type()
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         if file_type.is_dir() {
-            collect(root, &path, out)?;
+            folders.push(path);
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("txt") | Some("md")
@@ -165,7 +184,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
             out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
-    Ok(())
+    folders.sort();
+    let nested: Vec<Result<Vec<String>>> = folders.par_iter().map(|f| collect(root, f)).collect();
+    for files in nested {
+        out.extend(files?);
+    }
+    Ok(out)
 }
 
 /// Two files with the same stem (a.txt, sub/a.md) get ids from their whole paths.
@@ -850,6 +874,37 @@ mod tests {
         assert!(e.contains("= help: split the file"));
     }
 
+    /// Folders nested at several depths (listed in parallel) give one sorted list of
+    /// articles, with `/` between folders, and nothing else; a folder is never an article.
+    #[test]
+    fn articles_in_nested_folders_are_listed_sorted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for (rel, text) in [
+            ("z.md", "z"),
+            ("b/s2/x.txt", "x"),
+            ("b/s1/y.md", "y"),
+            ("b/s1/deep/er/w.txt", "w"),
+            ("a/v.md", "v"),
+            ("a/notes.json", "{}"),
+            ("a/README", "r"),
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty/folder.md")).unwrap();
+        assert_eq!(
+            list(root).unwrap(),
+            [
+                "a/v.md",
+                "b/s1/deep/er/w.txt",
+                "b/s1/y.md",
+                "b/s2/x.txt",
+                "z.md"
+            ]
+        );
+    }
     use super::*;
 
     #[test]
