@@ -67,7 +67,8 @@ pub fn analyse(
     // once its claims and alignment terms are known, so memory follows the corpus text,
     // not five times it.
     let listing = Instant::now();
-    let files = ingest::list(seeds)?;
+    let io = ingest::IoThreads::start();
+    let files = ingest::list(seeds, &io)?;
     let mut docs: Vec<Document> = Vec::with_capacity(files.len());
     // Each chunk's sentences and claims, moved into one vector each at the end: growing
     // one vector chunk by chunk would copy it again at every doubling.
@@ -82,7 +83,15 @@ pub fn analyse(
         ("segment", Duration::ZERO),
         ("extract", Duration::ZERO),
     ];
-    for chunk in files.chunks(CHUNK) {
+    // Each chunk's files are asked for while the chunk before it is analysed.
+    let mut chunks = files.chunks(CHUNK).peekable();
+    if let Some(first) = chunks.peek() {
+        io.prefetch(seeds, first);
+    }
+    while let Some(chunk) = chunks.next() {
+        if let Some(next) = chunks.peek() {
+            io.prefetch(seeds, next);
+        }
         let t = Instant::now();
         let (mut ds, w, e) = ingest::read(seeds, chunk, rules, read);
         warnings.extend(w);
@@ -116,6 +125,7 @@ pub fn analyse(
         sentence_count += ss.len();
         sentence_chunks.push(ss);
     }
+    drop(io);
     let mut sentences = concat(sentence_chunks);
     let claims = concat(claim_chunks);
     ingest::fail_on(errors)?;
