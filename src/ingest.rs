@@ -187,12 +187,29 @@ impl IoThreads {
         let paths: Vec<PathBuf> = files.iter().map(|rel| seeds.join(rel)).collect();
         pool.spawn(move || {
             paths.par_iter().for_each(|path| {
-                if let Ok(file) = std::fs::File::open(path) {
+                if let Ok(file) = open_article(path) {
                     will_need(&file);
                 }
             });
         });
     }
+}
+
+/// Open an article for reading without waiting for a writer: opening a named pipe
+/// otherwise blocks until something writes to it. Reading an ordinary file is the same
+/// either way.
+#[cfg(unix)]
+fn open_article(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_article(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Start reading the whole file into the page cache (`posix_fadvise`, `WILLNEED`).
@@ -445,12 +462,19 @@ fn read_document(
     let cannot = |e: std::io::Error| {
         format!("{name}: cannot read: {e}\n  = help: check that the file exists and is readable")
     };
-    let mut file = std::fs::File::open(seeds.join(rel)).map_err(cannot)?;
+    let mut file = open_article(&seeds.join(rel)).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    // A pipe, socket or device (or a link to one) named like an article would block the
+    // build or never end: refused by what it is, before a byte is read.
+    if !meta.is_file() {
+        return Err(format!(
+            "{name}: not an ordinary file (a pipe, socket or device)\n  = help: put the article's text in an ordinary .txt or .md file, or move this out of the seeds folder"
+        ));
+    }
     // The size is checked before the bytes are read: a file too large to be one article
     // is refused without being held in memory.
-    let size = file.metadata().map_err(cannot)?.len();
-    check_size(&name, usize::try_from(size).unwrap_or(usize::MAX))?;
-    let mut bytes = Vec::with_capacity(size as usize);
+    check_size(&name, usize::try_from(meta.len()).unwrap_or(usize::MAX))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.read_to_end(&mut bytes).map_err(cannot)?;
     parse(&name, rel, &bytes, rules, opts)
 }

@@ -364,6 +364,53 @@ fn binary_files_named_txt_are_refused_even_with_lossy() {
     assert!(!s.path("site").exists());
 }
 
+/// A named pipe or a link to a device, named like an article, is refused by what it is:
+/// opening the pipe would wait for a writer forever, reading `/dev/zero` would never end.
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_named_like_articles_are_refused_not_waited_on() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    let fifo = std::ffi::CString::new(
+        s.path("seeds/pipe.md")
+            .into_os_string()
+            .into_encoded_bytes(),
+    )
+    .unwrap();
+    // SAFETY: a valid C string; mkfifo only creates the pipe.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", s.path("seeds/zero.txt")).unwrap();
+    let mut child = s
+        .command(&["build"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start compare");
+    // Not a time budget: a guard so that a build waiting on the pipe fails instead of
+    // hanging CI.
+    for _ in 0..12_000 {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+        panic!("the build is still waiting on a pipe or a device");
+    }
+    let o = child.wait_with_output().unwrap();
+    let run = Run {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    run.fails()
+        .says("error: seeds/pipe.md: not an ordinary file (a pipe, socket or device)\n  = help: put the article's text in an ordinary .txt or .md file, or move this out of the seeds folder")
+        .says("error: seeds/zero.txt: not an ordinary file (a pipe, socket or device)")
+        .says("error: 2 articles could not be read; nothing was written");
+    assert!(!s.path("site").exists());
+}
+
 // ---------------------------------------------------------------------------------------
 // Size and nesting
 
