@@ -228,8 +228,8 @@ fn will_need(_file: &std::fs::File) {}
 
 /// The articles under `dir`, as paths relative to `root`. A folder's subfolders are
 /// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
-/// and listed one after the other they were a serial start to the build. The order is the caller's to make; the error, if any, is the first in the
-/// folder's own order.
+/// and listed one after the other they were a serial start to the build. The order is
+/// the caller's to make; the error, if any, is the first in the folder's own order.
 fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
@@ -941,6 +941,8 @@ fn detect_lang(body: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn an_article_over_4_gib_is_refused_with_its_name_and_what_to_do() {
         assert!(check_size("seeds/a.md", MAX_ARTICLE_BYTES).is_ok());
@@ -980,7 +982,6 @@ mod tests {
             ]
         );
     }
-    use super::*;
 
     #[test]
     fn language_is_the_script_of_most_letters() {

@@ -273,13 +273,12 @@ impl Sink {
         }
         let path = self.dir.join(rel_path);
         if let Some(p) = path.parent() {
-            let made = |made: &std::collections::HashSet<PathBuf>| made.contains(p);
             // A poisoned lock only means another thread panicked: the set is still right.
-            let lock = || self.made.lock().unwrap_or_else(|e| e.into_inner());
-            if !made(&lock()) {
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(p) {
                 std::fs::create_dir_all(p)
                     .with_context(|| format!("cannot create {}", p.display()))?;
-                lock().insert(p.to_path_buf());
+                made.insert(p.to_path_buf());
             }
         }
         Ok(path)

@@ -33,6 +33,21 @@ struct Run {
 }
 
 impl Run {
+    fn of(o: std::process::Output) -> Run {
+        let run = Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        };
+        // `main` prints each error once: nothing is labelled twice, whatever went wrong.
+        assert!(
+            !run.stderr.contains("error: error:") && !run.stderr.contains("warning: warning:"),
+            "{}",
+            run.stderr
+        );
+        run
+    }
+
     fn ok(&self) -> &Run {
         assert_eq!(self.code, Some(0), "stderr: {}", self.stderr);
         self
@@ -100,19 +115,7 @@ impl Scratch {
         for (k, v) in env {
             c.env(k, v);
         }
-        let o = c.output().expect("run compare");
-        let run = Run {
-            code: o.status.code(),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        };
-        // `main` prints each error once: nothing is labelled twice, whatever went wrong.
-        assert!(
-            !run.stderr.contains("error: error:") && !run.stderr.contains("warning: warning:"),
-            "{}",
-            run.stderr
-        );
-        run
+        Run::of(c.output().expect("run compare"))
     }
 
     fn run(&self, args: &[&str]) -> Run {
@@ -398,13 +401,8 @@ fn pipes_and_devices_named_like_articles_are_refused_not_waited_on() {
         let _ = child.kill();
         panic!("the build is still waiting on a pipe or a device");
     }
-    let o = child.wait_with_output().unwrap();
-    let run = Run {
-        code: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    };
-    run.fails()
+    Run::of(child.wait_with_output().unwrap())
+        .fails()
         .says("error: seeds/pipe.md: not an ordinary file (a pipe, socket or device)\n  = help: put the article's text in an ordinary .txt or .md file, or move this out of the seeds folder")
         .says("error: seeds/zero.txt: not an ordinary file (a pipe, socket or device)")
         .says("error: 2 articles could not be read; nothing was written");

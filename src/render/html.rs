@@ -349,18 +349,14 @@ impl<'a> Ctx<'a> {
     /// sentence's few: a map of every claim by id cost 26 MB at 100 000 articles, at the
     /// end of a build, when its memory peaks.
     pub fn member_claims(&self, m: &MemberOut) -> Vec<&'a ClaimOut> {
-        let here = self.in_sentence(&m.doc, m.sentence);
+        let here = self.sentence_claims(&m.doc, m.sentence);
         m.claims
             .iter()
             .filter_map(|id| here.iter().find(|c| c.id == *id).copied())
             .collect()
     }
 
-    fn sentence_claims(&self, doc: &str, sentence: usize) -> Vec<&'a ClaimOut> {
-        self.in_sentence(doc, sentence).to_vec()
-    }
-
-    fn in_sentence(&self, doc: &str, sentence: usize) -> &[&'a ClaimOut] {
+    fn sentence_claims(&self, doc: &str, sentence: usize) -> &[&'a ClaimOut] {
         // A document's claims are in sentence order: find the run, do not scan them all
         // (a one-line article has hundreds of thousands of claims and as many pages).
         let all = self.doc_claims(doc);
@@ -842,7 +838,7 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
             o,
             r#"<blockquote class="sentence" {}>{}</blockquote>"#,
             lang_dir(&m.text),
-            highlighted(ctx, &m.text, &claims, &focus, 1)
+            highlighted(ctx, &m.text, claims, &focus, 1)
         );
         if !m.diff.is_empty() {
             let _ = writeln!(
@@ -956,7 +952,7 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
                     let cs = ctx.sentence_claims(&d.id, s.id);
                     let gap = if k > 0 { " " } else { "" };
                     let _ = write!(o, r#"{gap}<span class="sentence" id="{anchor}-s{}">"#, s.id);
-                    highlighted_into(&mut o, ctx, &s.text, &cs, &none, 1);
+                    highlighted_into(&mut o, ctx, &s.text, cs, &none, 1);
                     o.push_str("</span>");
                 }
                 o.push_str("</p>\n");
