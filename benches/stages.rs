@@ -48,7 +48,7 @@ fn main() -> anyhow::Result<()> {
                 stage += 1;
             };
             let t = Instant::now();
-            let docs = articles
+            let mut docs = articles
                 .iter()
                 .map(|(path, bytes)| {
                     ingest::parse(path, path, bytes, &rules, ingest::ReadOptions::default())
@@ -58,7 +58,7 @@ fn main() -> anyhow::Result<()> {
                 .collect::<anyhow::Result<Vec<_>>>()?;
             timed(t);
             let t = Instant::now();
-            let (texts, mut sentences) = compare::sentences(&docs, 0, &rules);
+            let (texts, mut sentences) = compare::sentences(&mut docs, 0, &rules);
             timed(t);
             let t = Instant::now();
             let published: Vec<_> = docs.iter().map(|d| d.published).collect();

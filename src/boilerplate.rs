@@ -19,7 +19,8 @@ pub fn set_aside(doc: &mut Document, rules: &RuleSet) {
 
 /// [`set_aside`], given the match keys of the body's lines that are known already
 /// (`keys[i]` for line *i*, as [`lines`] counts them; metadata reading leaves them), so a
-/// line is normalised once.
+/// line is normalised once. The keys of the lines read here are added, and those of the
+/// lines blanked here removed: what is left is the key of each line as the body now has it.
 pub fn set_aside_with(doc: &mut Document, rules: &RuleSet, keys: &mut [Option<Normalized>]) {
     let mut aside: Vec<Excluded> = Vec::new();
     let all: Vec<std::ops::Range<usize>> = lines(&doc.body).collect();
@@ -29,9 +30,13 @@ pub fn set_aside_with(doc: &mut Document, rules: &RuleSet, keys: &mut [Option<No
         if raw.trim().is_empty() {
             continue;
         }
-        let n = match keys.get_mut(i).and_then(Option::take) {
-            Some(n) => n,
-            None => normalize::normalize(raw),
+        let owned;
+        let n = match keys.get_mut(i) {
+            Some(known) => known.get_or_insert_with(|| normalize::normalize(raw)),
+            None => {
+                owned = normalize::normalize(raw);
+                &owned
+            }
         };
         let key = n.key();
         if rules
@@ -75,6 +80,11 @@ pub fn set_aside_with(doc: &mut Document, rules: &RuleSet, keys: &mut [Option<No
             continue;
         }
         blank_in(&mut doc.body, span.clone());
+        for (line, key) in all.iter().zip(keys.iter_mut()) {
+            if line.start <= span.end && span.start <= line.end {
+                *key = None;
+            }
+        }
         doc.excluded.push(Excluded {
             span,
             reason: e.reason,

@@ -24,8 +24,8 @@ use std::sync::OnceLock;
 /// The explanation of one article, as printed by `compare explain FILE`.
 pub fn article(file: &Path, rules: &RuleSet, read: ReadOptions) -> anyhow::Result<String> {
     let (doc, warnings) = ingest::document(file, rules, read)?;
-    let docs = vec![doc];
-    let (texts, mut sentences) = crate::sentences(&docs, 0, rules);
+    let mut docs = vec![doc];
+    let (texts, mut sentences) = crate::sentences(&mut docs, 0, rules);
     let keys = extract::Keys {
         texts: &texts,
         first_doc: 0,

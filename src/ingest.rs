@@ -535,6 +535,7 @@ pub fn parse(
         body,
         excluded: Vec::new(),
         notes: Vec::new(),
+        line_keys: Vec::new(),
     };
     let published_front = match &front.published {
         None => None,
@@ -542,6 +543,7 @@ pub fn parse(
     };
     let (found, mut keys) = metadata(&mut doc, rules);
     boilerplate::set_aside_with(&mut doc, rules, &mut keys);
+    doc.line_keys = keys;
     doc.published = published_front.or(found.published);
     match (front.outlet.clone(), found.outlet) {
         (Some(o), _) if !o.trim().is_empty() => {

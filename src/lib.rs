@@ -98,7 +98,7 @@ pub fn analyse(
         errors.extend(e);
         timings[0].1 += t.elapsed();
         let t = Instant::now();
-        let normalized = normalise(&ds);
+        let normalized = normalise(&mut ds);
         timings[1].1 += t.elapsed();
         let t = Instant::now();
         let mut ss = segment_all(&ds, &normalized, docs.len(), rules);
@@ -179,8 +179,8 @@ pub fn analyse_bytes(
 ) -> Result<(Document, Vec<Sentence>, Vec<model::Claim>), String> {
     let (doc, _warnings) = ingest::parse(path, path, bytes, rules, read)?;
     let published = [doc.published];
-    let docs = [doc];
-    let (texts, mut sentences) = self::sentences(&docs, 0, rules);
+    let mut docs = [doc];
+    let (texts, mut sentences) = self::sentences(&mut docs, 0, rules);
     let keys = extract::Keys {
         texts: &texts,
         first_doc: 0,
@@ -194,7 +194,7 @@ pub fn analyse_bytes(
 /// normalised bodies (which the sentences' `key` ranges point into) and the sentences.
 /// `base` is the corpus index of `docs[0]`.
 pub fn sentences(
-    docs: &[Document],
+    docs: &mut [Document],
     base: usize,
     rules: &rules::RuleSet,
 ) -> (Vec<normalize::Normalized>, Vec<Sentence>) {
@@ -203,10 +203,11 @@ pub fn sentences(
     (normalized, sentences)
 }
 
-/// Stage 3: each document's body as clean text and match key, with offsets back.
-fn normalise(docs: &[Document]) -> Vec<normalize::Normalized> {
-    docs.par_iter()
-        .map(|d| normalize::normalize(&d.body))
+/// Stage 3: each document's body as clean text and match key, with offsets back. Ingest
+/// read most lines by their keys already: those are joined, not made again.
+fn normalise(docs: &mut [Document]) -> Vec<normalize::Normalized> {
+    docs.par_iter_mut()
+        .map(|d| normalize::joined_lines(&d.body, std::mem::take(&mut d.line_keys)))
         .collect()
 }
 

@@ -48,6 +48,10 @@ pub struct Document {
     pub excluded: Vec<Excluded>,
     /// Warnings a reader should see on the document's page (no date found, …).
     pub notes: Vec<String>,
+    /// The match keys of the body's lines that ingest read them by (`line_keys[i]` for
+    /// line *i* of `body`, `None` where a line was not normalised or was blanked since),
+    /// for normalisation to join rather than normalise the body again; it takes them.
+    pub line_keys: Vec<Option<crate::normalize::Normalized>>,
 }
 
 /// A run of text set aside as boilerplate or metadata, kept for the report.

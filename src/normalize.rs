@@ -54,9 +54,47 @@ pub struct Normalized {
     /// `to_original` stop before an invisible RLM instead of running on to the next kept char.
     /// Sorted by key offset; absent entries mean "the next unit's origin".
     gaps: Vec<(u32, u32)>,
+    /// Built by the char path (the text was NFC, one unit per char), not by NFC clusters:
+    /// only such keys are joined by [`joined_lines`].
+    by_char: bool,
 }
 
 impl Normalized {
+    /// The next key char comes from original offset `o`: a new run unless the last one
+    /// leads there (as the builder's `at`).
+    fn step_to(&mut self, o: usize) {
+        let k = self.key.len();
+        let steps = self
+            .runs
+            .last()
+            .is_some_and(|&(rk, ro)| ro as usize + (k - (rk as usize).min(k)) == o);
+        if !steps {
+            self.runs.push((offset(k), offset(o)));
+        }
+    }
+
+    /// Append the key of a line that starts at original offset `at`, its offsets moved
+    /// along (for [`joined_lines`]).
+    fn append(&mut self, line: Normalized, at: usize) {
+        let base = self.key.len();
+        let shift = |(k, o): (u32, u32)| (offset(base + k as usize), offset(at + o as usize));
+        let mut runs = line.runs.into_iter().map(shift).peekable();
+        // The line's first run may carry on the one before the line break.
+        if let Some(&(_, o)) = runs.peek().filter(|&&(k, _)| k as usize == base) {
+            self.step_to(o as usize);
+            runs.next();
+        }
+        self.runs.extend(runs);
+        self.gaps.extend(line.gaps.into_iter().map(shift));
+        #[cfg(test)]
+        self.dense.extend(
+            line.dense[..line.dense.len().saturating_sub(1)]
+                .iter()
+                .map(|&o| offset(at + o as usize)),
+        );
+        self.key.push_str(&line.key);
+    }
+
     /// The match key.
     pub fn key(&self) -> &str {
         &self.key
@@ -159,6 +197,65 @@ pub fn normalize(text: &str) -> Normalized {
     // Most news text is already NFC: a plain char loop, checking NFC on the way, is then exact.
     // Otherwise (or in the rare case the loop bails out) NFC goes cluster by cluster.
     run_nfc_text(text).unwrap_or_else(|| run_clusters(text))
+}
+
+/// [`normalize`] of a text whose lines were normalised already, one by one: `lines[i]` is
+/// the key of the `i`-th line of `text.split('\n')`, or `None` for a line to normalise
+/// here. The line keys are joined at the line breaks instead of normalising the text
+/// again, and the result is the same as `normalize(text)` (property-tested): a line break
+/// is kept as it is and is no space, digit or mark, so no step looks across it, except
+/// when a line starts with a char that vanishes or joins what precedes it (a format
+/// control, a diacritic, tatweel, a combining mark), holds a CR, or was not NFC. The
+/// whole text is then normalised at once, as without line keys.
+pub fn joined_lines(text: &str, lines: Vec<Option<Normalized>>) -> Normalized {
+    if lines.is_empty() || text.contains('\r') {
+        return normalize(text);
+    }
+    let mut known = lines.into_iter();
+    let mut out = Normalized {
+        key: String::with_capacity(text.len()),
+        runs: Vec::new(),
+        end: offset(text.len()),
+        #[cfg(test)]
+        dense: Vec::with_capacity(text.len() + 1),
+        gaps: Vec::new(),
+        by_char: true,
+    };
+    let mut start = 0;
+    for line in text.split('\n') {
+        let starts_cleanly = line.chars().next().is_none_or(|c| {
+            c.is_ascii() || !(is_vanishing(c) || is_transparent(c) || is_nonstarter(c))
+        });
+        let given = known
+            .next()
+            .flatten()
+            .filter(|n| n.end as usize == line.len());
+        if start > 0 {
+            // The line break before this line: a unit of its own, right after the
+            // previous line's last unit.
+            out.step_to(start - 1);
+            #[cfg(test)]
+            out.dense.push(offset(start - 1));
+            out.key.push('\n');
+        }
+        if line.is_empty() {
+            start += 1;
+            continue;
+        }
+        let n = match given {
+            Some(n) if starts_cleanly => n,
+            _ if starts_cleanly => normalize(line),
+            _ => return normalize(text),
+        };
+        if !n.by_char {
+            return normalize(text);
+        }
+        out.append(n, start);
+        start += line.len() + 1;
+    }
+    #[cfg(test)]
+    out.dense.push(offset(text.len()));
+    out
 }
 
 /// Shorthand: normalize(text).key, used on rule patterns, aliases and lexicon words at load time.
@@ -515,7 +612,7 @@ impl<'t> Builder<'t> {
         matches!((before, after), (Some(a), Some(b)) if is_fold_digit(a) && is_fold_digit(b))
     }
 
-    fn finish(mut self) -> Normalized {
+    fn finish(mut self, by_char: bool) -> Normalized {
         if !self.key.is_empty() && self.covered < self.text.len() {
             self.gaps
                 .push((offset(self.key.len()), offset(self.covered)));
@@ -529,6 +626,7 @@ impl<'t> Builder<'t> {
             #[cfg(test)]
             dense: self.dense,
             gaps: self.gaps,
+            by_char,
         }
     }
 }
@@ -601,7 +699,7 @@ fn run_nfc_text(text: &str) -> Option<Normalized> {
         }
         b.emit(c, u);
     }
-    Some(b.finish())
+    Some(b.finish(true))
 }
 
 /// Chars that no step changes and that need no NFC check: ASCII other than space, tab and
@@ -704,7 +802,7 @@ fn run_clusters(text: &str) -> Normalized {
         }
         pos = end;
     }
-    b.finish()
+    b.finish(false)
 }
 
 /// Combining marks, and the few ccc-0 chars whose decomposition starts with one (U+0F73):
@@ -938,6 +1036,34 @@ mod tests {
     }
 
     #[test]
+    fn line_keys_join_where_a_line_break_stops_every_step() {
+        let cases = [
+            "قال الجيش\nإن 1500 جندي\n\nوصلوا.",
+            "\n\nسطر\n",
+            // Deleted at a line's end, before the break: the gap is the break's.
+            "جندي\u{200F}\nوصل",
+            // Deleted or joined at a line's start: the whole text is normalised.
+            "جندي\n\u{200F}وصل",
+            "جندي\n\u{064E}وصل",
+            "جندي\n\u{0640}\u{0640}",
+            "e\n\u{0301}x",
+            // ٫ between digits only on one line.
+            "3\n٫5 و3٫5",
+            "  \n\t x \n",
+        ];
+        for text in cases {
+            let keys = text.split('\n').map(|l| Some(normalize(l))).collect();
+            assert_eq!(joined_lines(text, keys), normalize(text), "{text:?}");
+            let none = text.split('\n').map(|_| None).collect();
+            assert_eq!(joined_lines(text, none), normalize(text), "{text:?}");
+        }
+        // A key given for a line of another length is not used.
+        let text = "قال\nالجيش";
+        let wrong = vec![Some(normalize("قالت")), Some(normalize("الجيش"))];
+        assert_eq!(joined_lines(text, wrong), normalize(text));
+    }
+
+    #[test]
     fn word_chars() {
         assert!(is_word_char('ب') && is_word_char('x') && is_word_char('7'));
         assert!(!is_word_char(' ') && !is_word_char('.') && !is_word_char('"'));
@@ -1021,6 +1147,41 @@ mod tests {
                     prop_assert_eq!(&fast.gaps, &slow.gaps);
                 }
             }
+        }
+
+        /// Joining the keys of a text's lines gives the key of the whole text, whichever
+        /// lines' keys are given.
+        #[test]
+        fn joined_line_keys_are_the_whole_texts(
+            lines in proptest::collection::vec(interesting_text(), 0..6),
+            given in proptest::collection::vec(any::<bool>(), 0..12),
+        ) {
+            let text = lines.join("\n");
+            let keys = text
+                .split('\n')
+                .enumerate()
+                .map(|(i, l)| given.get(i).copied().unwrap_or(true).then(|| normalize(l)))
+                .collect();
+            prop_assert_eq!(joined_lines(&text, keys), normalize(&text));
+        }
+
+        /// The same on lines of news text, where the keys are joined rather than the whole
+        /// text normalised again: words, spaces, digits, and what vanishes or joins at
+        /// either end of a line.
+        #[test]
+        fn joined_line_keys_of_news_lines_are_the_whole_texts(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "قال", "الجيش", "1500", " ", "  ", "\t", "\n", "\n", "\n\n", "أ", "ى", "ة",
+                    "٣", "٫", "٬", "\u{200F}", "\u{00A0}", "\u{064E}", "\u{0640}", "\u{0301}",
+                    "\u{FE70}", "\u{FEFB}", "abc", ".", "é",
+                ]),
+                0..32,
+            )
+        ) {
+            let text: String = words.concat();
+            let keys = text.split('\n').map(|l| Some(normalize(l))).collect();
+            prop_assert_eq!(joined_lines(&text, keys), normalize(&text));
         }
 
         /// Text made mostly of what is copied at once: words, single and double spaces,
