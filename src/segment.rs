@@ -228,7 +228,8 @@ fn push_piece(key: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let trimmed = text.trim_start();
     let start = range.start + (text.len() - trimmed.len());
     let trimmed = trimmed.trim_end();
-    if trimmed.chars().any(char::is_alphanumeric) {
+    // `is_word_char` is `is_alphanumeric`, without its table search on Arabic letters.
+    if trimmed.chars().any(crate::normalize::is_word_char) {
         out.push(start..start + trimmed.len());
     }
 }

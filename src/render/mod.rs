@@ -1105,6 +1105,11 @@ fn json_value(v: &Value) -> serde_json::Value {
 /// A file-name-safe form of an id: ASCII letters, digits, `-` and `_`; anything else
 /// becomes `-`, and a short hash keeps two such ids apart.
 pub fn slug(id: &str) -> String {
+    let safe = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    // Most ids are safe already (every page asks for several): copied whole.
+    if !id.is_empty() && id.bytes().all(safe) {
+        return id.to_string();
+    }
     let clean: String = id
         .chars()
         .map(|c| {
