@@ -96,8 +96,14 @@ def one_size(args, target):
     os.makedirs(work, exist_ok=True)
     print(f"== {label(target)}: compare gen --stories {stories} --seed {args.seed} --out {work}", file=sys.stderr)
     # The build is timed from an empty output folder: a site left by an earlier run would be
-    # deleted inside the timed build (tens of thousands of files at 100k).
-    shutil.rmtree(os.path.join(work, "site"), ignore_errors=True)
+    # deleted inside the timed build (tens of thousands of files at 100k). Deleting it here
+    # slows the build too, less: ext4 creates files slower for minutes after a large delete.
+    old_sites = [d for d in sorted(os.listdir(work)) if re.fullmatch(r"site(-[0-9]+)?", d)]
+    if old_sites:
+        print(f"   warning: removing {', '.join(old_sites)} of an earlier run just before the timed build; "
+              "for comparable figures remove corpus-*/site* a few minutes before running", file=sys.stderr)
+    for d in old_sites:
+        shutil.rmtree(os.path.join(work, d), ignore_errors=True)
     t = time.perf_counter()
     run([args.compare, "gen", "--stories", str(stories), "--seed", str(args.seed), "--out", work, "--force"])
     gen_s = time.perf_counter() - t
@@ -109,14 +115,25 @@ def one_size(args, target):
     row = {"target": target, "label": label(target), "stories": stories, "articles": articles, "mb": round(mb, 2),
            "gen_s": round(gen_s, 2), "corpus": work}
 
-    load = os.getloadavg()
-    print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f})", file=sys.stderr)
-    err, wall, cpu, rss = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
-                                 "--out", os.path.join(work, "site"), "--force", "--timings"], work, "compare")
+    # With --repeat N, N builds, each into a new folder (site, site-2, …: no delete between
+    # them), after the previous one's writes reached the disk. The row gives the median
+    # build's figures and every build's wall time.
+    builds = []
+    for i in range(args.repeat):
+        os.sync()
+        load = os.getloadavg()
+        print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f})"
+              + (f", build {i + 1} of {args.repeat}" if args.repeat > 1 else ""), file=sys.stderr)
+        out_dir = os.path.join(work, "site" if i == 0 else f"site-{i + 1}")
+        err, wall, cpu, rss = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
+                                     "--out", out_dir, "--force", "--timings"], work, "compare")
+        builds.append((wall, cpu, rss, load, err))
+    wall, cpu, rss, load, err = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
     row["compare"] = {"wall_s": wall, "cpu_s": cpu, "rss_mb": round(rss, 1), "load_before": load,
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
-                      "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(work, "site", "report.json"))}
+                      "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(work, "site", "report.json")),
+                      "builds": [{"wall_s": b[0], "cpu_s": b[1], "rss_mb": round(b[2], 1)} for b in builds]}
 
     if target not in args.peer_sizes:
         print("   peer: not run at this size (--peer-sizes)", file=sys.stderr)
@@ -178,6 +195,11 @@ def markdown(result):
             out.append(f"| {r['label']} | {r['articles']} | {r['mb']:.1f} | {tool} | {t['wall_s']:.2f} | {t['cpu_s']:.2f} "
                        f"| {t['rss_mb']:.0f} | {f(t['articles_per_s'], 0)} | {f(s['precision'])} | {f(s['recall'])} "
                        f"| {f(s['f1'])} | {s['rows_in_statements']}/{s['rows']} |")
+    repeated = [r for r in rows if len(r["compare"].get("builds", [])) > 1]
+    if repeated:
+        out += ["", "compare's builds, each size (wall s / CPU s / peak RSS MB; the median build is the row above):", ""]
+        out += [f"- {r['label']}: " + ", ".join(f"{b['wall_s']:.2f} / {b['cpu_s']:.2f} / {b['rss_mb']:.0f}"
+                                                 for b in r["compare"]["builds"]) for r in repeated]
     both = [r for r in rows if r["peer"]]
     out += ["", "Speed ratio, peer / compare: wall " + ", ".join(
         f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in both) + "; CPU " + ", ".join(
@@ -231,7 +253,11 @@ def main():
     ap.add_argument("--python", required=True, help="the venv's python, with rapidfuzz")
     ap.add_argument("--rules", default="rules.toml")
     ap.add_argument("--peer-sizes", help="sizes at which the peer runs too (default: every size)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="compare's builds per size; the median is reported (default 1)")
     args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat takes 1 or more")
     sizes = [1000] if args.smoke else [size_arg(s) for s in args.sizes.split(",")]
     args.peer_sizes = set(sizes if args.smoke or not args.peer_sizes else map(size_arg, args.peer_sizes.split(",")))
     args.bench_dir = os.path.abspath(args.bench_dir)
@@ -240,7 +266,8 @@ def main():
     result = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores ({cpu})",
               "command": "benches/run.sh " + ("--smoke" if args.smoke else f"--sizes {','.join(map(label, sizes))}"
                                               + (f" --peer-sizes {','.join(map(label, sorted(args.peer_sizes)))}"
-                                                 if args.peer_sizes != set(sizes) else "")),
+                                                 if args.peer_sizes != set(sizes) else "")
+                                              + (f" --repeat {args.repeat}" if args.repeat > 1 else "")),
               "load_start": os.getloadavg(), "rows": []}
     for n in sizes:
         result["rows"].append(one_size(args, n))
