@@ -166,21 +166,27 @@ fn group_story(
             postings.entry((fact(i).rule, feat)).or_default().push(i);
         }
     }
+    // Each pair once: the facts after `a` that share an uncapped feature with it, marked as
+    // they are met so that a second shared feature does not list them again. (Posting
+    // lists are ascending, so the facts after `a` are a list's tail.)
     let mut seen: Vec<(usize, usize)> = Vec::new();
-    for list in postings.values() {
-        if list.len() > rules.max_postings {
-            continue;
-        }
-        for (i, &a) in list.iter().enumerate() {
-            for &b in &list[i + 1..] {
-                if fact(a).doc != fact(b).doc {
-                    seen.push((a.min(b), a.max(b)));
+    let mut met_by: Vec<usize> = vec![usize::MAX; story.len()];
+    for (a, fv) in features.iter().enumerate() {
+        for &(feat, _) in fv {
+            let Some(list) = postings.get(&(fact(a).rule, feat)) else {
+                continue;
+            };
+            if list.len() > rules.max_postings {
+                continue;
+            }
+            for &b in &list[list.partition_point(|&b| b <= a)..] {
+                if met_by[b] != a && fact(a).doc != fact(b).doc {
+                    met_by[b] = a;
+                    seen.push((a, b));
                 }
             }
         }
     }
-    seen.sort_unstable();
-    seen.dedup();
     let candidates = seen.len();
     let min_shared: HashMap<&str, usize> = rules
         .claims
