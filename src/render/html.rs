@@ -38,40 +38,37 @@ pub fn esc(text: &str) -> String {
 
 /// [`esc`], written at the end of `out`.
 pub fn esc_into(out: &mut String, text: &str) {
-    // The characters to escape are ASCII and rare in article text: a block of 16 bytes
-    // without one (most blocks) is told in one pass the compiler vectorises, and the runs
-    // between them are copied whole.
+    // The characters to escape are ASCII and rare in article text: `memchr` finds the next
+    // of each kind with SIMD, and the runs between them are copied whole. Each search
+    // starts again only past the char it found, so the text is read once.
     let bytes = text.as_bytes();
+    let markup = |from: usize| memchr::memchr3(b'&', b'<', b'>', &bytes[from..]).map(|i| from + i);
+    let quote = |from: usize| memchr::memchr2(b'"', b'\'', &bytes[from..]).map(|i| from + i);
+    let (mut next_markup, mut next_quote) = (markup(0), quote(0));
     let mut from = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        let end = (at + 16).min(bytes.len());
-        let block = &bytes[at..end];
-        if block.len() == 16 && !block.iter().fold(false, |hit, &b| hit | is_special(b)) {
-            at = end;
-            continue;
+    loop {
+        let at = match (next_markup, next_quote) {
+            (Some(m), Some(q)) => m.min(q),
+            (Some(i), None) | (None, Some(i)) => i,
+            (None, None) => break,
+        };
+        let entity = match bytes[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        };
+        out.push_str(&text[from..at]);
+        out.push_str(entity);
+        from = at + 1;
+        if next_markup == Some(at) {
+            next_markup = markup(from);
+        } else {
+            next_quote = quote(from);
         }
-        for (i, &b) in block.iter().enumerate() {
-            let entity = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#39;",
-                _ => continue,
-            };
-            out.push_str(&text[from..at + i]);
-            out.push_str(entity);
-            from = at + i + 1;
-        }
-        at = end;
     }
     out.push_str(&text[from..]);
-}
-
-/// The bytes [`esc`] replaces.
-fn is_special(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
 }
 
 /// Which characters of the Arabic block (U+0600–U+06FF) are letters, looked up once:
