@@ -16,8 +16,8 @@
 use super::overview::{self, Overview};
 use super::timeline;
 use super::{
-    readable, readable_diff, slug, statement_title, ClaimOut, DocumentOut, MemberOut, Report,
-    SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
+    readable, readable_diff, slug, slug_into, statement_title, ClaimOut, DocumentOut, MemberOut,
+    Report, SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
 };
 use crate::diff::Change;
 use crate::rules::RuleSet;
@@ -685,27 +685,40 @@ fn highlighted_into(
             continue;
         }
         esc_into(o, &text[pos..c.start]);
-        let inner = esc(&text[c.start..c.end]);
-        let href = match (&c.statement, ctx.entity_of.get(c.id.as_str())) {
-            (Some(st), _) => ctx.statement_of.get(st.as_str()).map(|s| s.href(depth)),
-            (None, Some(e)) => Some(format!("{up}index.html#entity-{}", slug(e))),
+        // Written piece by piece into the page: this runs for every claim of every
+        // sentence a page shows.
+        o.push_str(r#"<mark class="claim t-"#);
+        esc_into(o, &c.kind);
+        if focus.contains(c.id.as_str()) {
+            o.push_str(" focus");
+        }
+        o.push_str(r#"">"#);
+        let linked = match (&c.statement, ctx.entity_of.get(c.id.as_str())) {
+            (Some(st), _) => ctx.statement_of.get(st.as_str()).map(|s| {
+                o.push_str(r#"<a href=""#);
+                s.href_into(o, depth);
+            }),
+            (None, Some(e)) => {
+                o.push_str(r#"<a href=""#);
+                o.push_str(&up);
+                o.push_str("index.html#entity-");
+                slug_into(o, e);
+                Some(())
+            }
             _ => None,
         };
-        let body = match href {
-            Some(h) => format!(r#"<a href="{h}">{inner}</a>"#),
-            None => inner,
-        };
-        let focus_class = if focus.contains(c.id.as_str()) {
-            " focus"
-        } else {
-            ""
-        };
-        let _ = write!(
-            o,
-            r#"<mark class="claim t-{kind}{focus_class}">{body}</mark><span class="val" dir="ltr"><span class="kind">{kind}</span> {val}</span>"#,
-            kind = esc(&c.kind),
-            val = esc(&readable(&c.display)),
-        );
+        if linked.is_some() {
+            o.push_str(r#"">"#);
+        }
+        esc_into(o, &text[c.start..c.end]);
+        if linked.is_some() {
+            o.push_str("</a>");
+        }
+        o.push_str(r#"</mark><span class="val" dir="ltr"><span class="kind">"#);
+        esc_into(o, &c.kind);
+        o.push_str("</span> ");
+        esc_into(o, &readable(&c.display));
+        o.push_str("</span>");
         pos = c.end;
     }
     esc_into(o, &text[pos.min(text.len())..]);

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use smol_str::format_smolstr;
 pub use smol_str::SmolStr;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -107,12 +108,21 @@ pub struct DocumentOut {
 impl DocumentOut {
     /// Its link from a page `depth` folders below the site root.
     pub fn href(&self, depth: usize) -> String {
-        format!("{}{}#{}", "../".repeat(depth), self.page, slug(&self.id))
+        let mut out = String::with_capacity(3 * depth + self.page.len() + self.id.len() + 16);
+        for _ in 0..depth {
+            out.push_str("../");
+        }
+        out.push_str(&self.page);
+        out.push('#');
+        slug_into(&mut out, &self.id);
+        out
     }
 
     /// The link to its sentence `n` from a page `depth` folders below the site root.
     pub fn sentence_href(&self, depth: usize, n: usize) -> String {
-        format!("{}-s{n}", self.href(depth))
+        let mut out = self.href(depth);
+        let _ = write!(out, "-s{n}");
+        out
     }
 }
 
@@ -418,7 +428,19 @@ pub struct StatementOut {
 impl StatementOut {
     /// Its link from a page `depth` folders below the site root.
     pub fn href(&self, depth: usize) -> String {
-        format!("{}{}#{}", "../".repeat(depth), self.page, slug(&self.id))
+        let mut out = String::with_capacity(3 * depth + self.page.len() + self.id.len() + 10);
+        self.href_into(&mut out, depth);
+        out
+    }
+
+    /// [`StatementOut::href`], written at the end of `out`.
+    pub fn href_into(&self, out: &mut String, depth: usize) {
+        for _ in 0..depth {
+            out.push_str("../");
+        }
+        out.push_str(&self.page);
+        out.push('#');
+        slug_into(out, &self.id);
     }
 }
 
@@ -1105,10 +1127,18 @@ fn json_value(v: &Value) -> serde_json::Value {
 /// A file-name-safe form of an id: ASCII letters, digits, `-` and `_`; anything else
 /// becomes `-`, and a short hash keeps two such ids apart.
 pub fn slug(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 9);
+    slug_into(&mut out, id);
+    out
+}
+
+/// [`slug`], written at the end of `out`.
+pub fn slug_into(out: &mut String, id: &str) {
     let safe = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
     // Most ids are safe already (every page asks for several): copied whole.
     if !id.is_empty() && id.bytes().all(safe) {
-        return id.to_string();
+        out.push_str(id);
+        return;
     }
     let clean: String = id
         .chars()
@@ -1120,17 +1150,13 @@ pub fn slug(id: &str) -> String {
             }
         })
         .collect();
-    if clean == id && !id.is_empty() {
-        clean
-    } else {
-        // FNV-1a: tiny, stable across platforms and releases.
-        let mut h: u32 = 0x811c_9dc5;
-        for b in id.bytes() {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(0x0100_0193);
-        }
-        format!("{}-{:08x}", clean.trim_matches('-'), h)
+    // FNV-1a: tiny, stable across platforms and releases.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in id.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
     }
+    let _ = write!(out, "{}-{:08x}", clean.trim_matches('-'), h);
 }
 
 /// The statements ordered as the overview shows them: conflicts, agreements, singles.
