@@ -648,22 +648,9 @@ pub(super) fn excerpt_into(out: &mut String, text: &str, claims: &[&ClaimOut], r
     }
 }
 
-/// A sentence with its claims highlighted, each followed by its normalised value; a
-/// claim links to its statement (or a name to its spelling row). Claims in `focus` (the
-/// statement's own) are marked strongly, others lightly.
-fn highlighted(
-    ctx: &Ctx,
-    text: &str,
-    claims: &[&ClaimOut],
-    focus: &BTreeSet<&str>,
-    depth: usize,
-) -> String {
-    let mut o = String::new();
-    highlighted_into(&mut o, ctx, text, claims, focus, depth);
-    o
-}
-
-/// [`highlighted`], written at the end of `o`.
+/// A sentence with its claims highlighted, each followed by its normalised value, written
+/// at the end of `o`; a claim links to its statement (or a name to its spelling row).
+/// Claims in `focus` (the statement's own) are marked strongly, others lightly.
 fn highlighted_into(
     o: &mut String,
     ctx: &Ctx,
@@ -866,28 +853,33 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
         } else {
             ""
         };
-        let _ = writeln!(
+        // Written piece by piece: a member card is the bulk of a statements page.
+        let reference = if i == 0 { " reference" } else { "" };
+        let _ = write!(
             o,
-            r#"<section class="member{}" aria-labelledby="{anchor}-m{i}"><h3 id="{anchor}-m{i}">{}{role}</h3><dl class="prov"><dt>Value</dt><dd>{}</dd><dt>Published</dt><dd>{}</dd><dt>Source</dt><dd><a href="{}"><code>{}</code>, line {}</a></dd></dl>"#,
-            if i == 0 { " reference" } else { "" },
-            bdi(&m.outlet),
-            value(&m.values.join(", ")),
-            date_or_unknown(m.published.as_deref()),
-            doc.map_or_else(String::new, |d| d.sentence_href(1, m.sentence)),
-            esc(doc.map_or(m.doc.as_str(), |d| d.path.as_str())),
-            m.line,
+            r#"<section class="member{reference}" aria-labelledby="{anchor}-m{i}"><h3 id="{anchor}-m{i}">"#
         );
-        let _ = writeln!(
-            o,
-            r#"<blockquote class="sentence" {}>{}</blockquote>"#,
-            lang_dir(&m.text),
-            highlighted(ctx, &m.text, claims, &focus, 1)
-        );
+        bdi_into(&mut o, &m.outlet);
+        o.push_str(role);
+        o.push_str(r#"</h3><dl class="prov"><dt>Value</dt><dd>"#);
+        value_into(&mut o, &m.values.join(", "));
+        o.push_str("</dd><dt>Published</dt><dd>");
+        date_or_unknown_into(&mut o, m.published.as_deref());
+        o.push_str(r#"</dd><dt>Source</dt><dd><a href=""#);
+        if let Some(d) = doc {
+            o.push_str(&d.sentence_href(1, m.sentence));
+        }
+        o.push_str(r#""><code>"#);
+        esc_into(&mut o, doc.map_or(m.doc.as_str(), |d| d.path.as_str()));
+        let _ = writeln!(o, "</code>, line {}</a></dd></dl>", m.line);
+        let dir = lang_dir(&m.text);
+        let _ = write!(o, r#"<blockquote class="sentence" {dir}>"#);
+        highlighted_into(&mut o, ctx, &m.text, claims, &focus, 1);
+        o.push_str("</blockquote>\n");
         if !m.diff.is_empty() {
             let _ = writeln!(
                 o,
-                r#"<p class="diffhead">Against the reference:</p><p class="diff" {}>{}</p>"#,
-                lang_dir(&m.text),
+                r#"<p class="diffhead">Against the reference:</p><p class="diff" {dir}>{}</p>"#,
                 diff_html(m)
             );
         }
