@@ -126,10 +126,13 @@ def one_size(args, target):
               + (f", build {i + 1} of {args.repeat}" if args.repeat > 1 else ""), file=sys.stderr)
         out_dir = os.path.join(work, "site" if i == 0 else f"site-{i + 1}")
         err, wall, cpu, rss = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
-                                     "--out", out_dir, "--force", "--timings"], work, "compare")
+                                     "--out", out_dir, "--force", "--timings"], work,
+                                    "compare" if i == 0 else f"compare-{i + 1}")
         builds.append((wall, cpu, rss, load, err))
+    # The median build; of an even number, the slower of the two in the middle.
     wall, cpu, rss, load, err = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
+    # Every build writes the same site (the build is deterministic): the first is scored.
     row["compare"] = {"wall_s": wall, "cpu_s": cpu, "rss_mb": round(rss, 1), "load_before": load,
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                       "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(work, "site", "report.json")),
@@ -254,7 +257,8 @@ def main():
     ap.add_argument("--rules", default="rules.toml")
     ap.add_argument("--peer-sizes", help="sizes at which the peer runs too (default: every size)")
     ap.add_argument("--repeat", type=int, default=1,
-                    help="compare's builds per size; the median is reported (default 1)")
+                    help="compare's builds per size; the median is reported, for an even N the slower "
+                         "middle build (default 1)")
     args = ap.parse_args()
     if args.repeat < 1:
         ap.error("--repeat takes 1 or more")

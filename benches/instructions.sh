@@ -16,17 +16,19 @@ stories="${1:-60}"
 command -v valgrind >/dev/null || { echo "error: valgrind not found (apt-get install valgrind)" >&2; exit 2; }
 
 echo "== cargo bench --no-run --bench stages" >&2
-bench=$(cargo bench --no-run --bench stages --message-format=json 2>/dev/null |
+bench=$(cargo bench --no-run --bench stages --message-format=json |
   python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "stages" and m.get("executable"):
         print(m["executable"])')
+[ -n "$bench" ] || { echo "error: the stage benchmark (benches/stages.rs) did not build" >&2; exit 1; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 for reps in 1 2; do
   echo "== callgrind: $stories stories, $reps repetition(s)" >&2
-  valgrind --tool=callgrind --callgrind-out-file="$work/out.$reps" "$bench" "$stories" "$reps" >/dev/null 2>&1
+  valgrind --tool=callgrind --callgrind-out-file="$work/out.$reps" "$bench" "$stories" "$reps" >/dev/null 2>"$work/valgrind.$reps" ||
+    { cat "$work/valgrind.$reps" >&2; echo "error: valgrind failed" >&2; exit 1; }
   callgrind_annotate --inclusive=yes --threshold=100 "$work/out.$reps" >"$work/annotated.$reps" 2>/dev/null
 done
 
@@ -48,19 +50,26 @@ rows = [
 
 def counts(path):
     text = open(path).read()
-    total = int(re.search(r"([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS", text)[1].replace(",", ""))
+    found = re.search(r"([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS", text)
+    if not found:
+        sys.exit(f"error: no PROGRAM TOTALS line with a percentage in {path}: "
+                 "callgrind_annotate's output is not the one this script reads (valgrind 3.19 or later)")
+    total = int(found[1].replace(",", ""))
     out = {}
     for _, fn in rows:
         # `FILE:NAME`, sometimes with ` [BINARY]` after it: the largest is the function's
         # total (inlined parts are also listed under the file they come from).
         pat = re.compile(r"^\s*([\d,]+) \([^)]*\)\s+[^=\s]\S*:" + re.escape(fn) + r"(?: \[[^\]]*\])?\s*$", re.M)
-        out[fn] = max((int(m[1].replace(",", "")) for m in pat.finditer(text)), default=0)
+        out[fn] = max((int(m[1].replace(",", "")) for m in pat.finditer(text)), default=None)
     return total, out
 
 t1, c1 = counts(f"{work}/annotated.1")
 t2, c2 = counts(f"{work}/annotated.2")
 print(f"{stories} stories; one repetition, one thread, without one-off costs (millions of instructions):")
 for label, fn in rows:
-    print(f"  {label:<20} {(c2[fn] - c1[fn]) / 1e6:9.1f}")
+    if c1[fn] is None or c2[fn] is None:
+        print(f"  {label:<20} {'n/a':>9}  ({fn} not found: renamed, or inlined away)")
+    else:
+        print(f"  {label:<20} {(c2[fn] - c1[fn]) / 1e6:9.1f}")
 print(f"  {'all':<20} {(t2 - t1) / 1e6:9.1f}")
 PY

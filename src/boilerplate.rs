@@ -12,9 +12,12 @@ use crate::model::{Document, Excluded};
 use crate::normalize::{self, Normalized};
 use crate::rules::RuleSet;
 
-/// Blank the boilerplate of one document and record what was set aside.
+/// Blank the boilerplate of one document and record what was set aside. The document's
+/// line keys (ingest's) are used and kept up to date.
 pub fn set_aside(doc: &mut Document, rules: &RuleSet) {
-    set_aside_with(doc, rules, &mut Vec::new());
+    let mut keys = std::mem::take(&mut doc.line_keys);
+    set_aside_with(doc, rules, &mut keys);
+    doc.line_keys = keys;
 }
 
 /// [`set_aside`], given the match keys of the body's lines that are known already
@@ -115,4 +118,44 @@ fn merge_adjacent(doc: &mut Document) {
         merged.push(e);
     }
     doc.excluded = merged;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{parse, ReadOptions};
+
+    /// A line blanked after ingest keyed it loses its key: the body's key joined from the
+    /// line keys stays that of the body as it is.
+    #[test]
+    fn setting_aside_again_clears_the_keys_of_the_lines_it_blanks() {
+        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules.toml"))
+            .expect("the shipped rules");
+        let shipped = crate::rules::compile("rules.toml", &source).expect("shipped rules");
+        let more = source.replacen(
+            "drop = [\n",
+            "drop = [\n  { pattern = 'سطر للحذف', reason = \"test\" },\n",
+            1,
+        );
+        let stricter =
+            crate::rules::compile("rules.toml", &more).expect("rules with one more marker");
+        let text = "قال الجيش إن 1500 جندي وصلوا.\nسطر للحذف بعد التحميل\nوغادر 95 جنديا.\n";
+        let (mut doc, _) = parse(
+            "a.txt",
+            "a.txt",
+            text.as_bytes(),
+            &shipped,
+            ReadOptions::default(),
+        )
+        .expect("parsed");
+        assert!(doc.line_keys.iter().filter(|k| k.is_some()).count() >= 3);
+        set_aside(&mut doc, &stricter);
+        assert!(!doc.body.contains("سطر للحذف"), "the line is blanked");
+        assert!(doc.line_keys[1].is_none(), "and its key is gone");
+        let keys = std::mem::take(&mut doc.line_keys);
+        assert_eq!(
+            normalize::joined_lines(&doc.body, keys),
+            normalize::normalize(&doc.body)
+        );
+    }
 }

@@ -51,7 +51,9 @@ pub struct Document {
     /// The match keys of the body's lines that ingest read them by (`line_keys[i]` for
     /// line *i* of `body`, `None` where a line was not normalised or was blanked since),
     /// for normalisation to join rather than normalise the body again; it takes them.
-    pub line_keys: Vec<Option<crate::normalize::Normalized>>,
+    /// Whatever changes a line of `body` must clear its key: a key is checked against its
+    /// line's length only, which blanking keeps.
+    pub(crate) line_keys: Vec<Option<crate::normalize::Normalized>>,
 }
 
 /// A run of text set aside as boilerplate or metadata, kept for the report.
