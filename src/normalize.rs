@@ -60,17 +60,9 @@ pub struct Normalized {
 }
 
 impl Normalized {
-    /// The next key char comes from original offset `o`: a new run unless the last one
-    /// leads there (as the builder's `at`).
+    /// The next key char comes from original offset `o` (see [`step_to`]).
     fn step_to(&mut self, o: usize) {
-        let k = self.key.len();
-        let steps = self
-            .runs
-            .last()
-            .is_some_and(|&(rk, ro)| ro as usize + (k - (rk as usize).min(k)) == o);
-        if !steps {
-            self.runs.push((offset(k), offset(o)));
-        }
+        step_to(&mut self.runs, self.key.len(), o);
     }
 
     /// Append the key of a line that starts at original offset `at`, its offsets moved
@@ -403,6 +395,19 @@ fn is_fold_digit(c: char) -> bool {
         || ('\u{06F0}'..='\u{06F9}').contains(&c)
 }
 
+/// The key char at key offset `k` comes from original offset `o`: a new run in `runs`
+/// unless the last one leads there. Shared by the builder and by [`joined_lines`], so a
+/// joined key's runs are the ones the builder would have made.
+#[inline(always)]
+fn step_to(runs: &mut Vec<(u32, u32)>, k: usize, o: usize) {
+    let steps = runs
+        .last()
+        .is_some_and(|&(rk, ro)| ro as usize + (k - (rk as usize).min(k)) == o);
+    if !steps {
+        runs.push((offset(k), offset(o)));
+    }
+}
+
 fn offset(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
@@ -488,18 +493,10 @@ impl<'t> Builder<'t> {
         }
     }
 
-    /// The next key char comes from original offset `o`: a new run unless the current one
-    /// leads there.
+    /// The next key char comes from original offset `o` (see [`step_to`]).
     #[inline(always)]
     fn at(&mut self, o: usize) {
-        let k = self.key.len();
-        let steps = self
-            .runs
-            .last()
-            .is_some_and(|&(rk, ro)| ro as usize + (k - (rk as usize).min(k)) == o);
-        if !steps {
-            self.runs.push((offset(k), offset(o)));
-        }
+        step_to(&mut self.runs, self.key.len(), o);
     }
 
     /// A deleted mark or tatweel right after a kept char belongs to that char's original span.
