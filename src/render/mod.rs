@@ -109,12 +109,7 @@ impl DocumentOut {
     /// Its link from a page `depth` folders below the site root.
     pub fn href(&self, depth: usize) -> String {
         let mut out = String::with_capacity(3 * depth + self.page.len() + self.id.len() + 16);
-        for _ in 0..depth {
-            out.push_str("../");
-        }
-        out.push_str(&self.page);
-        out.push('#');
-        slug_into(&mut out, &self.id);
+        anchor_href_into(&mut out, depth, &self.page, &self.id);
         out
     }
 
@@ -435,13 +430,19 @@ impl StatementOut {
 
     /// [`StatementOut::href`], written at the end of `out`.
     pub fn href_into(&self, out: &mut String, depth: usize) {
-        for _ in 0..depth {
-            out.push_str("../");
-        }
-        out.push_str(&self.page);
-        out.push('#');
-        slug_into(out, &self.id);
+        anchor_href_into(out, depth, &self.page, &self.id);
     }
+}
+
+/// The link to the section `id` of `page`, from a page `depth` folders below the site
+/// root (`../stories/s1.html#slug`), written at the end of `out`.
+fn anchor_href_into(out: &mut String, depth: usize, page: &str, id: &str) {
+    for _ in 0..depth {
+        out.push_str("../");
+    }
+    out.push_str(page);
+    out.push('#');
+    slug_into(out, id);
 }
 
 /// At most this many statements share a statements page. A story's statements are shown
