@@ -159,34 +159,11 @@ fn group_story(
         all: features,
         topic,
     } = ids.weigh(story);
-    // Inverted index, per rule: feature id → facts.
-    let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
-    for (i, fv) in features.iter().enumerate() {
-        for &(feat, _) in fv {
-            postings.entry((fact(i).rule, feat)).or_default().push(i);
-        }
-    }
-    // Each pair once: the facts after `a` that share an uncapped feature with it, marked as
-    // they are met so that a second shared feature does not list them again. (Posting
-    // lists are ascending, so the facts after `a` are a list's tail.)
-    let mut seen: Vec<(usize, usize)> = Vec::new();
-    let mut met_by: Vec<usize> = vec![usize::MAX; story.len()];
-    for (a, fv) in features.iter().enumerate() {
-        for &(feat, _) in fv {
-            let Some(list) = postings.get(&(fact(a).rule, feat)) else {
-                continue;
-            };
-            if list.len() > rules.max_postings {
-                continue;
-            }
-            for &b in &list[list.partition_point(|&b| b <= a)..] {
-                if met_by[b] != a && fact(a).doc != fact(b).doc {
-                    met_by[b] = a;
-                    seen.push((a, b));
-                }
-            }
-        }
-    }
+    let seen = candidate_pairs(
+        &features,
+        |i| (fact(i).rule, fact(i).doc),
+        rules.max_postings,
+    );
     let candidates = seen.len();
     let min_shared: HashMap<&str, usize> = rules
         .claims
@@ -253,6 +230,47 @@ fn group_story(
         .map(|m| m.into_iter().map(|i| story[i]).collect())
         .collect();
     (members, candidates)
+}
+
+/// The pairs of facts worth a similarity check (blocking, never all pairs): `(a, b)` with
+/// `a < b`, each once, by `a` (the caller orders them by score), where facts `a` and `b` are of two documents and share a
+/// feature of their rule that at most `cap` facts hold. `owner(i)` is fact `i`'s rule and
+/// document; `features[i]` its features.
+fn candidate_pairs<'a>(
+    features: &[Vec<(u32, f64)>],
+    owner: impl Fn(usize) -> (&'a str, usize),
+    cap: usize,
+) -> Vec<(usize, usize)> {
+    // Inverted index, per rule: feature id → facts, ascending.
+    let mut postings: HashMap<(&str, u32), Vec<usize>> = HashMap::default();
+    for (i, fv) in features.iter().enumerate() {
+        for &(feat, _) in fv {
+            postings.entry((owner(i).0, feat)).or_default().push(i);
+        }
+    }
+    // Each pair once: the facts after `a` that share an uncapped feature with it, marked as
+    // they are met so that a second shared feature does not list them again. (Posting
+    // lists are ascending, so the facts after `a` are a list's tail.)
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut met_by: Vec<usize> = vec![usize::MAX; features.len()];
+    for (a, fv) in features.iter().enumerate() {
+        let (rule, doc) = owner(a);
+        for &(feat, _) in fv {
+            let Some(list) = postings.get(&(rule, feat)) else {
+                continue;
+            };
+            if list.len() > cap {
+                continue;
+            }
+            for &b in &list[list.partition_point(|&b| b <= a)..] {
+                if met_by[b] != a && doc != owner(b).1 {
+                    met_by[b] = a;
+                    pairs.push((a, b));
+                }
+            }
+        }
+    }
+    pairs
 }
 
 /// The sentence a group's id is derived from: the member with the smallest (document id,
@@ -889,6 +907,52 @@ mod tests {
             &fact(&["RU", "US"], &none)
         ));
         assert!(!compatible(&fact(&["FR"], &none), &fact(&["RU"], &none)));
+    }
+
+    proptest::proptest! {
+        /// The pairs are those of every shared, uncapped feature of one rule across two
+        /// documents, each once: what listing every posting list's pairs, then sorting
+        /// and deduplicating them, gives.
+        #[test]
+        fn candidate_pairs_are_each_shared_feature_s_pairs_once(
+            facts in proptest::collection::vec(
+                // A fact's features are distinct ids, as `weigh` gives them.
+                (0usize..2, 0usize..4, proptest::collection::btree_set(0u32..6, 0..4)),
+                0..24,
+            ),
+            cap in 1usize..8,
+        ) {
+            let rules = ["troops", "date"];
+            let features: Vec<Vec<(u32, f64)>> = facts
+                .iter()
+                .map(|(_, _, fv)| fv.iter().map(|&f| (f, 1.0)).collect())
+                .collect();
+            let owner = |i: usize| (rules[facts[i].0], facts[i].1);
+            let mut want = Vec::new();
+            for rule in rules {
+                for feat in 0..6 {
+                    let holders: Vec<usize> = (0..facts.len())
+                        .filter(|&i| owner(i).0 == rule && features[i].iter().any(|f| f.0 == feat))
+                        .collect();
+                    if holders.len() > cap {
+                        continue;
+                    }
+                    for (k, &a) in holders.iter().enumerate() {
+                        for &b in &holders[k + 1..] {
+                            if owner(a).1 != owner(b).1 {
+                                want.push((a, b));
+                            }
+                        }
+                    }
+                }
+            }
+            want.sort_unstable();
+            want.dedup();
+            // Sorted, but not deduplicated: a pair listed twice would show.
+            let mut got = candidate_pairs(&features, owner, cap);
+            got.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
