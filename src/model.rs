@@ -5,8 +5,10 @@
 //! original (decoded) text, so evidence always shows the outlet's own words.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use smol_str::SmolStr;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A byte range in a document's original text.
 pub type Span = Range<usize>;
@@ -233,4 +235,134 @@ pub struct Group {
     /// Members: (sentence index, claim indices of this rule in that sentence), sorted by
     /// publication date then document path; the first is the reference sentence.
     pub members: Vec<(usize, Vec<usize>)>,
+}
+
+/// A piece of an article's text that shares one copy with the rest of the article: the
+/// sentences of a document point into one text, and each statement member into its
+/// sentence's, instead of each holding a string of its own. Reads as a `str`; serialised
+/// as one.
+#[derive(Clone)]
+pub struct TextSlice {
+    text: Arc<str>,
+    range: Range<usize>,
+}
+
+impl TextSlice {
+    /// `text[range]`; `range` must lie within `text`, on character boundaries.
+    pub fn new(text: &Arc<str>, range: Range<usize>) -> TextSlice {
+        assert!(
+            text.get(range.clone()).is_some(),
+            "a text slice lies within its text, on character boundaries"
+        );
+        TextSlice {
+            text: Arc::clone(text),
+            range,
+        }
+    }
+
+    /// `text[range]` for a range the caller has checked already (a wrong one panics
+    /// when read, as indexing does).
+    pub(crate) fn prechecked(text: &Arc<str>, range: Range<usize>) -> TextSlice {
+        TextSlice {
+            text: Arc::clone(text),
+            range,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text[self.range.clone()]
+    }
+
+    /// `self[range]`, sharing the same text; `range` is relative to this slice.
+    pub fn sub(&self, range: Range<usize>) -> TextSlice {
+        TextSlice::new(
+            &self.text,
+            self.range.start + range.start..self.range.start + range.end,
+        )
+    }
+
+    /// Whether this is a piece of `whole`'s text within `whole`, not a copy.
+    pub fn is_piece_of(&self, whole: &TextSlice) -> bool {
+        Arc::ptr_eq(&self.text, &whole.text)
+            && whole.range.start <= self.range.start
+            && self.range.end <= whole.range.end
+    }
+
+    /// `self` followed by `next`. When `next` continues `self` in the same text (the
+    /// runs of a word diff do) the slice grows in place; otherwise the two are copied
+    /// into a text of their own.
+    pub fn join(&mut self, next: &TextSlice) {
+        if Arc::ptr_eq(&self.text, &next.text) && self.range.end == next.range.start {
+            self.range.end = next.range.end;
+        } else if self.range.is_empty() {
+            *self = next.clone();
+        } else if !next.range.is_empty() {
+            *self = TextSlice::from([self.as_str(), next.as_str()].concat());
+        }
+    }
+}
+
+impl std::ops::Deref for TextSlice {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for TextSlice {
+    fn from(s: &str) -> TextSlice {
+        TextSlice {
+            text: Arc::from(s),
+            range: 0..s.len(),
+        }
+    }
+}
+
+impl From<String> for TextSlice {
+    fn from(s: String) -> TextSlice {
+        TextSlice::from(s.as_str())
+    }
+}
+
+impl PartialEq for TextSlice {
+    fn eq(&self, other: &TextSlice) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for TextSlice {}
+
+impl std::fmt::Debug for TextSlice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for TextSlice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for TextSlice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextSlice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TextSlice, D::Error> {
+        /// Straight from the parsed string into the shared copy, without a `String` between.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = TextSlice;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<TextSlice, E> {
+                Ok(TextSlice::from(s))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
 }

@@ -14,6 +14,7 @@ pub mod timeline;
 
 use crate::diff::{self, Change, Op};
 use crate::extract::{format_number, value_text};
+pub use crate::model::TextSlice;
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Span, Value, Verdict};
 use crate::verdict;
 use foldhash::HashMap;
@@ -121,97 +122,6 @@ impl DocumentOut {
     }
 }
 
-/// A piece of an article's text that shares one copy with the rest of the article: the
-/// sentences of a document point into one text, and each statement member into its
-/// sentence's, instead of each holding a string of its own. Reads as a `str`; serialised
-/// as one.
-#[derive(Clone)]
-pub struct TextSlice {
-    text: Arc<str>,
-    range: Range<usize>,
-}
-
-impl TextSlice {
-    /// `text[range]`; `range` must lie within `text`, on character boundaries.
-    pub fn new(text: &Arc<str>, range: Range<usize>) -> TextSlice {
-        assert!(
-            text.get(range.clone()).is_some(),
-            "a text slice lies within its text, on character boundaries"
-        );
-        TextSlice {
-            text: Arc::clone(text),
-            range,
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text[self.range.clone()]
-    }
-}
-
-impl std::ops::Deref for TextSlice {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<&str> for TextSlice {
-    fn from(s: &str) -> TextSlice {
-        TextSlice {
-            text: Arc::from(s),
-            range: 0..s.len(),
-        }
-    }
-}
-
-impl From<String> for TextSlice {
-    fn from(s: String) -> TextSlice {
-        TextSlice::from(s.as_str())
-    }
-}
-
-impl PartialEq for TextSlice {
-    fn eq(&self, other: &TextSlice) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl std::fmt::Debug for TextSlice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for TextSlice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for TextSlice {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TextSlice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TextSlice, D::Error> {
-        /// Straight from the parsed string into the shared copy, without a `String` between.
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = TextSlice;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<TextSlice, E> {
-                Ok(TextSlice::from(s))
-            }
-        }
-        d.deserialize_str(Visitor)
-    }
-}
-
 /// At most this many articles share a documents page (see [`STATEMENTS_PER_PAGE`]).
 pub const DOCUMENTS_PER_PAGE: usize = 20;
 
@@ -253,10 +163,7 @@ impl Sentences {
             id: *id as usize,
             line: *line as usize,
             // `new` checked every range once.
-            text: TextSlice {
-                text: Arc::clone(&self.text),
-                range: range.clone(),
-            },
+            text: TextSlice::prechecked(&self.text, range.clone()),
         }
     }
 
@@ -1344,25 +1251,26 @@ pub fn readable_diff(ops: &[Op]) -> Vec<Op> {
 /// equal runs into one.
 fn coalesce(ops: Vec<Op>) -> Vec<Op> {
     let mut out: Vec<Op> = Vec::new();
-    let (mut del, mut ins) = (String::new(), String::new());
-    let flush = |out: &mut Vec<Op>, del: &mut String, ins: &mut String| {
+    let (mut del, mut ins): (Option<TextSlice>, Option<TextSlice>) = (None, None);
+    let flush = |out: &mut Vec<Op>, del: &mut Option<TextSlice>, ins: &mut Option<TextSlice>| {
         for (op, text) in [(Change::Delete, del), (Change::Insert, ins)] {
-            if !text.is_empty() {
-                out.push(Op {
-                    op,
-                    text: std::mem::take(text),
-                });
+            if let Some(text) = text.take().filter(|t| !t.is_empty()) {
+                out.push(Op { op, text });
             }
         }
     };
+    let add = |run: &mut Option<TextSlice>, text: TextSlice| match run {
+        Some(run) => run.join(&text),
+        None => *run = Some(text),
+    };
     for o in ops {
         match o.op {
-            Change::Delete => del.push_str(&o.text),
-            Change::Insert => ins.push_str(&o.text),
+            Change::Delete => add(&mut del, o.text),
+            Change::Insert => add(&mut ins, o.text),
             Change::Equal => {
                 flush(&mut out, &mut del, &mut ins);
                 match out.last_mut() {
-                    Some(last) if last.op == Change::Equal => last.text.push_str(&o.text),
+                    Some(last) if last.op == Change::Equal => last.text.join(&o.text),
                     _ => out.push(o),
                 }
             }
@@ -1493,7 +1401,7 @@ mod tests {
     fn readable_diff_folds_short_equal_runs() {
         let old = "وفي مارس الماضي، أعلنت النيجر إلغاء اتفاق التعاون العسكري";
         let new = "وأعلن المجلس العسكري الحاكم في النيجر الشهر الماضي إنهاء اتفاق التعاون العسكري";
-        let raw = diff::words(old, new);
+        let raw = diff::words(&old.into(), &new.into());
         let clean = readable_diff(&raw);
         assert_eq!(sides(&clean), (old.to_string(), new.to_string()));
         assert!(clean.len() < raw.len(), "{clean:#?}");
@@ -1506,8 +1414,13 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         #[test]
         fn readable_diff_still_turns_left_into_right(a in "[ا-ي 0-9.]{0,40}", b in "[ا-ي 0-9.]{0,40}") {
-            let ops = readable_diff(&diff::words(&a, &b));
+            let (old, new) = (TextSlice::from(a.as_str()), TextSlice::from(b.as_str()));
+            let ops = readable_diff(&diff::words(&old, &new));
             proptest::prop_assert_eq!(sides(&ops), (a, b));
+            // A run the fold did not touch still shares its sentence's text.
+            for o in ops.iter().filter(|o| o.op == Change::Insert) {
+                proptest::prop_assert!(o.text.is_piece_of(&new), "{:?} copied", o);
+            }
         }
     }
 }
