@@ -70,11 +70,10 @@ pub fn analyse(
     let io = ingest::IoThreads::start();
     let files = ingest::list(seeds, &io)?;
     let mut docs: Vec<Document> = Vec::with_capacity(files.len());
-    // Each chunk's sentences and claims, moved into one vector each at the end: growing
-    // one vector chunk by chunk would copy it again at every doubling.
-    let mut sentence_chunks: Vec<Vec<Sentence>> = Vec::new();
-    let mut claim_chunks = Vec::new();
-    let mut sentence_count = 0;
+    // Each chunk's sentences and claims are moved into one vector each, sized for the
+    // whole corpus (see `gather`).
+    let mut sentences: Vec<Sentence> = Vec::new();
+    let mut claims = Vec::new();
     let mut published = Vec::with_capacity(files.len());
     let (mut warnings, mut errors) = (Vec::new(), Vec::new());
     let mut timings = vec![
@@ -109,25 +108,17 @@ pub fn analyse(
             texts: &normalized,
             first_doc: docs.len(),
         };
-        claim_chunks.push(extract::claims(
-            rules,
-            &published,
-            &mut ss,
-            keys,
-            sentence_count,
-        ));
+        let found = extract::claims(rules, &published, &mut ss, keys, sentences.len());
         drop(normalized);
         timings[3].1 += t.elapsed();
         for d in &mut ds {
             d.body = String::new();
         }
         docs.append(&mut ds);
-        sentence_count += ss.len();
-        sentence_chunks.push(ss);
+        gather(&mut sentences, ss, docs.len(), files.len());
+        gather(&mut claims, found, docs.len(), files.len());
     }
     drop(io);
-    let mut sentences = concat(sentence_chunks);
-    let claims = concat(claim_chunks);
     ingest::fail_on(errors)?;
     ingest::unique_ids(&mut docs);
 
@@ -248,19 +239,42 @@ fn segment_all(
     concat(per_doc)
 }
 
-/// The parts one after another, moved into one vector of exactly their total length
-/// (`flatten().collect()` cannot know it and grows by copying). A large part is moved on
-/// every core: the copy goes into fresh memory, whose pages the kernel zeroes as they are
-/// first touched, and on one thread it left the other cores idle.
-pub(crate) fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
+/// Move a chunk's items (`part`) to the end of `all`, the items of the corpus's first
+/// `done` of `total` documents, this chunk's included. When `all` has no room it grows
+/// once to what the whole corpus is likely to need at the rate seen so far, plus a
+/// tenth, rather than doubling: each doubling copies the vector and holds both copies.
+/// Room not yet filled is only reserved, not memory in use. Moving chunk by chunk,
+/// rather than all chunks at the end, lets each chunk reuse the memory the one before it
+/// gave back: the allocator keeps freed memory for a moment before returning it to the
+/// system, and a 100 000-article build held its whole sentence list twice meanwhile.
+fn gather<T: Send>(all: &mut Vec<T>, part: Vec<T>, done: usize, total: usize) {
+    let needed = all.len() + part.len();
+    if all.capacity() < needed {
+        let rate = needed as f64 / done.max(1) as f64;
+        let expected = (rate * total.max(done) as f64 * 1.1) as usize;
+        all.reserve_exact(expected.max(needed) - all.len());
+    }
+    extend_moved(all, part);
+}
+
+/// Move `part` to the end of `all`. A large part is moved on every core: the copy goes
+/// into fresh memory, whose pages the kernel zeroes as they are first touched, and on one
+/// thread it left the other cores idle.
+fn extend_moved<T: Send>(all: &mut Vec<T>, mut part: Vec<T>) {
     const LARGE: usize = 1 << 14;
+    if part.len() >= LARGE {
+        all.par_extend(part);
+    } else {
+        all.append(&mut part);
+    }
+}
+
+/// The parts one after another, moved into one vector of exactly their total length
+/// (`flatten().collect()` cannot know it and grows by copying).
+pub(crate) fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
     let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for mut part in parts {
-        if part.len() >= LARGE {
-            all.par_extend(part);
-        } else {
-            all.append(&mut part);
-        }
+    for part in parts {
+        extend_moved(&mut all, part);
     }
     all
 }
@@ -318,4 +332,41 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
     outcome.timings.push(("write", write));
     outcome.timings.push(("total", started.elapsed()));
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chunks of a steady size are gathered with one allocation, in order; a chunk past
+    /// the estimate grows the vector again, to the new rate.
+    #[test]
+    fn gathering_reserves_for_the_corpus_once() {
+        let (chunk, chunks) = (40_000, 5);
+        let mut all: Vec<u32> = Vec::new();
+        let mut capacities = Vec::new();
+        for c in 0..chunks {
+            let part: Vec<u32> = (0..chunk).map(|i| (c * chunk + i) as u32).collect();
+            gather(&mut all, part, (c + 1) * 10, chunks * 10);
+            capacities.push(all.capacity());
+        }
+        assert_eq!(all, (0..(chunk * chunks) as u32).collect::<Vec<_>>());
+        assert!(
+            capacities.iter().all(|&c| c == capacities[0]),
+            "{capacities:?}"
+        );
+        assert!(capacities[0] >= chunk * chunks);
+
+        let mut all: Vec<u32> = Vec::new();
+        gather(&mut all, vec![1; 10], 1, 4);
+        gather(&mut all, vec![2; 100], 2, 4);
+        assert_eq!(all.len(), 110);
+        assert!(all.capacity() >= 220, "{}", all.capacity());
+    }
+
+    #[test]
+    fn concatenation_keeps_the_order() {
+        let parts = vec![vec![1, 2], Vec::new(), (3..20_000).collect::<Vec<u32>>()];
+        assert_eq!(concat(parts), (1..20_000).collect::<Vec<u32>>());
+    }
 }
