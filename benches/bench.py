@@ -90,6 +90,31 @@ def corpus_size(seeds):
     return n, size / 1e6
 
 
+def settle(seeds, page_cache):
+    """Before a timed run: write out what earlier steps left in memory (`sync`) and, with
+    `--page-cache drop`, empty the page cache and read the seeds back in, so every timed
+    run starts with its input in memory and nothing else cached. On this machine, writing
+    a site is two to three times slower once earlier runs' sites fill the page cache (the
+    100k `write` stage: 3.3 s after a drop, 9-11 s with 10-14 GB cached); without the
+    drop, each build of a `--repeat` series starts with more cached than the one before.
+    Returns how the run started, for the results."""
+    os.sync()
+    if page_cache != "drop":
+        return "kept"
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+    except OSError as e:
+        sys.exit(f"error: --page-cache drop needs to write /proc/sys/vm/drop_caches (as root): {e.strerror}\n"
+                 "  = help: run as root, or pass --page-cache keep")
+    for d, _, fs in os.walk(seeds):
+        for name in fs:
+            with open(os.path.join(d, name), "rb") as f:
+                while f.read(1 << 20):
+                    pass
+    return "dropped"
+
+
 def one_size(args, target):
     stories = max(1, round(target / ARTICLES_PER_STORY))
     work = os.path.join(args.bench_dir, f"corpus-{label(target)}-seed{args.seed}")
@@ -120,7 +145,7 @@ def one_size(args, target):
     # build's figures and every build's wall time.
     builds = []
     for i in range(args.repeat):
-        os.sync()
+        settle(seeds, args.page_cache)
         load = os.getloadavg()
         print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f})"
               + (f", build {i + 1} of {args.repeat}" if args.repeat > 1 else ""), file=sys.stderr)
@@ -142,6 +167,7 @@ def one_size(args, target):
         print("   peer: not run at this size (--peer-sizes)", file=sys.stderr)
         row["peer"], row["speed_ratio"] = None, None
         return row
+    settle(seeds, args.page_cache)
     load = os.getloadavg()
     print(f"   peer (load {load[0]:.2f})", file=sys.stderr)
     peer_report = os.path.join(work, "peer-report.json")
@@ -190,6 +216,9 @@ def markdown(result):
            f"{' '.join(f'{x:.2f}' for x in result['load_start'])}, at the end: "
            f"{' '.join(f'{x:.2f}' for x in result['load_end'])}.", "",
            f"Command: `{result['command']}`", "",
+           ("Before each timed run the page cache was dropped and the seeds read back in."
+            if result.get("page_cache") == "drop" else
+            "Each timed run started with the page cache as the steps before it left it (`--page-cache keep`)."), "",
            "| size | articles | MB | tool | wall s | CPU s | peak RSS MB | articles/s | precision | recall | F1 | rows found |",
            "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
@@ -259,6 +288,9 @@ def main():
     ap.add_argument("--repeat", type=int, default=1,
                     help="compare's builds per size; the median is reported, for an even N the slower "
                          "middle build (default 1)")
+    ap.add_argument("--page-cache", choices=["keep", "drop"], default="keep",
+                    help="before each timed run, keep the page cache as earlier steps left it (default), or "
+                         "drop it (root only) and read the seeds back in; see docs/benchmarks.md")
     args = ap.parse_args()
     if args.repeat < 1:
         ap.error("--repeat takes 1 or more")
@@ -271,7 +303,9 @@ def main():
               "command": "benches/run.sh " + ("--smoke" if args.smoke else f"--sizes {','.join(map(label, sizes))}"
                                               + (f" --peer-sizes {','.join(map(label, sorted(args.peer_sizes)))}"
                                                  if args.peer_sizes != set(sizes) else "")
-                                              + (f" --repeat {args.repeat}" if args.repeat > 1 else "")),
+                                              + (f" --repeat {args.repeat}" if args.repeat > 1 else "")
+                                              + (" --page-cache drop" if args.page_cache == "drop" else "")),
+              "page_cache": args.page_cache,
               "load_start": os.getloadavg(), "rows": []}
     for n in sizes:
         result["rows"].append(one_size(args, n))
