@@ -132,16 +132,20 @@ pub const DOCUMENTS_PER_PAGE: usize = 20;
 #[derive(Clone)]
 pub struct Sentences {
     text: Arc<str>,
-    /// Per sentence: its id, its line, and its byte range in `text`.
-    spans: Vec<(u32, u32, Range<usize>)>,
+    /// Per sentence: its id, its line, and its byte range in `text`, all `u32`: 16 bytes
+    /// a sentence where `usize` offsets took 24 (a large corpus has millions).
+    spans: Vec<(u32, u32, Range<u32>)>,
 }
 
 impl Sentences {
     /// Sentences from `(id, line, range in text)`; each range must lie within `text`, on
-    /// character boundaries.
-    fn new(text: Arc<str>, spans: Vec<(u32, u32, Range<usize>)>) -> Sentences {
+    /// character boundaries, and `text` must be shorter than 4 GiB.
+    fn new(text: Arc<str>, spans: Vec<(u32, u32, Range<u32>)>) -> Sentences {
         assert!(
-            spans.iter().all(|(_, _, r)| text.get(r.clone()).is_some()),
+            u32::try_from(text.len()).is_ok()
+                && spans
+                    .iter()
+                    .all(|(_, _, r)| text.get(r.start as usize..r.end as usize).is_some()),
             "a sentence lies within its document's text, on character boundaries"
         );
         Sentences { text, spans }
@@ -163,7 +167,7 @@ impl Sentences {
             id: *id as usize,
             line: *line as usize,
             // `new` checked every range once.
-            text: TextSlice::prechecked(&self.text, range.clone()),
+            text: TextSlice::prechecked(&self.text, range.start as usize..range.end as usize),
         }
     }
 
@@ -220,7 +224,12 @@ impl<'de> Deserialize<'de> for Sentences {
             };
             let start = text.len();
             text.push_str(&s.text);
-            spans.push((id, line, start..text.len()));
+            let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(text.len())) else {
+                return Err(D::Error::custom(
+                    "a document's sentences past 4 GiB of text",
+                ));
+            };
+            spans.push((id, line, start..end));
         }
         Ok(Sentences::new(Arc::from(text), spans))
     }
@@ -661,7 +670,7 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
     let spans = sentences
         .iter()
         .map(|s| {
-            let range = s.span.start - first..s.span.end - first;
+            let range = to_u32(s.span.start - first)..to_u32(s.span.end - first);
             (to_u32(s.ordinal), to_u32(s.line), range)
         })
         .collect();
@@ -1340,7 +1349,10 @@ mod tests {
         let second = text.find('ث').unwrap();
         let sentences = Sentences::new(
             Arc::clone(&text),
-            vec![(1, 1, 0..second - 1), (2, 2, second..text.len())],
+            vec![
+                (1, 1, 0..second as u32 - 1),
+                (2, 2, second as u32..text.len() as u32),
+            ],
         );
         assert_eq!(sentences.len(), 2);
         assert_eq!((sentences.id(1), sentences.line(1)), (2, 2));
