@@ -405,8 +405,9 @@ impl<'a> Ctx<'a> {
 }
 
 /// Write every HTML page to `sink`, rendering in parallel; each page is written as soon
-/// as it is rendered, so memory does not grow with the site.
-pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
+/// as it is rendered, so memory does not grow with the site. `rules_page` is the main
+/// part of rules.html, from [`rules_page`].
+pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
     use rayon::prelude::*;
     sink.put("style.css", STYLE.as_bytes())?;
     put_page(
@@ -415,7 +416,7 @@ pub fn write(r: &Report, rules: &RuleSet, sink: &Sink) -> Result<()> {
         "Rules in force",
         0,
         Nav::Rules,
-        &rules_page(rules),
+        rules_page,
     )?;
     let stories = Stories::index(r);
     let ids = stories.ids();
@@ -1013,7 +1014,10 @@ fn document(ctx: &Ctx, d: &DocumentOut) -> String {
     o
 }
 
-fn rules_page(rules: &RuleSet) -> String {
+/// The main part of rules.html: the claim types and names of the rules in force. Made
+/// before the pages are rendered, so the compiled rules can be dropped first (see
+/// [`crate::build`]).
+pub fn rules_page(rules: &RuleSet) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

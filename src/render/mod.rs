@@ -1289,12 +1289,9 @@ fn coalesce(ops: Vec<Op>) -> Vec<Op> {
     out
 }
 
-/// Write every file of the site: `report.json` (streamed), `report.md` and the HTML pages.
-pub fn write(
-    report: &Report,
-    rules: &crate::rules::RuleSet,
-    sink: &crate::site::Sink,
-) -> anyhow::Result<()> {
+/// Write every file of the site: `report.json` (streamed), `report.md` and the HTML pages,
+/// `rules_page` being the rules' own page ([`html::rules_page`]).
+pub fn write(report: &Report, rules_page: &str, sink: &crate::site::Sink) -> anyhow::Result<()> {
     // report.json is one large file serialised on one thread: it is written while the
     // other threads render the pages.
     let (json, pages) = rayon::join(
@@ -1306,7 +1303,7 @@ pub fn write(
             })?;
             sink.put("report.md", markdown::report(report).as_bytes())
         },
-        || html::write(report, rules, sink),
+        || html::write(report, rules_page, sink),
     );
     json.and(pages)
 }
