@@ -681,25 +681,30 @@ fn highlighted_into(
             o.push_str(" focus");
         }
         o.push_str(r#"">"#);
+        // Whether the claim links somewhere: the link's start is written as it is found.
         let linked = match (&c.statement, ctx.entity_of.get(c.id.as_str())) {
-            (Some(st), _) => ctx.statement_of.get(st.as_str()).map(|s| {
-                o.push_str(r#"<a href=""#);
-                s.href_into(o, depth);
-            }),
+            (Some(st), _) => match ctx.statement_of.get(st.as_str()) {
+                Some(s) => {
+                    o.push_str(r#"<a href=""#);
+                    s.href_into(o, depth);
+                    true
+                }
+                None => false,
+            },
             (None, Some(e)) => {
                 o.push_str(r#"<a href=""#);
                 o.push_str(&up);
                 o.push_str("index.html#entity-");
                 slug_into(o, e);
-                Some(())
+                true
             }
-            _ => None,
+            (None, None) => false,
         };
-        if linked.is_some() {
+        if linked {
             o.push_str(r#"">"#);
         }
         esc_into(o, &text[c.start..c.end]);
-        if linked.is_some() {
+        if linked {
             o.push_str("</a>");
         }
         o.push_str(r#"</mark><span class="val" dir="ltr"><span class="kind">"#);
@@ -868,7 +873,7 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
         date_or_unknown_into(&mut o, m.published.as_deref());
         o.push_str(r#"</dd><dt>Source</dt><dd><a href=""#);
         if let Some(d) = doc {
-            o.push_str(&d.sentence_href(1, m.sentence));
+            d.sentence_href_into(&mut o, 1, m.sentence);
         }
         o.push_str(r#""><code>"#);
         esc_into(&mut o, doc.map_or(m.doc.as_str(), |d| d.path.as_str()));

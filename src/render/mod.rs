@@ -114,11 +114,11 @@ impl DocumentOut {
         out
     }
 
-    /// The link to its sentence `n` from a page `depth` folders below the site root.
-    pub fn sentence_href(&self, depth: usize, n: usize) -> String {
-        let mut out = self.href(depth);
+    /// The link to its sentence `n` from a page `depth` folders below the site root,
+    /// written at the end of `out`.
+    pub fn sentence_href_into(&self, out: &mut String, depth: usize, n: usize) {
+        anchor_href_into(out, depth, &self.page, &self.id);
         let _ = write!(out, "-s{n}");
-        out
     }
 }
 
