@@ -214,22 +214,30 @@ impl Serialize for Sentences {
 impl<'de> Deserialize<'de> for Sentences {
     /// From a list of sentences, their texts joined into one.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sentences, D::Error> {
-        use serde::de::Error;
         let list = Vec::<SentenceOut>::deserialize(d)?;
+        Sentences::joined(&list, u32::MAX).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Sentences {
+    /// Sentences from a list of them, their texts joined into one of at most `max_text`
+    /// bytes: the places are `u32`, so a report is read back only up to 4 GiB of one
+    /// document's sentences.
+    fn joined(list: &[SentenceOut], max_text: u32) -> Result<Sentences, &'static str> {
         let mut text = String::with_capacity(list.iter().map(|s| s.text.len()).sum());
         let mut spans = Vec::with_capacity(list.len());
-        for s in &list {
+        for s in list {
             let (Ok(id), Ok(line)) = (u32::try_from(s.id), u32::try_from(s.line)) else {
-                return Err(D::Error::custom("a sentence id or line past 2^32"));
+                return Err("a sentence id or line past 2^32");
             };
             let start = text.len();
             text.push_str(&s.text);
-            let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(text.len())) else {
-                return Err(D::Error::custom(
-                    "a document's sentences past 4 GiB of text",
-                ));
-            };
-            spans.push((id, line, start..end));
+            let end = text.len();
+            if end > max_text as usize {
+                return Err("a document's sentences past 4 GiB of text");
+            }
+            // Both fit: `end` is at most `max_text`.
+            spans.push((id, line, start as u32..end as u32));
         }
         Ok(Sentences::new(Arc::from(text), spans))
     }
@@ -1361,6 +1369,29 @@ mod tests {
         let back: Sentences = serde_json::from_str(&json).unwrap();
         assert_eq!(back, sentences);
         assert_eq!(back.at(0).text.as_str(), "أولى.");
+    }
+
+    /// A report is read back only while a document's sentences fit the `u32` places: past
+    /// that, an error, never a wrapped offset. The 4 GiB limit is tried with a small one.
+    #[test]
+    fn sentences_past_the_u32_places_are_refused_when_read_back() {
+        let list: Vec<SentenceOut> = serde_json::from_str(
+            r#"[{"id": 1, "line": 1, "text": "أولى."}, {"id": 2, "line": 2, "text": "ثانية."}]"#,
+        )
+        .unwrap();
+        let first = "أولى.".len() as u32;
+        let both = first + "ثانية.".len() as u32;
+        assert_eq!(Sentences::joined(&list, both).unwrap().len(), 2);
+        assert_eq!(
+            Sentences::joined(&list, both - 1).unwrap_err(),
+            "a document's sentences past 4 GiB of text"
+        );
+        assert_eq!(Sentences::joined(&list[..1], first).unwrap().len(), 1);
+        let past = r#"[{"id": 4294967296, "line": 1, "text": "أولى."}]"#;
+        let e = serde_json::from_str::<Sentences>(past).unwrap_err();
+        assert!(e.to_string().contains("past 2^32"), "{e}");
+        let line_past = r#"[{"id": 1, "line": 4294967296, "text": "أولى."}]"#;
+        assert!(serde_json::from_str::<Sentences>(line_past).is_err());
     }
 
     #[test]
