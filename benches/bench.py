@@ -62,11 +62,12 @@ def timed(cmd, workdir, name):
     wall = 0.0
     for part in field("Elapsed (wall clock) time").split(":"):
         wall = wall * 60 + float(part)
-    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    sys_s = float(field("System time (seconds)"))
+    cpu = float(field("User time (seconds)")) + sys_s
     rss = int(field("Maximum resident set size (kbytes)")) / 1024
     with open(os.path.join(workdir, f"{name}.stderr"), "w") as f:
         f.write(p.stderr)
-    return p.stderr, wall, cpu, rss
+    return p.stderr, wall, cpu, rss, sys_s
 
 
 def stage_times(stderr):
@@ -88,6 +89,15 @@ def corpus_size(seeds):
                 n += 1
                 size += os.path.getsize(os.path.join(d, f))
     return n, size / 1e6
+
+
+def fs_type(path):
+    """The file system that holds `path` (`ext4`, `tmpfs`), or `?`."""
+    try:
+        p = subprocess.run(["findmnt", "-n", "-f", "-o", "FSTYPE", "--target", path], capture_output=True, text=True)
+    except OSError:
+        return "?"
+    return p.stdout.strip() or "?"
 
 
 def settle(seeds, page_cache):
@@ -123,12 +133,15 @@ def one_size(args, target):
     # The build is timed from an empty output folder: a site left by an earlier run would be
     # deleted inside the timed build (tens of thousands of files at 100k). Deleting it here
     # slows the build too, less: ext4 creates files slower for minutes after a large delete.
-    old_sites = [d for d in sorted(os.listdir(work)) if re.fullmatch(r"site(-[0-9]+)?", d)]
+    # With --site-dir, the sites go to a folder of this size's own there.
+    site_root = os.path.join(args.site_dir, os.path.basename(work)) if args.site_dir else work
+    os.makedirs(site_root, exist_ok=True)
+    old_sites = [d for d in sorted(os.listdir(site_root)) if re.fullmatch(r"site(-[0-9]+)?", d)]
     if old_sites:
         print(f"   warning: removing {', '.join(old_sites)} of an earlier run just before the timed build; "
               "for comparable figures remove corpus-*/site* a few minutes before running", file=sys.stderr)
     for d in old_sites:
-        shutil.rmtree(os.path.join(work, d), ignore_errors=True)
+        shutil.rmtree(os.path.join(site_root, d), ignore_errors=True)
     t = time.perf_counter()
     run([args.compare, "gen", "--stories", str(stories), "--seed", str(args.seed), "--out", work, "--force"])
     gen_s = time.perf_counter() - t
@@ -149,19 +162,24 @@ def one_size(args, target):
         load = os.getloadavg()
         print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f})"
               + (f", build {i + 1} of {args.repeat}" if args.repeat > 1 else ""), file=sys.stderr)
-        out_dir = os.path.join(work, "site" if i == 0 else f"site-{i + 1}")
-        err, wall, cpu, rss = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
+        out_dir = os.path.join(site_root, "site" if i == 0 else f"site-{i + 1}")
+        err, wall, cpu, rss, sys_s = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
                                      "--out", out_dir, "--force", "--timings"], work,
                                     "compare" if i == 0 else f"compare-{i + 1}")
-        builds.append((wall, cpu, rss, load, err))
+        builds.append((wall, cpu, rss, load, err, sys_s))
+        # A site folder elsewhere (a tmpfs, say) may hold only one more site: the first
+        # build's is kept for scoring, later ones go as soon as they are timed.
+        if args.site_dir and i > 0:
+            shutil.rmtree(out_dir, ignore_errors=True)
     # The median build; of an even number, the slower of the two in the middle.
-    wall, cpu, rss, load, err = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
+    wall, cpu, rss, load, err, sys_s = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
     # Every build writes the same site (the build is deterministic): the first is scored.
-    row["compare"] = {"wall_s": wall, "cpu_s": cpu, "rss_mb": round(rss, 1), "load_before": load,
+    row["compare"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
-                      "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(work, "site", "report.json")),
-                      "builds": [{"wall_s": b[0], "cpu_s": b[1], "rss_mb": round(b[2], 1)} for b in builds]}
+                      "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(site_root, "site", "report.json")),
+                      "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1)}
+                                 for b in builds]}
 
     if target not in args.peer_sizes:
         print("   peer: not run at this size (--peer-sizes)", file=sys.stderr)
@@ -171,10 +189,10 @@ def one_size(args, target):
     load = os.getloadavg()
     print(f"   peer (load {load[0]:.2f})", file=sys.stderr)
     peer_report = os.path.join(work, "peer-report.json")
-    err, wall, cpu, rss = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"), "--seeds", seeds,
+    err, wall, cpu, rss, sys_s = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"), "--seeds", seeds,
                                  "--rules", args.rules, "--out", peer_report], work, "peer")
     stages, _ = stage_times(err)
-    row["peer"] = {"wall_s": wall, "cpu_s": cpu, "rss_mb": round(rss, 1), "load_before": load,
+    row["peer"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
                    "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                    "score": score(args.compare, truth, peer_report)}
     row["speed_ratio"] = row["peer"]["wall_s"] / row["compare"]["wall_s"] if row["compare"]["wall_s"] else None
@@ -219,6 +237,9 @@ def markdown(result):
            ("Before each timed run the page cache was dropped and the seeds read back in."
             if result.get("page_cache") == "drop" else
             "Each timed run started with the page cache as the steps before it left it (`--page-cache keep`)."), "",
+           *([f"compare wrote its sites to {result['site_dir']} ({result['site_fs']}), not beside the corpus.", ""]
+             if result.get("site_dir") else ["compare wrote its sites beside each corpus, on "
+                                             f"{result.get('site_fs', '?')}.", ""]),
            "| size | articles | MB | tool | wall s | CPU s | peak RSS MB | articles/s | precision | recall | F1 | rows found |",
            "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
@@ -229,8 +250,9 @@ def markdown(result):
                        f"| {f(s['f1'])} | {s['rows_in_statements']}/{s['rows']} |")
     repeated = [r for r in rows if len(r["compare"].get("builds", [])) > 1]
     if repeated:
-        out += ["", "compare's builds, each size (wall s / CPU s / peak RSS MB; the median build is the row above):", ""]
-        out += [f"- {r['label']}: " + ", ".join(f"{b['wall_s']:.2f} / {b['cpu_s']:.2f} / {b['rss_mb']:.0f}"
+        out += ["", "compare's builds, each size (wall s / CPU s, of it in the kernel / peak RSS MB; the median build "
+                "is the row above):", ""]
+        out += [f"- {r['label']}: " + ", ".join(f"{b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}"
                                                  for b in r["compare"]["builds"]) for r in repeated]
     both = [r for r in rows if r["peer"]]
     out += ["", "Speed ratio, peer / compare: wall " + ", ".join(
@@ -288,6 +310,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=1,
                     help="compare's builds per size; the median is reported, for an even N the slower "
                          "middle build (default 1)")
+    ap.add_argument("--site-dir", help="write compare's sites under this folder (a tmpfs such as /dev/shm, to "
+                    "time the build without the disk) instead of beside each corpus")
     ap.add_argument("--page-cache", choices=["keep", "drop"], default="keep",
                     help="before each timed run, keep the page cache as earlier steps left it (default), or "
                          "drop it (root only) and read the seeds back in; see docs/benchmarks.md")
@@ -297,6 +321,9 @@ def main():
     sizes = [1000] if args.smoke else [size_arg(s) for s in args.sizes.split(",")]
     args.peer_sizes = set(sizes if args.smoke or not args.peer_sizes else map(size_arg, args.peer_sizes.split(",")))
     args.bench_dir = os.path.abspath(args.bench_dir)
+    args.site_dir = os.path.abspath(args.site_dir) if args.site_dir else None
+    if args.site_dir:
+        os.makedirs(args.site_dir, exist_ok=True)
     args.compare, args.rules = os.path.abspath(args.compare), os.path.abspath(args.rules)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     result = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores ({cpu})",
@@ -304,8 +331,10 @@ def main():
                                               + (f" --peer-sizes {','.join(map(label, sorted(args.peer_sizes)))}"
                                                  if args.peer_sizes != set(sizes) else "")
                                               + (f" --repeat {args.repeat}" if args.repeat > 1 else "")
-                                              + (" --page-cache drop" if args.page_cache == "drop" else "")),
-              "page_cache": args.page_cache,
+                                              + (" --page-cache drop" if args.page_cache == "drop" else "")
+                                              + (f" --site-dir {args.site_dir}" if args.site_dir else "")),
+              "page_cache": args.page_cache, "site_dir": args.site_dir,
+              "site_fs": fs_type(args.site_dir or args.bench_dir),
               "load_start": os.getloadavg(), "rows": []}
     for n in sizes:
         result["rows"].append(one_size(args, n))

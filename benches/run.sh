@@ -7,6 +7,7 @@
 #   benches/run.sh --peer-sizes 1k,10k  # the peer at these sizes only (it takes ten times its 10k time at 100k)
 #   benches/run.sh --repeat 3           # three builds of compare per size, the median reported
 #   benches/run.sh --page-cache drop    # (root) each timed run starts with an empty page cache, seeds read back in
+#   benches/run.sh --site-dir /dev/shm # sites on a tmpfs: the build timed without the disk (docs/benchmarks.md)
 #   benches/run.sh --smoke              # 1k only, checks the scoring (what CI runs)
 #
 # Work goes to $BENCH_DIR (default /work/bench, else target/bench; not /tmp): one corpus
