@@ -16,7 +16,7 @@ use crate::rules::RuleSet;
 /// line keys (ingest's) are used and kept up to date.
 pub fn set_aside(doc: &mut Document, rules: &RuleSet) {
     let mut keys = std::mem::take(&mut doc.line_keys);
-    set_aside_with(doc, rules, &mut keys);
+    set_aside_with(doc, rules, &mut keys, &[]);
     doc.line_keys = keys;
 }
 
@@ -24,13 +24,21 @@ pub fn set_aside(doc: &mut Document, rules: &RuleSet) {
 /// (`keys[i]` for line *i*, as [`lines`] counts them; metadata reading leaves them), so a
 /// line is normalised once. The keys of the lines read here are added, and those of the
 /// lines blanked here removed: what is left is the key of each line as the body now has it.
-pub fn set_aside_with(doc: &mut Document, rules: &RuleSet, keys: &mut [Option<Normalized>]) {
+///
+/// `plain[i]` says line *i* is known to match no marker (metadata reading found it so),
+/// and is not read again; lines past the end of `plain` are read.
+pub fn set_aside_with(
+    doc: &mut Document,
+    rules: &RuleSet,
+    keys: &mut [Option<Normalized>],
+    plain: &[bool],
+) {
     let mut aside: Vec<Excluded> = Vec::new();
     let all: Vec<std::ops::Range<usize>> = lines(&doc.body).collect();
     let mut cut_from = None;
     for (i, line) in all.iter().enumerate() {
         let raw = &doc.body[line.clone()];
-        if raw.trim().is_empty() {
+        if raw.trim().is_empty() || plain.get(i).copied().unwrap_or(false) {
             continue;
         }
         let owned;

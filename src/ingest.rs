@@ -545,8 +545,8 @@ pub fn parse(
         None => None,
         Some(v) => Some(parse_front_date(name, &doc.text, v)?),
     };
-    let (found, mut keys) = metadata(&mut doc, rules);
-    boilerplate::set_aside_with(&mut doc, rules, &mut keys);
+    let (found, mut keys, plain) = metadata(&mut doc, rules);
+    boilerplate::set_aside_with(&mut doc, rules, &mut keys, &plain);
     doc.line_keys = keys;
     doc.published = published_front.or(found.published);
     match (front.outlet.clone(), found.outlet) {
@@ -731,20 +731,24 @@ struct Found {
     outlet: Option<String>,
 }
 
-/// Find the publication date (first matching line) and outlet (last matching line), and
-/// set those lines aside as metadata.
-/// Read the publication date and outlet from the body's metadata lines and set those
-/// lines aside. Also returns the match key of each line it read whole and left as it
-/// was (by line number), for boilerplate to reuse.
-fn metadata(doc: &mut Document, rules: &RuleSet) -> (Found, Vec<Option<normalize::Normalized>>) {
+/// Read the publication date (first matching line) and outlet (last matching line) from
+/// the body's metadata lines, and set those lines aside. Also returns, by line number, the
+/// match key of each line it read whole and left as it was, for boilerplate to reuse, and
+/// whether the line is plain: matched by no metadata pattern and no boilerplate marker.
+fn metadata(
+    doc: &mut Document,
+    rules: &RuleSet,
+) -> (Found, Vec<Option<normalize::Normalized>>, Vec<bool>) {
     let mut found = Found {
         published: None,
         outlet: None,
     };
     let mut aside = Vec::new();
     let mut keys = Vec::new();
+    let mut plain = Vec::new();
     for (i, line) in lines(&doc.body).enumerate() {
         keys.push(None);
+        plain.push(false);
         let raw = &doc.body[line.clone()];
         if raw.trim().is_empty() {
             continue;
@@ -764,8 +768,20 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> (Found, Vec<Option<normalize
         };
         let n = normalize::normalize(head);
         let key = n.key();
-        // One pass over the line says whether any metadata pattern can match it: most
-        // lines are prose, and are kept for boilerplate as they are.
+        // One pass over a whole line says whether any metadata pattern or boilerplate
+        // marker can match it: most lines are prose, which neither reads further.
+        if !long
+            && rules
+                .line_set
+                .as_ref()
+                .is_some_and(|set| !set.is_match(key))
+        {
+            plain[i] = true;
+            keys[i] = Some(n);
+            continue;
+        }
+        // One pass over the line says whether any metadata pattern can match it: a line
+        // that is not metadata is kept for boilerplate as it is.
         if rules
             .metadata_set
             .as_ref()
@@ -826,7 +842,7 @@ fn metadata(doc: &mut Document, rules: &RuleSet) -> (Found, Vec<Option<normalize
         blank_in(&mut doc.body, e.span.clone());
         doc.excluded.push(e);
     }
-    (found, keys)
+    (found, keys, plain)
 }
 
 fn date_from(c: &regex::Captures, rules: &RuleSet) -> Option<NaiveDate> {
@@ -1123,6 +1139,40 @@ mod tests {
         let mut s = "abc".to_string();
         blank_in(&mut s, 2..99);
         assert_eq!(s, "ab ");
+    }
+
+    /// A line is plain, and read by neither metadata nor boilerplate again, only when no
+    /// metadata pattern and no boilerplate marker matches it; the others are still read,
+    /// each by its own patterns.
+    #[test]
+    fn only_lines_no_metadata_or_boilerplate_pattern_matches_are_plain() {
+        let rules = crate::rules::compile("rules.toml", include_str!("../rules.toml")).unwrap();
+        // A document of `text` whose metadata and boilerplate are not read yet.
+        let fresh = |text: &str| {
+            let (mut doc, _) =
+                parse("t.txt", "t.txt", b"-", &rules, ReadOptions::default()).unwrap();
+            doc.text = text.to_string();
+            doc.body = text.to_string();
+            doc.excluded.clear();
+            doc
+        };
+        let text =
+            "أرسلت روسيا 1500 جندي.\nالمصدر: وكالة الأنباء\nكلمات دلالية: روسيا\nوصل الجنود.\n";
+        let mut doc = fresh(text);
+        let (found, keys, plain) = metadata(&mut doc, &rules);
+        assert_eq!(plain, [true, false, false, true, false]);
+        assert!(keys[0].is_some() && keys[3].is_some());
+        assert_eq!(found.outlet.as_deref(), Some("وكالة الأنباء"));
+        let mut keys = keys;
+        crate::boilerplate::set_aside_with(&mut doc, &rules, &mut keys, &plain);
+        let aside: Vec<&str> = doc.excluded.iter().map(|e| &text[e.span.clone()]).collect();
+        assert_eq!(aside, ["المصدر: وكالة الأنباء", "كلمات دلالية: روسيا"]);
+        // A line wrongly taken as plain is not read: the keyword line stays in the body.
+        let mut doc = fresh(text);
+        let mut keys = vec![None; 5];
+        crate::boilerplate::set_aside_with(&mut doc, &rules, &mut keys, &[true, true, true]);
+        assert!(doc.excluded.is_empty());
+        assert!(doc.body.contains("كلمات دلالية"));
     }
 
     #[test]

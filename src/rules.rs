@@ -393,6 +393,10 @@ pub struct RuleSet {
     /// Every `[metadata]` pattern (`published`, then `outlet`) in one set, for the same
     /// reason: most lines are not metadata. `None` when the set cannot be built.
     pub metadata_set: Option<regex::RegexSet>,
+    /// The metadata patterns and the boilerplate markers together: one pass over a line
+    /// says it is neither metadata nor boilerplate, as most lines are, where the two sets
+    /// took a pass each. `None` when the set cannot be built.
+    pub line_set: Option<regex::RegexSet>,
     /// For each claim type: where its patterns start in `pattern_set`, which holds the
     /// patterns of every claim type but `name`, each type's consecutive and in their
     /// order in the type (0 for a `name` type).
@@ -1264,10 +1268,23 @@ impl<'a> Compiler<'a> {
                 .dfa_size_limit(64 << 20)
                 .build()
                 .ok();
+        let line_set = regex::RegexSetBuilder::new(
+            published.iter().chain(&outlet).map(Regex::as_str).chain(
+                cut.iter()
+                    .chain(&cut_line)
+                    .chain(&drop)
+                    .map(|m| m.regex.as_str()),
+            ),
+        )
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .ok();
         RuleSet {
             pattern_set,
             marker_set,
             metadata_set,
+            line_set,
             pattern_start,
             name_index,
             name_tokens,
