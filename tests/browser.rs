@@ -83,12 +83,17 @@ fn url(path: &Path) -> String {
 /// Load `page` in an iframe, run `checks` (a JS function body over `d`, the page's
 /// document, returning an array of `key=value` strings) and return them.
 fn probe(browser: &Path, dir: &Path, page: &Path, checks: &str) -> Vec<String> {
+    probe_at(browser, dir, page, 1280, checks)
+}
+
+/// [`probe`], the page in an iframe `width` CSS pixels wide.
+fn probe_at(browser: &Path, dir: &Path, page: &Path, width: u32, checks: &str) -> Vec<String> {
     let probe = dir.join("probe.html");
     std::fs::write(
         &probe,
         format!(
             r#"<!DOCTYPE html><html><body><pre id="out">probe did not run</pre>
-<iframe id="f" src="{src}" width="1280" height="1600"></iframe>
+<iframe id="f" src="{src}" width="{width}" height="1600"></iframe>
 <script>
 document.getElementById('f').addEventListener('load', function () {{
   var d = this.contentDocument, out;
@@ -268,4 +273,58 @@ fn overview_and_statement_page_render_in_chromium() {
     screenshot(&browser, &site.join("index.html"), "index.png", false);
     screenshot(&browser, &statement, "statement.png", false);
     screenshot(&browser, &statement, "statement-dark.png", true);
+}
+
+/// No page scrolls sideways, in a wide window or a phone's: a wide table scrolls in a box
+/// of its own, what its cells hold for screen readers only (`.sr`, positioned out of the
+/// flow) stays inside that box, and a statement's cards narrow to the page. Each failed
+/// once: the coverage table's hidden labels widened the overview by 4 px in a 1 200 px
+/// window and by 400 px in an 800 px one; on a phone, the cards' 22rem minimum widened
+/// the statement pages, and the rule examples' table the rules page.
+#[test]
+fn no_page_scrolls_sideways() {
+    let Some(browser) = browser_or_skip("no_page_scrolls_sideways") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let site = tmp.path().join("site");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    compare::build(&compare::Options {
+        seeds: root.join("tests/fixtures/conflict"),
+        rules: root.join("rules.toml"),
+        out: site.clone(),
+        force: false,
+        lossy: false,
+    })
+    .expect("fixture builds");
+    for page in [
+        "index.html",
+        "statements/no-story.html",
+        "documents/no-story.html",
+        "timeline.html",
+        "rules.html",
+    ] {
+        for width in [1280, 360] {
+            let lines = probe_at(
+                &browser,
+                tmp.path(),
+                &site.join(page),
+                width,
+                r#"
+                var e = d.documentElement;
+                return ['page=' + e.scrollWidth, 'window=' + e.clientWidth,
+                        'tables=' + d.querySelectorAll('.scroll table').length];
+                "#,
+            );
+            let wide: u32 = value(&lines, "page").parse().expect("a width");
+            let window: u32 = value(&lines, "window").parse().expect("a width");
+            assert!(
+                wide <= window,
+                "{page} at {width} px is {wide} px wide, wider than its window ({window} px): {lines:?}"
+            );
+            if page == "index.html" {
+                assert_ne!(value(&lines, "tables"), "0", "the overview has its tables");
+            }
+        }
+    }
 }

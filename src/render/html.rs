@@ -1050,7 +1050,7 @@ pub fn rules_page(rules: &RuleSet) -> String {
         if !c.examples.is_empty() || !c.counter_examples.is_empty() {
             let _ = writeln!(
                 o,
-                r#"<table class="examples"><thead><tr><th scope="col">Text</th><th scope="col">Yields</th></tr></thead><tbody>"#
+                r#"<div class="scroll"><table class="examples"><thead><tr><th scope="col">Text</th><th scope="col">Yields</th></tr></thead><tbody>"#
             );
             for e in &c.examples {
                 let mut v = value(&e.value);
@@ -1076,7 +1076,7 @@ pub fn rules_page(rules: &RuleSet) -> String {
                     esc(t)
                 );
             }
-            let _ = writeln!(o, "</tbody></table>");
+            let _ = writeln!(o, "</tbody></table></div>");
         }
         let _ = writeln!(o, "</section>");
     }
