@@ -1247,39 +1247,17 @@ impl<'a> Compiler<'a> {
                 set_patterns.extend(c.patterns.iter().map(|p| p.regex.as_str()));
             }
         }
-        let pattern_set = regex::RegexSetBuilder::new(set_patterns)
-            .size_limit(64 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .ok();
-        let marker_set = regex::RegexSetBuilder::new(
-            cut.iter()
-                .chain(&cut_line)
-                .chain(&drop)
-                .map(|m| m.regex.as_str()),
-        )
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .ok();
-        let metadata_set =
-            regex::RegexSetBuilder::new(published.iter().chain(&outlet).map(Regex::as_str))
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
-                .ok();
-        let line_set = regex::RegexSetBuilder::new(
-            published.iter().chain(&outlet).map(Regex::as_str).chain(
-                cut.iter()
-                    .chain(&cut_line)
-                    .chain(&drop)
-                    .map(|m| m.regex.as_str()),
-            ),
-        )
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .ok();
+        let pattern_set = regex_set(set_patterns);
+        let metadata: Vec<&str> = published.iter().chain(&outlet).map(Regex::as_str).collect();
+        let markers: Vec<&str> = cut
+            .iter()
+            .chain(&cut_line)
+            .chain(&drop)
+            .map(|m| m.regex.as_str())
+            .collect();
+        let marker_set = regex_set(markers.iter().copied());
+        let metadata_set = regex_set(metadata.iter().copied());
+        let line_set = regex_set(metadata.iter().chain(&markers).copied());
         RuleSet {
             pattern_set,
             marker_set,
@@ -1975,6 +1953,16 @@ impl<'a> Compiler<'a> {
         };
         (out, names, owner)
     }
+}
+
+/// One set of the rules' patterns, to say in one pass which can match; `None` when the
+/// set is too large to build (each pattern is then tried on its own).
+fn regex_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Option<regex::RegexSet> {
+    regex::RegexSetBuilder::new(patterns)
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .ok()
 }
 
 /// The `{name}` references of a pattern: the byte range of each, braces included, and the
