@@ -161,13 +161,9 @@ fn screenshot(browser: &Path, page: &Path, name: &str, dark: bool) -> PathBuf {
     png
 }
 
-#[test]
-fn overview_and_statement_page_render_in_chromium() {
-    let Some(browser) = browser_or_skip("overview_and_statement_page_render_in_chromium") else {
-        return;
-    };
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let site = tmp.path().join("site");
+/// The site of the conflict fixture, built into `dir/site`.
+fn conflict_site(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     compare::build(&compare::Options {
         seeds: root.join("tests/fixtures/conflict"),
@@ -177,6 +173,16 @@ fn overview_and_statement_page_render_in_chromium() {
         lossy: false,
     })
     .expect("fixture builds");
+    site
+}
+
+#[test]
+fn overview_and_statement_page_render_in_chromium() {
+    let Some(browser) = browser_or_skip("overview_and_statement_page_render_in_chromium") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let site = conflict_site(tmp.path());
 
     let index = probe(
         &browser,
@@ -287,16 +293,7 @@ fn no_page_scrolls_sideways() {
         return;
     };
     let tmp = tempfile::tempdir().expect("temporary folder");
-    let site = tmp.path().join("site");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    compare::build(&compare::Options {
-        seeds: root.join("tests/fixtures/conflict"),
-        rules: root.join("rules.toml"),
-        out: site.clone(),
-        force: false,
-        lossy: false,
-    })
-    .expect("fixture builds");
+    let site = conflict_site(tmp.path());
     for page in [
         "index.html",
         "statements/no-story.html",
