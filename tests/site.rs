@@ -71,6 +71,16 @@ fn section_of<'a>(page: &'a str, id: &str) -> &'a str {
     &rest[..end]
 }
 
+/// The list section `id` of an overview page (`conflicts`, `agreements`…).
+fn list_of<'a>(page: &'a str, id: &str) -> &'a str {
+    let open = format!(r#"<section id="{id}""#);
+    let start = page
+        .find(&open)
+        .unwrap_or_else(|| panic!("no list {id} on the page"));
+    let rest = &page[start..];
+    &rest[..rest.find("</section>").expect("end of the list")]
+}
+
 /// The `<main>` element's content: what changes when the report changes, not the layout.
 fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("<main>");
@@ -442,6 +452,20 @@ fn a_corpus_of_several_stories_gets_a_page_per_story() {
     assert!(index.contains(r#"<p class="story">Story: <a href="stories/story-0002.html""#));
     // No corpus-wide coverage matrix: outlets of different stories never meet.
     assert!(!index.contains(r#"<table class="matrix">"#));
+    // Agreements of every story are one row each, with their story, their statement and
+    // their outlets; their evidence stays on the story pages.
+    let agreements = list_of(&index, "agreements");
+    assert!(agreements.contains("<h2 id=\"h-agreements\">Agreements (6)</h2>"));
+    assert!(
+        !agreements.contains(r#"<article class="card"#),
+        "{agreements}"
+    );
+    assert!(
+        agreements.contains(
+            r#"<tr><td><a href="stories/story-0001.html" dir="auto">story-0001</a></td><td><a href="statements/story-0001.html#date-story0001__a_md-s2">date: 2013</a></td><td class="num">2</td><td dir="auto"><bdi>وكالة الساحل</bdi>, <bdi>Sahel Journal</bdi></td></tr>"#
+        ),
+        "{agreements}"
+    );
     let story = text(&files, "stories/story-0001.html");
     assert!(story.contains("<h1>Story: <span dir=\"auto\">story-0001</span></h1>"));
     assert!(
@@ -477,6 +501,22 @@ fn a_corpus_of_several_stories_gets_a_page_per_story() {
         .expect("a troops statement");
     let troops = section_of(&statements, id);
     assert!(troops.contains("Reported by 2 of 2 outlets"), "{troops}");
+    assert!(troops.contains("<p class=\"diff\"") && troops.contains("<del>"));
+    // A sentence word for word the reference's says so rather than repeat itself.
+    let year = section_of(&statements, "date-story0001__a_md-s2");
+    assert!(
+        year.contains("Against the reference: word for word the same.")
+            && !year.contains("<p class=\"diff\""),
+        "{year}"
+    );
+    let story_agreements = list_of(&story, "agreements");
+    assert_eq!(
+        story_agreements
+            .matches(r#"<article class="card agree">"#)
+            .count(),
+        2,
+        "a story's own page keeps its agreements' evidence: {story_agreements}"
+    );
     assert!(
         !files.keys().any(|p| p.starts_with("statements/troops-")),
         "no page per statement"

@@ -334,6 +334,9 @@ impl<'a> Overview<'a> {
         let body = match list {
             List::Stories => self.stories_table(range, depth),
             List::Conflicts => self.cards("conflict", range, depth),
+            // Across stories, agreements are many and need no evidence to scan: one row
+            // each, with the evidence a click away on the statement's page.
+            List::Agreements if self.multi() => self.agreements_table(range, depth),
             List::Agreements => self.cards("agree", range, depth),
             List::Singles => self.singles(range, depth),
             List::Coverage => self.coverage(range, depth),
@@ -474,18 +477,7 @@ impl<'a> Overview<'a> {
         for s in &singles[range] {
             let m = &s.members[0];
             let story = if self.multi() {
-                let id = self
-                    .ctx
-                    .docs
-                    .get(m.doc.as_str())
-                    .map_or("", |d| d.story.as_str());
-                format!(
-                    r#"<td><a href="{}{}" {}>{}</a></td>"#,
-                    up(depth),
-                    story_path(id),
-                    lang_dir(story_name(id)),
-                    esc(story_name(id))
-                )
+                self.story_cell(s, depth)
             } else {
                 String::new()
             };
@@ -499,6 +491,70 @@ impl<'a> Overview<'a> {
                 lang_dir(&m.text),
                 excerpt(&m.text, &self.ctx.member_claims(m), 60)
             );
+        }
+        let _ = writeln!(o, "</tbody></table></div>");
+        o
+    }
+
+    /// The story of a statement as a table cell linking to the story's page.
+    fn story_cell(&self, s: &StatementOut, depth: usize) -> String {
+        let id = s
+            .members
+            .first()
+            .and_then(|m| self.ctx.docs.get(m.doc.as_str()))
+            .map_or("", |d| d.story.as_str());
+        format!(
+            r#"<td><a href="{}{}" {}>{}</a></td>"#,
+            up(depth),
+            story_path(id),
+            lang_dir(story_name(id)),
+            esc(story_name(id))
+        )
+    }
+
+    /// The agreements of every story, one row each: its story, the statement linked to
+    /// its page, and the outlets that report it.
+    fn agreements_table(&self, range: std::ops::Range<usize>, depth: usize) -> String {
+        let agreements = self.statements("agree");
+        let mut o = String::new();
+        if agreements.is_empty() {
+            let _ = writeln!(
+                o,
+                r#"<p class="none">No statement is reported by two outlets.</p>"#
+            );
+            return o;
+        }
+        let _ = writeln!(
+            o,
+            r#"<p>Statements whose outlets all give compatible values, one to a row; each links to its outlets' sentences side by side.</p><div class="scroll"><table><thead><tr><th scope="col">Story</th><th scope="col">Statement</th><th scope="col">Outlets</th><th scope="col">Reported by</th></tr></thead><tbody>"#
+        );
+        for s in &agreements[range] {
+            // An outlet with two articles in the story can report a statement twice.
+            let mut outlets: Vec<&str> = Vec::with_capacity(s.members.len());
+            for m in &s.members {
+                if !outlets.contains(&m.outlet.as_str()) {
+                    outlets.push(&m.outlet);
+                }
+            }
+            o.push_str("<tr>");
+            o.push_str(&self.story_cell(s, depth));
+            // Mostly Arabic names read right to left, with the Arabic comma.
+            let dir = lang_dir(&outlets.concat());
+            let comma = if dir.contains("rtl") { "، " } else { ", " };
+            let _ = write!(
+                o,
+                r#"<td><a href="{}">{}</a></td><td class="num">{}</td><td {dir}>"#,
+                statement_href(s, depth),
+                mixed(&statement_title(s)),
+                outlets.len()
+            );
+            for (i, outlet) in outlets.into_iter().enumerate() {
+                if i > 0 {
+                    o.push_str(comma);
+                }
+                bdi_into(&mut o, outlet);
+            }
+            o.push_str("</td></tr>\n");
         }
         let _ = writeln!(o, "</tbody></table></div>");
         o
