@@ -404,8 +404,9 @@ fn extend_left(rules: &RuleSet, folded: &str, words: &[Range<usize>], m: &mut Me
 pub fn group(
     rules: &RuleSet,
     claims: &[Claim],
-    spelling: impl Fn(&Claim) -> String,
+    spelling: impl Fn(&Claim) -> String + Sync,
 ) -> Vec<Entity> {
+    use rayon::prelude::*;
     let mut by: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
         if let Value::Name { entity, .. } = &c.value {
@@ -417,8 +418,9 @@ pub fn group(
         let Some(mentions) = by.remove(e.id.as_str()) else {
             continue;
         };
-        let mut forms: Vec<String> = mentions.iter().map(|&i| spelling(&claims[i])).collect();
-        forms.sort();
+        // A common name has tens of thousands of mentions in a large corpus.
+        let mut forms: Vec<String> = mentions.par_iter().map(|&i| spelling(&claims[i])).collect();
+        forms.par_sort_unstable();
         forms.dedup();
         let spellings = distinct_spellings(&forms);
         out.push(Entity {
