@@ -597,16 +597,43 @@ impl Gathered {
         claims: &[Claim],
         groups: &[(Group, Verdict, String)],
     ) -> Gathered {
-        // Claim ids: n-th claim of its type in its sentence.
-        let mut counter: HashMap<(usize, &str), usize> = HashMap::default();
-        let nth: Vec<usize> = claims
-            .iter()
-            .map(|c| {
-                let n = counter.entry((c.sentence, c.rule.as_str())).or_default();
-                *n += 1;
-                *n
+        // Claims are in sentence and text order, so a sentence's claims are one run, and
+        // what a claim's id and line need is found within its run: the runs in parallel.
+        debug_assert!(claims.windows(2).all(|w| w[0].sentence <= w[1].sentence));
+        let (nth, lines): (Vec<usize>, Vec<usize>) = claims
+            .par_chunk_by(|a, b| a.sentence == b.sentence)
+            .flat_map_iter(|run| {
+                let s = &sentences[run[0].sentence];
+                let text = &docs[run[0].doc].text;
+                // The n-th claim of its type in its sentence, for its id.
+                let mut seen: Vec<(&str, usize)> = Vec::new();
+                // Its line, counted on from the previous claim of its sentence: scanning
+                // from the sentence's start for every claim would be quadratic in a long
+                // one-line article.
+                let (mut from, mut line) = (s.span.start, s.line);
+                run.iter().map(move |c| {
+                    let n = match seen.iter_mut().find(|(rule, _)| *rule == c.rule) {
+                        Some((_, n)) => {
+                            *n += 1;
+                            *n
+                        }
+                        None => {
+                            seen.push((&c.rule, 1));
+                            1
+                        }
+                    };
+                    if c.span.start < from {
+                        // A claim that starts before the one before it: count from the
+                        // sentence's start again.
+                        (from, line) = (s.span.start, s.line);
+                    }
+                    let to = c.span.start.max(from);
+                    line += text[from..to].matches('\n').count();
+                    from = to;
+                    (n, line)
+                })
             })
-            .collect();
+            .unzip();
         let claim_ids: Vec<SmolStr> = claims
             .par_iter()
             .zip(&nth)
@@ -624,23 +651,6 @@ impl Gathered {
                 format_smolstr!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
             })
             .collect();
-        // Each claim's line, counted on from the previous claim of its sentence (claims
-        // are in sentence and text order): scanning from the file's start, or even from
-        // the sentence's, for every claim would be quadratic in a long one-line article.
-        let mut lines = Vec::with_capacity(claims.len());
-        let mut at: Option<(usize, usize, usize)> = None; // (sentence, offset, line)
-        for c in claims {
-            let s = &sentences[c.sentence];
-            let text = &docs[c.doc].text;
-            let (from, line) = match at {
-                Some((si, off, line)) if si == c.sentence && off <= c.span.start => (off, line),
-                _ => (s.span.start, s.line),
-            };
-            let to = c.span.start.max(from);
-            let line = line + text[from..to].matches('\n').count();
-            lines.push(line);
-            at = Some((c.sentence, to, line));
-        }
         let claim_texts = claims
             .par_iter()
             .zip(lines)
