@@ -574,29 +574,31 @@ const NAMING_CHUNK: usize = 16_384;
 fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> FeatureIds {
     // Names and values enter as language-independent keys (entity ids, subjects,
     // numbers, dates); the words of the sentence are its `terms`.
-    let mut entities: HashMap<usize, BTreeSet<String>> = HashMap::default();
+    // Features are `SmolStr`s: most are short enough to be held inline, without an
+    // allocation each (a large corpus names millions).
+    let mut entities: HashMap<usize, BTreeSet<SmolStr>> = HashMap::default();
     for c in claims {
         if let Value::Name { entity, .. } = &c.value {
             entities
                 .entry(c.sentence)
                 .or_default()
-                .insert(format!("@{entity}"));
+                .insert(format_smolstr!("@{entity}"));
         }
     }
     // Each fact's features are found in parallel, a chunk of facts at a time; ids are then
     // given in fact order, as one thread would give them, and the chunk's names dropped.
     let name = |f: &Fact| {
         let s = &sentences[f.sentence];
-        let mut feats: BTreeSet<String> = s.terms().iter().map(SmolStr::to_string).collect();
-        feats.extend(s.marks().iter().map(|m| format!("={m}")));
+        let mut feats: BTreeSet<SmolStr> = s.terms().iter().cloned().collect();
+        feats.extend(s.marks().iter().map(|m| format_smolstr!("={m}")));
         // For name facts, the fact's own names are left out, so a role filled by another
         // person still meets the original and conflicts with it.
         if let Some(es) = entities.get(&f.sentence) {
-            let own: BTreeSet<String> = f
+            let own: BTreeSet<SmolStr> = f
                 .claims
                 .iter()
                 .filter_map(|&c| match &claims[c].value {
-                    Value::Name { entity, .. } => Some(format!("@{entity}")),
+                    Value::Name { entity, .. } => Some(format_smolstr!("@{entity}")),
                     _ => None,
                 })
                 .collect();
@@ -607,10 +609,10 @@ fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> Feat
         }
         feats
     };
-    let mut ids: HashMap<String, u32> = HashMap::default();
+    let mut ids: HashMap<SmolStr, u32> = HashMap::default();
     let mut of: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
     for chunk in facts.chunks(NAMING_CHUNK) {
-        let named: Vec<BTreeSet<String>> = chunk.par_iter().map(name).collect();
+        let named: Vec<BTreeSet<SmolStr>> = chunk.par_iter().map(name).collect();
         for feats in named {
             let v: Vec<u32> = feats
                 .into_iter()
@@ -636,12 +638,12 @@ fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> Feat
 /// month of a date (known even when the year is not). Never the number itself: a changed
 /// figure must still meet the original and conflict with it, not drift away as a new
 /// statement.
-fn claim_keys(rule: &str, v: &Value) -> Vec<String> {
+fn claim_keys(rule: &str, v: &Value) -> Vec<SmolStr> {
     match v {
         Value::Quantity { subject, unit, .. } => {
-            let mut k = vec![format!("={rule}:{}", unit.as_deref().unwrap_or(""))];
+            let mut k = vec![format_smolstr!("={rule}:{}", unit.as_deref().unwrap_or(""))];
             if let Some(s) = subject {
-                k.push(format!("${rule}:{s}"));
+                k.push(format_smolstr!("${rule}:{s}"));
             }
             k
         }
@@ -652,7 +654,7 @@ fn claim_keys(rule: &str, v: &Value) -> Vec<String> {
                 .get(1)
                 .filter(|m| m.len() == 2 && m.chars().all(|c| c.is_ascii_digit()))
             {
-                k.push(format!("=month:{m}"));
+                k.push(format_smolstr!("=month:{m}"));
             }
             k
         }
