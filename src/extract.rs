@@ -19,6 +19,7 @@ use crate::{entities, numbers};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use regex::Captures;
+use smol_str::{format_smolstr, SmolStr};
 use std::ops::Range;
 
 /// A claim found in one text, before it is attached to a document.
@@ -144,8 +145,8 @@ pub fn claims(
                 has_fact |= !found.is_empty();
                 for f in found {
                     out.push(Claim {
-                        rule: rule.id.clone(),
-                        pattern: format!("{}#{}", rule.id, f.pattern + 1),
+                        rule: SmolStr::from(rule.id.as_str()),
+                        pattern: format_smolstr!("{}#{}", rule.id, f.pattern + 1),
                         doc: s.doc,
                         sentence: si,
                         span: part.original_span(f.key_range.clone()),
