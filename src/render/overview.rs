@@ -396,11 +396,7 @@ impl<'a> Overview<'a> {
         if !self.multi() {
             return String::new();
         }
-        let story = s
-            .members
-            .first()
-            .and_then(|m| self.ctx.docs.get(m.doc.as_str()))
-            .map_or("", |d| d.story.as_str());
+        let story = self.story_of(s);
         format!(
             r#"<p class="story">Story: <a href="{}{}" {}>{}</a></p>"#,
             up(depth),
@@ -496,13 +492,17 @@ impl<'a> Overview<'a> {
         o
     }
 
-    /// The story of a statement as a table cell linking to the story's page.
-    fn story_cell(&self, s: &StatementOut, depth: usize) -> String {
-        let id = s
-            .members
+    /// The story of a statement: its first member's document's.
+    fn story_of(&self, s: &StatementOut) -> &'a str {
+        s.members
             .first()
             .and_then(|m| self.ctx.docs.get(m.doc.as_str()))
-            .map_or("", |d| d.story.as_str());
+            .map_or("", |d| d.story.as_str())
+    }
+
+    /// The story of a statement as a table cell linking to the story's page.
+    fn story_cell(&self, s: &StatementOut, depth: usize) -> String {
+        let id = self.story_of(s);
         format!(
             r#"<td><a href="{}{}" {}>{}</a></td>"#,
             up(depth),
