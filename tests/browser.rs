@@ -294,17 +294,54 @@ fn no_page_scrolls_sideways() {
     };
     let tmp = tempfile::tempdir().expect("temporary folder");
     let site = conflict_site(tmp.path());
-    for page in [
+    let pages = [
         "index.html",
         "statements/no-story.html",
         "documents/no-story.html",
         "timeline.html",
         "rules.html",
-    ] {
+    ];
+    assert_pages_fit(&browser, tmp.path(), &site, &pages);
+    // A corpus of several stories has pages of its own: the index with the agreements of
+    // every story one to a row, their list pages, and a page per story. 25 generated
+    // stories give more than a page of agreements.
+    let corpus = tmp.path().join("corpus");
+    compare::gen::generate(&compare::gen::GenOptions {
+        stories: 25,
+        seed: 1,
+        out: corpus.clone(),
+        force: false,
+    })
+    .expect("generation succeeds");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let stories = tmp.path().join("stories-site");
+    compare::build(&compare::Options {
+        seeds: corpus.join("seeds"),
+        rules: root.join("rules.toml"),
+        out: stories.clone(),
+        force: false,
+        lossy: false,
+    })
+    .expect("generated corpus builds");
+    let pages = [
+        "index.html",
+        "lists/agreements-2.html",
+        "stories/s000000.html",
+        "statements/s000000.html",
+        "documents/s000000.html",
+    ];
+    assert_pages_fit(&browser, tmp.path(), &stories, &pages);
+}
+
+/// Each of `pages` of `site`, in a window 1 280 and 360 px wide, is no wider than the
+/// window; an overview has its tables in scroll boxes.
+fn assert_pages_fit(browser: &Path, dir: &Path, site: &Path, pages: &[&str]) {
+    for page in pages {
+        assert!(site.join(page).is_file(), "{page} was built");
         for width in [1280, 360] {
             let lines = probe_at(
-                &browser,
-                tmp.path(),
+                browser,
+                dir,
                 &site.join(page),
                 width,
                 r#"
@@ -319,8 +356,8 @@ fn no_page_scrolls_sideways() {
                 wide <= window,
                 "{page} at {width} px is {wide} px wide, wider than its window ({window} px): {lines:?}"
             );
-            if page == "index.html" {
-                assert_ne!(value(&lines, "tables"), "0", "the overview has its tables");
+            if page.ends_with("index.html") || page.starts_with("lists/") {
+                assert_ne!(value(&lines, "tables"), "0", "{page} has its tables");
             }
         }
     }
