@@ -163,16 +163,21 @@ fn screenshot(browser: &Path, page: &Path, name: &str, dark: bool) -> PathBuf {
 
 /// The site of the conflict fixture, built into `dir/site`.
 fn conflict_site(dir: &Path) -> PathBuf {
-    let site = dir.join("site");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    build_site(&root.join("tests/fixtures/conflict"), dir.join("site"))
+}
+
+/// The site of `seeds` with the shipped rules, built into `site`.
+fn build_site(seeds: &Path, site: PathBuf) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     compare::build(&compare::Options {
-        seeds: root.join("tests/fixtures/conflict"),
+        seeds: seeds.to_path_buf(),
         rules: root.join("rules.toml"),
         out: site.clone(),
         force: false,
         lossy: false,
     })
-    .expect("fixture builds");
+    .unwrap_or_else(|e| panic!("{} builds: {e:#}", seeds.display()));
     site
 }
 
@@ -313,16 +318,7 @@ fn no_page_scrolls_sideways() {
         force: false,
     })
     .expect("generation succeeds");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let stories = tmp.path().join("stories-site");
-    compare::build(&compare::Options {
-        seeds: corpus.join("seeds"),
-        rules: root.join("rules.toml"),
-        out: stories.clone(),
-        force: false,
-        lossy: false,
-    })
-    .expect("generated corpus builds");
+    let stories = build_site(&corpus.join("seeds"), tmp.path().join("stories-site"));
     let pages = [
         "index.html",
         "lists/agreements-2.html",
