@@ -882,19 +882,17 @@ fn statement(ctx: &Ctx, s: &StatementOut) -> String {
         let _ = write!(o, r#"<blockquote class="sentence" {dir}>"#);
         highlighted_into(&mut o, ctx, &m.text, claims, &focus, 1);
         o.push_str("</blockquote>\n");
-        if m.diff.iter().all(|op| op.op == Change::Equal) {
-            // The reference, or the same words as it: a diff without a change would
-            // only repeat the sentence above it.
-            if !m.diff.is_empty() {
-                o.push_str(
-                    "<p class=\"diffhead\">Against the reference: word for word the same.</p>\n",
-                );
-            }
-        } else {
+        // The reference has no diff; a diff without a change would only repeat the
+        // sentence above it.
+        if m.diff.iter().any(|op| op.op != Change::Equal) {
             let _ = writeln!(
                 o,
                 r#"<p class="diffhead">Against the reference:</p><p class="diff" {dir}>{}</p>"#,
                 diff_html(m)
+            );
+        } else if !m.diff.is_empty() {
+            o.push_str(
+                "<p class=\"diffhead\">Against the reference: word for word the same.</p>\n",
             );
         }
         let _ = writeln!(o, "</section>");

@@ -93,6 +93,9 @@ impl List {
     }
 }
 
+/// What the agreements list says when it is empty, as cards or as a table.
+const NO_AGREEMENTS: &str = "No statement is reported by two outlets.";
+
 /// `../` repeated for a page `depth` folders below the root.
 fn up(depth: usize) -> String {
     "../".repeat(depth)
@@ -413,7 +416,7 @@ impl<'a> Overview<'a> {
             let none = if verdict == "conflict" {
                 "No conflicts: no two outlets give incompatible values for the same statement."
             } else {
-                "No statement is reported by two outlets."
+                NO_AGREEMENTS
             };
             let _ = writeln!(o, r#"<p class="none">{none}</p>"#);
         }
@@ -518,10 +521,7 @@ impl<'a> Overview<'a> {
         let agreements = self.statements("agree");
         let mut o = String::new();
         if agreements.is_empty() {
-            let _ = writeln!(
-                o,
-                r#"<p class="none">No statement is reported by two outlets.</p>"#
-            );
+            let _ = writeln!(o, r#"<p class="none">{NO_AGREEMENTS}</p>"#);
             return o;
         }
         let _ = writeln!(
