@@ -112,25 +112,24 @@ fn ticks(min: NaiveDate, max: NaiveDate, per_day: f64) -> Vec<(NaiveDate, String
 /// A story's timeline as the last section of its page (`#timeline`), for a page `depth`
 /// folders below the site root: [`svg_page`] one heading level down.
 pub fn story_section(r: &Report, depth: usize) -> String {
-    let body = svg_page(r, depth)
-        .replacen(
-            "<h1>Timeline</h1>",
-            r#"<section id="timeline" aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2>"#,
-            1,
-        )
-        .replace("<h2>", "<h3>")
-        .replace("</h2>", "</h3>");
-    // The section's own heading was demoted with the others; restore it.
-    let body = body.replacen(
-        r#"<h2 id="h-timeline">Timeline</h3>"#,
-        r#"<h2 id="h-timeline">Timeline</h2>"#,
-        1,
+    let mut o = String::from(
+        "<section id=\"timeline\" aria-labelledby=\"h-timeline\"><h2 id=\"h-timeline\">Timeline</h2>\n",
     );
-    format!("{body}</section>\n")
+    timeline_into(&mut o, r, depth, 3);
+    o.push_str("</section>\n");
+    o
 }
 
 /// The timeline page body, for a page `depth` folders below the site root.
 pub fn svg_page(r: &Report, depth: usize) -> String {
+    let mut o = String::from("<h1>Timeline</h1>\n");
+    timeline_into(&mut o, r, depth, 2);
+    o
+}
+
+/// The timeline under its heading, at the end of `o`: the axis, the table of dates given
+/// by more than one outlet and the table of every date, those two headed `<h{sub}>`.
+fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
     let statement_of: BTreeMap<&str, &StatementOut> =
         r.statements.iter().map(|s| (s.id.as_str(), s)).collect();
     let doc_of: BTreeMap<&str, &DocumentOut> =
@@ -169,8 +168,6 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
     }
     marks.sort_by(|a, b| (a.from, a.to, a.outlet, a.text).cmp(&(b.from, b.to, b.outlet, b.text)));
 
-    let mut o = String::new();
-    let _ = writeln!(o, "<h1>Timeline</h1>");
     let _ = writeln!(
         o,
         "<p>Every date the articles give for an event, placed on one axis, one row per outlet. Dates reported by more than one outlet are numbered: follow a number down the rows to see whether the outlets put the event on the same day.</p>"
@@ -186,7 +183,7 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
     if marks.is_empty() {
         let _ = writeln!(o, r#"<p class="none">No resolved date claims.</p>"#);
         o.push_str(&unresolved_note(r, &unresolved, depth));
-        return o;
+        return;
     }
 
     // The window: day, week and month claims (all claims when there are only years).
@@ -360,7 +357,7 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
     if !keyed.is_empty() {
         let _ = writeln!(
             o,
-            r#"<h2>Dated by more than one outlet</h2><div class="scroll"><table><thead><tr><th scope="col">No.</th><th scope="col">Verdict</th><th scope="col">Statement</th><th scope="col">Dates by outlet</th></tr></thead><tbody>"#
+            r#"<h{sub}>Dated by more than one outlet</h{sub}><div class="scroll"><table><thead><tr><th scope="col">No.</th><th scope="col">Verdict</th><th scope="col">Statement</th><th scope="col">Dates by outlet</th></tr></thead><tbody>"#
         );
         for (i, s) in keyed.iter().enumerate() {
             let dates: Vec<String> = s
@@ -406,7 +403,7 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
 
     let _ = writeln!(
         o,
-        r#"<h2>Every resolved date</h2><div class="scroll"><table><thead><tr><th scope="col">Date</th><th scope="col">Outlet</th><th scope="col">Words</th><th scope="col">Statement</th></tr></thead><tbody>"#
+        r#"<h{sub}>Every resolved date</h{sub}><div class="scroll"><table><thead><tr><th scope="col">Date</th><th scope="col">Outlet</th><th scope="col">Words</th><th scope="col">Statement</th></tr></thead><tbody>"#
     );
     for m in &marks {
         let statement = match m.statement {
@@ -431,7 +428,6 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
         );
     }
     let _ = writeln!(o, "</tbody></table></div>");
-    o
 }
 
 /// The timeline page of a corpus of several stories: each story has its own timeline,
