@@ -50,10 +50,42 @@ def run(cmd, **kw):
     return p
 
 
+# The machine probe: one process per core, each a fixed loop of plain Python. The seconds
+# they take side by side, just before a timed run, say how fast the cores are at that moment:
+# on a shared VM the same build moves by a third or more with the host's load, and the
+# probe moves with it (docs/benchmarks.md, "How much the machine moves").
+PROBE = "s = 0\nfor i in range(2_000_000):\n    s += i * i % 7\n"
+
+
+def probe():
+    """Seconds the probe takes on every core at once."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    t = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", PROBE]) for _ in range(cores)]
+    for p in procs:
+        if p.wait() != 0:
+            sys.exit("error: the machine probe (a loop of plain Python) failed")
+    return round(time.perf_counter() - t, 3)
+
+
+def steal_s():
+    """CPU time the hypervisor has taken from this machine since it started (`steal` in
+    /proc/stat), in seconds; 0 where the kernel does not say."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def timed(cmd, workdir, name):
-    """Run under /usr/bin/time -v: (stderr of the command, wall s, cpu s, peak RSS MB)."""
+    """Run under /usr/bin/time -v: (stderr of the command, wall s, cpu s, peak RSS MB,
+    kernel s, steal s: CPU time the hypervisor took from the machine meanwhile)."""
     tfile = os.path.join(workdir, f"{name}.time")
+    stolen = steal_s()
     p = run(["/usr/bin/time", "-v", "-o", tfile, *cmd])
+    stolen = round(steal_s() - stolen, 2)
     with open(tfile) as f:
         t = f.read()
 
@@ -67,7 +99,7 @@ def timed(cmd, workdir, name):
     rss = int(field("Maximum resident set size (kbytes)")) / 1024
     with open(os.path.join(workdir, f"{name}.stderr"), "w") as f:
         f.write(p.stderr)
-    return p.stderr, wall, cpu, rss, sys_s
+    return p.stderr, wall, cpu, rss, sys_s, stolen
 
 
 def stage_times(stderr):
@@ -159,40 +191,45 @@ def one_size(args, target):
     builds = []
     for i in range(args.repeat):
         settle(seeds, args.page_cache)
+        probe_s = probe()
         load = os.getloadavg()
-        print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f})"
+        print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f}, probe {probe_s:.2f} s)"
               + (f", build {i + 1} of {args.repeat}" if args.repeat > 1 else ""), file=sys.stderr)
         out_dir = os.path.join(site_root, "site" if i == 0 else f"site-{i + 1}")
-        err, wall, cpu, rss, sys_s = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
-                                     "--out", out_dir, "--force", "--timings"], work,
-                                    "compare" if i == 0 else f"compare-{i + 1}")
-        builds.append((wall, cpu, rss, load, err, sys_s))
+        err, wall, cpu, rss, sys_s, stolen = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
+                                                    "--out", out_dir, "--force", "--timings"], work,
+                                                   "compare" if i == 0 else f"compare-{i + 1}")
+        builds.append((wall, cpu, rss, load, err, sys_s, probe_s, stolen))
         # A site folder elsewhere (a tmpfs, say) may hold only one more site: the first
         # build's is kept for scoring, later ones go as soon as they are timed.
         if args.site_dir and i > 0:
             shutil.rmtree(out_dir, ignore_errors=True)
     # The median build; of an even number, the slower of the two in the middle.
-    wall, cpu, rss, load, err, sys_s = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
+    wall, cpu, rss, load, err, sys_s, probe_s, stolen = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
     # Every build writes the same site (the build is deterministic): the first is scored.
     row["compare"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
+                      "probe_s": probe_s, "steal_s": stolen,
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                       "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(site_root, "site", "report.json")),
-                      "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1)}
-                                 for b in builds]}
+                      "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1),
+                                  "probe_s": b[6], "steal_s": b[7]} for b in builds]}
 
     if target not in args.peer_sizes:
         print("   peer: not run at this size (--peer-sizes)", file=sys.stderr)
         row["peer"], row["speed_ratio"] = None, None
         return row
     settle(seeds, args.page_cache)
+    probe_s = probe()
     load = os.getloadavg()
-    print(f"   peer (load {load[0]:.2f})", file=sys.stderr)
+    print(f"   peer (load {load[0]:.2f}, probe {probe_s:.2f} s)", file=sys.stderr)
     peer_report = os.path.join(work, "peer-report.json")
-    err, wall, cpu, rss, sys_s = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"), "--seeds", seeds,
-                                 "--rules", args.rules, "--out", peer_report], work, "peer")
+    err, wall, cpu, rss, sys_s, stolen = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"),
+                                                "--seeds", seeds, "--rules", args.rules, "--out", peer_report],
+                                               work, "peer")
     stages, _ = stage_times(err)
     row["peer"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
+                   "probe_s": probe_s, "steal_s": stolen,
                    "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                    "score": score(args.compare, truth, peer_report)}
     row["speed_ratio"] = row["peer"]["wall_s"] / row["compare"]["wall_s"] if row["compare"]["wall_s"] else None
@@ -254,6 +291,14 @@ def markdown(result):
                 "is the row above):", ""]
         out += [f"- {r['label']}: " + ", ".join(f"{b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}"
                                                  for b in r["compare"]["builds"]) for r in repeated]
+    out += ["", "The machine just before each timed run: the probe's seconds (a fixed loop of plain Python on every "
+            "core at once; slower means slower cores at that moment), and CPU seconds the hypervisor took from the "
+            "machine during the run (steal):", ""]
+    for r in rows:
+        for tool in tools(r):
+            runs = r[tool].get("builds") or [r[tool]]
+            out.append(f"- {r['label']}, {tool}: probe " + ", ".join(f(b.get('probe_s'), 2) for b in runs)
+                       + " s; steal " + ", ".join(f(b.get('steal_s'), 2) for b in runs) + " s")
     both = [r for r in rows if r["peer"]]
     out += ["", "Speed ratio, peer / compare: wall " + ", ".join(
         f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in both) + "; CPU " + ", ".join(
