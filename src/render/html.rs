@@ -442,10 +442,11 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
         return scope_pages(&ctx, sink);
     }
     // Several stories: each story's pages from its own report, in parallel; then the
-    // index with every story's counts.
-    let counts: Vec<(&str, super::Corpus)> = ids
+    // index with every story's line (its counts, not the report's whole `Corpus`, held
+    // for every story until the end, the build's largest moment).
+    let rows: Vec<overview::StoryRow> = ids
         .par_iter()
-        .map(|&id| -> Result<(&str, super::Corpus)> {
+        .map(|&id| -> Result<overview::StoryRow> {
             let sub = stories.report(r, id);
             let ctx = Ctx::new(&sub);
             let overview = Overview {
@@ -460,7 +461,7 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
             };
             overview.write(sink)?;
             scope_pages(&ctx, sink)?;
-            Ok((id, sub.corpus))
+            Ok(overview::StoryRow::of(id, &sub.corpus))
         })
         .collect::<Result<_>>()?;
     let ctx = Ctx::new(r);
@@ -469,7 +470,7 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
         path: "index.html".into(),
         prefix: String::new(),
         story: None,
-        stories: overview::story_rows(&counts),
+        stories: overview::story_rows(rows),
     };
     overview.write(sink)?;
     put_page(

@@ -833,23 +833,26 @@ fn statement_href(s: &StatementOut, depth: usize) -> String {
     s.href(depth)
 }
 
-/// The rows of the index's table of stories, conflicts first.
-pub(super) fn story_rows<'a>(stories: &[(&'a str, super::Corpus)]) -> Vec<StoryRow<'a>> {
-    let n = |c: &super::Corpus, v: &str| c.by_verdict.get(v).copied().unwrap_or(0);
-    let mut rows: Vec<StoryRow> = stories
-        .iter()
-        .map(|(id, c)| StoryRow {
+impl<'a> StoryRow<'a> {
+    /// The line of story `id`, from its own report's counts.
+    pub(super) fn of(id: &'a str, c: &super::Corpus) -> StoryRow<'a> {
+        let n = |v: &str| c.by_verdict.get(v).copied().unwrap_or(0);
+        StoryRow {
             id,
             articles: c.articles,
             outlets: c.outlets,
             claims: c.claims,
-            conflicts: n(c, "conflict"),
-            agreements: n(c, "agree"),
-            singles: n(c, "single"),
+            conflicts: n("conflict"),
+            agreements: n("agree"),
+            singles: n("single"),
             first_published: c.first_published.clone(),
             last_published: c.last_published.clone(),
-        })
-        .collect();
+        }
+    }
+}
+
+/// The stories' lines in the index's order: most conflicts first, then by id.
+pub(super) fn story_rows(mut rows: Vec<StoryRow<'_>>) -> Vec<StoryRow<'_>> {
     rows.sort_by(|a, b| b.conflicts.cmp(&a.conflicts).then(a.id.cmp(b.id)));
     rows
 }
