@@ -798,10 +798,11 @@ fn claims_and_statements(
     let claims_out: Vec<ClaimOut> = claims
         .into_par_iter()
         .zip(claim_texts)
+        .zip(claim_ids)
         .enumerate()
-        .map(|(ci, (c, (line, text, span)))| {
+        .map(|(ci, ((c, (line, text, span)), id))| {
             let mut out = ClaimOut {
-                id: claim_ids[ci].clone(),
+                id,
                 doc: shown.names(c.sentence).id.clone(),
                 sentence: shown.sentence_id(c.sentence),
                 line,
@@ -922,7 +923,7 @@ fn claims_and_statements(
                                 diff::words(&ref_text, &s.text)
                             },
                             text: s.text,
-                            claims: cs.iter().map(|&c| claim_ids[c].clone()).collect(),
+                            claims: cs.iter().map(|&c| claims_out[c].id.clone()).collect(),
                             values: cs.iter().map(|&c| claims_out[c].display.clone()).collect(),
                         }
                     })
