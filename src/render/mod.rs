@@ -534,7 +534,7 @@ fn to_u32(i: usize) -> u32 {
 /// place among that document's sentences.
 enum Places {
     /// The pipeline gives each document's sentences together, documents in order: per
-    /// document, the index of its first sentence is enough (400 KB at 100 000 articles,
+    /// document, the index of its first sentence is enough (800 KB at 100 000 articles,
     /// where a pair per sentence took 24 MB, held through the report's largest moment).
     Runs(Vec<usize>),
     /// Sentences in any other order: a pair per sentence.
