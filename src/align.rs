@@ -358,9 +358,10 @@ fn compatible(a: &Scope, b: &Scope) -> bool {
 /// `rules.distinguish`, byte range), whole words only. [`marks`] and [`terms`] share them.
 pub fn distinguished(rules: &RuleSet, key: &str) -> Vec<(usize, std::ops::Range<usize>)> {
     let mut out = Vec::new();
-    for (i, (_, re)) in rules.distinguish.iter().enumerate() {
+    for (i, (_, words)) in rules.distinguish.iter().enumerate() {
         out.extend(
-            re.find_iter(key)
+            words
+                .find_iter(key)
                 .map(|m| m.range())
                 .filter(|r| crate::extract::at_word_edges(key, r.clone()))
                 .map(|r| (i, r)),

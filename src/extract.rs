@@ -522,7 +522,7 @@ fn subject_before(rules: &RuleSet, key: &str, start: usize, window: usize) -> Op
         return None;
     }
     let lex = rules.lexicon("subject")?;
-    let re = rules.subject_regex.as_ref()?;
+    let words = rules.subject_words.as_ref()?;
     let before = &key[..start];
     // Byte offset where the window starts: `window` spaces back.
     let from = before
@@ -533,9 +533,12 @@ fn subject_before(rules: &RuleSet, key: &str, start: usize, window: usize) -> Op
         .map_or(0, |(i, _)| i);
     let mut best = None;
     let mut pos = from;
-    while let Some(m) = re.find_at(before, pos) {
+    while let Some(m) = words.find(aho_corasick::Input::new(before).range(pos..)) {
         if at_word_edges(before, m.range()) {
-            best = lex.canonical(m.as_str()).map(str::to_string).or(best);
+            best = lex
+                .canonical(&before[m.range()])
+                .map(str::to_string)
+                .or(best);
         }
         pos = next_char(before, m.start());
         if pos > before.len() {

@@ -294,11 +294,30 @@ impl Lexicon {
         self.lookup.get(surface.trim()).map(String::as_str)
     }
 
-    fn alternation(&self) -> String {
+    /// The words, longest first: at a place where several start, the longest is found.
+    fn longest_first(&self) -> Vec<&String> {
         let mut words: Vec<&String> = self.lookup.keys().collect();
         words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let alts: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+        words
+    }
+
+    fn alternation(&self) -> String {
+        let alts: Vec<String> = self
+            .longest_first()
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect();
         format!("(?:{})", alts.join("|"))
+    }
+
+    /// The words in one automaton, finding what [`Lexicon::alternation`] finds as a regex
+    /// (leftmost-first over the words longest first) without a regex engine's passes:
+    /// a lexicon is plain words, searched in every sentence with a claim.
+    fn words_automaton(&self) -> Option<aho_corasick::AhoCorasick> {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(self.longest_first())
+            .ok()
     }
 }
 
@@ -365,8 +384,9 @@ pub struct RuleSet {
     pub min_topic: f64,
     pub stopwords: HashSet<String>,
     pub max_postings: usize,
-    /// `align.distinguish`: each lexicon's name and its words in one regex.
-    pub distinguish: Vec<(String, Regex)>,
+    /// `align.distinguish`: each lexicon's name and its words in one automaton (longest
+    /// first, leftmost-first).
+    pub distinguish: Vec<(String, aho_corasick::AhoCorasick)>,
     pub examples_published: Option<NaiveDate>,
     pub lexicons: BTreeMap<String, Lexicon>,
     pub claims: Vec<ClaimRule>,
@@ -374,8 +394,9 @@ pub struct RuleSet {
     /// All aliases of all entities in one automaton, longest first: at each place the
     /// longest alias found there wins (leftmost-first over the sorted aliases).
     pub names: Option<aho_corasick::AhoCorasick>,
-    /// The words of `[lexicon.subject]` in one regex, for subjects found near a match.
-    pub subject_regex: Option<Regex>,
+    /// The words of `[lexicon.subject]` in one automaton (longest first, leftmost-first),
+    /// for subjects found near a match.
+    pub subject_words: Option<aho_corasick::AhoCorasick>,
     /// Alias name key → entity index.
     pub alias_owner: HashMap<String, usize>,
     /// Distinctive alias words that anchor fuzzy name matches.
@@ -1218,8 +1239,8 @@ impl<'a> Compiler<'a> {
         for name in &raw.align.distinguish {
             match self.lexicons.get(name.get_ref()) {
                 Some(lex) => {
-                    if let Ok(re) = Regex::new(&lex.alternation()) {
-                        distinguish.push((name.get_ref().clone(), re));
+                    if let Some(words) = lex.words_automaton() {
+                        distinguish.push((name.get_ref().clone(), words));
                     }
                 }
                 None if self.left_out.names.contains(name.get_ref()) => {}
@@ -1233,10 +1254,10 @@ impl<'a> Compiler<'a> {
                 ),
             }
         }
-        let subject_regex = self
+        let subject_words = self
             .lexicons
             .get("subject")
-            .and_then(|l| Regex::new(&l.alternation()).ok());
+            .and_then(Lexicon::words_automaton);
         let name_tokens = crate::entities::name_tokens(&entities);
         let name_index = crate::entities::NameIndex::new(&name_tokens);
         let mut pattern_start = vec![0; claims.len()];
@@ -1266,7 +1287,7 @@ impl<'a> Compiler<'a> {
             pattern_start,
             name_index,
             name_tokens,
-            subject_regex,
+            subject_words,
             published,
             outlet,
             cut,
@@ -2155,6 +2176,33 @@ mod tests {
         match compile("rules.toml", src) {
             Ok(_) => "ok".into(),
             Err(r) => r.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_lexicon_automaton_finds_what_its_regex_alternation_finds() {
+        let rules = compile("rules.toml", include_str!("../rules.toml")).expect("shipped rules");
+        assert!(!rules.lexicons.is_empty());
+        for (name, lex) in &rules.lexicons {
+            let re = Regex::new(&lex.alternation()).unwrap();
+            let words = lex.words_automaton().unwrap();
+            // Every word alone, run together (where a shorter word starts inside a longer
+            // one) and cut short by one character.
+            let mut text = String::new();
+            for w in lex.longest_first() {
+                text.push_str(w);
+                text.push(' ');
+                text.push_str(w);
+                text.push_str(w);
+                text.push_str(" x");
+                let cut = w.char_indices().last().map_or(0, |(i, _)| i);
+                text.push_str(&w[..cut]);
+                text.push_str(" . ");
+            }
+            let by_regex: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
+            let by_automaton: Vec<_> = words.find_iter(&text).map(|m| m.range()).collect();
+            assert!(by_regex.len() >= lex.lookup.len(), "lexicon {name}");
+            assert_eq!(by_regex, by_automaton, "lexicon {name}");
         }
     }
 
