@@ -294,16 +294,8 @@ impl Lexicon {
         self.lookup.get(surface.trim()).map(String::as_str)
     }
 
-    /// The words, longest first: at a place where several start, the longest is found.
-    fn longest_first(&self) -> Vec<&String> {
-        let mut words: Vec<&String> = self.lookup.keys().collect();
-        words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        words
-    }
-
     fn alternation(&self) -> String {
-        let alts: Vec<String> = self
-            .longest_first()
+        let alts: Vec<String> = longest_first(self.lookup.keys())
             .iter()
             .map(|w| regex::escape(w))
             .collect();
@@ -311,14 +303,30 @@ impl Lexicon {
     }
 
     /// The words in one automaton, finding what [`Lexicon::alternation`] finds as a regex
-    /// (leftmost-first over the words longest first) without a regex engine's passes:
-    /// a lexicon is plain words, searched in every sentence with a claim.
+    /// without a regex engine's passes: a lexicon is plain words, searched in every
+    /// sentence with a claim.
     fn words_automaton(&self) -> Option<aho_corasick::AhoCorasick> {
-        aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(self.longest_first())
-            .ok()
+        longest_first_automaton(self.lookup.keys())
     }
+}
+
+/// Words longest first (then by bytes): searched leftmost-first in this order, the
+/// longest of those starting at a place is found there.
+fn longest_first<'a>(words: impl IntoIterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut words: Vec<&String> = words.into_iter().collect();
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words
+}
+
+/// One Aho–Corasick automaton over `words`, leftmost-first over them longest first;
+/// `None` if it cannot be built (too large).
+fn longest_first_automaton<'a>(
+    words: impl IntoIterator<Item = &'a String>,
+) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(longest_first(words))
+        .ok()
 }
 
 /// A compiled claim type.
@@ -1962,15 +1970,10 @@ impl<'a> Compiler<'a> {
                 aliases,
             });
         }
-        let mut keys: Vec<&String> = owner.keys().collect();
-        keys.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let names = if keys.is_empty() {
+        let names = if owner.is_empty() {
             None
         } else {
-            aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(&keys)
-                .ok()
+            longest_first_automaton(owner.keys())
         };
         (out, names, owner)
     }
@@ -2189,7 +2192,7 @@ mod tests {
             // Every word alone, run together (where a shorter word starts inside a longer
             // one) and cut short by one character.
             let mut text = String::new();
-            for w in lex.longest_first() {
+            for w in longest_first(lex.lookup.keys()) {
                 text.push_str(w);
                 text.push(' ');
                 text.push_str(w);
