@@ -25,41 +25,53 @@ use std::ops::Range;
 /// empty, on char boundaries.
 /// `abbreviations` are key-normalized tokens that end in '.', e.g. "د." "م." "ق.م." "إلخ."
 /// (already passed through normalize::key by the caller).
+///
+/// Lines are scanned byte by byte: every terminator, closer, opener and quote but `…` is
+/// ASCII, and an ASCII byte in UTF-8 is always a char of its own, so only the chars next to
+/// a terminator run are decoded.
 pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
+    let longest = abbreviations.iter().map(String::len).max().unwrap_or(0);
     let mut out = Vec::new();
-    // Reused across lines: the char positions of the current line.
-    let mut chars: Vec<(usize, char)> = Vec::new();
+    // Reused across lines.
     let mut regions: Vec<(usize, usize)> = Vec::new();
     let mut line_start = 0;
     for line in key.split('\n') {
         let line_end = line_start + line.len();
-        if !line.contains(is_terminator) {
+        let bytes = line.as_bytes();
+        if !(0..bytes.len()).any(|i| terminator_len(bytes, i) > 0) {
             // No terminator: the line is one sentence (or none, if it is blank).
             push_piece(key, line_start..line_end, &mut out);
             line_start = line_end + 1;
             continue;
         }
-        chars.clear();
-        chars.extend(line.char_indices().map(|(i, c)| (line_start + i, c)));
-        quote_regions(&chars, &mut regions);
+        quote_regions(bytes, &mut regions);
         let line = Line {
             key,
-            chars: &chars,
+            start: line_start,
+            text: line,
             regions: &regions,
             abbreviations,
+            longest,
         };
-        line.split(line_start, line_end, &mut out);
+        line.split(&mut out);
         line_start = line_end + 1;
     }
     out
 }
 
-fn is_terminator(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…')
+const ELLIPSIS: &[u8] = "…".as_bytes();
+
+/// The length in bytes of the terminator (`.` `!` `?` `…`) at byte `i`, or 0.
+fn terminator_len(bytes: &[u8], i: usize) -> usize {
+    match bytes.get(i) {
+        Some(b'.' | b'!' | b'?') => 1,
+        Some(&b) if b == ELLIPSIS[0] && bytes[i..].starts_with(ELLIPSIS) => ELLIPSIS.len(),
+        _ => 0,
+    }
 }
 
-fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']')
+fn is_closer(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b')' | b']')
 }
 
 fn is_opener(c: char) -> bool {
@@ -83,11 +95,16 @@ fn is_arabic_letter(c: char) -> bool {
     )
 }
 
-/// Pair the line's `"` in order into (open, close) byte positions. A line with an odd count has
-/// an unmatched quote somewhere and no reliable pairing, so it gets no regions at all.
-fn quote_regions(chars: &[(usize, char)], regions: &mut Vec<(usize, usize)>) {
+/// Pair the line's `"` in order into (open, close) byte positions within the line. A line
+/// with an odd count has an unmatched quote somewhere and no reliable pairing, so it gets no
+/// regions at all.
+fn quote_regions(line: &[u8], regions: &mut Vec<(usize, usize)>) {
     regions.clear();
-    let quotes = chars.iter().filter(|&&(_, c)| c == '"').map(|&(i, _)| i);
+    let quotes = line
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'"')
+        .map(|(i, _)| i);
     let mut open = None;
     for q in quotes {
         match open.take() {
@@ -100,52 +117,63 @@ fn quote_regions(chars: &[(usize, char)], regions: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// One line of the key with a terminator in it. Positions are byte offsets into `text`.
 struct Line<'a> {
     key: &'a str,
-    chars: &'a [(usize, char)],
+    /// Where the line starts in `key`.
+    start: usize,
+    text: &'a str,
     regions: &'a [(usize, usize)],
     abbreviations: &'a [String],
+    /// The longest abbreviation's length in bytes.
+    longest: usize,
 }
 
 impl Line<'_> {
+    /// The char that starts at byte `i`.
     fn char_at(&self, i: usize) -> Option<char> {
-        self.chars.get(i).map(|&(_, c)| c)
+        self.text.get(i..)?.chars().next()
     }
 
-    fn byte_at(&self, i: usize, line_end: usize) -> usize {
-        self.chars.get(i).map_or(line_end, |&(b, _)| b)
+    /// The char that ends at byte `i`.
+    fn char_before(&self, i: usize) -> Option<char> {
+        self.text.get(..i)?.chars().next_back()
     }
 
-    fn split(&self, line_start: usize, line_end: usize, out: &mut Vec<Range<usize>>) {
-        let mut piece_start = line_start;
+    fn split(&self, out: &mut Vec<Range<usize>>) {
+        let bytes = self.text.as_bytes();
+        let mut piece_start = 0;
         let mut i = 0;
-        while i < self.chars.len() {
-            if !self.char_at(i).is_some_and(is_terminator) {
+        while i < bytes.len() {
+            if terminator_len(bytes, i) == 0 {
                 i += 1;
                 continue;
             }
             let mut k = i;
-            while self.char_at(k).is_some_and(is_terminator) {
-                k += 1;
+            while let n @ 1.. = terminator_len(bytes, k) {
+                k += n;
             }
             let mut m = k;
-            while self.char_at(m).is_some_and(is_closer) {
+            while bytes.get(m).copied().is_some_and(is_closer) {
                 m += 1;
             }
             if self.breaks_after(i, k, m) {
-                let end = self.byte_at(m, line_end);
-                push_piece(self.key, piece_start..end, out);
-                piece_start = end;
+                push_piece(self.key, self.start + piece_start..self.start + m, out);
+                piece_start = m;
             }
             // Closers are scanned again as ordinary chars: harmless, they are no terminators.
             i = k;
         }
-        push_piece(self.key, piece_start..line_end, out);
+        push_piece(
+            self.key,
+            self.start + piece_start..self.start + bytes.len(),
+            out,
+        );
     }
 
     /// Whether a sentence ends after the terminator run `run..k` and its closers `k..m`.
     fn breaks_after(&self, run: usize, k: usize, m: usize) -> bool {
-        let before = run.checked_sub(1).and_then(|j| self.char_at(j));
+        let before = self.char_before(run);
         let spaced = self.char_at(m).is_none_or(char::is_whitespace);
         // Scraped text drops the space after a full stop; only between Arabic letters, so
         // `3.5`, `1.500` and `aljazeera.net` never qualify.
@@ -155,28 +183,24 @@ impl Line<'_> {
         if !(spaced || glued) {
             return false;
         }
-        let at = self.byte_at(run, usize::MAX);
-        // Regions are in order and disjoint: only the last one opened before `at` can hold it
-        // (a binary search, so a line with many quotations stays linear).
-        let opened = self.regions.partition_point(|&(o, _)| o < at);
-        if opened > 0 && at < self.regions[opened - 1].1 {
+        // Regions are in order and disjoint: only the last one opened before `run` can hold
+        // it (a binary search, so a line with many quotations stays linear).
+        let opened = self.regions.partition_point(|&(o, _)| o < run);
+        if opened > 0 && run < self.regions[opened - 1].1 {
             // A quotation that goes on: `في "إقامة نظام دفاع جوي... لضمان السيطرة" وأضاف`.
             return false;
         }
-        let single_dot = k == run + 1 && self.char_at(run) == Some('.');
+        let single_dot = k == run + 1 && self.text.as_bytes()[run] == b'.';
         !(single_dot && (self.is_initial(run) || self.is_abbreviation(run)))
     }
 
     /// A single letter right before the dot at `dot`, itself at a token start or after another
     /// dot: initials `أ.`, `J.`, `J.R.`, and `ق.م.` even when the list lacks it.
     fn is_initial(&self, dot: usize) -> bool {
-        let Some(letter) = dot.checked_sub(1) else {
+        let Some(letter) = self.char_before(dot).filter(|c| c.is_alphabetic()) else {
             return false;
         };
-        if !self.char_at(letter).is_some_and(char::is_alphabetic) {
-            return false;
-        }
-        match letter.checked_sub(1).and_then(|j| self.char_at(j)) {
+        match self.char_before(dot - letter.len_utf8()) {
             None => true,
             Some(c) => c.is_whitespace() || c == '.' || is_opener(c),
         }
@@ -186,31 +210,23 @@ impl Line<'_> {
     /// brackets) and covers the dot at `dot`, so the inner dot of `ق.م.` counts as well.
     fn is_abbreviation(&self, dot: usize) -> bool {
         // The token's first char that is not an opener (the dot itself if there is none). An
-        // abbreviation that covers the dot starts fewer than `longest` chars before it, so the
+        // abbreviation that covers the dot starts fewer than `longest` bytes before it, so the
         // walk back gives up at the first such char that far back: walking to the token start
         // instead costs time quadratic in the length of a long token of glued dots (`بب.بب.`).
-        let longest = self
-            .abbreviations
-            .iter()
-            .map(String::len)
-            .max()
-            .unwrap_or(0);
         let mut start = dot;
-        let mut j = dot;
-        while let Some(c) = j.checked_sub(1).and_then(|p| self.char_at(p)) {
+        for (j, c) in self.text[..dot].char_indices().rev() {
             if c.is_whitespace() {
                 break;
             }
-            j -= 1;
             if !is_opener(c) {
-                if dot - j >= longest {
+                if dot - j >= self.longest {
                     return false;
                 }
                 start = j;
             }
         }
-        let from = self.byte_at(start, usize::MAX);
-        let dot_at = self.byte_at(dot, usize::MAX);
+        let from = self.start + start;
+        let dot_at = self.start + dot;
         let Some(rest) = self.key.get(from..) else {
             return false;
         };
