@@ -18,8 +18,9 @@ use crate::rules::{self, ClaimRule, Kind, RuleSet};
 use crate::{entities, numbers};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use regex::Captures;
+use regex::{CaptureLocations, Regex};
 use smol_str::{format_smolstr, SmolStr};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A claim found in one text, before it is attached to a document.
@@ -108,14 +109,14 @@ pub fn claims(
     let per_sentence: Vec<Vec<Claim>> = sentences
         .par_iter_mut()
         .enumerate()
-        .map_init(entities::FuzzyCache::default, |cache, (i, s)| {
+        .map_init(Caches::default, |caches, (i, s)| {
             let si = base + i;
             let published = published.get(s.doc).copied().flatten();
             let part = keys.of(s);
             let key = part.key();
             let mut out = Vec::new();
             // Names are found once per sentence and shared by every `name` claim type.
-            let mentions = entities::mentions_cached(rules, key, cache);
+            let mentions = entities::mentions_cached(rules, key, &mut caches.fuzzy);
             let mut has_fact = false;
             // Which patterns can match this sentence at all, in one scan: only those are
             // searched for their captures. Most sentences match no pattern: `is_match`
@@ -139,7 +140,15 @@ pub fn claims(
                     if only.is_some_and(|only| !only.contains(&true)) {
                         Vec::new()
                     } else {
-                        in_key_of(rules, rule, key, published, only)
+                        let first = rules.pattern_start[ri];
+                        in_key_of(
+                            rules,
+                            rule,
+                            key,
+                            published,
+                            only,
+                            Some((first, &mut caches.groups)),
+                        )
                     }
                 };
                 has_fact |= !found.is_empty();
@@ -187,17 +196,129 @@ pub fn in_key(
     key: &str,
     published: Option<NaiveDate>,
 ) -> Vec<Found> {
-    in_key_of(rules, rule, key, published, None)
+    in_key_of(rules, rule, key, published, None, None)
+}
+
+/// A worker's caches, kept across the sentences it extracts.
+#[derive(Default)]
+struct Caches {
+    fuzzy: entities::FuzzyCache,
+    groups: GroupCache,
+}
+
+/// The groups of matches already read, by pattern (its index in `RuleSet::pattern_set`)
+/// and matched text. Only for patterns whose groups depend on the matched text alone
+/// (`Pattern::context_free`). Outlets repeat each other's figures and dates (عام 2024,
+/// الشهر الماضي, 1500 جندي), and finding a match's groups costs about as much again as
+/// finding the match: the regex engine runs a backtracking search over the expanded
+/// pattern (the `{number}` grammar alone is some 9 000 states), after clearing one bit
+/// per state and byte of the match.
+#[derive(Default)]
+struct GroupCache(Vec<KnownGroups>);
+
+/// One pattern's groups by matched text, as ranges from the match start.
+type KnownGroups = HashMap<Box<str>, Box<[Option<(u32, u32)>]>>;
+
+impl GroupCache {
+    /// Entries kept per pattern before its map starts again, to bound memory.
+    const LIMIT: usize = 1 << 14;
+
+    fn of(&mut self, pattern: usize) -> &mut KnownGroups {
+        if self.0.len() <= pattern {
+            self.0.resize_with(pattern + 1, HashMap::new);
+        }
+        &mut self.0[pattern]
+    }
+}
+
+/// One group of a match: its text in the key and where it is.
+#[derive(Debug, Clone, Copy)]
+struct Group<'k> {
+    key: &'k str,
+    start: usize,
+    end: usize,
+}
+
+impl<'k> Group<'k> {
+    fn as_str(&self) -> &'k str {
+        &self.key[self.start..self.end]
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
+/// The groups of one match of a pattern in a key (group 0 is the whole match).
+struct Groups<'k> {
+    key: &'k str,
+    regex: &'k Regex,
+    ranges: Vec<Option<(usize, usize)>>,
+}
+
+impl<'k> Groups<'k> {
+    fn get(&self, i: usize) -> Option<Group<'k>> {
+        let (start, end) = (*self.ranges.get(i)?)?;
+        Some(Group {
+            key: self.key,
+            start,
+            end,
+        })
+    }
+
+    fn name(&self, name: &str) -> Option<Group<'k>> {
+        let i = self.regex.capture_names().position(|n| n == Some(name))?;
+        self.get(i)
+    }
+}
+
+/// The groups of the match `m` of `regex` in `key`: remembered in `cache` when given, else
+/// found by searching again from the match start, which finds the same match (the
+/// leftmost-first match from an earlier position that starts there).
+fn groups_of<'k>(
+    regex: &'k Regex,
+    key: &'k str,
+    m: Range<usize>,
+    locs: &mut CaptureLocations,
+    cache: Option<&mut KnownGroups>,
+) -> Groups<'k> {
+    let text = &key[m.clone()];
+    let from_start = |(s, e): (u32, u32)| (m.start + s as usize, m.start + e as usize);
+    if let Some(known) = cache.as_ref().and_then(|c| c.get(text)) {
+        return Groups {
+            key,
+            regex,
+            ranges: known.iter().map(|r| r.map(from_start)).collect(),
+        };
+    }
+    regex.captures_read_at(locs, key, m.start);
+    debug_assert_eq!(locs.get(0), Some((m.start, m.end)));
+    let ranges: Vec<Option<(usize, usize)>> = (0..locs.len()).map(|i| locs.get(i)).collect();
+    if let Some(cache) = cache {
+        if cache.len() >= GroupCache::LIMIT {
+            cache.clear();
+        }
+        let relative = ranges
+            .iter()
+            .map(|r| r.map(|(s, e)| ((s - m.start) as u32, (e - m.start) as u32)))
+            .collect();
+        cache.insert(text.into(), relative);
+    }
+    Groups { key, regex, ranges }
 }
 
 /// [`in_key`], searching only the patterns `only` marks (by index in `rule.patterns`)
-/// when it is given: the others are known to match nowhere in the key.
+/// when it is given: the others are known to match nowhere in the key. `cache` holds the
+/// index of the rule's first pattern in `RuleSet::pattern_set` and a worker's groups.
 fn in_key_of(
     rules: &RuleSet,
     rule: &ClaimRule,
     key: &str,
     published: Option<NaiveDate>,
     only: Option<&[bool]>,
+    mut cache: Option<(usize, &mut GroupCache)>,
 ) -> Vec<Found> {
     if rule.kind == Kind::Name {
         return names(rules, rule, &entities::mentions(rules, key));
@@ -207,17 +328,22 @@ fn in_key_of(
         if only.is_some_and(|only| !only[pi]) {
             continue;
         }
+        let mut locs = p.regex.capture_locations();
         let mut pos = 0;
         while pos <= key.len() {
-            let Some(caps) = p.regex.captures_at(key, pos) else {
+            let Some(m) = p.regex.find_at(key, pos) else {
                 break;
             };
-            let Some(m) = caps.get(0) else { break };
             if m.is_empty() {
                 pos = next_char(key, m.end());
                 continue;
             }
             if at_word_edges(key, m.range()) {
+                let known = match cache.as_mut() {
+                    Some((first, c)) if p.context_free => Some(c.of(*first + pi)),
+                    _ => None,
+                };
+                let caps = groups_of(&p.regex, key, m.range(), &mut locs, known);
                 let read = match rule.kind {
                     Kind::Date => date_cue(rules, key, &caps).and_then(|cue| {
                         let v = dates::resolve(&cue.parts, published)?;
@@ -369,14 +495,14 @@ pub fn at_word_edges(key: &str, r: Range<usize>) -> bool {
 }
 
 /// A capture resolved through the lexicon of the same name.
-fn lookup(rules: &RuleSet, caps: &Captures, name: &str) -> Option<String> {
+fn lookup(rules: &RuleSet, caps: &Groups, name: &str) -> Option<String> {
     let text = caps.name(name)?.as_str();
     let lex = rules.lexicon(rules::lexicon_for_capture(name)?)?;
     lex.canonical(text).map(str::to_string)
 }
 
 /// The value of a quantity match.
-fn value(rules: &RuleSet, rule: &ClaimRule, key: &str, caps: &Captures) -> Option<Value> {
+fn value(rules: &RuleSet, rule: &ClaimRule, key: &str, caps: &Groups) -> Option<Value> {
     if rule.kind != Kind::Quantity {
         return None;
     }
@@ -429,7 +555,7 @@ fn value(rules: &RuleSet, rule: &ClaimRule, key: &str, caps: &Captures) -> Optio
 
 /// The parts of a date match, with the cues around it: a future cue before it, and whether its
 /// direction word refers back to a previous date.
-fn date_cue(rules: &RuleSet, key: &str, caps: &Captures) -> Option<DateCue> {
+fn date_cue(rules: &RuleSet, key: &str, caps: &Groups) -> Option<DateCue> {
     let mut parts = DateParts::default();
     if let Some(d) = caps.name("day") {
         parts.day = d.as_str().trim().parse().ok();
@@ -568,6 +694,54 @@ mod tests {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
             crate::rules::load(&path).expect("shipped rules")
         })
+    }
+
+    /// A match's groups are remembered by its text, as ranges from the match start: the
+    /// same figure twice in a sentence, the second time read from the cache, gives the
+    /// claims a search without the cache gives, at their own offsets, with the context
+    /// after each (whose troops) read again. A pattern with look-around is not cached.
+    #[test]
+    fn groups_remembered_by_text_give_the_claims_found_afresh() {
+        let rules = shipped();
+        let key = normalize::key(
+            "وصل نحو ألف وخمسمئة جندي أميركي إلى نيامي، وغادر نحو ألف وخمسمئة جندي فرنسي قبل عام 2023 و عام 2023",
+        );
+        for id in ["troops", "date"] {
+            let ri = rules
+                .claims
+                .iter()
+                .position(|r| r.id == id)
+                .expect("shipped");
+            let rule = &rules.claims[ri];
+            assert!(rule.patterns.iter().all(|p| p.context_free), "{id}");
+            let fresh = in_key_of(rules, rule, &key, None, None, None);
+            assert_eq!(fresh.len(), 2, "{id}: {fresh:?}");
+            let mut cache = GroupCache::default();
+            let first = rules.pattern_start[ri];
+            for _ in 0..2 {
+                let cached = in_key_of(rules, rule, &key, None, None, Some((first, &mut cache)));
+                assert_eq!(cached, fresh, "{id}");
+            }
+            assert!(
+                cache.0.iter().any(|m| !m.is_empty()),
+                "{id}: nothing cached"
+            );
+        }
+        let src = r#"
+[[claim]]
+id = "t"
+kind = "quantity"
+description = "troops"
+patterns = ['(?<number>[0-9]+) جندي$', '(?<number>[0-9]+) جندي']
+examples = [{ text = "وصل 20 جندي", value = "20" }]
+"#;
+        let set = crate::rules::compile("rules.toml", src).expect("rules");
+        let flags: Vec<bool> = set.claims[0]
+            .patterns
+            .iter()
+            .map(|p| p.context_free)
+            .collect();
+        assert_eq!(flags, [false, true]);
     }
 
     /// The values of the shipped rule `id`'s claims in `text`, in order.

@@ -278,6 +278,10 @@ pub struct Pattern {
     pub regex: Regex,
     /// The pattern as written in rules.toml.
     pub source: String,
+    /// The pattern has no look-around (`^`, `$`, `\b`, `\B`): its groups in a match depend
+    /// on the matched text alone, not on the text around it, so they can be remembered by
+    /// that text (see `extract`).
+    pub context_free: bool,
 }
 
 /// A named word list.
@@ -1481,10 +1485,11 @@ impl<'a> Compiler<'a> {
         let expanded = self.expand(&pattern_key(text), &span, 0)?;
         match Regex::new(&expanded) {
             Ok(regex) => {
+                let hir = regex_syntax::parse(&expanded).ok();
                 // Not only `regex.is_match("")`: `\b[0-9]*` matches no empty text alone
                 // but empty text at every word edge.
-                let empty = regex_syntax::parse(&expanded).map_or_else(
-                    |_| regex.is_match(""),
+                let empty = hir.as_ref().map_or_else(
+                    || regex.is_match(""),
                     |hir| hir.properties().minimum_len() == Some(0),
                 );
                 if empty {
@@ -1495,9 +1500,11 @@ impl<'a> Compiler<'a> {
                     );
                     return None;
                 }
+                let context_free = hir.is_some_and(|hir| hir.properties().look_set().is_empty());
                 Some(Pattern {
                     regex,
                     source: text.clone(),
+                    context_free,
                 })
             }
             Err(e) => {
