@@ -17,10 +17,10 @@ use crate::normalize;
 use crate::rules::{self, ClaimRule, Kind, RuleSet};
 use crate::{entities, numbers};
 use chrono::NaiveDate;
+use foldhash::HashMap;
 use rayon::prelude::*;
 use regex::{CaptureLocations, Regex};
 use smol_str::{format_smolstr, SmolStr};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// A claim found in one text, before it is attached to a document.
@@ -225,7 +225,7 @@ impl GroupCache {
 
     fn of(&mut self, pattern: usize) -> &mut KnownGroups {
         if self.0.len() <= pattern {
-            self.0.resize_with(pattern + 1, HashMap::new);
+            self.0.resize_with(pattern + 1, HashMap::default);
         }
         &mut self.0[pattern]
     }
