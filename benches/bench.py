@@ -213,7 +213,8 @@ def one_size(args, target):
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                       "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(site_root, "site", "report.json")),
                       "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1),
-                                  "probe_s": b[6], "steal_s": b[7]} for b in builds]}
+                                  "probe_s": b[6], "steal_s": b[7],
+                                  "rules_ms": stage_times(b[4])[0].get("rules")} for b in builds]}
 
     if target not in args.peer_sizes:
         print("   peer: not run at this size (--peer-sizes)", file=sys.stderr)
@@ -293,12 +294,16 @@ def markdown(result):
                                                  for b in r["compare"]["builds"]) for r in repeated]
     out += ["", "The machine just before each timed run: the probe's seconds (a fixed loop of plain Python on every "
             "core at once; slower means slower cores at that moment), and CPU seconds the hypervisor took from the "
-            "machine during the run (steal):", ""]
+            "machine during the run (steal); for compare, also the milliseconds its build took to load the rules "
+            "(`--timings`), the same work at every size:", ""]
     for r in rows:
         for tool in tools(r):
             runs = r[tool].get("builds") or [r[tool]]
+            rules = [b.get("rules_ms") for b in runs]
             out.append(f"- {r['label']}, {tool}: probe " + ", ".join(f(b.get('probe_s'), 2) for b in runs)
-                       + " s; steal " + ", ".join(f(b.get('steal_s'), 2) for b in runs) + " s")
+                       + " s; steal " + ", ".join(f(b.get('steal_s'), 2) for b in runs) + " s"
+                       + ("; rules " + ", ".join(f(ms, 0) for ms in rules) + " ms"
+                          if any(ms is not None for ms in rules) else ""))
     both = [r for r in rows if r["peer"]]
     out += ["", "Speed ratio, peer / compare: wall " + ", ".join(
         f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in both) + "; CPU " + ", ".join(
