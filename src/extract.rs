@@ -274,9 +274,10 @@ impl<'k> Groups<'k> {
     }
 }
 
-/// The groups of the match `m` of `regex` in `key`: remembered in `cache` when given, else
+/// The groups of the match `m` of `regex` in `key`. With a cache: remembered there, else
 /// found by searching again from the match start, which finds the same match (the
-/// leftmost-first match from an earlier position that starts there).
+/// leftmost-first match from an earlier position that starts there). Without one: `locs`
+/// holds them already, from the search that found `m`.
 fn groups_of<'k>(
     regex: &'k Regex,
     key: &'k str,
@@ -284,9 +285,17 @@ fn groups_of<'k>(
     locs: &mut CaptureLocations,
     cache: Option<&mut KnownGroups>,
 ) -> Groups<'k> {
+    let read = |locs: &CaptureLocations| (0..locs.len()).map(|i| locs.get(i)).collect();
+    let Some(cache) = cache else {
+        return Groups {
+            key,
+            regex,
+            ranges: read(locs),
+        };
+    };
     let text = &key[m.clone()];
-    let from_start = |(s, e): (u32, u32)| (m.start + s as usize, m.start + e as usize);
-    if let Some(known) = cache.as_ref().and_then(|c| c.get(text)) {
+    if let Some(known) = cache.get(text) {
+        let from_start = |(s, e): (u32, u32)| (m.start + s as usize, m.start + e as usize);
         return Groups {
             key,
             regex,
@@ -295,17 +304,15 @@ fn groups_of<'k>(
     }
     regex.captures_read_at(locs, key, m.start);
     debug_assert_eq!(locs.get(0), Some((m.start, m.end)));
-    let ranges: Vec<Option<(usize, usize)>> = (0..locs.len()).map(|i| locs.get(i)).collect();
-    if let Some(cache) = cache {
-        if cache.len() >= GroupCache::LIMIT {
-            cache.clear();
-        }
-        let relative = ranges
-            .iter()
-            .map(|r| r.map(|(s, e)| ((s - m.start) as u32, (e - m.start) as u32)))
-            .collect();
-        cache.insert(text.into(), relative);
+    let ranges: Vec<Option<(usize, usize)>> = read(locs);
+    if cache.len() >= GroupCache::LIMIT {
+        cache.clear();
     }
+    let relative = ranges
+        .iter()
+        .map(|r| r.map(|(s, e)| ((s - m.start) as u32, (e - m.start) as u32)))
+        .collect();
+    cache.insert(text.into(), relative);
     Groups { key, regex, ranges }
 }
 
@@ -329,9 +336,18 @@ fn in_key_of(
             continue;
         }
         let mut locs = p.regex.capture_locations();
+        // With remembered groups a match is found alone; without, with its groups at once.
+        let mut known = match cache.as_mut() {
+            Some((first, c)) if p.context_free => Some(c.of(*first + pi)),
+            _ => None,
+        };
         let mut pos = 0;
         while pos <= key.len() {
-            let Some(m) = p.regex.find_at(key, pos) else {
+            let next = match known {
+                Some(_) => p.regex.find_at(key, pos),
+                None => p.regex.captures_read_at(&mut locs, key, pos),
+            };
+            let Some(m) = next else {
                 break;
             };
             if m.is_empty() {
@@ -339,11 +355,7 @@ fn in_key_of(
                 continue;
             }
             if at_word_edges(key, m.range()) {
-                let known = match cache.as_mut() {
-                    Some((first, c)) if p.context_free => Some(c.of(*first + pi)),
-                    _ => None,
-                };
-                let caps = groups_of(&p.regex, key, m.range(), &mut locs, known);
+                let caps = groups_of(&p.regex, key, m.range(), &mut locs, known.as_deref_mut());
                 let read = match rule.kind {
                     Kind::Date => date_cue(rules, key, &caps).and_then(|cue| {
                         let v = dates::resolve(&cue.parts, published)?;
