@@ -26,9 +26,9 @@ use std::ops::Range;
 /// `abbreviations` are key-normalized tokens that end in '.', e.g. "د." "م." "ق.م." "إلخ."
 /// (already passed through normalize::key by the caller).
 ///
-/// Lines are scanned byte by byte: every terminator, closer, opener and quote but `…` is
-/// ASCII, and an ASCII byte in UTF-8 is always a char of its own, so only the chars next to
-/// a terminator run are decoded.
+/// Lines are scanned as bytes: every terminator, closer, opener and quote but `…` is ASCII,
+/// and an ASCII byte in UTF-8 is always a char of its own, so terminators and quotes are
+/// found with `memchr`, and only the chars next to a terminator run are decoded.
 pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
     let longest = abbreviations.iter().map(String::len).max().unwrap_or(0);
     let mut out = Vec::new();
@@ -38,7 +38,9 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
     for line in key.split('\n') {
         let line_end = line_start + line.len();
         let bytes = line.as_bytes();
-        if !(0..bytes.len()).any(|i| terminator_len(bytes, i) > 0) {
+        // `…`'s first byte leads few other chars in Arabic text (dashes and curly quotes).
+        let ellipsis = memchr::memchr(ELLIPSIS[0], bytes).is_some();
+        if next_terminator(bytes, 0, ellipsis) == bytes.len() {
             // No terminator: the line is one sentence (or none, if it is blank).
             push_piece(key, line_start..line_end, &mut out);
             line_start = line_end + 1;
@@ -50,6 +52,7 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
             start: line_start,
             text: line,
             regions: &regions,
+            ellipsis,
             abbreviations,
             longest,
         };
@@ -68,6 +71,20 @@ fn terminator_len(bytes: &[u8], i: usize) -> usize {
         Some(&b) if b == ELLIPSIS[0] && bytes[i..].starts_with(ELLIPSIS) => ELLIPSIS.len(),
         _ => 0,
     }
+}
+
+/// Where the first terminator at or after byte `from` starts, or the line's length if there
+/// is none. `ellipsis` says whether the line holds a `…` at all (most lines do not): the
+/// ASCII terminators are found with `memchr3`, and a `…` only before the next of those.
+fn next_terminator(bytes: &[u8], from: usize, ellipsis: bool) -> usize {
+    let rest = &bytes[from..];
+    let ascii = memchr::memchr3(b'.', b'!', b'?', rest).unwrap_or(rest.len());
+    let first = if ellipsis {
+        memchr::memmem::find(&rest[..ascii], ELLIPSIS).unwrap_or(ascii)
+    } else {
+        ascii
+    };
+    from + first
 }
 
 fn is_closer(b: u8) -> bool {
@@ -100,13 +117,8 @@ fn is_arabic_letter(c: char) -> bool {
 /// regions at all.
 fn quote_regions(line: &[u8], regions: &mut Vec<(usize, usize)>) {
     regions.clear();
-    let quotes = line
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'"')
-        .map(|(i, _)| i);
     let mut open = None;
-    for q in quotes {
+    for q in memchr::memchr_iter(b'"', line) {
         match open.take() {
             None => open = Some(q),
             Some(o) => regions.push((o, q)),
@@ -124,6 +136,8 @@ struct Line<'a> {
     start: usize,
     text: &'a str,
     regions: &'a [(usize, usize)],
+    /// Whether the line holds a `…` (see `next_terminator`).
+    ellipsis: bool,
     abbreviations: &'a [String],
     /// The longest abbreviation's length in bytes.
     longest: usize,
@@ -144,10 +158,10 @@ impl Line<'_> {
         let bytes = self.text.as_bytes();
         let mut piece_start = 0;
         let mut i = 0;
-        while i < bytes.len() {
-            if terminator_len(bytes, i) == 0 {
-                i += 1;
-                continue;
+        loop {
+            i = next_terminator(bytes, i, self.ellipsis);
+            if i == bytes.len() {
+                break;
             }
             let mut k = i;
             while let n @ 1.. = terminator_len(bytes, k) {
