@@ -936,8 +936,8 @@ fn detect_lang(body: &str) -> String {
     let (mut arabic, mut letters) = (0usize, 0usize);
     for c in body.chars() {
         // Fast paths first: ASCII and the basic Arabic letters (ء to ي, tatweel included,
-        // all alphabetic) are most of any article; `is_alphabetic` on other characters
-        // is a table search.
+        // all alphabetic) are most of any article; `is_letter` reads other Arabic-block
+        // characters from a table, and any other from the general (slow) lookup.
         let (letter, in_arabic) = if c.is_ascii() {
             (c.is_ascii_alphabetic(), false)
         } else if ('\u{0620}'..='\u{064A}').contains(&c) {
@@ -945,7 +945,7 @@ fn detect_lang(body: &str) -> String {
         } else {
             let arabic_block =
                 ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{FB50}'..='\u{FEFF}').contains(&c);
-            (c.is_alphabetic(), arabic_block)
+            (normalize::is_letter(c), arabic_block)
         };
         if letter {
             letters += 1;

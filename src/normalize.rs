@@ -311,6 +311,19 @@ pub fn skeleton(name_key: &str) -> String {
     out
 }
 
+/// `char::is_alphabetic`, read from a table in the Arabic block (U+0600–U+06FF), where the
+/// general lookup is a slow table search and where most chars of the corpus are.
+pub fn is_letter(c: char) -> bool {
+    static ARABIC_BLOCK: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new(|| {
+        std::array::from_fn(|i| char::from_u32(0x600 + i as u32).is_some_and(char::is_alphabetic))
+    });
+    match c {
+        '\0'..='\x7f' => c.is_ascii_alphabetic(),
+        '\u{0600}'..='\u{06FF}' => ARABIC_BLOCK[c as usize - 0x600],
+        _ => c.is_alphabetic(),
+    }
+}
+
 /// True for characters that count as word characters when checking word edges on a key:
 /// letters and digits of any script (`char::is_alphanumeric`). Marks are not word chars, but a
 /// key holds no Arabic diacritics, and NFC has composed most Latin ones into their letters.
@@ -854,6 +867,13 @@ mod tests {
                 }
             )*
         };
+    }
+
+    #[test]
+    fn is_letter_is_is_alphabetic() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     // Steps 1–8 on real examples.

@@ -211,7 +211,10 @@ impl Line<'_> {
     /// A single letter right before the dot at `dot`, itself at a token start or after another
     /// dot: initials `أ.`, `J.`, `J.R.`, and `ق.م.` even when the list lacks it.
     fn is_initial(&self, dot: usize) -> bool {
-        let Some(letter) = self.char_before(dot).filter(|c| c.is_alphabetic()) else {
+        let Some(letter) = self
+            .char_before(dot)
+            .filter(|&c| crate::normalize::is_letter(c))
+        else {
             return false;
         };
         match self.char_before(dot - letter.len_utf8()) {
