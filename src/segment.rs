@@ -40,7 +40,8 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
         let bytes = line.as_bytes();
         // `…`'s first byte leads few other chars in Arabic text (dashes and curly quotes).
         let ellipsis = memchr::memchr(ELLIPSIS[0], bytes).is_some();
-        if next_terminator(bytes, 0, ellipsis) == bytes.len() {
+        let first = next_terminator(bytes, 0, ellipsis);
+        if first == bytes.len() {
             // No terminator: the line is one sentence (or none, if it is blank).
             push_piece(key, line_start..line_end, &mut out);
             line_start = line_end + 1;
@@ -56,7 +57,7 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
             abbreviations,
             longest,
         };
-        line.split(&mut out);
+        line.split(first, &mut out);
         line_start = line_end + 1;
     }
     out
@@ -154,15 +155,12 @@ impl Line<'_> {
         self.text.get(..i)?.chars().next_back()
     }
 
-    fn split(&self, out: &mut Vec<Range<usize>>) {
+    /// Split the line into `out`; `first` is where its first terminator starts.
+    fn split(&self, first: usize, out: &mut Vec<Range<usize>>) {
         let bytes = self.text.as_bytes();
         let mut piece_start = 0;
-        let mut i = 0;
-        loop {
-            i = next_terminator(bytes, i, self.ellipsis);
-            if i == bytes.len() {
-                break;
-            }
+        let mut i = first;
+        while i < bytes.len() {
             let mut k = i;
             while let n @ 1.. = terminator_len(bytes, k) {
                 k += n;
@@ -175,8 +173,8 @@ impl Line<'_> {
                 push_piece(self.key, self.start + piece_start..self.start + m, out);
                 piece_start = m;
             }
-            // Closers are scanned again as ordinary chars: harmless, they are no terminators.
-            i = k;
+            // The next run is searched from this one's end: its closers are no terminators.
+            i = next_terminator(bytes, k, self.ellipsis);
         }
         push_piece(
             self.key,
