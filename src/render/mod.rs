@@ -1250,9 +1250,16 @@ pub fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> Vec<(bool, St
 
 /// Each member's values, distinct, in member order.
 fn distinct_values(s: &StatementOut) -> Vec<String> {
-    let mut vals: Vec<String> = Vec::new();
+    // Members mostly repeat each other's values: each distinct list is made readable once.
+    let mut lists: Vec<&[SmolStr]> = Vec::with_capacity(s.members.len());
     for m in &s.members {
-        let v = readable(&m.values.join(", "));
+        if !lists.contains(&m.values.as_slice()) {
+            lists.push(&m.values);
+        }
+    }
+    let mut vals: Vec<String> = Vec::with_capacity(lists.len());
+    for list in lists {
+        let v = readable(&list.join(", "));
         if !vals.contains(&v) {
             vals.push(v);
         }
@@ -1268,7 +1275,19 @@ pub fn statement_title(s: &StatementOut) -> String {
     } else {
         " / "
     };
-    format!("{}: {}", s.kind, distinct_values(s).join(sep))
+    let vals = distinct_values(s);
+    let mut out = String::with_capacity(
+        s.kind.len() + 2 + vals.iter().map(|v| v.len() + sep.len()).sum::<usize>(),
+    );
+    out.push_str(&s.kind);
+    out.push_str(": ");
+    for (i, v) in vals.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(v);
+    }
+    out
 }
 
 /// The word diff as a reader can follow it: a run of unchanged text between two changes
@@ -1368,6 +1387,7 @@ pub fn write(report: &Report, rules_page: &str, sink: &crate::site::Sink) -> any
     let (json, pages) = rayon::join(
         || {
             sink.stream("report.json", |w| {
+                use std::io::Write as _;
                 serde_json::to_writer_pretty(&mut *w, report)?;
                 w.write_all(b"\n")?;
                 Ok(())
