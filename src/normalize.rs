@@ -661,7 +661,8 @@ fn run_nfc_text(text: &str) -> Option<Normalized> {
     let mut at = 0;
     while at < text.len() {
         // The bulk of the text: a run of chars no step changes, copied at once.
-        let (last, end) = copied_run(bytes, at);
+        // A space after a char written one by one (a folded letter, say) starts a run.
+        let (last, end) = copied_run(bytes, at, b.space);
         if end > at {
             after_transparent = false;
             last_cc = 0;
@@ -725,29 +726,42 @@ fn is_copied(c: char) -> bool {
 
 /// The Arabic letters no step changes (code points).
 #[inline(always)]
-fn is_plain_arabic(c: u32) -> bool {
+const fn is_plain_arabic(c: u32) -> bool {
     matches!(
         c,
         0x0621 | 0x0624 | 0x0626..=0x0628 | 0x062A..=0x063A | 0x0641..=0x0648 | 0x064A
     )
 }
 
+/// [`is_plain_arabic`] of U+0600–U+067F (the chars whose UTF-8 is led by 0xD8 or 0xD9),
+/// by their offset from U+0600: one load per letter in [`copied_run`].
+const PLAIN_ARABIC: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut i = 0;
+    while i < 128 {
+        table[i] = is_plain_arabic(0x0600 + i as u32);
+        i += 1;
+    }
+    table
+};
+
 /// The run of text at byte `start` that normalisation copies as it is: chars that
 /// [`is_copied`], and the single spaces between them (a space after a kept char is kept;
-/// only a second one would be collapsed). Returns the start of the run's last char and
-/// the run's end; the end is `start` when the char there is not copied. Reads bytes: a
-/// plain Arabic letter is two bytes led by 0xD8 or 0xD9.
+/// only a second one would be collapsed). `space_before` says whether the key so far ends
+/// with a space: a space at `start` is then collapsed, not copied. Returns the start of
+/// the run's last char and the run's end; the end is `start` when the char there is not
+/// copied. Reads bytes: a plain Arabic letter is two bytes led by 0xD8 or 0xD9.
 #[inline(always)]
-fn copied_run(bytes: &[u8], start: usize) -> (usize, usize) {
+fn copied_run(bytes: &[u8], start: usize, space_before: bool) -> (usize, usize) {
     let (mut at, mut last) = (start, start);
     while let Some(&b) = bytes.get(at) {
         let width = match b {
             b'\t' | b'\r' => break,
-            b' ' if at == start || bytes.get(at - 1) == Some(&b' ') => break,
+            b' ' if (at == start && space_before) || (at > start && bytes[at - 1] == b' ') => break,
             0..=0x7F => 1,
             0xD8 | 0xD9
                 if bytes.get(at + 1).is_some_and(|&next| {
-                    is_plain_arabic((u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F))
+                    PLAIN_ARABIC[(usize::from(b & 0x01) << 6) | usize::from(next & 0x3F)]
                 }) =>
             {
                 2
@@ -1027,13 +1041,16 @@ mod tests {
         for c in ('\u{0000}'..='\u{064A}').filter(|&c| is_copied(c)) {
             assert_eq!(key(&c.to_string()), c.to_string());
         }
-        // The byte scanner copies exactly these chars (a space only after another char).
+        // The byte scanner copies exactly these chars (a space only when the key does not
+        // end with one already).
         for c in '\u{0000}'..='\u{FFFF}' {
             let one = c.to_string();
-            let copied = copied_run(one.as_bytes(), 0).1 > 0;
+            let copied = copied_run(one.as_bytes(), 0, true).1 > 0;
             assert_eq!(copied, is_copied(c), "U+{:04X}", c as u32);
+            let copied = copied_run(one.as_bytes(), 0, false).1 > 0;
+            assert_eq!(copied, is_copied(c) || c == ' ', "U+{:04X}", c as u32);
             let after = format!("a{c}");
-            let copied = copied_run(after.as_bytes(), 0).1 == after.len();
+            let copied = copied_run(after.as_bytes(), 0, true).1 == after.len();
             assert_eq!(
                 copied,
                 is_copied(c) || c == ' ',
