@@ -13,6 +13,7 @@
 use crate::boilerplate;
 use crate::model::{Document, Excluded, Format};
 use crate::normalize;
+pub use crate::normalize::lines;
 use crate::rules::RuleSet;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -878,16 +879,6 @@ fn undouble(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// Byte ranges of the lines of `text`, without their `\n`.
-pub fn lines(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    let mut start = 0;
-    text.split('\n').map(move |l| {
-        let r = start..start + l.len();
-        start += l.len() + 1;
-        r
-    })
 }
 
 fn first_line(doc: &Document) -> String {

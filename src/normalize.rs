@@ -191,6 +191,19 @@ pub fn normalize(text: &str) -> Normalized {
     run_nfc_text(text).unwrap_or_else(|| run_clusters(text))
 }
 
+/// Byte ranges of the lines of `text`, without their `\n`: those of `text.split('\n')`
+/// (an empty last line after a final `\n` included), the breaks found with `memchr`.
+pub fn lines(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain(std::iter::once(text.len()))
+        .map(move |end| {
+            let r = start..end;
+            start = end + 1;
+            r
+        })
+}
+
 /// [`normalize`] of a text whose lines were normalised already, one by one: `lines[i]` is
 /// the key of the `i`-th line of `text.split('\n')`, or `None` for a line to normalise
 /// here. The line keys are joined at the line breaks instead of normalising the text
@@ -214,7 +227,7 @@ pub fn joined_lines(text: &str, lines: Vec<Option<Normalized>>) -> Normalized {
         by_char: true,
     };
     let mut start = 0;
-    for line in text.split('\n') {
+    for line in self::lines(text).map(|r| &text[r]) {
         let starts_cleanly = line.chars().next().is_none_or(|c| {
             c.is_ascii() || !(is_vanishing(c) || is_transparent(c) || is_nonstarter(c))
         });
@@ -1216,6 +1229,14 @@ mod tests {
             let text: String = words.concat();
             let keys = text.split('\n').map(|l| Some(normalize(l))).collect();
             prop_assert_eq!(joined_lines(&text, keys), normalize(&text));
+        }
+
+        /// `lines` cuts where `split('\n')` does, an empty last line included.
+        #[test]
+        fn lines_are_those_of_split(text in "(\n|\r|a|ب| ){0,24}") {
+            let by_split: Vec<&str> = text.split('\n').collect();
+            let by_memchr: Vec<&str> = lines(&text).map(|r| &text[r]).collect();
+            prop_assert_eq!(by_memchr, by_split);
         }
 
         /// Text made mostly of what is copied at once: words, single and double spaces,

@@ -35,7 +35,7 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
     // Reused across lines.
     let mut regions: Vec<(usize, usize)> = Vec::new();
     let mut line_start = 0;
-    for line in key.split('\n') {
+    for line in crate::normalize::lines(key).map(|r| &key[r]) {
         let line_end = line_start + line.len();
         let bytes = line.as_bytes();
         // `…`'s first byte leads few other chars in Arabic text (dashes and curly quotes).
