@@ -305,12 +305,17 @@ def markdown(result):
                        + ("; rules " + ", ".join(f(ms, 0) for ms in rules) + " ms"
                           if any(ms is not None for ms in rules) else ""))
     both = [r for r in rows if r["peer"]]
-    out += ["", "Speed ratio, peer / compare: wall " + ", ".join(
-        f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in both) + "; CPU " + ", ".join(
-        f"{r['label']} {f(r['peer']['cpu_s'] / r['compare']['cpu_s'], 1)}×" for r in both) + "."]
+    out.append("")
+    # A run of one size, or without the peer, has no ratio or exponent to give.
+    if both:
+        out.append("Speed ratio, peer / compare: wall " + ", ".join(
+            f"{r['label']} {f(r['speed_ratio'], 1)}×" for r in both) + "; CPU " + ", ".join(
+            f"{r['label']} {f(r['peer']['cpu_s'] / r['compare']['cpu_s'], 1)}×" for r in both) + ".")
     for tool in ("compare", "peer"):
-        out.append(f"Growth exponent of {tool}'s wall time over {', '.join(r['label'] for r in rows if r[tool])}: "
-                   f"{f(result['exponent'][tool], 2)}.")
+        measured = [r["label"] for r in rows if r[tool]]
+        if len(measured) > 1:
+            out.append(f"Growth exponent of {tool}'s wall time over {', '.join(measured)}: "
+                       f"{f(result['exponent'][tool], 2)}.")
     out += ["", "compare's stages (ms, `compare build --timings`):", "",
             "| size | " + " | ".join(STAGES) + " | candidate pairs |", "|---|" + "---:|" * (len(STAGES) + 1)]
     for r in rows:
