@@ -7,9 +7,9 @@
 //! captions, navigation). Set-aside text is blanked in the document body and listed in
 //! `Document::excluded` with its reason, so a reader can check nothing of the story was cut.
 
-use crate::ingest::{blank_in, lines};
+use crate::ingest::blank_in;
 use crate::model::{Document, Excluded};
-use crate::normalize::{self, Normalized};
+use crate::normalize::{self, lines, Normalized};
 use crate::rules::RuleSet;
 
 /// Blank the boilerplate of one document and record what was set aside. The document's

@@ -12,8 +12,7 @@
 
 use crate::boilerplate;
 use crate::model::{Document, Excluded, Format};
-use crate::normalize;
-pub use crate::normalize::lines;
+use crate::normalize::{self, lines};
 use crate::rules::RuleSet;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;

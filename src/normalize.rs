@@ -226,8 +226,9 @@ pub fn joined_lines(text: &str, lines: Vec<Option<Normalized>>) -> Normalized {
         gaps: Vec::new(),
         by_char: true,
     };
-    let mut start = 0;
-    for line in self::lines(text).map(|r| &text[r]) {
+    for r in self::lines(text) {
+        let start = r.start;
+        let line = &text[r];
         let starts_cleanly = line.chars().next().is_none_or(|c| {
             c.is_ascii() || !(is_vanishing(c) || is_transparent(c) || is_nonstarter(c))
         });
@@ -244,7 +245,6 @@ pub fn joined_lines(text: &str, lines: Vec<Option<Normalized>>) -> Normalized {
             out.key.push('\n');
         }
         if line.is_empty() {
-            start += 1;
             continue;
         }
         let n = match given {
@@ -256,7 +256,6 @@ pub fn joined_lines(text: &str, lines: Vec<Option<Normalized>>) -> Normalized {
             return normalize(text);
         }
         out.append(n, start);
-        start += line.len() + 1;
     }
     #[cfg(test)]
     out.dense.push(offset(text.len()));

@@ -34,9 +34,9 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     // Reused across lines.
     let mut regions: Vec<(usize, usize)> = Vec::new();
-    let mut line_start = 0;
-    for line in crate::normalize::lines(key).map(|r| &key[r]) {
-        let line_end = line_start + line.len();
+    for r in crate::normalize::lines(key) {
+        let (line_start, line_end) = (r.start, r.end);
+        let line = &key[r];
         let bytes = line.as_bytes();
         // `…`'s first byte leads few other chars in Arabic text (dashes and curly quotes).
         let ellipsis = memchr::memchr(ELLIPSIS[0], bytes).is_some();
@@ -44,7 +44,6 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
         if first == bytes.len() {
             // No terminator: the line is one sentence (or none, if it is blank).
             push_piece(key, line_start..line_end, &mut out);
-            line_start = line_end + 1;
             continue;
         }
         quote_regions(bytes, &mut regions);
@@ -58,7 +57,6 @@ pub fn sentences(key: &str, abbreviations: &[String]) -> Vec<Range<usize>> {
             longest,
         };
         line.split(first, &mut out);
-        line_start = line_end + 1;
     }
     out
 }
