@@ -589,7 +589,16 @@ fn documents_page(
         n,
         (list.len(), DOCUMENTS_PER_PAGE, ctx.r.documents.len()),
     );
-    let mut o = String::new();
+    // Room for the page at once: an article's page is about twice its text in markup
+    // and links, and a page grown by doubling copies itself several times.
+    let mut o = String::with_capacity(
+        list.iter()
+            .map(|d| {
+                let aside: usize = d.excluded.iter().map(|e| e.text.len()).sum();
+                2 * (d.sentences.text_len() + aside) + 2048
+            })
+            .sum(),
+    );
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
     o.push_str(&pager);
     if list.len() > 1 {
@@ -783,7 +792,16 @@ fn statements_page(
         n,
         (list.len(), STATEMENTS_PER_PAGE, ctx.r.statements.len()),
     );
-    let mut o = String::new();
+    // Room for the page at once (see `documents_page`): each member's sentence is shown
+    // highlighted and in its word diff, with their markup.
+    let mut o = String::with_capacity(
+        list.iter()
+            .map(|s| {
+                let texts: usize = s.members.iter().map(|m| 6 * m.text.len() + 512).sum();
+                texts + 1024
+            })
+            .sum(),
+    );
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
     let _ = writeln!(
         o,

@@ -155,6 +155,12 @@ impl Sentences {
         self.spans.len()
     }
 
+    /// The bytes of the document's text the sentences lie in (what a page that shows
+    /// them needs room for).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }

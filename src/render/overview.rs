@@ -288,6 +288,7 @@ impl<'a> Overview<'a> {
                 section
             })
             .collect();
+        o.reserve(sections.iter().map(String::len).sum::<usize>() + 4096);
         for section in &sections {
             o.push_str(section);
         }
@@ -317,7 +318,19 @@ impl<'a> Overview<'a> {
     fn section(&self, list: List, n: usize, depth: usize) -> String {
         let total = self.len(list);
         let range = ((n - 1) * PAGE).min(total)..(n * PAGE).min(total);
-        let mut o = String::new();
+        let pager = self.pager(list, n, total, depth);
+        let body = match list {
+            List::Stories => self.stories_table(range, depth),
+            List::Conflicts => self.cards("conflict", range, depth),
+            // Across stories, agreements are many and need no evidence to scan: one row
+            // each, with the evidence a click away on the statement's page.
+            List::Agreements if self.multi() => self.agreements_table(range, depth),
+            List::Agreements => self.cards("agree", range, depth),
+            List::Singles => self.singles(range, depth),
+            List::Coverage => self.coverage(range, depth),
+            List::Documents => self.documents(range, depth),
+        };
+        let mut o = String::with_capacity(body.len() + 2 * pager.len() + 256);
         if n == 1 {
             let count = if list == List::Coverage {
                 String::new()
@@ -333,18 +346,6 @@ impl<'a> Overview<'a> {
         } else {
             let _ = writeln!(o, r#"<section id="{}">"#, list.id());
         }
-        let pager = self.pager(list, n, total, depth);
-        let body = match list {
-            List::Stories => self.stories_table(range, depth),
-            List::Conflicts => self.cards("conflict", range, depth),
-            // Across stories, agreements are many and need no evidence to scan: one row
-            // each, with the evidence a click away on the statement's page.
-            List::Agreements if self.multi() => self.agreements_table(range, depth),
-            List::Agreements => self.cards("agree", range, depth),
-            List::Singles => self.singles(range, depth),
-            List::Coverage => self.coverage(range, depth),
-            List::Documents => self.documents(range, depth),
-        };
         o.push_str(&pager);
         o.push_str(&body);
         o.push_str(&pager);
@@ -411,7 +412,14 @@ impl<'a> Overview<'a> {
 
     fn cards(&self, verdict: &str, range: std::ops::Range<usize>, depth: usize) -> String {
         let list = self.statements(verdict);
-        let mut o = String::new();
+        // Room for the cards at once: on the generated corpus, a card is 600 bytes and
+        // 450 a member or less, but for one card in several thousand.
+        let mut o = String::with_capacity(
+            list[range.clone()]
+                .iter()
+                .map(|s| 600 + 450 * s.members.len())
+                .sum(),
+        );
         if list.is_empty() {
             let none = if verdict == "conflict" {
                 "No conflicts: no two outlets give incompatible values for the same statement."
