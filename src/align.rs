@@ -712,11 +712,10 @@ pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
     // Words average more than six bytes with their space: one allocation for most keys.
     let mut out = Vec::with_capacity(bytes.len() / 6 + 1);
     let two_byte: &[bool; 0x800] = &TWO_BYTE_WORD_CHARS;
-    let mut start = None;
-    let mut i = 0;
-    while i < bytes.len() {
+    // Whether the char at `i` is a word char, and its width.
+    let class = |i: usize| -> (bool, usize) {
         let b = bytes[i];
-        let (word, width) = match b {
+        match b {
             0..0x80 => (b.is_ascii_alphanumeric(), 1),
             // A two-byte character (U+0080 to U+07FF, Arabic among them), read in a table.
             0xC2..0xE0 if i + 1 < bytes.len() => {
@@ -727,19 +726,29 @@ pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
                 let c = key[i..].chars().next().unwrap_or(' ');
                 (normalize::is_word_char(c), c.len_utf8())
             }
-        };
-        match (word, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(s..i);
-                start = None;
-            }
-            _ => {}
         }
+    };
+    let mut i = 0;
+    // Between words, then through a word, each in a loop of its own.
+    while i < bytes.len() {
+        let (word, width) = class(i);
+        if !word {
+            i += width;
+            continue;
+        }
+        let start = i;
+        let mut end = bytes.len();
         i += width;
-    }
-    if let Some(s) = start {
-        out.push(s..key.len());
+        while i < bytes.len() {
+            let (word, width) = class(i);
+            i += width;
+            if !word {
+                // The char that ends the word is not read again.
+                end = i - width;
+                break;
+            }
+        }
+        out.push(start..end);
     }
     out
 }
