@@ -131,6 +131,17 @@ pub fn name_tokens(entities: &[EntityRule]) -> Vec<NameToken> {
 #[derive(Debug, Default)]
 pub struct FuzzyCache(HashMap<String, Option<(usize, String, f64, usize)>>);
 
+impl FuzzyCache {
+    /// How many words it holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Every name mention in a sentence key, in order, not overlapping.
 pub fn mentions(rules: &RuleSet, key: &str) -> Vec<Mention> {
     mentions_cached(rules, key, &mut FuzzyCache::default())

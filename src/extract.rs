@@ -106,74 +106,91 @@ pub fn claims(
     keys: Keys,
     base: usize,
 ) -> Vec<Claim> {
+    claims_kept(rules, published, sentences, keys, base, &Workers::new())
+}
+
+/// [`claims`], with the workers' caches of `workers`, which outlive the call: a build
+/// extracts its corpus chunk by chunk with the same ones.
+pub fn claims_kept(
+    rules: &RuleSet,
+    published: &[Option<NaiveDate>],
+    sentences: &mut [Sentence],
+    keys: Keys,
+    base: usize,
+    workers: &Workers,
+) -> Vec<Claim> {
     let per_sentence: Vec<Vec<Claim>> = sentences
         .par_iter_mut()
         .enumerate()
-        .map_init(Caches::default, |caches, (i, s)| {
-            let si = base + i;
-            let published = published.get(s.doc).copied().flatten();
-            let part = keys.of(s);
-            let key = part.key();
-            let mut out = Vec::new();
-            // Names are found once per sentence and shared by every `name` claim type.
-            let mentions = entities::mentions_cached(rules, key, &mut caches.fuzzy);
-            let mut has_fact = false;
-            // Which patterns can match this sentence at all, in one scan: only those are
-            // searched for their captures. Most sentences match no pattern: `is_match`
-            // says so without the slower overlapping search that tells which.
-            let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
-                let mut possible = vec![false; set.len()];
-                if set.is_match(key) {
-                    for i in set.matches(key).iter() {
-                        possible[i] = true;
+        .map_init(
+            || workers.lend(),
+            |lent, (i, s)| {
+                let caches = &mut lent.caches;
+                let si = base + i;
+                let published = published.get(s.doc).copied().flatten();
+                let part = keys.of(s);
+                let key = part.key();
+                let mut out = Vec::new();
+                // Names are found once per sentence and shared by every `name` claim type.
+                let mentions = entities::mentions_cached(rules, key, &mut caches.fuzzy);
+                let mut has_fact = false;
+                // Which patterns can match this sentence at all, in one scan: only those are
+                // searched for their captures. Most sentences match no pattern: `is_match`
+                // says so without the slower overlapping search that tells which.
+                let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
+                    let mut possible = vec![false; set.len()];
+                    if set.is_match(key) {
+                        for i in set.matches(key).iter() {
+                            possible[i] = true;
+                        }
                     }
-                }
-                possible
-            });
-            for (ri, rule) in rules.claims.iter().enumerate() {
-                let found = if rule.kind == Kind::Name {
-                    names(rules, rule, &mentions)
-                } else {
-                    let only = possible
-                        .as_deref()
-                        .map(|p| &p[rules.pattern_start[ri]..][..rule.patterns.len()]);
-                    if only.is_some_and(|only| !only.contains(&true)) {
-                        Vec::new()
+                    possible
+                });
+                for (ri, rule) in rules.claims.iter().enumerate() {
+                    let found = if rule.kind == Kind::Name {
+                        names(rules, rule, &mentions)
                     } else {
-                        let first = rules.pattern_start[ri];
-                        in_key_of(
-                            rules,
-                            rule,
-                            key,
-                            published,
-                            only,
-                            Some((first, &mut caches.groups)),
-                        )
+                        let only = possible
+                            .as_deref()
+                            .map(|p| &p[rules.pattern_start[ri]..][..rule.patterns.len()]);
+                        if only.is_some_and(|only| !only.contains(&true)) {
+                            Vec::new()
+                        } else {
+                            let first = rules.pattern_start[ri];
+                            in_key_of(
+                                rules,
+                                rule,
+                                key,
+                                published,
+                                only,
+                                Some((first, &mut caches.groups)),
+                            )
+                        }
+                    };
+                    has_fact |= !found.is_empty();
+                    for f in found {
+                        out.push(Claim {
+                            rule: SmolStr::from(rule.id.as_str()),
+                            pattern: format_smolstr!("{}#{}", rule.id, f.pattern + 1),
+                            doc: s.doc,
+                            sentence: si,
+                            span: part.original_span(f.key_range.clone()),
+                            value: f.value,
+                        });
                     }
-                };
-                has_fact |= !found.is_empty();
-                for f in found {
-                    out.push(Claim {
-                        rule: SmolStr::from(rule.id.as_str()),
-                        pattern: format_smolstr!("{}#{}", rule.id, f.pattern + 1),
-                        doc: s.doc,
-                        sentence: si,
-                        span: part.original_span(f.key_range.clone()),
-                        value: f.value,
-                    });
                 }
-            }
-            out.sort_by_key(|c| (c.span.start, c.span.end, c.rule.clone()));
-            if has_fact {
-                let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
-                let places = crate::align::distinguished(rules, key);
-                s.words = Some(Box::new(crate::model::Words {
-                    terms: crate::align::terms(rules, part, &spans, &places),
-                    marks: crate::align::marks(rules, key, &places),
-                }));
-            }
-            out
-        })
+                out.sort_by_key(|c| (c.span.start, c.span.end, c.rule.clone()));
+                if has_fact {
+                    let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
+                    let places = crate::align::distinguished(rules, key);
+                    s.words = Some(Box::new(crate::model::Words {
+                        terms: crate::align::terms(rules, part, &spans, &places),
+                        marks: crate::align::marks(rules, key, &places),
+                    }));
+                }
+                out
+            },
+        )
         .collect();
     crate::concat(per_sentence)
 }
@@ -204,6 +221,55 @@ pub fn in_key(
 struct Caches {
     fuzzy: entities::FuzzyCache,
     groups: GroupCache,
+}
+
+/// The caches of extraction's workers, one per thread, for one rule set: made by a
+/// build once, for all its chunks. Rayon splits each chunk's sentences into dozens of
+/// parts; each part borrows its thread's caches and gives them back when it is done,
+/// so a part starts with what the thread's earlier parts read, not with empty caches.
+/// The caches only spare work: any part may start empty, with the same claims.
+pub struct Workers(Vec<std::sync::Mutex<Caches>>);
+
+impl Workers {
+    /// Empty caches for each thread of the current pool.
+    pub fn new() -> Self {
+        Workers(
+            (0..rayon::current_num_threads().max(1))
+                .map(|_| std::sync::Mutex::default())
+                .collect(),
+        )
+    }
+
+    /// The current thread's caches, until the [`Lent`] is dropped. A part that finds
+    /// them lent already (by a part it interrupted) starts with empty ones.
+    fn lend(&self) -> Lent<'_> {
+        let slot = &self.0[rayon::current_thread_index().unwrap_or(0) % self.0.len()];
+        let caches = slot
+            .lock()
+            .map(|mut kept| std::mem::take(&mut *kept))
+            .unwrap_or_default();
+        Lent { caches, slot }
+    }
+}
+
+impl Default for Workers {
+    fn default() -> Self {
+        Workers::new()
+    }
+}
+
+/// A thread's caches, lent to one part of an extraction.
+struct Lent<'a> {
+    caches: Caches,
+    slot: &'a std::sync::Mutex<Caches>,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut kept) = self.slot.lock() {
+            *kept = std::mem::take(&mut self.caches);
+        }
+    }
 }
 
 /// The groups of matches already read, by pattern (its index in `RuleSet::pattern_set`)
@@ -706,6 +772,58 @@ mod tests {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
             crate::rules::load(&path).expect("shipped rules")
         })
+    }
+
+    /// A build's workers keep their caches from one chunk to the next: a second chunk
+    /// starts with the words and figures the first one read, and finds the claims an
+    /// extraction with empty caches finds.
+    #[test]
+    fn workers_keep_their_caches_from_chunk_to_chunk() {
+        let rules = shipped();
+        let text = "وصل نحو ألف وخمسمئة جندي أميركي إلى نيامي برفقة الجنرال عبد الرحمن تياني.\n\nوقال تشياني إن 1500 جندي وصلوا.\n";
+        let (doc, _) =
+            crate::ingest::parse("a.txt", "a.txt", text.as_bytes(), rules, Default::default())
+                .expect("parses");
+        let mut docs = [doc];
+        let (texts, sentences) = crate::sentences(&mut docs, 0, rules);
+        let keys = || Keys {
+            texts: &texts,
+            first_doc: 0,
+        };
+        let published = [None];
+        let fresh = claims(rules, &published, &mut sentences.clone(), keys(), 0);
+        assert!(fresh.len() >= 3, "{fresh:?}");
+        let workers = Workers::new();
+        let kept = |workers: &Workers| -> (usize, usize) {
+            workers
+                .0
+                .iter()
+                .map(|slot| {
+                    let c = slot.lock().expect("not poisoned");
+                    (
+                        c.fuzzy.len(),
+                        c.groups.0.iter().map(HashMap::len).sum::<usize>(),
+                    )
+                })
+                .fold((0, 0), |(a, b), (x, y)| (a + x, b + y))
+        };
+        assert_eq!(kept(&workers), (0, 0));
+        for chunk in 0..2 {
+            let found = claims_kept(
+                rules,
+                &published,
+                &mut sentences.clone(),
+                keys(),
+                0,
+                &workers,
+            );
+            assert_eq!(format!("{found:?}"), format!("{fresh:?}"), "chunk {chunk}");
+            let (words, groups) = kept(&workers);
+            assert!(
+                words > 0 && groups > 0,
+                "chunk {chunk}: {words} words, {groups} groups kept"
+            );
+        }
     }
 
     /// A match's groups are remembered by its text, as ranges from the match start: the

@@ -82,6 +82,8 @@ pub fn analyse(
         ("segment", Duration::ZERO),
         ("extract", Duration::ZERO),
     ];
+    // Extraction's caches, kept from chunk to chunk (and dropped before alignment).
+    let workers = extract::Workers::new();
     // Each chunk's files are asked for while the chunk before it is analysed.
     let mut chunks = files.chunks(CHUNK).peekable();
     if let Some(first) = chunks.peek() {
@@ -108,7 +110,8 @@ pub fn analyse(
             texts: &normalized,
             first_doc: docs.len(),
         };
-        let found = extract::claims(rules, &published, &mut ss, keys, sentences.len());
+        let found =
+            extract::claims_kept(rules, &published, &mut ss, keys, sentences.len(), &workers);
         drop(normalized);
         timings[3].1 += t.elapsed();
         for d in &mut ds {
@@ -119,6 +122,7 @@ pub fn analyse(
         gather(&mut claims, found, docs.len(), files.len());
     }
     drop(io);
+    drop(workers);
     ingest::fail_on(errors)?;
     ingest::unique_ids(&mut docs);
 
