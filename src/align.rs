@@ -741,12 +741,13 @@ pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
         i += width;
         while i < bytes.len() {
             let (word, width) = class(i);
-            i += width;
             if !word {
-                // The char that ends the word is not read again.
-                end = i - width;
+                // The char that ends the word is stepped over, not read again.
+                end = i;
+                i += width;
                 break;
             }
+            i += width;
         }
         out.push(start..end);
     }

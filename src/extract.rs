@@ -124,75 +124,84 @@ pub fn claims_kept(
         .enumerate()
         .map_init(
             || workers.lend(),
-            |lent, (i, s)| {
-                let caches = &mut lent.caches;
-                let si = base + i;
-                let published = published.get(s.doc).copied().flatten();
-                let part = keys.of(s);
-                let key = part.key();
-                let mut out = Vec::new();
-                // Names are found once per sentence and shared by every `name` claim type.
-                let mentions = entities::mentions_cached(rules, key, &mut caches.fuzzy);
-                let mut has_fact = false;
-                // Which patterns can match this sentence at all, in one scan: only those are
-                // searched for their captures. Most sentences match no pattern: `is_match`
-                // says so without the slower overlapping search that tells which.
-                let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
-                    let mut possible = vec![false; set.len()];
-                    if set.is_match(key) {
-                        for i in set.matches(key).iter() {
-                            possible[i] = true;
-                        }
-                    }
-                    possible
-                });
-                for (ri, rule) in rules.claims.iter().enumerate() {
-                    let found = if rule.kind == Kind::Name {
-                        names(rules, rule, &mentions)
-                    } else {
-                        let only = possible
-                            .as_deref()
-                            .map(|p| &p[rules.pattern_start[ri]..][..rule.patterns.len()]);
-                        if only.is_some_and(|only| !only.contains(&true)) {
-                            Vec::new()
-                        } else {
-                            let first = rules.pattern_start[ri];
-                            in_key_of(
-                                rules,
-                                rule,
-                                key,
-                                published,
-                                only,
-                                Some((first, &mut caches.groups)),
-                            )
-                        }
-                    };
-                    has_fact |= !found.is_empty();
-                    for f in found {
-                        out.push(Claim {
-                            rule: SmolStr::from(rule.id.as_str()),
-                            pattern: format_smolstr!("{}#{}", rule.id, f.pattern + 1),
-                            doc: s.doc,
-                            sentence: si,
-                            span: part.original_span(f.key_range.clone()),
-                            value: f.value,
-                        });
-                    }
-                }
-                out.sort_by_key(|c| (c.span.start, c.span.end, c.rule.clone()));
-                if has_fact {
-                    let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
-                    let places = crate::align::distinguished(rules, key);
-                    s.words = Some(Box::new(crate::model::Words {
-                        terms: crate::align::terms(rules, part, &spans, &places),
-                        marks: crate::align::marks(rules, key, &places),
-                    }));
-                }
-                out
-            },
+            |lent, (i, s)| sentence_claims(rules, published, keys, base + i, s, &mut lent.caches),
         )
         .collect();
     crate::concat(per_sentence)
+}
+
+/// The claims of one sentence, `si` in the corpus, and its alignment terms and marks
+/// when it has one, with a worker's caches (see [`claims`]).
+fn sentence_claims(
+    rules: &RuleSet,
+    published: &[Option<NaiveDate>],
+    keys: Keys,
+    si: usize,
+    s: &mut Sentence,
+    caches: &mut Caches,
+) -> Vec<Claim> {
+    let published = published.get(s.doc).copied().flatten();
+    let part = keys.of(s);
+    let key = part.key();
+    let mut out = Vec::new();
+    // Names are found once per sentence and shared by every `name` claim type.
+    let mentions = entities::mentions_cached(rules, key, &mut caches.fuzzy);
+    let mut has_fact = false;
+    // Which patterns can match this sentence at all, in one scan: only those are
+    // searched for their captures. Most sentences match no pattern: `is_match`
+    // says so without the slower overlapping search that tells which.
+    let possible: Option<Vec<bool>> = rules.pattern_set.as_ref().map(|set| {
+        let mut possible = vec![false; set.len()];
+        if set.is_match(key) {
+            for i in set.matches(key).iter() {
+                possible[i] = true;
+            }
+        }
+        possible
+    });
+    for (ri, rule) in rules.claims.iter().enumerate() {
+        let found = if rule.kind == Kind::Name {
+            names(rules, rule, &mentions)
+        } else {
+            let only = possible
+                .as_deref()
+                .map(|p| &p[rules.pattern_start[ri]..][..rule.patterns.len()]);
+            if only.is_some_and(|only| !only.contains(&true)) {
+                Vec::new()
+            } else {
+                let first = rules.pattern_start[ri];
+                in_key_of(
+                    rules,
+                    rule,
+                    key,
+                    published,
+                    only,
+                    Some((first, &mut caches.groups)),
+                )
+            }
+        };
+        has_fact |= !found.is_empty();
+        for f in found {
+            out.push(Claim {
+                rule: SmolStr::from(rule.id.as_str()),
+                pattern: format_smolstr!("{}#{}", rule.id, f.pattern + 1),
+                doc: s.doc,
+                sentence: si,
+                span: part.original_span(f.key_range.clone()),
+                value: f.value,
+            });
+        }
+    }
+    out.sort_by_key(|c| (c.span.start, c.span.end, c.rule.clone()));
+    if has_fact {
+        let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
+        let places = crate::align::distinguished(rules, key);
+        s.words = Some(Box::new(crate::model::Words {
+            terms: crate::align::terms(rules, part, &spans, &places),
+            marks: crate::align::marks(rules, key, &places),
+        }));
+    }
+    out
 }
 
 /// Claims of one type in a raw text (normalised here): for rule examples and `explain`.
