@@ -680,6 +680,15 @@ pub fn blank_in(body: &mut String, range: std::ops::Range<usize>) {
 /// Keep only Markdown prose (text and code spans); soft line breaks become spaces so a
 /// paragraph wrapped over lines stays one run of text.
 fn mask_markdown(text: &str, start: usize, masked: String) -> String {
+    if is_plain_prose(&text[start..]) {
+        join_paragraph_lines(start, masked)
+    } else {
+        mask_parsed(text, start, masked)
+    }
+}
+
+/// [`mask_markdown`] by the Markdown parser's events.
+fn mask_parsed(text: &str, start: usize, masked: String) -> String {
     use pulldown_cmark::{Event, Options, Parser};
     let src = &text[start..];
     let mut kept = Vec::new();
@@ -713,6 +722,70 @@ fn mask_markdown(text: &str, start: usize, masked: String) -> String {
         }
     }
     out
+}
+
+/// Whether Markdown `src` is prose alone, with no byte a Markdown parser reads as syntax:
+/// no emphasis, code, link, HTML, entity, escape, table or strikethrough character
+/// anywhere, no tab, carriage return, vertical tab or form feed, and no line that could
+/// open a block (a heading, quote, list item, setext underline, thematic break or
+/// indented code). Every paragraph of such a text is its lines, as they are: masking it
+/// only joins the lines of each paragraph ([`join_paragraph_lines`]). Most articles are
+/// such text, and parsing them was a sixth of reading them. Errs on the side of parsing:
+/// a `*` or a line starting with `-` anywhere sends the text to the parser.
+///
+/// Other control characters are no Markdown: the parser keeps them as text, NUL too (read
+/// as U+FFFD), so masking keeps them in place either way (the property test has them).
+fn is_plain_prose(src: &str) -> bool {
+    // Such bytes are rare in prose: a few `memchr` passes (SIMD) rule them out at a
+    // fraction of a test per byte. Besides the syntax characters: the whitespace
+    // Markdown reads that is neither a space nor a line break.
+    let bytes = src.as_bytes();
+    if memchr::memchr3(b'\\', b'`', b'*', bytes).is_some()
+        || memchr::memchr3(b'_', b'[', b']', bytes).is_some()
+        || memchr::memchr3(b'<', b'&', b'~', bytes).is_some()
+        || memchr::memchr3(b'|', b'\t', b'\r', bytes).is_some()
+        || memchr::memchr2(0x0B, 0x0C, bytes).is_some()
+    {
+        return false;
+    }
+    crate::normalize::lines(src).all(|line| {
+        let line = &src.as_bytes()[line];
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        let Some(&first) = line.get(indent) else {
+            return true;
+        };
+        let numbered = || {
+            let digits = line[indent..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            matches!(line.get(indent + digits), Some(b'.' | b')'))
+        };
+        indent < 4 && !matches!(first, b'#' | b'>' | b'-' | b'+' | b'=') && !numbered()
+    })
+}
+
+/// Masking of plain prose ([`is_plain_prose`]) from byte `start` of `masked` on: the line
+/// break between two lines of a paragraph (a soft break) becomes a space, unless the
+/// first line ends in two spaces or more (a hard break, kept); the rest is kept as it
+/// is, since what masking would blank of it is spaces already.
+fn join_paragraph_lines(start: usize, mut masked: String) -> String {
+    let src = &masked[start..];
+    let mut soft = Vec::new();
+    // The line before, when it is not blank (a blank line ends a paragraph).
+    let mut before: Option<&[u8]> = None;
+    for line in crate::normalize::lines(src) {
+        let bytes = &src.as_bytes()[line.clone()];
+        let blank = bytes.iter().all(|&b| b == b' ');
+        if before.is_some_and(|b| !blank && !b.ends_with(b"  ")) {
+            soft.push(start + line.start - 1);
+        }
+        before = (!blank).then_some(bytes);
+    }
+    for at in soft {
+        masked.replace_range(at..at + 1, " ");
+    }
+    masked
 }
 
 /// The longest line, in bytes, that can be a metadata line (dateline, source credit); of
@@ -1225,6 +1298,74 @@ mod tests {
         // From a body start on, what comes before is left as it is.
         let text = "+++\n+++\n*نص*\n";
         assert_eq!(mask_markdown(text, 8, text.to_string()), "+++\n+++\n نص \n");
+    }
+
+    /// Prose gets the parser's masking without the parser: lines of a paragraph joined,
+    /// a hard break (two trailing spaces) and the breaks around blank lines kept.
+    #[test]
+    fn plain_prose_is_masked_as_the_parser_masks_it() {
+        let text = "+++\n+++\nسطر أول\n  يتبع 12.5%، (نص)!  \nبعد فاصل\n\n   \nفقرة ثانية 2024.\n";
+        assert!(is_plain_prose(&text[8..]));
+        let m = mask_markdown(text, 8, text.to_string());
+        assert_eq!(
+            m,
+            "+++\n+++\nسطر أول   يتبع 12.5%، (نص)!  \nبعد فاصل\n\n   \nفقرة ثانية 2024.\n"
+        );
+        assert_eq!(m, mask_parsed(text, 8, text.to_string()));
+    }
+
+    #[test]
+    fn markdown_syntax_is_not_plain_prose() {
+        for text in [
+            "نص *مهم*",
+            "a_b",
+            "`x`",
+            "[رابط]",
+            "<b>",
+            "&amp;",
+            "a\\b",
+            "~~x~~",
+            "a | b",
+            "# عنوان",
+            "نص\n> اقتباس",
+            "- بند",
+            "+ بند",
+            "نص\n===",
+            "1. بند",
+            "12) بند",
+            "    شيفرة",
+            "نص\tجدول",
+            "a\u{0B}b",
+        ] {
+            assert!(!is_plain_prose(text), "{text:?}");
+        }
+        for text in [
+            "باماكو - (وكالات)",
+            "نسبة 38% في 2024. ثم",
+            "سؤال؟ نعم! 1,500 > 1,400",
+        ] {
+            assert!(is_plain_prose(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the lines, their indents, trailing spaces and blank lines between them,
+        /// prose is masked as the parser would mask it.
+        #[test]
+        fn plain_prose_masking_is_the_parsers(
+            lines in proptest::collection::vec(
+                " {0,5}([-+#>=]|[0-9]{1,2}[.)]|[ا-يa-z0-9.,:()%!?؟،\u{00A0}\u{0}\u{1}\u{7F}>-]{1,6})( [ا-ي0-9.)\u{00A0}-]{1,5}){0,3} {0,3}| {0,3}",
+                0..8,
+            ),
+            end in "\n?",
+        ) {
+            let text = lines.join("\n") + &end;
+            proptest::prop_assume!(is_plain_prose(&text));
+            proptest::prop_assert_eq!(
+                mask_markdown(&text, 0, text.clone()),
+                mask_parsed(&text, 0, text.clone())
+            );
+        }
     }
 
     #[test]
