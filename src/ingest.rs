@@ -729,9 +729,9 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> String {
 /// anywhere, no tab, carriage return, vertical tab or form feed, and no line that could
 /// open a block (a heading, quote, list item, setext underline, thematic break or
 /// indented code). Every paragraph of such a text is its lines, as they are: masking it
-/// only joins the lines of each paragraph ([`join_paragraph_lines`]). Most articles are
-/// such text, and parsing them was a sixth of reading them. Errs on the side of parsing:
-/// a `*` or a line starting with `-` anywhere sends the text to the parser.
+/// only joins the lines of each paragraph ([`join_paragraph_lines`]). Every generated
+/// article is such text, and parsing it was a sixth of reading it. Errs on the side of
+/// parsing: a `*` or a line starting with `-` anywhere sends the text to the parser.
 ///
 /// Other control characters are no Markdown: the parser keeps them as text, NUL too (read
 /// as U+FFFD), so masking keeps them in place either way (the property test has them).
