@@ -1787,18 +1787,59 @@ fn tail(
 /// Stories generated and written together before their truth rows are appended.
 const CHUNK: usize = 512;
 
+/// The file that marks a folder as holding a corpus `compare gen` wrote: only then may
+/// `--force` replace its `seeds/` and `truth.jsonl`.
+pub const MARKER: &str = ".compare-gen";
+
+/// Check that `compare gen` may write into `out`: not the file system root, and where
+/// `seeds/` or `truth.jsonl` already exists, only with `force`, only when `gen` wrote them
+/// (the [`MARKER`] file beside them) and only when `seeds/` is a folder of its own, not a
+/// symbolic link (replacing it would empty the folder it points to).
+fn check_out(opts: &GenOptions, seeds: &Path, truth: &Path) -> Result<()> {
+    let shown = opts.out.display();
+    let root = std::fs::canonicalize(&opts.out).is_ok_and(|p| p.parent().is_none());
+    if root {
+        bail!("refusing to write a corpus to {shown}: it is the file system root\n  = help: pass --out with a folder of its own, such as bench/corpus");
+    }
+    let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let Some(existing) = [seeds, truth].into_iter().find(|p| exists(p)) else {
+        return Ok(());
+    };
+    if !opts.force {
+        bail!(
+            "{} already exists\n  = help: pass --force to replace it, or choose another --out",
+            existing.display()
+        );
+    }
+    if !opts.out.join(MARKER).is_file() {
+        bail!(
+            "refusing to replace {}: compare gen did not write it (no {MARKER} file in {shown}), so it may hold real articles\n  = help: choose another --out, or remove {} yourself if it is an old generated corpus",
+            existing.display(),
+            existing.display()
+        );
+    }
+    if std::fs::symlink_metadata(seeds).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "refusing to replace {}: it is a symbolic link, and replacing it would empty the folder it points to\n  = help: choose another --out",
+            seeds.display()
+        );
+    }
+    Ok(())
+}
+
 /// `compare gen`: write `OUT/seeds/<story>/<story>-<outlet>.md` and `OUT/truth.jsonl`.
 pub fn generate(opts: &GenOptions) -> Result<GenStats> {
     let seeds = opts.out.join("seeds");
     let truth_path = opts.out.join("truth.jsonl");
-    for p in [&seeds, &truth_path] {
-        if p.exists() && !opts.force {
-            bail!(
-                "{} already exists\n  = help: pass --force to replace it, or choose another --out",
-                p.display()
-            );
-        }
-    }
+    check_out(opts, &seeds, &truth_path)?;
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create {}", opts.out.display()))?;
+    // Written first, so a run stopped halfway can still be replaced with --force.
+    std::fs::write(
+        opts.out.join(MARKER),
+        "This folder holds a corpus written by `compare gen`: `compare gen --force` may replace its seeds/ and truth.jsonl.\n",
+    )
+    .with_context(|| format!("cannot write {}", opts.out.join(MARKER).display()))?;
     // Replaced in place: a file that already holds the bytes it would get is left alone
     // and what the new corpus lacks is removed afterwards, so regenerating the same corpus
     // creates and deletes nothing (deleting and recreating 100 000 files slows the file

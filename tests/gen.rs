@@ -466,3 +466,47 @@ fn assert_fixture_clean(name: &str) {
     assert!(score::clean(&s), "{}", score::text(&s));
     assert_eq!(s.precision, Some(1.0), "{}", score::text(&s));
 }
+
+/// `compare gen --force` never empties a folder of real articles: one it did not write, one
+/// reached through a symbolic link, or the root.
+#[test]
+fn force_replaces_only_a_corpus_gen_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let force = |out: &Path| {
+        gen::generate(&GenOptions {
+            stories: 1,
+            seed: 1,
+            out: out.to_path_buf(),
+            force: true,
+        })
+    };
+    // A project whose seeds/ holds real articles, and a truth.jsonl of its own.
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(project.join("seeds")).unwrap();
+    std::fs::write(project.join("seeds/article.txt"), "real text").unwrap();
+    std::fs::write(project.join("truth.jsonl"), "{}\n").unwrap();
+    let before = files(&project);
+    let msg = format!("{:#}", force(&project).unwrap_err());
+    assert!(
+        msg.contains("refusing to replace") && msg.contains(gen::MARKER),
+        "{msg}"
+    );
+    assert_eq!(files(&project), before, "nothing changed");
+
+    // A corpus gen wrote, whose seeds/ was then made a link to the real articles.
+    let corpus = dir.path().join("corpus");
+    force(&corpus).expect("a new folder is written");
+    assert!(corpus.join(gen::MARKER).is_file());
+    force(&corpus).expect("gen's own corpus is replaced");
+    #[cfg(unix)]
+    {
+        std::fs::remove_dir_all(corpus.join("seeds")).unwrap();
+        std::os::unix::fs::symlink(project.join("seeds"), corpus.join("seeds")).unwrap();
+        let msg = format!("{:#}", force(&corpus).unwrap_err());
+        assert!(msg.contains("symbolic link"), "{msg}");
+        assert_eq!(files(&project), before, "the linked folder is untouched");
+    }
+
+    let msg = format!("{:#}", force(Path::new("/")).unwrap_err());
+    assert!(msg.contains("file system root"), "{msg}");
+}
