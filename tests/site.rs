@@ -646,3 +646,47 @@ fn long_lists_continue_on_numbered_pages_and_no_page_grows_with_the_corpus() {
         "the largest page grew from {small} bytes ({small_page}) to {big} ({big_page})"
     );
 }
+
+/// Story names that look like page names of other stories: `no-story` (the page of the
+/// articles without a story) and two names that differ only in case (one file on a file
+/// system that ignores case). Every article keeps a page of its own story, and every
+/// link resolves.
+#[test]
+fn story_names_never_share_a_page() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir_all(&seeds).expect("seeds folder");
+    for (id, outlet, story) in [
+        ("w", "Alpha", None),
+        ("x", "Beta", Some("no-story")),
+        ("y", "Gamma", Some("Niger")),
+        ("z", "Delta", Some("niger")),
+    ] {
+        let story = story.map_or(String::new(), |s| format!("story = \"{s}\"\n"));
+        let text = format!(
+            "+++\noutlet = \"{outlet}\"\npublished = 2024-01-02\n{story}+++\nوصل 500 جندي روسي إلى نيامي يوم الثلاثاء.\n"
+        );
+        std::fs::write(seeds.join(format!("{id}.md")), text).expect("write article");
+    }
+    let (_tmp, site) = build(&seeds);
+    let files = files(&site);
+    let pages: Vec<String> = files
+        .keys()
+        .filter(|p| p.starts_with("documents/"))
+        .map(|p| p.to_lowercase())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = pages.iter().collect();
+    assert_eq!(pages.len(), 4, "{pages:?}");
+    assert_eq!(unique.len(), 4, "{pages:?}");
+    for id in ["w", "x", "y", "z"] {
+        let on = files
+            .iter()
+            .filter(|(p, b)| {
+                p.starts_with("documents/")
+                    && String::from_utf8_lossy(b).contains(&format!("id=\"{id}\""))
+            })
+            .count();
+        assert_eq!(on, 1, "article {id} is on one documents page");
+    }
+    assert_links_resolve(&site);
+}

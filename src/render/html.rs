@@ -457,10 +457,7 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
             let overview = Overview {
                 ctx: &ctx,
                 path: overview::story_path(id),
-                prefix: format!(
-                    "story-{}-",
-                    slug(if id.is_empty() { "no-story" } else { id })
-                ),
+                prefix: format!("story-{}-", super::story_slug(id)),
                 story: Some(id),
                 stories: Vec::new(),
             };

@@ -382,8 +382,20 @@ fn anchor_href_into(out: &mut String, depth: usize, page: &str, id: &str) {
 pub const STATEMENTS_PER_PAGE: usize = 50;
 
 /// The folder-safe name of a story in page names (`no-story` for articles without one).
+/// A story named `no-story` gets the hashed form, so its pages are not those of the
+/// articles without a story; so does one with a capital letter, so that `Niger` and
+/// `niger` do not share a file on a file system that ignores case.
 pub fn story_slug(story: &str) -> String {
-    slug(if story.is_empty() { "no-story" } else { story })
+    if story.is_empty() {
+        return "no-story".to_string();
+    }
+    let mut out = String::with_capacity(story.len() + 9);
+    if story == "no-story" || story.bytes().any(|b| b.is_ascii_uppercase()) {
+        hashed_slug_into(&mut out, story);
+    } else {
+        slug_into(&mut out, story);
+    }
+    out
 }
 
 /// The page of each of `items` (by their `(story, id)`): per story, items in id order,
@@ -1134,6 +1146,12 @@ pub fn slug_into(out: &mut String, id: &str) {
         out.push_str(id);
         return;
     }
+    hashed_slug_into(out, id);
+}
+
+/// The safe characters of `id` and a hash of the whole, at the end of `out`: kept apart
+/// from every id that is safe as it is, which has no hash.
+fn hashed_slug_into(out: &mut String, id: &str) {
     let clean: String = id
         .chars()
         .map(|c| {
