@@ -426,13 +426,14 @@ fn extend_left(rules: &RuleSet, folded: &str, words: &[Range<usize>], m: &mut Me
     true
 }
 
-/// Group name claims by entity, with their distinct spellings.
-pub fn group(
+/// Group name claims by entity, with their distinct spellings. `written` gives a claim's
+/// text as the article writes it; spellings are told apart by their name keys and shown
+/// as written (see [`shown_spellings`]).
+pub fn group<'a>(
     rules: &RuleSet,
     claims: &[Claim],
-    spelling: impl Fn(&Claim) -> String + Sync,
+    written: impl Fn(&Claim) -> &'a str + Sync,
 ) -> Vec<Entity> {
-    use rayon::prelude::*;
     let mut by: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
         if let Value::Name { entity, .. } = &c.value {
@@ -445,10 +446,8 @@ pub fn group(
             continue;
         };
         // A common name has tens of thousands of mentions in a large corpus.
-        let mut forms: Vec<String> = mentions.par_iter().map(|&i| spelling(&claims[i])).collect();
-        forms.par_sort_unstable();
-        forms.dedup();
-        let spellings = distinct_spellings(&forms);
+        let texts: Vec<&str> = mentions.iter().map(|&i| written(&claims[i])).collect();
+        let spellings = shown_spellings(&texts);
         out.push(Entity {
             id: e.id.clone(),
             kind: e.kind.clone(),
@@ -457,6 +456,52 @@ pub fn group(
             spellings,
         });
     }
+    out
+}
+
+/// The distinct spellings of one entity's mentions (`texts`, as the articles write them),
+/// sorted: told apart by name key ([`distinct_spellings`]), each shown as the articles
+/// write it most often (without the proclitics a sentence glues to it; the first in
+/// sorted order on a tie), so `وزارة الدفاع الروسية` is shown, not its key `وزاره الدفاع
+/// الروسيه`.
+pub fn shown_spellings(texts: &[&str]) -> Vec<String> {
+    use rayon::prelude::*;
+    let key = |t: &str| fold_name(&normalize::key(t));
+    // Each mention as its key, its key without proclitics, and its text without them; the
+    // text keeps them when taking them off does not give that key (marks in between).
+    let forms: Vec<(String, String, String)> = texts
+        .par_iter()
+        .map(|&t| {
+            let t = t.trim();
+            let k = key(t);
+            let bare = without_proclitics(&k);
+            let text = without_proclitics(t);
+            let text = if text == t || key(&text) == bare {
+                text
+            } else {
+                t.to_string()
+            };
+            (k, bare, text)
+        })
+        .collect();
+    let mut keys: Vec<String> = forms.iter().map(|(k, _, _)| k.clone()).collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    let mut by_key: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (_, bare, text) in &forms {
+        *by_key.entry(bare).or_default().entry(text).or_default() += 1;
+    }
+    let mut out: Vec<String> = distinct_spellings(&keys)
+        .into_iter()
+        .map(|k| {
+            let texts = by_key.get(k.as_str());
+            let most = texts.and_then(|t| t.values().copied().max());
+            texts
+                .and_then(|t| t.iter().find(|(_, &n)| Some(n) == most))
+                .map_or(k.clone(), |(t, _)| t.to_string())
+        })
+        .collect();
+    out.sort();
     out
 }
 
@@ -541,6 +586,30 @@ mod tests {
         name_beginning_with_fa: ["فاغنر", "مجموعه فاغنر"] => ["مجموعه فاغنر"];
         name_beginning_with_lam: ["ليبيا"] => ["ليبيا"];
         only_the_first_word: ["المجموعه الاقتصاديه لدول غرب افريقيا"] => ["المجموعه الاقتصاديه لدول غرب افريقيا"];
+    }
+
+    /// Spellings are told apart by key and shown as the articles write them.
+    #[test]
+    fn spellings_are_shown_as_written() {
+        let shown = |texts: &[&str]| shown_spellings(texts);
+        // Not as the key (ة → ه, hamza on alef dropped).
+        assert_eq!(shown(&["وزارة الدفاع الروسية"]), ["وزارة الدفاع الروسية"]);
+        assert_eq!(shown(&["آسيمي غويتا"]), ["آسيمي غويتا"]);
+        // The form written most often shows a key; on a tie, the first in sorted order.
+        assert_eq!(shown(&["إكواس", "اكواس", "اكواس"]), ["اكواس"]);
+        assert_eq!(shown(&["اكواس", "إكواس"]), ["إكواس"]);
+        // Proclitics belong to the sentence: taken off the shown form too.
+        assert_eq!(shown(&["للاتحاد الأوروبي"]), ["الاتحاد الأوروبي"]);
+        assert_eq!(
+            shown(&["والاتحاد الأوروبي", "للاتحاد الأوروبي", "الاتحاد الأوروبي"]),
+            ["الاتحاد الأوروبي"]
+        );
+        // Two keys stay two; a shorter form is folded into the longer one.
+        assert_eq!(
+            shown(&["عبد الرحمن تياني", "عبد الرحمن تشياني", "تياني"]),
+            ["عبد الرحمن تشياني", "عبد الرحمن تياني"]
+        );
+        assert_eq!(shown(&["فاغنر", "مجموعة فاغنر"]), ["مجموعة فاغنر"]);
     }
 
     #[test]

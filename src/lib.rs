@@ -127,9 +127,7 @@ pub fn analyse(
     ingest::unique_ids(&mut docs);
 
     let t = Instant::now();
-    let entities = entities::group(rules, &claims, |c| {
-        entities::fold_name(&normalize::key(&docs[c.doc].text[c.span.clone()]))
-    });
+    let entities = entities::group(rules, &claims, |c| &docs[c.doc].text[c.span.clone()]);
     let (groups, stats) = align::groups(rules, &docs, &sentences, &claims);
     timings.push(("align", t.elapsed()));
     let t = Instant::now();

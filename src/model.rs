@@ -207,7 +207,8 @@ pub struct Entity {
     pub canonical: String,
     /// Indices into the claim list of this entity's mentions.
     pub mentions: Vec<usize>,
-    /// Distinct spellings (name keys of the mentions, shorter forms folded into longer ones).
+    /// Distinct spellings, as the articles write them: told apart by name key, shorter
+    /// forms folded into longer ones ([`crate::entities::shown_spellings`]).
     pub spellings: Vec<String>,
 }
 

@@ -637,13 +637,16 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         .collect();
     for e in &new.entities {
         let before = old_entities.get(e.id.as_str());
-        let old_spellings: BTreeSet<&str> = before
-            .map(|b| b.spellings.iter().map(String::as_str).collect())
+        // Compared by name key: a spelling shown with another hamza or ة than before (the
+        // form most articles write changed) is not a new spelling.
+        let key = |s: &str| crate::entities::fold_name(&crate::normalize::key(s));
+        let old_spellings: BTreeSet<String> = before
+            .map(|b| b.spellings.iter().map(|s| key(s)).collect())
             .unwrap_or_default();
         let spellings: Vec<String> = e
             .spellings
             .iter()
-            .filter(|s| !old_spellings.contains(s.as_str()))
+            .filter(|s| !old_spellings.contains(&key(s)))
             .cloned()
             .collect();
         if spellings.is_empty() {
@@ -1308,6 +1311,14 @@ mod tests {
         assert_eq!(d.new_spellings[0].mentions[0].doc, "d1");
         assert!(!d.new_spellings[0].new_entity);
         assert!(diff(&new, &old).new_spellings.is_empty());
+        // A spelling shown as written in one report and as its key in the other (or with
+        // another hamza or ة) is the same spelling.
+        let mut old = report(Vec::new());
+        old.entities.push(entity(&["وزاره الدفاع الروسيه", "تياني"]));
+        let mut new = old.clone();
+        new.entities[0] = entity(&["وزارة الدفاع الروسية", "تشياني"]);
+        let d = diff(&old, &new);
+        assert_eq!(d.new_spellings[0].spellings, ["تشياني"]);
     }
 
     #[test]

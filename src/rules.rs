@@ -374,6 +374,9 @@ pub struct EntityRule {
     pub canonical: String,
     /// Name keys of every known spelling.
     pub aliases: Vec<String>,
+    /// Every known spelling as rules.toml writes it, one per name key, in the same order
+    /// as `aliases`: what the rules page shows.
+    pub written: Vec<String>,
 }
 
 /// A boilerplate marker as compiled.
@@ -1926,6 +1929,7 @@ impl<'a> Compiler<'a> {
             ids.insert(id.clone(), e.id.span());
             let idx = out.len();
             let mut aliases = Vec::new();
+            let mut written = Vec::new();
             let all = std::iter::once(&e.canonical).chain(&e.aliases);
             for alias in all {
                 let key = crate::entities::alias_key(alias.get_ref());
@@ -1967,6 +1971,7 @@ impl<'a> Compiler<'a> {
                         owner.insert(key.clone(), idx);
                         owner_span.insert(key.clone(), span);
                         aliases.push(key);
+                        written.push(alias.get_ref().trim().to_string());
                     }
                 }
             }
@@ -1975,6 +1980,7 @@ impl<'a> Compiler<'a> {
                 kind: e.kind.clone(),
                 canonical: e.canonical.get_ref().clone(),
                 aliases,
+                written,
             });
         }
         let names = if owner.is_empty() {

@@ -274,6 +274,25 @@ fn name_spellings_are_grouped_with_variants() {
     let eu = entity("eu");
     assert_eq!(eu.verdict, "same", "{:?}", eu.spellings);
     assert!(eu.mentions.iter().any(|m| m.text == "للاتحاد الأوروبي"));
+    // Spellings are shown as the articles write them, never as their matching keys.
+    assert_eq!(eu.spellings, ["الاتحاد الأوروبي"]);
+    assert_eq!(yev.spellings, ["لونوس بك إيفكوروف", "يونس بيك إفكوروف"]);
+    assert_eq!(entity("russian_mod").spellings, ["وزارة الدفاع الروسية"]);
+}
+
+/// The rules page lists each name's spellings as rules.toml writes them, not as the keys
+/// they are matched by.
+#[test]
+fn the_rules_page_shows_spellings_as_rules_toml_writes_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules = compare::rules::load(&root.join("rules.toml")).expect("shipped rules load");
+    let page = compare::render::html::rules_page(&rules);
+    assert!(
+        page.contains(">وزارة الدفاع الروسية<"),
+        "written form shown"
+    );
+    assert!(!page.contains("وزاره الدفاع الروسيه"), "no key shown");
+    assert!(page.contains(">المجلس الوطني لحماية الوطن<"));
 }
 
 #[test]

@@ -1134,7 +1134,7 @@ pub fn rules_page(rules: &RuleSet) -> String {
             r#"<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>"#,
             esc(&e.id),
             esc(&e.kind),
-            e.aliases
+            e.written
                 .iter()
                 .map(|a| format!(
                     r#"<span class="spelling" {}>{}</span>"#,
