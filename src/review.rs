@@ -1314,7 +1314,8 @@ mod tests {
         // A spelling shown as written in one report and as its key in the other (or with
         // another hamza or ة) is the same spelling.
         let mut old = report(Vec::new());
-        old.entities.push(entity(&["وزاره الدفاع الروسيه", "تياني"]));
+        old.entities
+            .push(entity(&["وزاره الدفاع الروسيه", "تياني"]));
         let mut new = old.clone();
         new.entities[0] = entity(&["وزارة الدفاع الروسية", "تشياني"]);
         let d = diff(&old, &new);

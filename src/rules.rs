@@ -457,12 +457,38 @@ impl RuleSet {
 /// Read and compile a rules file; every problem comes back in one [`Report`].
 pub fn load(path: &std::path::Path) -> anyhow::Result<RuleSet> {
     let display = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot read rules file {display}: {e}\n  = help: pass --rules FILE, or run from the folder that holds rules.toml"
-        )
-    })?;
+    let source = read(path)?;
     compile(&display, &source).map_err(anyhow::Error::new)
+}
+
+/// The text of a rules file, or an error that says what is wrong and what to do: a
+/// missing file, a folder, or bytes that are not UTF-8 (with their line and byte).
+fn read(path: &std::path::Path) -> anyhow::Result<String> {
+    let display = path.display();
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!(
+            "cannot read rules file {display}: {e}\n  = help: pass --rules FILE, or run from the folder that holds rules.toml"
+        ),
+        _ if path.is_dir() => anyhow::anyhow!(
+            "cannot read rules file {display}: it is a folder\n  = help: pass --rules with the rules file itself, such as rules.toml"
+        ),
+        _ => anyhow::anyhow!(
+            "cannot read rules file {display}: {e}\n  = help: check that the file exists and can be read"
+        ),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        // Counted as for articles (`ingest`): the byte's offset in the file.
+        let what = match e.utf8_error().error_len() {
+            None => format!("the file ends inside a UTF-8 character at byte {at} (truncated?)"),
+            Some(_) => format!("invalid UTF-8 at byte {at} (0x{:02X})", bytes[at]),
+        };
+        anyhow::anyhow!(
+            "{display}:{line}: {what}\n  = help: save the rules file as UTF-8 (it may be Windows-1256 or another legacy encoding)"
+        )
+    })
 }
 
 /// Parse and compile rules from text. Errors carry every problem; warnings stay in the set.
@@ -497,11 +523,7 @@ pub struct Checked {
 /// Only an unreadable file is an `Err`; everything wrong inside it is in the report.
 pub fn check(path: &std::path::Path) -> anyhow::Result<Checked> {
     let display = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot read rules file {display}: {e}\n  = help: pass --rules FILE, or run from the folder that holds rules.toml"
-        )
-    })?;
+    let source = read(path)?;
     Ok(check_source(&display, &source))
 }
 
@@ -541,6 +563,16 @@ fn compile_all(path: &str, source: &str) -> (Option<RuleSet>, Vec<Diagnostic>, B
         sort_diagnostics(&mut diagnostics);
         return (None, diagnostics, BTreeSet::new());
     };
+    let left_out_errors = diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
+    if raw.claim.is_empty() && !left_out_errors {
+        // `compare build` has nothing to compare without one: `check` says so too.
+        diagnostics.push(
+            Diagnostic::error(None, "the rules file defines no claim type ([[claim]] table)")
+                .help("add claim types, starting from the rules.toml shipped with compare (docs/rules.md describes them)"),
+        );
+    }
     let mut c = Compiler::new(path, source, &raw);
     c.left_out = left_out;
     let set = c.compile(&raw);
@@ -2290,8 +2322,29 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_rules_file_is_named_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rules.toml");
+        std::fs::write(&path, b"# rules\n[[claim]]\nid = \"x\xE9\"\n").unwrap();
+        let e = format!("{:#}", load(&path).unwrap_err());
+        assert!(
+            e.contains("rules.toml:3: invalid UTF-8 at byte 25 (0xE9)"),
+            "{e}"
+        );
+        assert!(e.contains("save the rules file as UTF-8"), "{e}");
+        let e = format!("{:#}", check(dir.path()).unwrap_err());
+        assert!(e.contains("it is a folder"), "{e}");
+        let e = format!("{:#}", check(&dir.path().join("none.toml")).unwrap_err());
+        assert!(e.contains("pass --rules FILE"), "{e}");
+    }
+
+    #[test]
     fn empty_file_is_an_error() {
         assert!(errors("  \n").contains("the rules file is empty"));
+        // Comments only, or tables but no claim type: `compare build` would refuse it,
+        // so `compare check` does too.
+        assert!(errors("# only a comment\n").contains("defines no claim type"));
+        assert!(errors("[align]\nmin_similarity = 0.3\n").contains("defines no claim type"));
     }
 
     #[test]

@@ -765,6 +765,10 @@ fn a_missing_empty_comment_only_or_invalid_rules_file_builds_nothing() {
     s.write("blank.toml", " \n\n");
     s.write("comments.toml", "# rules to come\n# one day\n");
     s.write("invalid.toml", "[[claim]\nid = \"x\"\n");
+    s.write(
+        "cp1256.toml",
+        b"# \xC7\xE1\xDE\xE6\xC7\xDA\xCF\n[[claim]]\n".to_vec(),
+    );
     for (file, message) in [
         (
             "missing.toml",
@@ -774,12 +778,21 @@ fn a_missing_empty_comment_only_or_invalid_rules_file_builds_nothing() {
         ("blank.toml", "error: the rules file is empty"),
         (
             "comments.toml",
-            "error: comments.toml defines no claim type ([[claim]] table), so a site would have nothing to compare; nothing was built\n  = help: ",
+            "error: the rules file defines no claim type ([[claim]] table)\n  --> comments.toml\n  = help: ",
         ),
         ("invalid.toml", "--> invalid.toml:1:"),
+        (
+            "cp1256.toml",
+            "error: cp1256.toml:1: invalid UTF-8 at byte 2 (0xC7)\n  = help: save the rules file as UTF-8",
+        ),
     ] {
         s.run(&["build", "--rules", file]).fails().says(message);
         assert_eq!(tree(&s.path("site")), before, "{file}");
+        // `compare check` finds the same fault: it never passes a file `build` refuses
+        // (exit 1 for a fault in the rules, 2 for a file it cannot read).
+        let check = s.run(&["check", "--rules", file]);
+        assert!(matches!(check.code, Some(1 | 2)), "{file}: {}", check.stderr);
+        check.says(message);
     }
 }
 
