@@ -108,6 +108,24 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// 1-based line of a byte offset.
+/// For a TOML line `key = word` whose value is a bare word (TOML reads `niger` as a
+/// misspelt `nan`, `nato` likewise), the line as it should be written: `key = "word"`.
+/// None for a value TOML can read unquoted (numbers, dates, booleans, arrays, tables).
+pub fn quoted_suggestion(line: &str) -> Option<String> {
+    let (key, value) = line.split_once('=')?;
+    let value = value.split('#').next().unwrap_or_default();
+    let (key, value) = (key.trim(), value.trim());
+    let bare_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    let first = value.chars().next()?;
+    let literal = first.is_ascii_digit()
+        || "\"'[{+-".contains(first)
+        || ["true", "false", "nan", "inf"].contains(&value);
+    (bare_key && !literal && !value.contains(['"', '\''])).then(|| format!("{key} = \"{value}\""))
+}
+
 pub fn line_of(source: &str, offset: usize) -> usize {
     line_col(source, offset).0
 }
@@ -185,6 +203,32 @@ pub fn error_text(e: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_bare_word_value_is_shown_quoted() {
+        assert_eq!(
+            quoted_suggestion("story = niger").as_deref(),
+            Some("story = \"niger\"")
+        );
+        assert_eq!(
+            quoted_suggestion("  unit = nato   # soldiers").as_deref(),
+            Some("unit = \"nato\"")
+        );
+        for readable in [
+            "n = 12",
+            "d = 2024-02-30",
+            "ok = true",
+            "x = nan",
+            "list = [1]",
+            "s = \"niger\"",
+            "s = 'niger'",
+            "no value",
+            "= niger",
+            "a b = c",
+        ] {
+            assert_eq!(quoted_suggestion(readable), None, "{readable}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -607,21 +607,26 @@ fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> 
     match toml::from_str::<FrontMatter>(toml_text) {
         Ok(f) => Ok((f, body_start)),
         Err(e) => {
-            let line = e.span().map_or(1, |s| {
+            let in_toml = e.span().map_or(0, |s| {
                 toml_text[..s.start.min(toml_text.len())]
                     .matches('\n')
                     .count()
-                    + 1
-            }) + 1;
-            let msg = e
-                .message()
-                .lines()
-                .next()
-                .unwrap_or("invalid TOML")
-                .to_string();
-            Err(format!(
-                "{name}:{line}: front matter: {msg}\n  = help: front matter keys are title, outlet, url, published (YYYY-MM-DD), lang, story"
-            ))
+            });
+            let line = in_toml + 2;
+            let text = toml_text.lines().nth(in_toml).unwrap_or_default();
+            let msg = e.message().lines().next().unwrap_or("invalid TOML");
+            let keys =
+                "front matter keys are title, outlet, url, published (YYYY-MM-DD), lang, story";
+            Err(match crate::diag::quoted_suggestion(text) {
+                // TOML reads an unquoted `niger` as a misspelt `nan`: say what is wrong.
+                Some(quoted) => format!(
+                    "{name}:{line}: front matter: string values must be quoted\n  = help: write `{quoted}`"
+                ),
+                None if text.trim_start().starts_with("published") => format!(
+                    "{name}:{line}: front matter `published` is not a date: {msg}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"
+                ),
+                None => format!("{name}:{line}: front matter: {msg}\n  = help: {keys}"),
+            })
         }
     }
 }

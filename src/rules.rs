@@ -1058,7 +1058,11 @@ fn syntax_diagnostics(source: &str, errors: &[toml::de::Error]) -> Vec<Diagnosti
             &source[start..end]
         });
         let quotes = text.matches('"').count() - text.matches("\\\"").count();
-        d = if quotes % 2 == 1 {
+        d = if let Some(quoted) = crate::diag::quoted_suggestion(text) {
+            // TOML reads an unquoted `nato` as a misspelt `nan`: say what is wrong.
+            Diagnostic::error(e.span(), "string values must be quoted")
+                .help(&format!("write `{quoted}`"))
+        } else if quotes % 2 == 1 {
             d.help(
                 "this line has an odd number of `\"`: a string lacks its opening or closing quote",
             )
@@ -2345,6 +2349,14 @@ mod tests {
         // so `compare check` does too.
         assert!(errors("# only a comment\n").contains("defines no claim type"));
         assert!(errors("[align]\nmin_similarity = 0.3\n").contains("defines no claim type"));
+    }
+
+    #[test]
+    fn an_unquoted_word_is_told_to_be_quoted() {
+        let out = errors("[[claim]]\nid = \"x\"\nkind = \"quantity\"\nunit = nato\n");
+        assert!(out.contains("string values must be quoted"), "{out}");
+        assert!(out.contains("write `unit = \"nato\"`"), "{out}");
+        assert!(out.contains("rules.toml:4:8"), "{out}");
     }
 
     #[test]

@@ -588,6 +588,30 @@ fn broken_or_unterminated_front_matter_is_an_error_with_file_and_line() {
     }
 }
 
+/// TOML reads an unquoted word beginning with `n` or `i` as a misspelt `nan` or `inf`;
+/// the message says what is really wrong, and how to write it.
+#[test]
+fn an_unquoted_front_matter_value_is_told_to_be_quoted() {
+    for (line, quoted) in [
+        ("story = niger", "story = \"niger\""),
+        ("story = russia", "story = \"russia\""),
+        (
+            "outlet = Al Jazeera # the outlet",
+            "outlet = \"Al Jazeera\"",
+        ),
+    ] {
+        let s = Scratch::new();
+        s.write(
+            "seeds/d.md",
+            format!("+++\ntitle = \"x\"\n{line}\n+++\n{TROOPS}\n"),
+        );
+        s.build()
+            .fails()
+            .says("error: seeds/d.md:3: front matter: string values must be quoted\n")
+            .says(&format!("  = help: write `{quoted}`"));
+    }
+}
+
 #[test]
 fn a_front_matter_date_that_is_not_a_date_is_an_error_with_its_line() {
     for value in [
@@ -596,6 +620,8 @@ fn a_front_matter_date_that_is_not_a_date_is_an_error_with_its_line() {
         "\"20240101\"",
         "2024-04-12T10:00:00",
         "12",
+        // Unquoted: TOML's own date reader refuses it.
+        "2024-02-30",
     ] {
         let s = Scratch::new();
         s.write(
