@@ -106,6 +106,15 @@ pub fn check_out(out: &Path, seeds: &Path, rules: &Path, force: bool) -> Result<
         );
     }
     if !abs.exists() {
+        // A folder on the way that is a file cannot hold the site: said now, before the
+        // articles are read, rather than as the OS's "File exists" when writing.
+        if let Some(file) = abs.ancestors().skip(1).find(|a| a.is_file()) {
+            let rel = out
+                .ancestors()
+                .find(|o| absolute(o).is_ok_and(|a| a == file))
+                .map_or_else(|| file.display().to_string(), |o| o.display().to_string());
+            bail!("refusing to write the site to {shown}: {rel} is a file, not a folder\n  = help: pass --out with a folder, such as site");
+        }
         return Ok(());
     }
     if !abs.is_dir() {

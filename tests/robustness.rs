@@ -1131,6 +1131,7 @@ fn dangerous_out_values_are_refused_and_nothing_is_deleted() {
             "refusing to write the site to r2: it contains the rules file r2/rules.toml",
         ),
         (vec!["--out", "file.txt", "--force"], vec![], "refusing to write the site to file.txt: it is a file"),
+        (vec!["--out", "file.txt/site"], vec![], "refusing to write the site to file.txt/site: file.txt is a file, not a folder\n  = help: "),
         (
             vec!["--out", "notmine"],
             vec![],
