@@ -1945,8 +1945,12 @@ fn write_story(seeds: &Path, seed: u64, index: usize) -> Result<(String, GenStat
 
 /// Read `truth.jsonl`; errors name the file and line.
 pub fn read_truth(path: &Path) -> Result<Vec<TruthRow>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read truth file {}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read truth file {}: {e}\n  = help: pass the truth.jsonl that `compare gen` wrote beside the seeds",
+            path.display()
+        )
+    })?;
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {

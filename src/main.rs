@@ -353,6 +353,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let rows = compare::gen::read_truth(&truth)?;
             let predicted = compare::score::load_report(&report)?;
             let s = compare::score::score(&rows, &predicted, examples);
+            if s.rows > 0 && s.rows_in_statements == 0 {
+                eprintln!(
+                    "warning: no truth row of {} lies on a statement of {}: is the report that of this corpus?",
+                    truth.display(),
+                    report.display()
+                );
+            }
             match format {
                 ScoreFormat::Text => emit(&compare::score::text(&s))?,
                 ScoreFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&s)?))?,

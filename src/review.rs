@@ -30,7 +30,11 @@ pub const VERDICTS: [&str; 3] = ["conflict", "agree", "single"];
 /// Read a `report.json`, checking its schema; errors name the file.
 pub fn load(path: &Path) -> Result<Report> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {shown}"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read {shown}: {e}\n  = help: pass the path of a report.json written by `compare build`, such as site/report.json"
+        )
+    })?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{shown} is not JSON; expected a report.json"))?;
     match value.get("schema").and_then(serde_json::Value::as_u64) {

@@ -48,8 +48,12 @@ pub struct PredictedMember {
 
 /// Read the statements of a report.json; errors name the file.
 pub fn load_report(path: &Path) -> Result<Predicted> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report {}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read report {}: {e}\n  = help: pass the report.json that `compare build` wrote for the generated corpus",
+            path.display()
+        )
+    })?;
     serde_json::from_str(&text).with_context(|| {
         format!(
             "{}: not a report (scoring needs statements[].verdict and statements[].members[].doc and .line)",

@@ -1215,3 +1215,38 @@ mod never_panics {
         }
     }
 }
+
+/// The files `diff`, `--baseline` and `score` read: a missing one is named with what to
+/// pass instead, and a score whose truth lies on no statement warns that the report is
+/// probably another corpus's.
+#[test]
+fn missing_reports_and_truth_files_say_what_to_pass() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.build().ok();
+    let report_help = "  = help: pass the path of a report.json written by `compare build`";
+    s.run(&["diff", "nosuch.json", "site/report.json"])
+        .fails()
+        .says("error: cannot read nosuch.json: ")
+        .says(report_help);
+    s.run(&[
+        "build",
+        "--fail-on",
+        "new-conflict",
+        "--baseline",
+        "nosuch.json",
+        "--force",
+    ])
+    .fails()
+    .says("error: cannot use the --baseline report: cannot read nosuch.json: ")
+    .says(report_help);
+    s.run(&["score", "--truth", "nosuch.jsonl", "site/report.json"])
+        .fails()
+        .says("error: cannot read truth file nosuch.jsonl: ")
+        .says("  = help: pass the truth.jsonl that `compare gen` wrote");
+    // The truth of another corpus.
+    s.run(&["gen", "--stories", "1", "--out", "g"]).ok();
+    let run = s.run(&["score", "--truth", "g/truth.jsonl", "site/report.json"]);
+    run.ok();
+    run.says("warning: no truth row of g/truth.jsonl lies on a statement of site/report.json");
+}
