@@ -1,7 +1,7 @@
 //! 1. Ingest: the seeds folder → documents, sorted by path.
 //!
-//! Reads every `.txt` and `.md` file under the folder, decodes it (UTF-8, BOM removed,
-//! CRLF and lone CR → LF), reads optional TOML front matter between `+++` lines, masks
+//! Reads every `.txt`, `.md` and `.markdown` file under the folder (in any case), decodes
+//! it (UTF-8, BOM removed, CRLF and lone CR → LF), reads optional TOML front matter between `+++` lines, masks
 //! Markdown syntax (pulldown-cmark) so only prose is analysed, finds the publication date
 //! and outlet from rules.toml's metadata patterns when the front matter does not give
 //! them, sets boilerplate aside, and takes the first remaining line as the title.
@@ -243,10 +243,7 @@ fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         if file_type.is_dir() {
             folders.push(path);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("txt") | Some("md")
-        ) {
+        } else if format_of(&path.to_string_lossy()).is_some() {
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let rel: PathBuf = rel.components().collect();
             out.push(rel.to_string_lossy().replace('\\', "/"));
@@ -258,6 +255,19 @@ fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
         out.extend(files?);
     }
     Ok(out)
+}
+
+/// How a file of this name is read: `.txt` as text, `.md` and `.markdown` as Markdown,
+/// in any case (`A.TXT`, `b.MD`); None for any other file, which is not an article.
+fn format_of(name: &str) -> Option<Format> {
+    let ext = Path::new(name).extension()?.to_str()?;
+    if ext.eq_ignore_ascii_case("txt") {
+        Some(Format::Text)
+    } else if ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown") {
+        Some(Format::Markdown)
+    } else {
+        None
+    }
 }
 
 /// Two files with the same stem (a.txt, sub/a.md) get ids from their whole paths.
@@ -508,11 +518,7 @@ pub fn parse(
 ) -> Result<(Document, Vec<String>), String> {
     check_size(name, bytes.len())?;
     let (text, mut warnings) = decode(name, bytes, opts)?;
-    let format = if rel.ends_with(".md") {
-        Format::Markdown
-    } else {
-        Format::Text
-    };
+    let format = format_of(rel).unwrap_or(Format::Text);
     let stem = Path::new(rel)
         .file_stem()
         .map_or_else(|| rel.to_string(), |s| s.to_string_lossy().into_owned());
@@ -1055,6 +1061,10 @@ mod tests {
             ("a/v.md", "v"),
             ("a/notes.json", "{}"),
             ("a/README", "r"),
+            ("a/page.html", "h"),
+            ("c/A.TXT", "a"),
+            ("c/b.markdown", "b"),
+            ("c/d.MD", "d"),
         ] {
             let path = root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -1068,9 +1078,17 @@ mod tests {
                 "b/s1/deep/er/w.txt",
                 "b/s1/y.md",
                 "b/s2/x.txt",
+                "c/A.TXT",
+                "c/b.markdown",
+                "c/d.MD",
                 "z.md"
             ]
         );
+        // Read as their extension says, in any case.
+        assert_eq!(format_of("c/A.TXT"), Some(Format::Text));
+        assert_eq!(format_of("c/b.markdown"), Some(Format::Markdown));
+        assert_eq!(format_of("c/d.MD"), Some(Format::Markdown));
+        assert_eq!(format_of("a/page.html"), None);
     }
 
     #[test]
