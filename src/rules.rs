@@ -1061,7 +1061,7 @@ fn syntax_diagnostics(source: &str, errors: &[toml::de::Error]) -> Vec<Diagnosti
         d = if let Some(quoted) = crate::diag::quoted_suggestion(text) {
             // TOML reads an unquoted `nato` as a misspelt `nan`: say what is wrong.
             Diagnostic::error(e.span(), "string values must be quoted")
-                .help(&format!("write `{quoted}`"))
+                .help(format!("write `{quoted}`"))
         } else if quotes % 2 == 1 {
             d.help(
                 "this line has an odd number of `\"`: a string lacks its opening or closing quote",

@@ -133,6 +133,13 @@ fn tiani_putin_call_dates_agree() {
         vec!["XXXX-03".to_string()],
         "no publication date: unresolved, never guessed"
     );
+    // The reason says the agreement leaves the year open.
+    assert!(
+        s.reason
+            .contains("XXXX is a year left unknown: that article has no publication date"),
+        "{}",
+        s.reason
+    );
 }
 
 #[test]
