@@ -793,7 +793,7 @@ fn a_missing_empty_comment_only_or_invalid_rules_file_builds_nothing() {
     s.write("invalid.toml", "[[claim]\nid = \"x\"\n");
     s.write(
         "cp1256.toml",
-        b"# \xC7\xE1\xDE\xE6\xC7\xDA\xCF\n[[claim]]\n".to_vec(),
+        b"# \xC7\xE1\xDE\xE6\xC7\xDA\xCF\n[[claim]]\n",
     );
     for (file, message) in [
         (
