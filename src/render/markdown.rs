@@ -130,7 +130,7 @@ pub fn report(r: &Report) -> String {
     let _ = writeln!(o, "{}.\n", corpus_line(r));
     let _ = writeln!(
         o,
-        "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least, `≤` at most; `XXXX` is a year the article leaves unknown.\n"
+        "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; `XXXX` is a year the article leaves unknown.\n"
     );
 
     for (title, verdict, empty) in [

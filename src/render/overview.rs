@@ -272,7 +272,7 @@ impl<'a> Overview<'a> {
             r#"<details class="legend"><summary>How to read this report</summary><ul>
 <li>A <strong>statement</strong> is one thing several outlets report (a troop count, a date), found by matching their sentences; its section of the statements page shows each outlet's sentence, where it comes from and a word diff.</li>
 <li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
-<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
+<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), or the least a vague plural can mean (ملايين ≥ 2,000,000, مئات ≥ 200), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
 <li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
 </ul></details>"#
         );
