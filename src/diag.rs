@@ -108,6 +108,10 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// 1-based line of a byte offset.
+pub fn line_of(source: &str, offset: usize) -> usize {
+    line_col(source, offset).0
+}
+
 /// For a TOML line `key = word` whose value is a bare word (TOML reads `niger` as a
 /// misspelt `nan`, `nato` likewise), the line as it should be written: `key = "word"`.
 /// None for a value TOML can read unquoted (numbers, dates, booleans, arrays, tables).
@@ -126,8 +130,14 @@ pub fn quoted_suggestion(line: &str) -> Option<String> {
     (bare_key && !literal && !value.contains(['"', '\''])).then(|| format!("{key} = \"{value}\""))
 }
 
-pub fn line_of(source: &str, offset: usize) -> usize {
-    line_col(source, offset).0
+/// What is wrong at byte `at` of a file that is not UTF-8, given the decoder's
+/// `error_len` (None: the bytes end inside a character), as articles and rules files
+/// both say it: the byte's offset counts from the file's first byte.
+pub fn utf8_fault(bytes: &[u8], at: usize, error_len: Option<usize>) -> String {
+    match error_len {
+        None => format!("the file ends inside a UTF-8 character at byte {at} (truncated?)"),
+        Some(_) => format!("invalid UTF-8 at byte {at} (0x{:02X})", bytes[at]),
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -203,6 +213,8 @@ pub fn error_text(e: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_bare_word_value_is_shown_quoted() {
         assert_eq!(
@@ -228,8 +240,6 @@ mod tests {
             assert_eq!(quoted_suggestion(readable), None, "{readable}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn caret_under_span_with_arabic_before_it() {

@@ -40,6 +40,12 @@ const COMMON_PARTS: &[&str] = &[
     "الدين",
 ];
 
+/// The key a spelling written in an article is told apart by: [`fold_name`] of its match
+/// key, so spellings that differ only in hamza seats, ة or diacritics are one spelling.
+pub fn spelling_key(written: &str) -> String {
+    fold_name(&normalize::key(written))
+}
+
 /// The key an alias or mention is compared by: the match key with seated hamzas folded
 /// (same byte length as the match key, so offsets stay valid).
 pub fn fold_name(key: &str) -> String {
@@ -466,17 +472,16 @@ pub fn group<'a>(
 /// الروسيه`.
 pub fn shown_spellings(texts: &[&str]) -> Vec<String> {
     use rayon::prelude::*;
-    let key = |t: &str| fold_name(&normalize::key(t));
     // Each mention as its key, its key without proclitics, and its text without them; the
     // text keeps them when taking them off does not give that key (marks in between).
     let forms: Vec<(String, String, String)> = texts
         .par_iter()
         .map(|&t| {
             let t = t.trim();
-            let k = key(t);
+            let k = spelling_key(t);
             let bare = without_proclitics(&k);
             let text = without_proclitics(t);
-            let text = if text == t || key(&text) == bare {
+            let text = if text == t || spelling_key(&text) == bare {
                 text
             } else {
                 t.to_string()

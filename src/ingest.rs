@@ -414,10 +414,7 @@ pub fn decode(
         Err(e) => {
             let at = bom + e.valid_up_to();
             let line = line_at(bytes, at);
-            let what = match e.error_len() {
-                None => format!("the file ends inside a UTF-8 character at byte {at} (truncated?)"),
-                Some(_) => format!("invalid UTF-8 at byte {at} (0x{:02X})", bytes[at]),
-            };
+            let what = crate::diag::utf8_fault(bytes, at, e.error_len());
             if opts.lossy {
                 warnings.push(format!(
                     "warning: {name}:{line}: {what}; invalid bytes replaced with U+FFFD (--lossy)"
@@ -628,9 +625,7 @@ fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> 
                 Some(quoted) => format!(
                     "{name}:{line}: front matter: string values must be quoted\n  = help: write `{quoted}`"
                 ),
-                None if text.trim_start().starts_with("published") => format!(
-                    "{name}:{line}: front matter `published` is not a date: {msg}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"
-                ),
+                None if text.trim_start().starts_with("published") => not_a_date(name, line, msg),
                 None => format!("{name}:{line}: front matter: {msg}\n  = help: {keys}"),
             })
         }
@@ -647,11 +642,14 @@ fn parse_front_date(name: &str, text: &str, v: &toml::Value) -> Result<NaiveDate
         .lines()
         .position(|l| l.trim_start().starts_with("published"))
         .map_or(1, |i| i + 1);
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        format!(
-            "{name}:{line}: front matter `published` is not a date: {s}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"
-        )
-    })
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| not_a_date(name, line, &s))
+}
+
+/// The error for a front-matter `published` value that is not a date, quoted or not.
+fn not_a_date(name: &str, line: usize, what: &str) -> String {
+    format!(
+        "{name}:{line}: front matter `published` is not a date: {what}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"
+    )
 }
 
 /// A copy of `text` with `range` blanked (line breaks kept).

@@ -643,14 +643,14 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         let before = old_entities.get(e.id.as_str());
         // Compared by name key: a spelling shown with another hamza or ة than before (the
         // form most articles write changed) is not a new spelling.
-        let key = |s: &str| crate::entities::fold_name(&crate::normalize::key(s));
+        use crate::entities::spelling_key;
         let old_spellings: BTreeSet<String> = before
-            .map(|b| b.spellings.iter().map(|s| key(s)).collect())
+            .map(|b| b.spellings.iter().map(|s| spelling_key(s)).collect())
             .unwrap_or_default();
         let spellings: Vec<String> = e
             .spellings
             .iter()
-            .filter(|s| !old_spellings.contains(&key(s)))
+            .filter(|s| !old_spellings.contains(&spelling_key(s)))
             .cloned()
             .collect();
         if spellings.is_empty() {

@@ -480,11 +480,7 @@ fn read(path: &std::path::Path) -> anyhow::Result<String> {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
         let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
-        // Counted as for articles (`ingest`): the byte's offset in the file.
-        let what = match e.utf8_error().error_len() {
-            None => format!("the file ends inside a UTF-8 character at byte {at} (truncated?)"),
-            Some(_) => format!("invalid UTF-8 at byte {at} (0x{:02X})", bytes[at]),
-        };
+        let what = crate::diag::utf8_fault(bytes, at, e.utf8_error().error_len());
         anyhow::anyhow!(
             "{display}:{line}: {what}\n  = help: save the rules file as UTF-8 (it may be Windows-1256 or another legacy encoding)"
         )

@@ -164,14 +164,11 @@ fn why_apart(a: &[usize], b: &[usize], claims: &[Claim]) -> String {
 }
 
 fn tolerance_note(a: &[usize], members: &[(usize, Vec<usize>)], claims: &[Claim]) -> String {
-    let unplaced = members
-        .iter()
-        .flat_map(|(_, cs)| cs)
-        .any(|&c| matches!(&claims[c].value, Value::Date(d) if !d.resolved));
+    let unplaced = |c: &usize| matches!(&claims[*c].value, Value::Date(d) if !d.resolved);
     match &claims[a[0]].value {
         // A date read without a publication date lacks its year (XXXX): it agrees only on
         // the parts it gives, which the reader should know.
-        Value::Date(_) if unplaced => {
+        Value::Date(_) if members.iter().flat_map(|(_, cs)| cs).any(unplaced) => {
             " (the dates overlap where both are known; XXXX is a year left unknown: that article has no publication date)".into()
         }
         Value::Quantity { tolerance, .. } => {
