@@ -131,13 +131,15 @@ pub fn analyse(
     let (groups, stats) = align::groups(rules, &docs, &sentences, &claims);
     timings.push(("align", t.elapsed()));
     let t = Instant::now();
+    let namers = verdict::Namers::of(&entities, &claims, &docs);
     let judged: Vec<_> = groups
         .into_par_iter()
         .map(|g| {
-            let (v, reason) = verdict::judge(&g, &claims, &sentences, &docs);
+            let (v, reason) = verdict::judge(&g, &claims, &sentences, &docs, &namers);
             (g, v, reason)
         })
         .collect();
+    drop(namers);
     timings.push(("verdict", t.elapsed()));
     // The report model: every sentence, claim and statement as the pages show them,
     // with each member's word diff against its statement's reference sentence. It is

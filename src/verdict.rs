@@ -6,10 +6,53 @@
 //! ±10%), at least / at most are half-lines, a vague plural (مئات) spans its floor to five
 //! times it. Dates compare by the days they cover, or by the fields both know when a
 //! publication date is missing. A group agrees when every pair of members is compatible.
+//!
+//! A name statement that only one outlet makes is one sentence naming someone; its reason
+//! also says which outlets name them in other sentences of the story ([`Namers`]), so
+//! "only X reports this (wagner)" is not read as "only X names Wagner".
 
 use crate::dates;
 use crate::extract::format_number;
-use crate::model::{Claim, Document, Group, Qualifier, Sentence, Value, Verdict};
+use crate::model::{Claim, Document, Entity, Group, Qualifier, Sentence, Value, Verdict};
+use foldhash::HashMap;
+
+/// The outlets that name each entity, per story: entity id → story → outlets, sorted.
+pub struct Namers<'a> {
+    by: HashMap<&'a str, HashMap<&'a str, Vec<&'a str>>>,
+}
+
+impl<'a> Namers<'a> {
+    pub fn of(entities: &'a [Entity], claims: &[Claim], docs: &'a [Document]) -> Self {
+        use rayon::prelude::*;
+        let by = entities
+            .par_iter()
+            .map(|e| {
+                let mut per_story: HashMap<&str, Vec<&str>> = HashMap::default();
+                for &c in &e.mentions {
+                    let d = &docs[claims[c].doc];
+                    per_story
+                        .entry(d.story.as_str())
+                        .or_default()
+                        .push(d.outlet.as_str());
+                }
+                for outlets in per_story.values_mut() {
+                    outlets.sort_unstable();
+                    outlets.dedup();
+                }
+                (e.id.as_str(), per_story)
+            })
+            .collect();
+        Namers { by }
+    }
+
+    /// The outlets that name `entity` in `story`.
+    fn outlets(&self, entity: &str, story: &str) -> &[&'a str] {
+        self.by
+            .get(entity)
+            .and_then(|per_story| per_story.get(story))
+            .map_or(&[], Vec::as_slice)
+    }
+}
 
 /// The verdict on one group and why.
 pub fn judge(
@@ -17,22 +60,34 @@ pub fn judge(
     claims: &[Claim],
     sentences: &[Sentence],
     docs: &[Document],
+    namers: &Namers,
 ) -> (Verdict, String) {
     let outlet = |s: usize| docs[sentences[s].doc].outlet.as_str();
     let mut outlets: Vec<&str> = group.members.iter().map(|(s, _)| outlet(*s)).collect();
     outlets.sort_unstable();
     outlets.dedup();
+    // A member's values, each once (a sentence may name ECOWAS twice), in its order.
     let shown = |cs: &[usize]| {
-        cs.iter()
-            .map(|&c| display(&claims[c].value))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut values: Vec<String> = Vec::with_capacity(cs.len());
+        for &c in cs {
+            let v = readable(&display(&claims[c].value));
+            if !values.contains(&v) {
+                values.push(v);
+            }
+        }
+        values.join(", ")
     };
     if outlets.len() < 2 {
         let (s, cs) = &group.members[0];
+        let story = docs[sentences[*s].doc].story.as_str();
         return (
             Verdict::Single,
-            format!("only {} reports this ({})", outlet(*s), shown(cs)),
+            format!(
+                "only {} reports this ({}){}",
+                outlet(*s),
+                shown(cs),
+                named_elsewhere(namers, cs, claims, story, outlet(*s))
+            ),
         );
     }
     let (ref_s, ref_c) = &group.members[0];
@@ -71,6 +126,48 @@ pub fn judge(
         )
     };
     (Verdict::Agree, reason)
+}
+
+/// For a single-source name statement: the other outlets that name its entities in other
+/// sentences of the story, `; also named in other sentences: wagner by العربية and RT`,
+/// at most three outlets an entity; empty when there are none.
+fn named_elsewhere(
+    namers: &Namers,
+    cs: &[usize],
+    claims: &[Claim],
+    story: &str,
+    outlet: &str,
+) -> String {
+    const SHOWN: usize = 3;
+    let mut parts: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for &c in cs {
+        let Value::Name { entity, .. } = &claims[c].value else {
+            continue;
+        };
+        if seen.contains(&entity.as_str()) {
+            continue;
+        }
+        seen.push(entity);
+        let others: Vec<&str> = namers
+            .outlets(entity, story)
+            .iter()
+            .copied()
+            .filter(|o| *o != outlet)
+            .collect();
+        let listed = match others.len() {
+            0 => continue,
+            1 => others[0].to_string(),
+            n if n <= SHOWN => format!("{} and {}", others[..n - 1].join(", "), others[n - 1]),
+            n => format!("{} and {} more outlets", others[..SHOWN].join(", "), n - SHOWN),
+        };
+        parts.push(format!("{entity} by {listed}"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; also named in other sentences: {}", parts.join("; "))
+    }
 }
 
 fn members_compatible(a: &[usize], b: &[usize], claims: &[Claim]) -> bool {
@@ -221,6 +318,41 @@ pub fn display(v: &Value) -> String {
     }
 }
 
+/// A value as a reader sees it on the pages and in reasons: long runs of digits grouped
+/// by thousands (`≥100000000 USD` → `≥100,000,000 USD`). Runs of four digits or fewer (years, `1500`)
+/// and decimals are left alone, so ISO dates never change.
+pub fn readable(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = String::with_capacity(value.len() + 8);
+    // `value[copied..]` is still to be copied as it is.
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let after_point = start > 0 && bytes[start - 1] == b'.';
+        if i - start < 5 || after_point {
+            continue;
+        }
+        out.push_str(&value[copied..start]);
+        let run = &value[start..i];
+        for (k, c) in run.char_indices() {
+            if k > 0 && (run.len() - k).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        copied = i;
+    }
+    out.push_str(&value[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,5 +402,28 @@ mod tests {
             &q(1500.0, Qualifier::Exact),
             &q(1700.0, Qualifier::Exact)
         ));
+    }
+
+    #[test]
+    fn long_numbers_are_grouped_dates_are_not() {
+        assert_eq!(readable("≥100000000 USD"), "≥100,000,000 USD");
+        assert_eq!(readable("~1000 soldier (US)"), "~1000 soldier (US)");
+        assert_eq!(readable("2024-03-26"), "2024-03-26");
+        assert_eq!(readable("3500000000.5"), "3,500,000,000.5");
+        assert_eq!(readable("0.123456"), "0.123456");
+        assert_eq!(readable("12345"), "12,345");
+        assert_eq!(
+            readable("ن 123456.123456 و1234567"),
+            "ن 123,456.123456 و1,234,567"
+        );
+    }
+
+    proptest::proptest! {
+        /// Grouping only adds commas.
+        #[test]
+        fn readable_only_adds_commas(v in "[0-9a-z .~≥ن]{0,30}") {
+            let r = readable(&v);
+            proptest::prop_assert_eq!(r.replace(',', ""), v.clone());
+        }
     }
 }

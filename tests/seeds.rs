@@ -117,6 +117,38 @@ fn french_troops_are_a_single_claim_not_a_conflict() {
 }
 
 #[test]
+fn a_single_source_name_statement_says_who_else_names_the_entity() {
+    // 001 names Wagner in a sentence no other outlet shares; العربية and 003 name Wagner
+    // in other sentences, which the reason says, so "only Công Luận reports this" is not
+    // read as "only Công Luận names Wagner".
+    let c = claim_with_text(D001, "org", "فاغنر");
+    let s = statement_of(c);
+    assert_eq!(s.verdict, "single", "{}", s.reason);
+    assert!(
+        s.reason
+            .ends_with(&format!("also named in other sentences: wagner by {D003} and العربية")),
+        "{}",
+        s.reason
+    );
+    // A name no other outlet gives has no such note; a name given twice is listed once.
+    let phee = claim_with_text(D003, "person", "مولي في");
+    assert_eq!(
+        statement_of(phee).reason,
+        format!("only {D003} reports this (molly_phee)")
+    );
+    let ecowas = report()
+        .statements
+        .iter()
+        .find(|s| s.id == format!("org-{D001}-s12"))
+        .expect("001's sentence 12 names Wagner and ECOWAS twice");
+    assert!(
+        ecowas.reason.starts_with("only Công Luận reports this (wagner, ecowas);"),
+        "{}",
+        ecowas.reason
+    );
+}
+
+#[test]
 fn tiani_putin_call_dates_agree() {
     let a = claim_with_text(D000, "date", "26 مارس");
     assert_eq!(a.value, serde_json::json!("2024-03-26"));
@@ -226,6 +258,9 @@ fn quantities_and_percentages_in_003() {
     assert_eq!(m.value, serde_json::json!(100_000_000));
     assert_eq!(m.unit.as_deref(), Some("USD"));
     assert_eq!(m.qualifier.as_deref(), Some("at_least"));
+    // The reason groups long numbers as the value column does.
+    let reason = &statement_of(m).reason;
+    assert!(reason.contains("≥100,000,000 USD"), "{reason}");
     let people = claim_with_text(D003, "people", "8000 شخص");
     assert_eq!(people.value, serde_json::json!(8000));
     let millions = claim_with_text(D003, "people", "ثلاثة ملايين شخص");

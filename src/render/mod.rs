@@ -17,6 +17,7 @@ use crate::extract::{format_number, value_text};
 pub use crate::model::TextSlice;
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Span, Value, Verdict};
 use crate::verdict;
+pub use crate::verdict::readable;
 use foldhash::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -1179,41 +1180,6 @@ pub fn by_verdict<'a>(r: &'a Report, verdict: &str) -> Vec<&'a StatementOut> {
         .collect()
 }
 
-/// A value as a reader sees it on the pages: long runs of digits grouped by thousands
-/// (`≥100000000 USD` → `≥100,000,000 USD`). Runs of four digits or fewer (years, `1500`)
-/// and decimals are left alone, so ISO dates never change.
-pub fn readable(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = String::with_capacity(value.len() + 8);
-    // `value[copied..]` is still to be copied as it is.
-    let (mut i, mut copied) = (0, 0);
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        let after_point = start > 0 && bytes[start - 1] == b'.';
-        if i - start < 5 || after_point {
-            continue;
-        }
-        out.push_str(&value[copied..start]);
-        let run = &value[start..i];
-        for (k, c) in run.char_indices() {
-            if k > 0 && (run.len() - k).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        copied = i;
-    }
-    out.push_str(&value[copied..]);
-    out
-}
-
 /// The words around some claims of a sentence, at most `radius` characters either side,
 /// cut at spaces: `(is_claim, text)` pieces, with `…` where the sentence was cut. A short
 /// excerpt of a long sentence always shows the evidence.
@@ -1542,29 +1508,6 @@ mod tests {
     fn a_text_slice_never_splits_a_char() {
         let text: Arc<str> = Arc::from("نعم");
         TextSlice::new(&text, 0..1);
-    }
-
-    #[test]
-    fn long_numbers_are_grouped_dates_are_not() {
-        assert_eq!(readable("≥100000000 USD"), "≥100,000,000 USD");
-        assert_eq!(readable("~1000 soldier (US)"), "~1000 soldier (US)");
-        assert_eq!(readable("2024-03-26"), "2024-03-26");
-        assert_eq!(readable("3500000000.5"), "3,500,000,000.5");
-        assert_eq!(readable("0.123456"), "0.123456");
-        assert_eq!(readable("12345"), "12,345");
-        assert_eq!(
-            readable("ن 123456.123456 و1234567"),
-            "ن 123,456.123456 و1,234,567"
-        );
-    }
-
-    proptest::proptest! {
-        /// Grouping only adds commas.
-        #[test]
-        fn readable_only_adds_commas(v in "[0-9a-z .~≥ن]{0,30}") {
-            let r = readable(&v);
-            proptest::prop_assert_eq!(r.replace(',', ""), v.clone());
-        }
     }
 
     fn sides(ops: &[Op]) -> (String, String) {
