@@ -575,6 +575,32 @@ fn statements_and_articles_of_one_large_story_are_spread_over_numbered_pages() {
         .len()
         .div_ceil(compare::render::STATEMENTS_PER_PAGE);
     assert_eq!(per_page.len(), expected, "{per_page:?}");
+    // The pages read in the report's order (article, then sentence number), so the third
+    // sentence's statements come before the thirteenth's, as the ids as text would not.
+    let page_number = |page: &str| -> usize {
+        page.rsplit_once(".p")
+            .and_then(|(_, n)| n.trim_end_matches(".html").parse().ok())
+            .unwrap_or(1)
+    };
+    let places: Vec<(usize, usize)> = statements
+        .iter()
+        .map(|st| {
+            let (page, id) = (st["page"].as_str().unwrap(), st["id"].as_str().unwrap());
+            let html = text(&files, page);
+            let at = html
+                .find(&format!(r#"<section class="statement" id="{id}">"#))
+                .unwrap();
+            (page_number(page), at)
+        })
+        .collect();
+    assert!(
+        places.windows(2).all(|w| w[0] < w[1]),
+        "statements are not shown in the report's order"
+    );
+    let by_text = statements
+        .windows(2)
+        .any(|w| w[0]["id"].as_str() > w[1]["id"].as_str());
+    assert!(by_text, "the corpus no longer tells report order from id order");
     assert!(per_page.contains_key("statements/no-story.html"));
     assert!(per_page.contains_key(format!("statements/no-story.p{expected}.html").as_str()));
     assert!(per_page

@@ -772,7 +772,8 @@ fn diff_html(m: &MemberOut) -> String {
 }
 
 /// Page `n` of a scope's statements pages (`siblings`, in order; a scope is one story,
-/// or the corpus when it is one story): `list` in id order, each a section to link to.
+/// or the corpus when it is one story): `list` in the report's order (by article, then
+/// sentence number), each a section to link to.
 #[inline(never)] // counted on its own by `benches/instructions.sh --build`
 fn statements_page(
     ctx: &Ctx,
@@ -780,8 +781,6 @@ fn statements_page(
     n: usize,
     list: &[&StatementOut],
 ) -> (String, String) {
-    let mut list = list.to_vec();
-    list.sort_by(|a, b| a.id.cmp(&b.id));
     let (title, pager) = scope_heading(
         ctx,
         "Statements",
@@ -802,7 +801,7 @@ fn statements_page(
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
     let _ = writeln!(
         o,
-        r#"<p class="muted">Each statement below gives its verdict, then every outlet's sentence with a word diff against the reference. {} here, in id order.</p>"#,
+        r#"<p class="muted">Each statement below gives its verdict, then every outlet's sentence with a word diff against the reference. {} here, in the order of the articles and their sentences.</p>"#,
         if list.len() == 1 {
             "One statement".to_string()
         } else {
@@ -814,7 +813,7 @@ fn statements_page(
         o,
         r#"<nav class="toc" aria-label="Statements on this page"><ul>"#
     );
-    for s in &list {
+    for s in list {
         let _ = writeln!(
             o,
             r##"<li>{} <a href="#{}">{}</a></li>"##,
@@ -824,7 +823,7 @@ fn statements_page(
         );
     }
     let _ = writeln!(o, "</ul></nav>");
-    for s in &list {
+    for s in list {
         let _ = writeln!(o, r#"<section class="statement" id="{}">"#, slug(&s.id));
         statement_into(&mut o, ctx, s);
         let _ = writeln!(o, "</section>");

@@ -345,7 +345,7 @@ pub struct StatementOut {
     pub members: Vec<MemberOut>,
     /// The site page that shows it, from the site root: its story's statements page
     /// (`statements/{story}.html`, then `statements/{story}.p2.html`…), which holds
-    /// [`STATEMENTS_PER_PAGE`] of the story's statements in id order. The statement is
+    /// [`STATEMENTS_PER_PAGE`] of the story's statements in the report's order. The statement is
     /// the section `#{slug(id)}` of that page.
     #[serde(default)]
     pub page: String,
@@ -399,22 +399,22 @@ pub fn story_slug(story: &str) -> String {
     out
 }
 
-/// The page of each of `items` (by their `(story, id)`): per story, items in id order,
+/// The page of each of `items` (by their `(story, order)`): per story, items in `order`,
 /// `per_page` to a page in `folder`. `.` never occurs in a slug, so `x.p2` cannot be the
 /// first page of another story.
-fn numbered_pages<'a>(
-    keys: impl Iterator<Item = (&'a str, &'a str)>,
+fn numbered_pages<'a, K: Ord>(
+    keys: impl Iterator<Item = (&'a str, K)>,
     folder: &str,
     per_page: usize,
 ) -> Vec<String> {
-    let keys: Vec<(&str, &str)> = keys.collect();
+    let keys: Vec<(&str, K)> = keys.collect();
     let mut by_story: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, (story, _)) in keys.iter().enumerate() {
         by_story.entry(story).or_default().push(i);
     }
     let mut pages = vec![String::new(); keys.len()];
     for (story, mut ids) in by_story {
-        ids.sort_by_key(|&i| keys[i].1);
+        ids.sort_by(|&a, &b| keys[a].1.cmp(&keys[b].1));
         let name = story_slug(story);
         for (n, chunk) in ids.chunks(per_page).enumerate() {
             let page = numbered_page(folder, &name, n + 1);
@@ -440,16 +440,20 @@ fn assign_document_pages(documents: &mut [DocumentOut]) {
 }
 
 /// Set each statement's `page`: per story (the story of its first member's document),
-/// statements in id order, [`STATEMENTS_PER_PAGE`] to a page.
+/// statements in the report's order, [`STATEMENTS_PER_PAGE`] to a page.
+///
+/// The report's order is its anchor's: article, then sentence number, then type. The
+/// ids as text would put `s13` before `s3`, and every date of a story before its first
+/// troop count.
 fn assign_pages(statements: &mut [StatementOut], documents: &[DocumentOut]) {
     let story_of: HashMap<&str, &str> = documents
         .iter()
         .map(|d| (d.id.as_str(), d.story.as_str()))
         .collect();
     let pages = numbered_pages(
-        statements.iter().map(|s| {
+        statements.iter().enumerate().map(|(i, s)| {
             let doc = s.members.first().map_or("", |m| m.doc.as_str());
-            (story_of.get(doc).copied().unwrap_or(""), s.id.as_str())
+            (story_of.get(doc).copied().unwrap_or(""), i)
         }),
         "statements",
         STATEMENTS_PER_PAGE,
