@@ -14,7 +14,7 @@
 //! The corpus is `compare gen --seed 1`'s, story by story, so the first N stories are the
 //! same whatever N is.
 
-use compare::{align, extract, gen, ingest, rules, verdict};
+use compare::{align, entities, extract, gen, ingest, rules, verdict};
 use std::time::{Duration, Instant};
 
 fn main() -> anyhow::Result<()> {
@@ -69,12 +69,15 @@ fn main() -> anyhow::Result<()> {
             let claims = extract::claims(&rules, &published, &mut sentences, keys, 0);
             timed(t);
             let t = Instant::now();
+            // As `compare::analyse` times them: the names grouped with the alignment.
+            let entities = entities::group(&rules, &claims, |c| &docs[c.doc].text[c.span.clone()]);
             let (groups, _) = align::groups(&rules, &docs, &sentences, &claims);
             timed(t);
             let t = Instant::now();
+            let namers = verdict::Namers::of(&entities, &claims, &docs);
             let judged: Vec<_> = groups
                 .iter()
-                .map(|g| verdict::judge(g, &claims, &sentences, &docs))
+                .map(|g| verdict::judge(g, &claims, &sentences, &docs, &namers))
                 .collect();
             timed(t);
             counts = (sentences.len(), claims.len(), judged.len());

@@ -159,7 +159,11 @@ fn named_elsewhere(
             0 => continue,
             1 => others[0].to_string(),
             n if n <= SHOWN => format!("{} and {}", others[..n - 1].join(", "), others[n - 1]),
-            n => format!("{} and {} more outlets", others[..SHOWN].join(", "), n - SHOWN),
+            n => format!(
+                "{} and {} more outlets",
+                others[..SHOWN].join(", "),
+                n - SHOWN
+            ),
         };
         parts.push(format!("{entity} by {listed}"));
     }

@@ -125,8 +125,9 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
     let s = statement_of(c);
     assert_eq!(s.verdict, "single", "{}", s.reason);
     assert!(
-        s.reason
-            .ends_with(&format!("also named in other sentences: wagner by {D003} and العربية")),
+        s.reason.ends_with(&format!(
+            "also named in other sentences: wagner by {D003} and العربية"
+        )),
         "{}",
         s.reason
     );
@@ -142,7 +143,9 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
         .find(|s| s.id == format!("org-{D001}-s12"))
         .expect("001's sentence 12 names Wagner and ECOWAS twice");
     assert!(
-        ecowas.reason.starts_with("only Công Luận reports this (wagner, ecowas);"),
+        ecowas
+            .reason
+            .starts_with("only Công Luận reports this (wagner, ecowas);"),
         "{}",
         ecowas.reason
     );

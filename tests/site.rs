@@ -600,7 +600,10 @@ fn statements_and_articles_of_one_large_story_are_spread_over_numbered_pages() {
     let by_text = statements
         .windows(2)
         .any(|w| w[0]["id"].as_str() > w[1]["id"].as_str());
-    assert!(by_text, "the corpus no longer tells report order from id order");
+    assert!(
+        by_text,
+        "the corpus no longer tells report order from id order"
+    );
     assert!(per_page.contains_key("statements/no-story.html"));
     assert!(per_page.contains_key(format!("statements/no-story.p{expected}.html").as_str()));
     assert!(per_page
