@@ -16,8 +16,8 @@
 use super::overview::{self, Overview};
 use super::timeline;
 use super::{
-    readable, readable_diff, slug, slug_into, statement_title, ClaimOut, DocumentOut, MemberOut,
-    Report, SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
+    readable, readable_diff, slug, slug_into, statement_title, values_text, ClaimOut, DocumentOut,
+    MemberOut, Report, SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
 };
 use crate::diff::Change;
 use crate::rules::RuleSet;
@@ -896,7 +896,7 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         bdi_into(o, &m.outlet);
         o.push_str(role);
         o.push_str(r#"</h3><dl class="prov"><dt>Value</dt><dd>"#);
-        value_into(o, &m.values.join(", "));
+        value_into(o, &values_text(&m.values));
         o.push_str("</dd><dt>Published</dt><dd>");
         date_or_unknown_into(o, m.published.as_deref());
         o.push_str(r#"</dd><dt>Source</dt><dd><a href=""#);

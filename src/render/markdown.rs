@@ -2,8 +2,8 @@
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
 use super::{
-    by_verdict, readable, statement_title, story_name, ClaimOut, MemberOut, Report, SmolStr,
-    StatementOut, PAGE,
+    by_verdict, readable, statement_title, story_name, values_text, ClaimOut, MemberOut, Report,
+    SmolStr, StatementOut, PAGE,
 };
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,7 +106,7 @@ fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
             m.published
                 .as_deref()
                 .map_or("no date found".into(), escape),
-            escape(&readable(&m.values.join(", "))),
+            escape(&readable(&values_text(&m.values))),
             evidence(claims, m, 70)
         );
     }
@@ -170,7 +170,7 @@ pub fn report(r: &Report) -> String {
                 "| {} | {} | [{}]({}) | {} |",
                 escape(&s.kind),
                 escape(&m.outlet),
-                escape(&readable(&m.values.join(", "))),
+                escape(&readable(&values_text(&m.values))),
                 s.href(0),
                 evidence(&claims, m, 60)
             );
@@ -322,7 +322,7 @@ pub fn report(r: &Report) -> String {
                             format!(
                                 "{}: {}",
                                 escape(outlet),
-                                escape(&readable(&vals.join(", ")))
+                                escape(&readable(&values_text(vals)))
                             )
                         })
                         .collect();
@@ -345,7 +345,7 @@ pub fn report(r: &Report) -> String {
                     if vals.is_empty() {
                         let _ = write!(o, " — |");
                     } else {
-                        let _ = write!(o, " {} |", escape(&readable(&vals.join(", "))));
+                        let _ = write!(o, " {} |", escape(&readable(&values_text(&vals))));
                     }
                 }
                 let _ = writeln!(o);

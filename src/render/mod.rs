@@ -1242,6 +1242,18 @@ pub fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> Vec<(bool, St
     out
 }
 
+/// A list of values as the pages show it: each value once (a sentence that names ECOWAS
+/// twice gives `ecowas`, not `ecowas, ecowas`), in their order, joined by `, `.
+pub fn values_text<S: AsRef<str>>(values: &[S]) -> String {
+    let mut seen: Vec<&str> = Vec::with_capacity(values.len());
+    for v in values {
+        if !seen.contains(&v.as_ref()) {
+            seen.push(v.as_ref());
+        }
+    }
+    seen.join(", ")
+}
+
 /// Each member's values, distinct, in member order.
 fn distinct_values(s: &StatementOut) -> Vec<String> {
     // Members mostly repeat each other's values: each distinct list is made readable once.
@@ -1253,7 +1265,7 @@ fn distinct_values(s: &StatementOut) -> Vec<String> {
     }
     let mut vals: Vec<String> = Vec::with_capacity(lists.len());
     for list in lists {
-        let v = readable(&list.join(", "));
+        let v = readable(&values_text(list));
         if !vals.contains(&v) {
             vals.push(v);
         }
@@ -1512,6 +1524,39 @@ mod tests {
     fn a_text_slice_never_splits_a_char() {
         let text: Arc<str> = Arc::from("نعم");
         TextSlice::new(&text, 0..1);
+    }
+
+    #[test]
+    fn a_value_named_twice_is_listed_once() {
+        assert_eq!(
+            values_text(&["wagner", "ecowas", "ecowas"]),
+            "wagner, ecowas"
+        );
+        assert_eq!(
+            values_text(&["1500 soldier", "1500 soldier"]),
+            "1500 soldier"
+        );
+        assert_eq!(values_text::<&str>(&[]), "");
+        let member = MemberOut {
+            doc: "a".into(),
+            outlet: "A".into(),
+            published: None,
+            sentence: 1,
+            line: 1,
+            text: TextSlice::from("فاغنر وإيكواس والمجموعة الاقتصادية لدول غرب أفريقيا"),
+            claims: vec!["c1".into(), "c2".into(), "c3".into()],
+            values: vec!["wagner".into(), "ecowas".into(), "ecowas".into()],
+            diff: Vec::new(),
+        };
+        let s = StatementOut {
+            id: "org-a-s1".into(),
+            kind: "org".into(),
+            verdict: "single".into(),
+            reason: String::new(),
+            members: vec![member],
+            page: String::new(),
+        };
+        assert_eq!(statement_title(&s), "org: wagner, ecowas");
     }
 
     fn sides(ops: &[Op]) -> (String, String) {

@@ -17,7 +17,7 @@ use super::html::{
     mixed, put_page, value, value_into, verdict_badge, verdict_symbol, Ctx, Nav,
 };
 use super::markdown::corpus_line;
-use super::{slug, statement_title, story_name, SmolStr, StatementOut, PAGE, WIDE};
+use super::{slug, statement_title, story_name, values_text, SmolStr, StatementOut, PAGE, WIDE};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -452,7 +452,7 @@ impl<'a> Overview<'a> {
             o.push_str("</th><td>");
             date_or_unknown_into(o, m.published.as_deref());
             o.push_str("</td><td>");
-            value_into(o, &m.values.join(", "));
+            value_into(o, &values_text(&m.values));
             o.push_str("</td><td ");
             o.push_str(lang_dir(&m.text));
             o.push('>');
@@ -494,7 +494,7 @@ impl<'a> Overview<'a> {
                 esc(&s.kind),
                 bdi(&m.outlet),
                 statement_href(s, depth),
-                value(&m.values.join(", ")),
+                value(&values_text(&m.values)),
                 lang_dir(&m.text),
                 excerpt(&m.text, &self.ctx.member_claims(m), 60)
             );
@@ -778,7 +778,7 @@ impl<'a> Overview<'a> {
                 }
                 let lines: Vec<String> = by_outlet
                     .iter()
-                    .map(|(outlet, vals)| format!("{}: {}", bdi(outlet), value(&vals.join(", "))))
+                    .map(|(outlet, vals)| format!("{}: {}", bdi(outlet), value(&values_text(vals))))
                     .collect();
                 let _ = writeln!(
                     o,
@@ -802,7 +802,11 @@ impl<'a> Overview<'a> {
                         r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">silent</span></td>"#
                     );
                 } else {
-                    let _ = write!(o, r#"<td class="reports">{}</td>"#, value(&vals.join(", ")));
+                    let _ = write!(
+                        o,
+                        r#"<td class="reports">{}</td>"#,
+                        value(&values_text(&vals))
+                    );
                 }
             }
             let _ = writeln!(o, "</tr>");

@@ -13,7 +13,7 @@
 //! the chart instead of drawn.
 
 use super::html::{esc, lang_dir, mixed};
-use super::{statement_title, DocumentOut, Report, StatementOut};
+use super::{statement_title, values_text, DocumentOut, Report, StatementOut};
 use chrono::{Datelike as _, NaiveDate};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -367,7 +367,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                     format!(
                         r#"<bdi>{}</bdi>: <span class="value" dir="ltr">{}</span>"#,
                         esc(&m.outlet),
-                        esc(&m.values.join(", "))
+                        esc(&values_text(&m.values))
                     )
                 })
                 .collect();
