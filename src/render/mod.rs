@@ -1245,6 +1245,9 @@ pub fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> Vec<(bool, St
 /// A list of values as the pages show it: each value once (a sentence that names ECOWAS
 /// twice gives `ecowas`, not `ecowas, ecowas`), in their order, joined by `, `.
 pub fn values_text<S: AsRef<str>>(values: &[S]) -> String {
+    if let [one] = values {
+        return one.as_ref().to_string();
+    }
     let mut seen: Vec<&str> = Vec::with_capacity(values.len());
     for v in values {
         if !seen.contains(&v.as_ref()) {
