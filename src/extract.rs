@@ -12,9 +12,9 @@
 //! (`[lexicon.anaphora]`: العام السابق) counts from the date named just before it in the sentence.
 
 use crate::dates::{self, DateParts};
-use crate::model::{Claim, Qualifier, Sentence, Value};
+use crate::model::{Claim, MatchHow, Qualifier, Sentence, Value};
 use crate::normalize;
-use crate::rules::{self, ClaimRule, Kind, RuleSet};
+use crate::rules::{self, ClaimRule, EntityRule, Kind, RuleSet};
 use crate::{entities, numbers};
 use chrono::NaiveDate;
 use foldhash::HashMap;
@@ -537,10 +537,29 @@ fn names(rules: &RuleSet, rule: &ClaimRule, mentions: &[entities::Mention]) -> V
             key_range: m.range.clone(),
             value: Value::Name {
                 entity: rules.entities[m.entity].id.clone(),
-                how: m.how.clone(),
+                how: shown_how(&rules.entities[m.entity], &m.how),
             },
         })
         .collect()
+}
+
+/// How a mention was found, as the report shows it: a spelling found by similarity names
+/// the listed alias it resembles as rules.toml writes it (`يونس بيك إفكوروف`), not as its
+/// name key (`يونس بيك افكوروف`).
+fn shown_how(entity: &EntityRule, how: &MatchHow) -> MatchHow {
+    match how {
+        MatchHow::Fuzzy { alias, score } => MatchHow::Fuzzy {
+            alias: entity
+                .aliases
+                .iter()
+                .position(|a| a == alias)
+                .and_then(|i| entity.written.get(i))
+                .unwrap_or(alias)
+                .clone(),
+            score: *score,
+        },
+        MatchHow::Alias => MatchHow::Alias,
+    }
 }
 
 fn trim_range(key: &str, r: Range<usize>) -> Range<usize> {

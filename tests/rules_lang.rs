@@ -897,7 +897,7 @@ fn explain_shows_metadata_set_aside_text_and_each_sentences_claims() {
     s2   line 3    «وصل زهاء ألف جندي روسي إلى نيامي أمس، بحسب إيفكوروف.»
           troops   «زهاء ألف جندي روسي» → ~1000 soldier (RU)  troops#1
           date     «أمس» → 2024-04-11  date#6
-          person   «إيفكوروف» → yevkurov  person#1  (spelling not listed; resembles `افكوروف`, score 0.96)
+          person   «إيفكوروف» → yevkurov  person#1  (spelling not listed; resembles `إفكوروف`, score 0.96)
     s3   line 4    «وقال المسؤول إن ثلاث طائرات وصلت.»
           number   «ثلاث» yields no claim: no quantity or date pattern matches the words around it
     "#);

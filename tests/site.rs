@@ -274,6 +274,48 @@ fn every_internal_link_resolves_in_the_seed_site() {
 }
 
 #[test]
+fn a_spelling_rules_toml_does_not_list_is_marked_with_the_listed_one_it_is_close_to() {
+    // العربية writes Sadio Camara «ساجيو كامارا», its only spelling in the seeds, so the
+    // name reads "same"; the mark says it is not the listed «ساديو كامارا».
+    let (_tmp, site) = build(&root().join("seeds"));
+    let files = files(&site);
+    let index = text(&files, "index.html");
+    let marked = |spelling: &str, like: &str| {
+        format!(
+            r#"<span class="alt" title="not in rules.toml; close to {like}">≈</span> <span lang="ar" dir="rtl">{spelling}</span>"#
+        )
+    };
+    assert!(index.contains(&marked("ساجيو كامارا", "ساديو كامارا")));
+    // The listed spelling it is close to is shown as rules.toml writes it (إ), not as
+    // its name key (ا).
+    assert!(index.contains(&marked("لونوس بك إيفكوروف", "يونس بيك إفكوروف")));
+    // A listed spelling has no such mark.
+    assert!(!index.contains(
+        r#"close to يونس بيك إفكوروف">≈</span> <span lang="ar" dir="rtl">يونس بيك إفكوروف<"#
+    ));
+    assert_eq!(
+        index
+            .matches(r#"<span class="alt" title="not in rules.toml"#)
+            .count(),
+        2
+    );
+    let md = text(&files, "report.md");
+    assert!(
+        md.contains("| = same | العربية: ساجيو كامارا (≈ ساديو كامارا, not in rules.toml) |"),
+        "{md}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let likes: Vec<&str> = report["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .filter_map(|c| c["like"].as_str())
+        .collect();
+    assert_eq!(likes, ["يونس بيك إفكوروف", "ساديو كامارا"]);
+}
+
+#[test]
 fn page_file_names_are_url_safe() {
     let (_tmp, site) = build(&root().join("seeds"));
     for path in files(&site).keys() {

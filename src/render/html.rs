@@ -328,6 +328,8 @@ pub(super) struct Ctx<'a> {
     entity_of: HashMap<&'a str, &'a str>,
     /// Statement id → statement, for a claim's link.
     statement_of: HashMap<&'a str, &'a StatementOut>,
+    /// Claim id → the listed alias, for names found as a spelling rules.toml does not list.
+    pub unlisted: HashMap<&'a str, &'a str>,
     /// Every outlet, sorted.
     pub outlets: Vec<&'a str>,
     /// The statements as the overview shows them: conflicts, agreements, singles, each
@@ -362,6 +364,7 @@ impl<'a> Ctx<'a> {
                 .collect(),
             outlets: outlets.into_iter().collect(),
             statement_of: r.statements.iter().map(|s| (s.id.as_str(), s)).collect(),
+            unlisted: super::unlisted(r),
         }
     }
 

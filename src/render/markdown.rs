@@ -187,11 +187,18 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(o, "|---|---|---|---|");
         let mut entities: Vec<_> = r.entities.iter().collect();
         entities.sort_by_key(|e| e.verdict != "variant");
+        let unlisted = super::unlisted(r);
         for e in entities {
             let mut by_outlet: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
             for m in &e.mentions {
                 by_outlet.entry(&m.outlet).or_default().insert(&m.text);
             }
+            // A spelling rules.toml does not list says which listed one it was found near.
+            let not_listed = super::unlisted_spellings(&unlisted, e);
+            let spelling = |t: &str| match not_listed.get(t) {
+                Some(like) => format!("{} (≈ {}, not in rules.toml)", escape(t), escape(like)),
+                None => escape(t),
+            };
             let cells: Vec<String> = if by_outlet.len() <= super::WIDE {
                 by_outlet
                     .iter()
@@ -201,7 +208,7 @@ pub fn report(r: &Report) -> String {
                             escape(outlet),
                             texts
                                 .iter()
-                                .map(|t| escape(t))
+                                .map(|t| spelling(t))
                                 .collect::<Vec<_>>()
                                 .join(" / ")
                         )
@@ -222,7 +229,7 @@ pub fn report(r: &Report) -> String {
                         let more = outlets.len().saturating_sub(super::WIDE);
                         format!(
                             "{}: {}{}",
-                            escape(t),
+                            spelling(t),
                             outlets
                                 .iter()
                                 .take(super::WIDE)

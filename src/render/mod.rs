@@ -1242,6 +1242,27 @@ pub fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> Vec<(bool, St
     out
 }
 
+/// The claims found as a spelling rules.toml does not list: claim id → the listed alias
+/// it is close to (`like`), which the names tables mark with `≈`.
+pub fn unlisted(r: &Report) -> HashMap<&str, &str> {
+    r.claims
+        .iter()
+        .filter_map(|c| Some((c.id.as_str(), c.like.as_deref()?)))
+        .collect()
+}
+
+/// An entity's spellings that rules.toml does not list: the text of each mention found
+/// as one (see [`unlisted`]) → the listed alias it is close to.
+pub fn unlisted_spellings<'a>(
+    unlisted: &HashMap<&str, &'a str>,
+    e: &'a EntityOut,
+) -> BTreeMap<&'a str, &'a str> {
+    e.mentions
+        .iter()
+        .filter_map(|m| Some((m.text.as_str(), *unlisted.get(m.claim.as_str())?)))
+        .collect()
+}
+
 /// A list of values as the pages show it: each value once (a sentence that names ECOWAS
 /// twice gives `ecowas`, not `ecowas, ecowas`), in their order, joined by `, `.
 pub fn values_text<S: AsRef<str>>(values: &[S]) -> String {

@@ -621,7 +621,7 @@ impl<'a> Overview<'a> {
         }
         let _ = writeln!(
             o,
-            r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; <span class="alt">≠</span> marks a spelling other than the listed name in the first column.</p>"#
+            r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; <span class="alt">≠</span> marks a spelling other than the listed name in the first column, and <span class="alt">≈</span> one that rules.toml does not list, found because it is close to a listed spelling (which one, on hover): check it, and add it to the name's aliases if it is right.</p>"#
         );
         let mut entities: Vec<_> = r.entities.iter().collect();
         entities.sort_by_key(|e| e.verdict != "variant");
@@ -660,14 +660,21 @@ impl<'a> Overview<'a> {
             for m in &e.mentions {
                 by_outlet.entry(&m.outlet).or_default().insert(&m.text);
             }
+            let unlisted = super::unlisted_spellings(&ctx.unlisted, e);
             let cell = |texts: &BTreeSet<&str>| {
                 texts
                     .iter()
                     .map(|t| {
-                        let alt = if e.verdict == "variant" && *t != e.canonical {
+                        let alt = if let Some(like) = unlisted.get(t) {
+                            format!(
+                                r#"<span class="alt" title="not in rules.toml; close to {}">≈</span> "#,
+                                esc(like)
+                            )
+                        } else if e.verdict == "variant" && *t != e.canonical {
                             r#"<span class="alt" title="spelled other than the listed name">≠</span> "#
+                                .to_string()
                         } else {
-                            ""
+                            String::new()
                         };
                         format!(
                             r#"<span class="spelling">{alt}<span {}>{}</span></span>"#,
