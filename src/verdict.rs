@@ -66,16 +66,13 @@ pub fn judge(
     let mut outlets: Vec<&str> = group.members.iter().map(|(s, _)| outlet(*s)).collect();
     outlets.sort_unstable();
     outlets.dedup();
-    // A member's values, each once (a sentence may name ECOWAS twice), in its order.
+    // A member's values as the pages list them (see `values_text`).
     let shown = |cs: &[usize]| {
-        let mut values: Vec<String> = Vec::with_capacity(cs.len());
-        for &c in cs {
-            let v = readable(&display(&claims[c].value));
-            if !values.contains(&v) {
-                values.push(v);
-            }
-        }
-        values.join(", ")
+        let values: Vec<String> = cs
+            .iter()
+            .map(|&c| readable(&display(&claims[c].value)))
+            .collect();
+        values_text(&values)
     };
     if outlets.len() < 2 {
         let (s, cs) = &group.members[0];
@@ -130,7 +127,8 @@ pub fn judge(
 
 /// For a single-source name statement: the other outlets that name its entities in other
 /// sentences of the story, `; also named in other sentences: wagner by العربية and RT`,
-/// at most three outlets an entity; empty when there are none.
+/// up to four outlets an entity, past that three and how many more; empty when there
+/// are none.
 fn named_elsewhere(
     namers: &Namers,
     cs: &[usize],
@@ -158,7 +156,10 @@ fn named_elsewhere(
         let listed = match others.len() {
             0 => continue,
             1 => others[0].to_string(),
-            n if n <= SHOWN => format!("{} and {}", others[..n - 1].join(", "), others[n - 1]),
+            // "and 1 more outlet" would be as long as the outlet's name.
+            n if n <= SHOWN + 1 => {
+                format!("{} and {}", others[..n - 1].join(", "), others[n - 1])
+            }
             n => format!(
                 "{} and {} more outlets",
                 others[..SHOWN].join(", "),
@@ -320,6 +321,35 @@ pub fn display(v: &Value) -> String {
         }
         Value::Name { entity, .. } => entity.clone(),
     }
+}
+
+/// A list of values as the pages and reasons show it: each value once, in the order of
+/// its first appearance, with its count when a sentence gives it more than once (a
+/// sentence that names ECOWAS twice gives `ecowas ×2`; one that sends 1500 soldiers to
+/// Mali and 1500 to Niger, `1500 soldier ×2`), joined by `, `.
+pub fn values_text<S: AsRef<str>>(values: &[S]) -> String {
+    if let [one] = values {
+        return one.as_ref().to_string();
+    }
+    let mut counted: Vec<(&str, usize)> = Vec::with_capacity(values.len());
+    for v in values {
+        match counted.iter_mut().find(|(seen, _)| *seen == v.as_ref()) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((v.as_ref(), 1)),
+        }
+    }
+    let mut out = String::new();
+    for (i, (v, n)) in counted.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(v);
+        if *n > 1 {
+            out.push_str(" ×");
+            out.push_str(&n.to_string());
+        }
+    }
+    out
 }
 
 /// A value as a reader sees it on the pages and in reasons: long runs of digits grouped

@@ -131,7 +131,7 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
         "{}",
         s.reason
     );
-    // A name no other outlet gives has no such note; a name given twice is listed once.
+    // A name no other outlet gives has no such note; a name given twice is listed once, counted.
     let phee = claim_with_text(D003, "person", "مولي في");
     assert_eq!(
         statement_of(phee).reason,
@@ -145,7 +145,7 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
     assert!(
         ecowas
             .reason
-            .starts_with("only Công Luận reports this (wagner, ecowas);"),
+            .starts_with("only Công Luận reports this (wagner, ecowas ×2);"),
         "{}",
         ecowas.reason
     );

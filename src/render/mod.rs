@@ -17,7 +17,7 @@ use crate::extract::{format_number, value_text};
 pub use crate::model::TextSlice;
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Span, Value, Verdict};
 use crate::verdict;
-pub use crate::verdict::readable;
+pub use crate::verdict::{readable, values_text};
 use foldhash::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -1263,21 +1263,6 @@ pub fn unlisted_spellings<'a>(
         .collect()
 }
 
-/// A list of values as the pages show it: each value once (a sentence that names ECOWAS
-/// twice gives `ecowas`, not `ecowas, ecowas`), in their order, joined by `, `.
-pub fn values_text<S: AsRef<str>>(values: &[S]) -> String {
-    if let [one] = values {
-        return one.as_ref().to_string();
-    }
-    let mut seen: Vec<&str> = Vec::with_capacity(values.len());
-    for v in values {
-        if !seen.contains(&v.as_ref()) {
-            seen.push(v.as_ref());
-        }
-    }
-    seen.join(", ")
-}
-
 /// Each member's values, distinct, in member order.
 fn distinct_values(s: &StatementOut) -> Vec<String> {
     // Members mostly repeat each other's values: each distinct list is made readable once.
@@ -1551,14 +1536,15 @@ mod tests {
     }
 
     #[test]
-    fn a_value_named_twice_is_listed_once() {
+    fn a_value_given_twice_is_listed_once_with_its_count() {
         assert_eq!(
             values_text(&["wagner", "ecowas", "ecowas"]),
-            "wagner, ecowas"
+            "wagner, ecowas ×2"
         );
+        // Two figures that read the same are still two: 1500 to Mali and 1500 to Niger.
         assert_eq!(
-            values_text(&["1500 soldier", "1500 soldier"]),
-            "1500 soldier"
+            values_text(&["1500 soldier", "2000 soldier", "1500 soldier"]),
+            "1500 soldier ×2, 2000 soldier"
         );
         assert_eq!(values_text::<&str>(&[]), "");
         let member = MemberOut {
@@ -1580,7 +1566,7 @@ mod tests {
             members: vec![member],
             page: String::new(),
         };
-        assert_eq!(statement_title(&s), "org: wagner, ecowas");
+        assert_eq!(statement_title(&s), "org: wagner, ecowas ×2");
     }
 
     fn sides(ops: &[Op]) -> (String, String) {

@@ -621,7 +621,7 @@ impl<'a> Overview<'a> {
         }
         let _ = writeln!(
             o,
-            r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; <span class="alt">≠</span> marks a spelling other than the listed name in the first column, and <span class="alt">≈</span> one that rules.toml does not list, found because it is close to a listed spelling (which one, on hover): check it, and add it to the name's aliases if it is right.</p>"#
+            r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; <span class="alt">≠</span> marks a spelling other than the listed name in the first column, and <span class="alt">≈</span> one that rules.toml does not list, found because it is close to a listed spelling (which one, on hover or to a screen reader): check it, and add it to the name's aliases if it is right.</p>"#
         );
         let mut entities: Vec<_> = r.entities.iter().collect();
         entities.sort_by_key(|e| e.verdict != "variant");
@@ -666,9 +666,10 @@ impl<'a> Overview<'a> {
                     .iter()
                     .map(|t| {
                         let alt = if let Some(like) = unlisted.get(t) {
+                            // The title for the pointer, the hidden text for a screen reader.
                             format!(
-                                r#"<span class="alt" title="not in rules.toml; close to {}">≈</span> "#,
-                                esc(like)
+                                r#"<span class="alt" title="not in rules.toml; close to {l}"><span aria-hidden="true">≈</span><span class="sr">not in rules.toml; close to {l}:</span></span> "#,
+                                l = esc(like)
                             )
                         } else if e.verdict == "variant" && *t != e.canonical {
                             r#"<span class="alt" title="spelled other than the listed name">≠</span> "#
