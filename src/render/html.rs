@@ -173,7 +173,10 @@ fn isolate_arabic(html: &str) -> String {
             out.push_str(&pending);
             pending.clear();
             out.push(c);
-        } else if c.is_alphabetic() {
+        } else if c.is_alphabetic() || c == ',' || c == ';' {
+            // A Latin letter ends a run; so does an ASCII comma or semicolon, which in
+            // our English text separates the items of a list: "by العربية, الجزيرة and
+            // RT" isolates each outlet, so two of them never read right to left as one.
             close(&mut out, &mut open, &mut pending);
             out.push(c);
         } else if open {
@@ -1256,6 +1259,12 @@ mod tests {
         assert_eq!(
             mixed("e.g. فرنسا التي لديها 1500 جندي, then"),
             r#"e.g. <bdi lang="ar">فرنسا التي لديها 1500 جندي</bdi>, then"#
+        );
+        // Each item of a list is isolated on its own: one run would read the two
+        // outlets right to left, الجزيرة first.
+        assert_eq!(
+            mixed("by العربية, الجزيرة and RT; المدن"),
+            r#"by <bdi lang="ar">العربية</bdi>, <bdi lang="ar">الجزيرة</bdi> and RT; <bdi lang="ar">المدن</bdi>"#
         );
         // Tags and entities are never split or wrapped.
         assert_eq!(
