@@ -172,11 +172,14 @@ fn statement_page_has_provenance_values_and_a_word_diff() {
     ] {
         assert!(page.contains(prov), "provenance {prov}");
     }
-    // Claims are highlighted with their normalised value and link to their statement.
+    // Claims are highlighted with their normalised value and link to their statement;
+    // the card's own claim is marked strongly and links nowhere: it is this statement.
     assert!(page.contains(r#"<span class="kind">troops</span> ~1500 soldier (FR)</span>"#));
     assert!(page.contains(
         r#"<mark class="claim t-date"><a href="../statements/no-story.html#date-a_wakala-s2">"#
     ));
+    assert!(page.contains(r#"<mark class="claim t-troops focus">نحو 1500 جندي فرنسي</mark>"#));
+    assert!(!page.contains("no-story.html#troops-a_wakala-s2"), "{page}");
 }
 
 #[test]

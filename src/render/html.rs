@@ -670,7 +670,8 @@ pub(super) fn excerpt_into(out: &mut String, text: &str, claims: &[&ClaimOut], r
 
 /// A sentence with its claims highlighted, each followed by its normalised value, written
 /// at the end of `o`; a claim links to its statement (or a name to its spelling row).
-/// Claims in `focus` (the statement's own) are marked strongly, others lightly.
+/// Claims in `focus` (the statement's own, on its card) are marked strongly and link
+/// nowhere; others are marked lightly.
 fn highlighted_into(
     o: &mut String,
     ctx: &Ctx,
@@ -700,12 +701,16 @@ fn highlighted_into(
         // sentence a page shows.
         o.push_str(r#"<mark class="claim t-"#);
         esc_into(o, &c.kind);
-        if focus.contains(c.id.as_str()) {
+        let in_focus = focus.contains(c.id.as_str());
+        if in_focus {
             o.push_str(" focus");
         }
         o.push_str(r#"">"#);
         // Whether the claim links somewhere: the link's start is written as it is found.
+        // The statement's own claims are shown on its own card: a link would lead back
+        // to where the reader already is.
         let linked = match (&c.statement, ctx.entity_of.get(c.id.as_str())) {
+            _ if in_focus => false,
             (Some(st), _) => match ctx.statement_of.get(st.as_str()) {
                 Some(s) => {
                     o.push_str(r#"<a href=""#);
