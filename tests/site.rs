@@ -180,6 +180,10 @@ fn statement_page_has_provenance_values_and_a_word_diff() {
     ));
     assert!(page.contains(r#"<mark class="claim t-troops focus">نحو 1500 جندي فرنسي</mark>"#));
     assert!(!page.contains("no-story.html#troops-a_wakala-s2"), "{page}");
+    // What the reference and the diff's marks mean is said once, at the top of the page,
+    // not again under every statement.
+    assert_eq!(whole.matches("words only the reference has").count(), 1);
+    assert!(page.contains("Reported by 3 of 3 outlets.</p>"), "{page}");
 }
 
 #[test]

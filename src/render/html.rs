@@ -812,7 +812,7 @@ fn statements_page(
     let _ = writeln!(o, r#"<h1 {}>{}</h1>"#, lang_dir(&title), mixed(&title));
     let _ = writeln!(
         o,
-        r#"<p class="muted">Each statement below gives its verdict, then every outlet's sentence with a word diff against the reference. {} here, in the order of the articles and their sentences.</p>"#,
+        r#"<p class="muted">Each statement below gives its verdict, then every outlet's sentence. The <strong>reference</strong> is the first report (the earliest publication date); the word diff under each other sentence shows <del>words only the reference has</del> and <ins>words only that outlet has</ins>. {} here, in the order of the articles and their sentences.</p>"#,
         if list.len() == 1 {
             "One statement".to_string()
         } else {
@@ -879,7 +879,7 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
     };
     let _ = writeln!(
         o,
-        r#"<p class="muted">Reported by {} of {} outlets{}. The <strong>reference</strong> is the first report (the earliest publication date); the word diff under each other sentence shows <del>words only the reference has</del> and <ins>words only that outlet has</ins>.</p>"#,
+        r#"<p class="muted">Reported by {} of {} outlets{}.</p>"#,
         reporting.len(),
         ctx.outlets.len(),
         if silent.is_empty() {
