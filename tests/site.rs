@@ -282,8 +282,8 @@ fn every_internal_link_resolves_in_the_seed_site() {
 
 #[test]
 fn a_spelling_rules_toml_does_not_list_is_marked_with_the_listed_one_it_is_close_to() {
-    // العربية writes Sadio Camara «ساجيو كامارا», its only spelling in the seeds, so the
-    // name reads "same"; the mark says it is not the listed «ساديو كامارا».
+    // العربية writes Sadio Camara «ساجيو كامارا», the only outlet to name him, so the name
+    // reads "single source"; the mark says it is not the listed «ساديو كامارا».
     let (_tmp, site) = build(&root().join("seeds"));
     let files = files(&site);
     let index = text(&files, "index.html");
@@ -305,7 +305,9 @@ fn a_spelling_rules_toml_does_not_list_is_marked_with_the_listed_one_it_is_close
     );
     let md = text(&files, "report.md");
     assert!(
-        md.contains("| = same | العربية: ساجيو كامارا (≈ ساديو كامارا, not in rules.toml) |"),
+        md.contains(
+            "| ○ single source | العربية: ساجيو كامارا (≈ ساديو كامارا, not in rules.toml) |"
+        ),
         "{md}"
     );
     let report: serde_json::Value =

@@ -186,7 +186,7 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(o, "| Name | Type | Verdict | Spellings by outlet |");
         let _ = writeln!(o, "|---|---|---|---|");
         let mut entities: Vec<_> = r.entities.iter().collect();
-        entities.sort_by_key(|e| e.verdict != "variant");
+        entities.sort_by_key(|e| super::entity_order(&e.verdict));
         let unlisted = super::unlisted(r);
         for e in entities {
             let mut by_outlet: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -251,10 +251,10 @@ pub fn report(r: &Report) -> String {
                 escape(&e.canonical),
                 e.id.replace('`', "'"),
                 escape(&e.kind),
-                if e.verdict == "variant" {
-                    "≠ variant"
-                } else {
-                    "= same"
+                match e.verdict.as_str() {
+                    "variant" => "≠ variant",
+                    "same" => "= same",
+                    _ => "○ single source",
                 },
                 cells.join("<br>")
             );

@@ -315,12 +315,35 @@ pub struct EntityOut {
     #[serde(rename = "type")]
     pub kind: String,
     pub canonical: String,
-    /// `same` when every mention spells it one way, `variant` otherwise.
+    /// `variant` when its mentions spell it more than one way; otherwise `same` when two or
+    /// more outlets name it, `single` when one outlet does.
     pub verdict: String,
     #[serde(serialize_with = "on_one_line")]
     pub spellings: Vec<String>,
     #[serde(serialize_with = "one_per_line")]
     pub mentions: Vec<MentionOut>,
+}
+
+/// An entity's verdict (see [`EntityOut::verdict`]): one outlet's single spelling agrees
+/// with no one, so it is not called the same as another's.
+fn entity_verdict(spelled_apart: bool, mentions: &[MentionOut]) -> &'static str {
+    if spelled_apart {
+        "variant"
+    } else if mentions.iter().any(|m| m.outlet != mentions[0].outlet) {
+        "same"
+    } else {
+        "single"
+    }
+}
+
+/// Where a name's verdict puts it in the names tables: names spelled apart first, then
+/// names outlets spell alike, then names one outlet gives (a stable sort keeps the rest).
+pub(super) fn entity_order(verdict: &str) -> u8 {
+    match verdict {
+        "variant" => 0,
+        "same" => 1,
+        _ => 2,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -887,18 +910,8 @@ fn claims_and_statements(
 
     let entities_out: Vec<EntityOut> = entities
         .par_iter()
-        .map(|e| EntityOut {
-            id: e.id.clone(),
-            kind: e.kind.clone(),
-            canonical: e.canonical.clone(),
-            verdict: if e.spellings.len() > 1 {
-                "variant"
-            } else {
-                "same"
-            }
-            .to_string(),
-            spellings: e.spellings.clone(),
-            mentions: e
+        .map(|e| {
+            let mentions: Vec<MentionOut> = e
                 .mentions
                 .iter()
                 .map(|&ci| {
@@ -912,7 +925,15 @@ fn claims_and_statements(
                         claim: c.id.clone(),
                     }
                 })
-                .collect(),
+                .collect();
+            EntityOut {
+                id: e.id.clone(),
+                kind: e.kind.clone(),
+                canonical: e.canonical.clone(),
+                verdict: entity_verdict(e.spellings.len() > 1, &mentions).to_string(),
+                spellings: e.spellings.clone(),
+                mentions,
+            }
         })
         .collect();
     // Not needed by the statements: given back before they are built, the build's peak.
@@ -1098,11 +1119,10 @@ impl<'a> Stories<'a> {
                     kind: e.kind.clone(),
                     canonical: e.canonical.clone(),
                     // Variant within this story: its own mentions spell the name apart.
-                    verdict: if e.spellings.len() > 1 && spellings.len() > 1 {
-                        "variant"
-                    } else {
-                        "same"
-                    }
+                    verdict: entity_verdict(
+                        e.spellings.len() > 1 && spellings.len() > 1,
+                        &mentions,
+                    )
                     .to_string(),
                     spellings: e.spellings.clone(),
                     mentions,
@@ -1417,6 +1437,27 @@ pub fn write(report: &Report, rules_page: &str, sink: &crate::site::Sink) -> any
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name is `variant` when spelled apart, `same` when two outlets agree on one
+    /// spelling, and `single` when one outlet names it, however often.
+    #[test]
+    fn entity_verdicts_need_two_outlets_to_agree() {
+        let mention = |outlet: &str| MentionOut {
+            doc: "d".into(),
+            outlet: outlet.into(),
+            text: "تياني".into(),
+            line: 1,
+            sentence: 1,
+            claim: "c".into(),
+        };
+        let one = [mention("RT Arabic"), mention("RT Arabic")];
+        let two = [mention("RT Arabic"), mention("العربية")];
+        assert_eq!(entity_verdict(false, &one), "single");
+        assert_eq!(entity_verdict(false, &two), "same");
+        assert_eq!(entity_verdict(true, &one), "variant");
+        assert_eq!(entity_verdict(true, &two), "variant");
+        assert_eq!(entity_verdict(false, &[]), "single");
+    }
 
     /// Each sentence's document and place, as [`Places`] gives them, against counting.
     fn places_agree_with_counting(docs: usize, sentence_docs: &[usize]) {
