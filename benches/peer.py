@@ -502,7 +502,7 @@ def judge(rule, ms):
     shown = [", ".join(show(v) for v in f["values"]) for f in ms]
     verdict, reason = "agree", f"{len(outlets)} outlets give {shown[0]}"
     if len(outlets) < 2:
-        verdict, reason = "single", f"only {ms[0]['outlet']} reports this ({shown[0]})"
+        verdict, reason = "single", f"Only {ms[0]['outlet']} reports this ({shown[0]})"
     else:
         for i, a in enumerate(ms):
             bad = next((j for j in range(i + 1, len(ms)) if not any(

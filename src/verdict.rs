@@ -9,7 +9,8 @@
 //!
 //! A name statement that only one outlet makes is one sentence naming someone; its reason
 //! also says which outlets name them in other sentences of the story ([`Namers`]), so
-//! "only X reports this (wagner)" is not read as "only X names Wagner".
+//! "Only X reports this (wagner)" is not read as "only X names Wagner". A name statement
+//! whose outlets name different people says which names they share and what each adds.
 
 use crate::dates;
 use crate::extract::format_number;
@@ -80,7 +81,7 @@ pub fn judge(
         return (
             Verdict::Single,
             format!(
-                "only {} reports this ({}){}",
+                "Only {} reports this ({}){}",
                 outlet(*s),
                 shown(cs),
                 named_elsewhere(namers, cs, claims, story, outlet(*s))
@@ -109,6 +110,8 @@ pub fn judge(
     let all_same = values.iter().all(|v| *v == values[0]);
     let reason = if all_same {
         format!("{} outlets give {}", outlets.len(), values[0])
+    } else if let Some(shared) = names_shared(&group.members, claims, outlet, outlets.len()) {
+        shared
     } else {
         let others: Vec<String> = group.members[1..]
             .iter()
@@ -118,11 +121,71 @@ pub fn judge(
             "{} ({}) is compatible with {}{}",
             shown(ref_c),
             outlet(*ref_s),
-            others.join(", "),
+            and_list(&others),
             tolerance_note(ref_c, &group.members, claims)
         )
     };
     (Verdict::Agree, reason)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// For a name statement whose outlets name different sets of people: the names they all
+/// give, then what each adds, `2 outlets name putin; صحيفة الاتحاد also names tiani`.
+/// `None` unless every claim is a name and some name is in every member.
+fn names_shared<'d>(
+    members: &[(usize, Vec<usize>)],
+    claims: &[Claim],
+    outlet: impl Fn(usize) -> &'d str,
+    outlets: usize,
+) -> Option<String> {
+    let mut named: Vec<(&str, Vec<&str>)> = Vec::with_capacity(members.len());
+    for (s, cs) in members {
+        let mut entities: Vec<&str> = Vec::new();
+        for &c in cs {
+            let Value::Name { entity, .. } = &claims[c].value else {
+                return None;
+            };
+            if !entities.contains(&entity.as_str()) {
+                entities.push(entity);
+            }
+        }
+        // Members of one outlet are told as one.
+        match named.iter_mut().find(|(o, _)| *o == outlet(*s)) {
+            Some((_, seen)) => {
+                for e in entities {
+                    if !seen.contains(&e) {
+                        seen.push(e);
+                    }
+                }
+            }
+            None => named.push((outlet(*s), entities)),
+        }
+    }
+    let common: Vec<&str> = named[0]
+        .1
+        .iter()
+        .copied()
+        .filter(|e| named.iter().all(|(_, es)| es.contains(e)))
+        .collect();
+    if common.is_empty() {
+        return None;
+    }
+    let mut parts = vec![format!("{outlets} outlets name {}", common.join(", "))];
+    for (o, es) in &named {
+        let extra: Vec<&str> = es.iter().copied().filter(|e| !common.contains(e)).collect();
+        if !extra.is_empty() {
+            parts.push(format!("{o} also names {}", extra.join(", ")));
+        }
+    }
+    Some(parts.join("; "))
 }
 
 /// For a single-source name statement: the other outlets that name its entities in other
@@ -271,15 +334,15 @@ fn tolerance_note(a: &[usize], members: &[(usize, Vec<usize>)], claims: &[Claim]
         // A date read without a publication date lacks its year (XXXX): it agrees only on
         // the parts it gives, which the reader should know.
         Value::Date(_) if members.iter().flat_map(|(_, cs)| cs).any(unplaced) => {
-            " (the dates overlap where both are known; XXXX is a year left unknown: that article has no publication date)".into()
+            ": the dates overlap where both are known (XXXX is a year left unknown: that article has no publication date)".into()
         }
         Value::Quantity { tolerance, .. } => {
             format!(
-                " (within ±{}%)",
+                " within ±{}%",
                 format_number((tolerance.max(0.1) * 100.0).round())
             )
         }
-        Value::Date(_) => " (the dates overlap)".into(),
+        Value::Date(_) => ": the dates overlap".into(),
         _ => String::new(),
     }
 }
@@ -450,6 +513,60 @@ mod tests {
             readable("ن 123456.123456 و1234567"),
             "ن 123,456.123456 و1,234,567"
         );
+    }
+
+    /// One name claim for each of `names`.
+    fn named(names: &[&str]) -> Vec<Claim> {
+        names
+            .iter()
+            .map(|n| Claim {
+                rule: "person".into(),
+                pattern: "person#1".into(),
+                doc: 0,
+                sentence: 0,
+                span: 0..0,
+                value: Value::Name {
+                    entity: n.to_string(),
+                    how: crate::model::MatchHow::Alias,
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn outlets_naming_different_people_are_told_by_what_they_share() {
+        let claims = named(&["tiani", "putin", "putin", "goita"]);
+        let outlets = ["A", "B", "C", "B"];
+        let outlet = |s: usize| outlets[s];
+        // A: tiani, putin; B: putin; C: putin, goita.
+        let members = vec![(0, vec![0, 1]), (1, vec![2]), (2, vec![2, 3])];
+        assert_eq!(
+            names_shared(&members, &claims, outlet, 3).as_deref(),
+            Some("3 outlets name putin; A also names tiani; C also names goita")
+        );
+        // Two sentences of one outlet are told as one outlet.
+        let members = vec![(0, vec![0, 1]), (1, vec![2]), (3, vec![3, 2])];
+        assert_eq!(
+            names_shared(&members, &claims, outlet, 2).as_deref(),
+            Some("2 outlets name putin; A also names tiani; B also names goita")
+        );
+        // No name in every member: the reason is left to the general form.
+        let members = vec![(0, vec![0]), (1, vec![1])];
+        assert_eq!(names_shared(&members, &claims, outlet, 2), None);
+        // Not names: not for this form.
+        let mut quantities = claims.clone();
+        quantities[1].value = q(1000.0, Qualifier::Exact);
+        let members = vec![(0, vec![1]), (1, vec![2])];
+        assert_eq!(names_shared(&members, &quantities, outlet, 2), None);
+    }
+
+    #[test]
+    fn lists_end_with_and() {
+        let list = |xs: &[&str]| and_list(&xs.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["a"]), "a");
+        assert_eq!(list(&["a", "b"]), "a and b");
+        assert_eq!(list(&["a", "b", "c"]), "a, b and c");
     }
 
     proptest::proptest! {

@@ -135,7 +135,7 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
     let phee = claim_with_text(D003, "person", "مولي في");
     assert_eq!(
         statement_of(phee).reason,
-        format!("only {D003} reports this (molly_phee)")
+        format!("Only {D003} reports this (molly_phee)")
     );
     let ecowas = report()
         .statements
@@ -145,7 +145,7 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
     assert!(
         ecowas
             .reason
-            .starts_with("only Công Luận reports this (wagner, ecowas ×2);"),
+            .starts_with("Only Công Luận reports this (wagner, ecowas ×2);"),
         "{}",
         ecowas.reason
     );
@@ -174,6 +174,16 @@ fn tiani_putin_call_dates_agree() {
             .contains("XXXX is a year left unknown: that article has no publication date"),
         "{}",
         s.reason
+    );
+    // The same sentences' names: 000 names Tiani and Putin, 003 Putin and "the military
+    // leaders". They agree on Putin, and the reason says so rather than calling Tiani
+    // compatible with Putin.
+    let tiani = claim_with_text(D000, "person", "عبد الرحمن تياني");
+    let names = statement_of(tiani);
+    assert_eq!(names.verdict, "agree", "{}", names.reason);
+    assert_eq!(
+        names.reason,
+        "2 outlets name putin; صحيفة الاتحاد also names tiani"
     );
 }
 
@@ -310,6 +320,11 @@ fn name_spellings_are_grouped_with_variants() {
     // Only 002 names him: one outlet's spelling is compared with no one's, so it is not
     // called the same spelling (nor a variant, though it is not the listed one).
     assert_eq!(camara.verdict, "single");
+    // 003 alone names the Alliance of Sahel States, as AES and as تحالف دول الساحل: two
+    // spellings, but no other outlet's to compare them with.
+    let aes = entity("aes");
+    assert_eq!(aes.verdict, "single", "{:?}", aes.spellings);
+    assert!(aes.spellings.len() > 1, "{:?}", aes.spellings);
     // Three outlets write فاغنر, two also مجموعة فاغنر: a shorter form is the same name.
     assert_eq!(entity("wagner").verdict, "same");
     // RTN (003) is the broadcaster that runs Télé Sahel (000), not another name for it.

@@ -84,15 +84,18 @@ fn more(o: &mut String, total: usize, what: &str) {
 }
 
 fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
-    let sym = match s.verdict.as_str() {
-        "conflict" => "✗",
-        "agree" => "✓",
-        _ => "○",
+    let (sym, word) = match s.verdict.as_str() {
+        "conflict" => ("✗", "conflict"),
+        "agree" => ("✓", "agree"),
+        _ => ("○", "single source"),
     };
     let _ = writeln!(o, "### {sym} {}\n", escape(&statement_title(s)));
+    // An English word first: a renderer that sets each paragraph's direction by its
+    // first strong letter (GitHub's `dir="auto"`) would lay out a reason that starts with
+    // an Arabic outlet's name right to left.
     let _ = writeln!(
         o,
-        "{} ([statement page]({}))\n",
+        "**Verdict: {word}.** {} ([statement page]({}))\n",
         escape(&s.reason),
         s.href(0)
     );
@@ -157,7 +160,7 @@ pub fn report(r: &Report) -> String {
     }
 
     let singles = by_verdict(r, "single");
-    let _ = writeln!(o, "## Single-source claims ({})\n", singles.len());
+    let _ = writeln!(o, "## Single-source statements ({})\n", singles.len());
     if singles.is_empty() {
         let _ = writeln!(o, "Every statement is reported by at least two outlets.\n");
     } else {
@@ -176,7 +179,7 @@ pub fn report(r: &Report) -> String {
             );
         }
         let _ = writeln!(o);
-        more(&mut o, singles.len(), "single-source claims");
+        more(&mut o, singles.len(), "single-source statements");
     }
 
     let _ = writeln!(o, "## Name spellings ({})\n", r.entities.len());

@@ -315,8 +315,8 @@ pub struct EntityOut {
     #[serde(rename = "type")]
     pub kind: String,
     pub canonical: String,
-    /// `variant` when its mentions spell it more than one way; otherwise `same` when two or
-    /// more outlets name it, `single` when one outlet does.
+    /// `single` when one outlet names it; otherwise `variant` when its mentions spell it
+    /// more than one way, `same` when they all spell it one way.
     pub verdict: String,
     #[serde(serialize_with = "on_one_line")]
     pub spellings: Vec<String>,
@@ -324,15 +324,16 @@ pub struct EntityOut {
     pub mentions: Vec<MentionOut>,
 }
 
-/// An entity's verdict (see [`EntityOut::verdict`]): one outlet's single spelling agrees
-/// with no one, so it is not called the same as another's.
+/// An entity's verdict (see [`EntityOut::verdict`]). A name one outlet gives is compared
+/// with no other outlet's: it is `single`, even when that outlet writes it two ways (AES
+/// and تحالف دول الساحل in one article).
 fn entity_verdict(spelled_apart: bool, mentions: &[MentionOut]) -> &'static str {
-    if spelled_apart {
-        "variant"
-    } else if mentions.iter().any(|m| m.outlet != mentions[0].outlet) {
-        "same"
-    } else {
+    if !mentions.iter().any(|m| m.outlet != mentions[0].outlet) {
         "single"
+    } else if spelled_apart {
+        "variant"
+    } else {
+        "same"
     }
 }
 
@@ -1438,8 +1439,8 @@ pub fn write(report: &Report, rules_page: &str, sink: &crate::site::Sink) -> any
 mod tests {
     use super::*;
 
-    /// A name is `variant` when spelled apart, `same` when two outlets agree on one
-    /// spelling, and `single` when one outlet names it, however often.
+    /// A name is `single` when one outlet names it, however often and however spelled;
+    /// otherwise `variant` when spelled apart and `same` when not.
     #[test]
     fn entity_verdicts_need_two_outlets_to_agree() {
         let mention = |outlet: &str| MentionOut {
@@ -1454,7 +1455,7 @@ mod tests {
         let two = [mention("RT Arabic"), mention("العربية")];
         assert_eq!(entity_verdict(false, &one), "single");
         assert_eq!(entity_verdict(false, &two), "same");
-        assert_eq!(entity_verdict(true, &one), "variant");
+        assert_eq!(entity_verdict(true, &one), "single");
         assert_eq!(entity_verdict(true, &two), "variant");
         assert_eq!(entity_verdict(false, &[]), "single");
     }

@@ -3,7 +3,7 @@
 //! (`lists/…-2.html`).
 //!
 //! An overview answers "where do the outlets disagree, and where is the evidence?": its
-//! corpus line, then conflicts, agreements and single-source claims, the name spellings,
+//! corpus line, then conflicts, agreements and single-source statements, the name spellings,
 //! the coverage matrix and the documents. A corpus without `story` keys is one story, and
 //! its index is that story's overview. A corpus of several stories gets an index with the
 //! conflicts of every story and a table of stories, and each story its own overview; the
@@ -86,7 +86,7 @@ impl List {
             List::Stories => "Stories",
             List::Conflicts => "Conflicts",
             List::Agreements => "Agreements",
-            List::Singles => "Single-source claims",
+            List::Singles => "Single-source statements",
             List::Coverage => "Coverage",
             List::Documents => "Documents",
         }
