@@ -509,7 +509,7 @@ fn many_outlets_do_not_widen_any_page() {
         let head = &matrix[..matrix.find("</thead>").unwrap()];
         assert_eq!(head.matches("<th ").count(), 3, "{head}");
         let md = String::from_utf8(files["report.md"].clone()).unwrap();
-        assert!(md.contains("| Statement | Reported by | Silent |\n|---|---|---|\n"));
+        assert!(md.contains("| Statement | Reported by | Not reporting |\n|---|---|---|\n"));
         // A statement page counts the silent outlets instead of naming them.
         let largest = files
             .iter()

@@ -867,7 +867,8 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         v = esc(&s.verdict),
     );
     let reporting: BTreeSet<&str> = s.members.iter().map(|m| m.outlet.as_str()).collect();
-    // Silent outlets are named while there are few outlets; past that, the count says it.
+    // The outlets that do not report it are named while there are few outlets; past
+    // that, the count says it. They may still give its value or name elsewhere.
     let silent: Vec<String> = if ctx.outlets.len() <= super::WIDE {
         ctx.outlets
             .iter()
@@ -885,7 +886,7 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         if silent.is_empty() {
             String::new()
         } else {
-            format!("; silent: {}", silent.join(", "))
+            format!("; not by {}", silent.join(", "))
         }
     );
     let _ = writeln!(o, r#"<div class="members">"#);

@@ -285,7 +285,7 @@ pub fn report(r: &Report) -> String {
     } else {
         let _ = writeln!(
             o,
-            "Each statement's value by outlet; — where the outlet is silent.\n"
+            "Each statement's value by outlet; — where the outlet does not report that statement (it may give the value or name in another sentence).\n"
         );
         // One column per outlet while the table stays readable; past that, the outlets
         // that report and a count of the silent ones.
@@ -298,7 +298,7 @@ pub fn report(r: &Report) -> String {
             let _ = writeln!(o);
             let _ = writeln!(o, "|---|{}", "---|".repeat(outlets.len()));
         } else {
-            let _ = writeln!(o, " Reported by | Silent |");
+            let _ = writeln!(o, " Reported by | Not reporting |");
             let _ = writeln!(o, "|---|---|---|");
         }
         let rows: Vec<(&str, &StatementOut)> = ["conflict", "agree", "single"]

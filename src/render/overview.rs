@@ -742,7 +742,7 @@ impl<'a> Overview<'a> {
         let mut o = String::new();
         let _ = writeln!(
             o,
-            r#"<p>Every statement (rows: ✗ conflict, ✓ agree, ○ single source) against every outlet (columns): the value an outlet reports, or — where it is silent.</p>"#
+            r#"<p>Every statement (rows: ✗ conflict, ✓ agree, ○ single source) against every outlet (columns): the value an outlet reports, or — where it does not report that statement (it may give the value or name in another sentence).</p>"#
         );
         if r.statements.is_empty() {
             let _ = writeln!(o, r#"<p class="none">No statements.</p>"#);
@@ -762,7 +762,7 @@ impl<'a> Overview<'a> {
         } else {
             let _ = write!(
                 o,
-                r#"<th scope="col">Reported by</th><th scope="col">Silent</th>"#
+                r#"<th scope="col">Reported by</th><th scope="col">Not reporting</th>"#
             );
         }
         let _ = writeln!(o, "</tr></thead><tbody>");
@@ -807,7 +807,7 @@ impl<'a> Overview<'a> {
                 if vals.is_empty() {
                     let _ = write!(
                         o,
-                        r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">silent</span></td>"#
+                        r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">not reported</span></td>"#
                     );
                 } else {
                     let _ = write!(
