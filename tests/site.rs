@@ -380,6 +380,30 @@ fn report_json_has_one_line_per_record() {
     assert!(lines.contains("\"schema\": 1"));
 }
 
+/// The rules page shows what each example yields as the other pages show a claim's value:
+/// a vague plural with its floor's sign and the rule's unit, a date with its part of the
+/// month, not the bare numbers rules.toml writes.
+#[test]
+fn rule_examples_yield_values_as_the_report_shows_them() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    let files = files(&site);
+    let rules = text(&files, "rules.html");
+    let yields = |text: &str, value: &str| {
+        format!(
+            r#"<td lang="ar" dir="rtl">{text}</td><td><span class="value" dir="ltr">{value}</span>"#
+        )
+    };
+    for (text, value) in [
+        ("المئات من سكان", "≥200 person"),
+        ("زهاء ألف جندي أميركي", "~1000 soldier (US)"),
+        ("أقل من 100 شخص", "≤100 person"),
+        ("ملايين الدولارات", "≥2,000,000 USD"),
+        ("منتصف مارس/آذار", "2024-03 (mid)"),
+    ] {
+        assert!(rules.contains(&yields(text, value)), "{text} → {value}");
+    }
+}
+
 #[test]
 fn rebuilding_gives_byte_identical_output() {
     let (_a, one) = build(&fixture("conflict"));

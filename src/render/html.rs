@@ -258,6 +258,31 @@ pub(super) fn verdict_symbol(v: &str) -> String {
     )
 }
 
+/// What a rule example yields, as the pages show a claim's value: the claim the rule
+/// reads from the whole example text (`≥200 person` for المئات من سكان, `2024-03 (mid)`
+/// for منتصف مارس), run as `compare check` runs it. An example that yields no single such
+/// claim (its rules were not checked) shows its expected value, with its qualifier's sign.
+fn example_value(
+    rules: &RuleSet,
+    rule: &crate::rules::ClaimRule,
+    e: &crate::rules::Example,
+) -> String {
+    let found = crate::extract::in_text(rules, rule, &e.text, rules.examples_published);
+    let key_len = crate::normalize::key(&e.text).trim_end().len();
+    let mut whole = found
+        .iter()
+        .filter(|f| f.key_range.start == 0 && f.key_range.end == key_len);
+    if let (Some(one), None) = (whole.next(), whole.next()) {
+        return crate::verdict::display(&one.value);
+    }
+    let sign = e
+        .qualifier
+        .as_deref()
+        .and_then(crate::model::Qualifier::parse)
+        .map_or("", crate::model::Qualifier::sign);
+    format!("{sign}{}", e.value)
+}
+
 /// Which page of the top navigation a page is, for `aria-current`.
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Nav {
@@ -1108,7 +1133,7 @@ pub fn rules_page(rules: &RuleSet) -> String {
                 r#"<div class="scroll"><table class="examples"><thead><tr><th scope="col">Text</th><th scope="col">Yields</th></tr></thead><tbody>"#
             );
             for e in &c.examples {
-                let mut v = value(&e.value);
+                let mut v = value(&example_value(rules, c, e));
                 if let Some(q) = &e.qualifier {
                     let _ = write!(
                         v,
