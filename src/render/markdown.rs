@@ -255,8 +255,8 @@ pub fn report(r: &Report) -> String {
                 e.id.replace('`', "'"),
                 escape(&e.kind),
                 match e.verdict.as_str() {
-                    "variant" => "≠ variant",
-                    "same" => "= same",
+                    "variant" => "≠ variant spellings",
+                    "same" => "= same spelling",
                     _ => "○ single source",
                 },
                 cells.join("<br>")
