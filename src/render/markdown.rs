@@ -365,7 +365,7 @@ pub fn report(r: &Report) -> String {
         more(&mut o, rows.len(), "statements");
     }
 
-    let _ = writeln!(o, "## Documents ({})\n", r.documents.len());
+    let _ = writeln!(o, "## Articles ({})\n", r.documents.len());
     let _ = writeln!(
         o,
         "| Document | Outlet | Published | Sentences | Claims | Set aside |"

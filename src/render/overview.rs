@@ -88,7 +88,7 @@ impl List {
             List::Agreements => "Agreements",
             List::Singles => "Single-source statements",
             List::Coverage => "Coverage",
-            List::Documents => "Documents",
+            List::Documents => "Articles",
         }
     }
 }
