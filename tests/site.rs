@@ -404,6 +404,25 @@ fn rule_examples_yield_values_as_the_report_shows_them() {
     }
 }
 
+/// A statements page's list tells statements of one type and value apart by where their
+/// reference sentence is: 001 names the EU in three sentences no other outlet shares.
+#[test]
+fn the_statement_list_says_where_each_statement_is() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    let files = files(&site);
+    let page = text(&files, "statements/no-story.html");
+    for (sentence, line) in [(2, 9), (3, 15), (4, 17)] {
+        let entry = format!(
+            r##"<a href="#org-001_d45d6a35b88756b9-s{sentence}">org: eu</a> <span class="muted"><bdi>Công Luận</bdi>, line {line}</span></li>"##
+        );
+        assert!(page.contains(&entry), "{entry}");
+    }
+    // A statement several outlets report names its reference's outlet and counts the rest.
+    assert!(page.contains(
+        r##"<a href="#date-000_ad269960ebcb6093-s3">date: 2024-01</a> <span class="muted"><bdi>صحيفة الاتحاد</bdi>, line 4, and 1 more outlet</span></li>"##
+    ));
+}
+
 #[test]
 fn rebuilding_gives_byte_identical_output() {
     let (_a, one) = build(&fixture("conflict"));

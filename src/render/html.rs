@@ -850,9 +850,31 @@ fn statements_page(
         r#"<nav class="toc" aria-label="Statements on this page"><ul>"#
     );
     for s in list {
+        // Where the reference sentence is: statements of one type and value (three
+        // sentences of one article naming the EU) are told apart by it.
+        let mut at = String::new();
+        if let Some(first) = s.members.first() {
+            at.push_str(r#" <span class="muted">"#);
+            bdi_into(&mut at, &first.outlet);
+            let _ = write!(at, ", line {}", first.line);
+            let others: BTreeSet<&str> = s
+                .members
+                .iter()
+                .map(|m| m.outlet.as_str())
+                .filter(|o| *o != first.outlet.as_str())
+                .collect();
+            match others.len() {
+                0 => {}
+                1 => at.push_str(", and 1 more outlet"),
+                n => {
+                    let _ = write!(at, ", and {n} more outlets");
+                }
+            }
+            at.push_str("</span>");
+        }
         let _ = writeln!(
             o,
-            r##"<li>{} <a href="#{}">{}</a></li>"##,
+            r##"<li>{} <a href="#{}">{}</a>{at}</li>"##,
             verdict_symbol(&s.verdict),
             slug(&s.id),
             mixed(&statement_title(s))
