@@ -621,7 +621,7 @@ impl<'a> Overview<'a> {
         }
         let _ = writeln!(
             o,
-            r#"<p>How each outlet spells each person and organisation. Names spelled more than one way come first; a name only one outlet gives is marked single source: no other spelling to compare it with. <span class="alt">≠</span> marks a spelling other than the listed name in the first column, and <span class="alt">≈</span> one that rules.toml does not list, found because it is close to a listed spelling (which one, on hover or to a screen reader): check it, and add it to the name's aliases if it is right.</p>"#
+            r#"<p>How each outlet spells each person and organisation. Names outlets spell more than one way come first; a name only one outlet gives is marked single source, however that outlet spells it: there is no other outlet's spelling to compare with. <span class="alt">≠</span> marks a spelling other than the listed name in the first column, and <span class="alt">≈</span> one that rules.toml does not list, found because it is close to a listed spelling (which one, on hover or to a screen reader): check it, and add it to the name's aliases if it is right.</p>"#
         );
         let mut entities: Vec<_> = r.entities.iter().collect();
         entities.sort_by_key(|e| super::entity_order(&e.verdict));
