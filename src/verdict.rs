@@ -110,7 +110,7 @@ pub fn judge(
     let all_same = values.iter().all(|v| *v == values[0]);
     let reason = if all_same {
         format!("{} outlets give {}", outlets.len(), values[0])
-    } else if let Some(shared) = names_shared(&group.members, claims, outlet, outlets.len()) {
+    } else if let Some(shared) = names_shared(&group.members, claims, outlet) {
         shared
     } else {
         let others: Vec<String> = group.members[1..]
@@ -129,11 +129,11 @@ pub fn judge(
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
+fn and_list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [one] => one.borrow().to_string(),
+        [rest @ .., last] => format!("{} and {}", rest.join(", "), last.borrow()),
     }
 }
 
@@ -144,7 +144,6 @@ fn names_shared<'d>(
     members: &[(usize, Vec<usize>)],
     claims: &[Claim],
     outlet: impl Fn(usize) -> &'d str,
-    outlets: usize,
 ) -> Option<String> {
     let mut named: Vec<(&str, Vec<&str>)> = Vec::with_capacity(members.len());
     for (s, cs) in members {
@@ -178,7 +177,11 @@ fn names_shared<'d>(
     if common.is_empty() {
         return None;
     }
-    let mut parts = vec![format!("{outlets} outlets name {}", common.join(", "))];
+    let mut parts = vec![format!(
+        "{} outlets name {}",
+        named.len(),
+        common.join(", ")
+    )];
     for (o, es) in &named {
         let extra: Vec<&str> = es.iter().copied().filter(|e| !common.contains(e)).collect();
         if !extra.is_empty() {
@@ -218,11 +221,8 @@ fn named_elsewhere(
             .collect();
         let listed = match others.len() {
             0 => continue,
-            1 => others[0].to_string(),
             // "and 1 more outlet" would be as long as the outlet's name.
-            n if n <= SHOWN + 1 => {
-                format!("{} and {}", others[..n - 1].join(", "), others[n - 1])
-            }
+            n if n <= SHOWN + 1 => and_list(&others),
             n => format!(
                 "{} and {} more outlets",
                 others[..SHOWN].join(", "),
@@ -541,23 +541,23 @@ mod tests {
         // A: tiani, putin; B: putin; C: putin, goita.
         let members = vec![(0, vec![0, 1]), (1, vec![2]), (2, vec![2, 3])];
         assert_eq!(
-            names_shared(&members, &claims, outlet, 3).as_deref(),
+            names_shared(&members, &claims, outlet).as_deref(),
             Some("3 outlets name putin; A also names tiani; C also names goita")
         );
         // Two sentences of one outlet are told as one outlet.
         let members = vec![(0, vec![0, 1]), (1, vec![2]), (3, vec![3, 2])];
         assert_eq!(
-            names_shared(&members, &claims, outlet, 2).as_deref(),
+            names_shared(&members, &claims, outlet).as_deref(),
             Some("2 outlets name putin; A also names tiani; B also names goita")
         );
         // No name in every member: the reason is left to the general form.
         let members = vec![(0, vec![0]), (1, vec![1])];
-        assert_eq!(names_shared(&members, &claims, outlet, 2), None);
+        assert_eq!(names_shared(&members, &claims, outlet), None);
         // Not names: not for this form.
         let mut quantities = claims.clone();
         quantities[1].value = q(1000.0, Qualifier::Exact);
         let members = vec![(0, vec![1]), (1, vec![2])];
-        assert_eq!(names_shared(&members, &quantities, outlet, 2), None);
+        assert_eq!(names_shared(&members, &quantities, outlet), None);
     }
 
     #[test]
