@@ -16,8 +16,9 @@
 use super::overview::{self, Overview};
 use super::timeline;
 use super::{
-    readable, readable_diff, slug, slug_into, statement_title, values_text, ClaimOut, DocumentOut,
-    MemberOut, Report, SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
+    readable, readable_diff, slug, slug_into, statement_title, values_text, verdict_words,
+    ClaimOut, DocumentOut, MemberOut, Report, SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE,
+    STATEMENTS_PER_PAGE,
 };
 use crate::diff::Change;
 use crate::rules::RuleSet;
@@ -225,17 +226,6 @@ pub(super) fn value_into(out: &mut String, v: &str) {
     out.push_str(r#"<span class="value" dir="ltr">"#);
     esc_into(out, &readable(v));
     out.push_str("</span>");
-}
-
-fn verdict_words(v: &str) -> (&'static str, &str) {
-    match v {
-        "conflict" => ("✗", "conflict"),
-        "agree" => ("✓", "agree"),
-        "single" => ("○", "single source"),
-        "variant" => ("≠", "variant spellings"),
-        "same" => ("=", "same spelling"),
-        other => ("·", other),
-    }
 }
 
 pub(super) fn verdict_badge(v: &str) -> String {

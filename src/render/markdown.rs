@@ -2,8 +2,8 @@
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
 use super::{
-    by_verdict, readable, statement_title, story_name, values_text, ClaimOut, MemberOut, Report,
-    SmolStr, StatementOut, PAGE,
+    by_verdict, readable, statement_title, story_name, values_text, verdict_words, ClaimOut,
+    MemberOut, Report, SmolStr, StatementOut, PAGE,
 };
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -84,11 +84,7 @@ fn more(o: &mut String, total: usize, what: &str) {
 }
 
 fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
-    let (sym, word) = match s.verdict.as_str() {
-        "conflict" => ("✗", "conflict"),
-        "agree" => ("✓", "agree"),
-        _ => ("○", "single source"),
-    };
+    let (sym, word) = verdict_words(&s.verdict);
     let _ = writeln!(o, "### {sym} {}\n", escape(&statement_title(s)));
     // An English word first: a renderer that sets each paragraph's direction by its
     // first strong letter (GitHub's `dir="auto"`) would lay out a reason that starts with
@@ -254,10 +250,9 @@ pub fn report(r: &Report) -> String {
                 escape(&e.canonical),
                 e.id.replace('`', "'"),
                 escape(&e.kind),
-                match e.verdict.as_str() {
-                    "variant" => "≠ variant spellings",
-                    "same" => "= same spelling",
-                    _ => "○ single source",
+                {
+                    let (sym, word) = verdict_words(&e.verdict);
+                    format!("{sym} {word}")
                 },
                 cells.join("<br>")
             );
@@ -307,11 +302,7 @@ pub fn report(r: &Report) -> String {
             .collect();
         for &(v, s) in rows.iter().take(PAGE) {
             {
-                let sym = match v {
-                    "conflict" => "✗",
-                    "agree" => "✓",
-                    _ => "○",
-                };
+                let (sym, _) = verdict_words(v);
                 let _ = write!(
                     o,
                     "| {sym} [{}]({}) |",

@@ -337,6 +337,19 @@ fn entity_verdict(spelled_apart: bool, mentions: &[MentionOut]) -> &'static str 
     }
 }
 
+/// A verdict's symbol and words, the same on every page and in report.md: a statement's
+/// (conflict, agree, single) or a name's (variant, same, single).
+pub(super) fn verdict_words(v: &str) -> (&'static str, &str) {
+    match v {
+        "conflict" => ("✗", "conflict"),
+        "agree" => ("✓", "agree"),
+        "single" => ("○", "single source"),
+        "variant" => ("≠", "variant spellings"),
+        "same" => ("=", "same spelling"),
+        other => ("·", other),
+    }
+}
+
 /// Where a name's verdict puts it in the names tables: names spelled apart first, then
 /// names outlets spell alike, then names one outlet gives (a stable sort keeps the rest).
 pub(super) fn entity_order(verdict: &str) -> u8 {
