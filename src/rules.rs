@@ -873,16 +873,33 @@ pub fn check_examples(set: &RuleSet) -> Vec<Diagnostic> {
 }
 
 /// Run the examples of every claim type not in `skip`.
+/// The claims of `found` that cover the whole of an example's match `key`: what the
+/// example yields.
+fn covering<'f>(found: &'f [extract::Found], key: &str) -> Vec<&'f extract::Found> {
+    let end = key.trim_end().len();
+    found
+        .iter()
+        .filter(|c| c.key_range.start == 0 && c.key_range.end == end)
+        .collect()
+}
+
+/// What an example yields, as `compare check` reads it: the one claim of its rule that
+/// covers its whole text, or `None` (no claim, a part only, or several).
+pub fn example_yields(set: &RuleSet, rule: &ClaimRule, ex: &Example) -> Option<extract::Found> {
+    let found = extract::in_text(set, rule, &ex.text, set.examples_published);
+    match covering(&found, &normalize::key(&ex.text)).as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
+}
+
 fn run_examples(set: &RuleSet, skip: &BTreeSet<String>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in set.claims.iter().filter(|r| !skip.contains(&r.id)) {
         for ex in &rule.examples {
             let found = extract::in_text(set, rule, &ex.text, set.examples_published);
             let key = normalize::key(&ex.text);
-            let whole: Vec<_> = found
-                .iter()
-                .filter(|c| c.key_range.start == 0 && c.key_range.end == key.trim_end().len())
-                .collect();
+            let whole = covering(&found, &key);
             let problem = match whole.as_slice() {
                 [] if found.is_empty() => Some(format!(
                     "example of `{}` yields no claim: {}",

@@ -250,19 +250,14 @@ pub(super) fn verdict_symbol(v: &str) -> String {
 
 /// What a rule example yields, as the pages show a claim's value: the claim the rule
 /// reads from the whole example text (`≥200 person` for المئات من سكان, `2024-03 (mid)`
-/// for منتصف مارس), run as `compare check` runs it. An example that yields no single such
+/// for منتصف مارس), as `compare check` reads it. An example that yields no single such
 /// claim (its rules were not checked) shows its expected value, with its qualifier's sign.
 fn example_value(
     rules: &RuleSet,
     rule: &crate::rules::ClaimRule,
     e: &crate::rules::Example,
 ) -> String {
-    let found = crate::extract::in_text(rules, rule, &e.text, rules.examples_published);
-    let key_len = crate::normalize::key(&e.text).trim_end().len();
-    let mut whole = found
-        .iter()
-        .filter(|f| f.key_range.start == 0 && f.key_range.end == key_len);
-    if let (Some(one), None) = (whole.next(), whole.next()) {
+    if let Some(one) = crate::rules::example_yields(rules, rule, e) {
         return crate::verdict::display(&one.value);
     }
     let sign = e
