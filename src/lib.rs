@@ -55,6 +55,9 @@ pub struct Outcome {
     /// Wall time per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
     pub stats: align::Stats,
+    /// Files in the site written, and how many of them were kept (linked) unchanged from
+    /// the site it replaced; both zero when nothing was written.
+    pub files: (u64, u64),
 }
 
 /// Run the pipeline on a seeds folder with compiled rules; nothing is written.
@@ -157,6 +160,7 @@ pub fn analyse(
         warnings,
         timings,
         stats,
+        files: (0, 0),
     })
 }
 
@@ -331,7 +335,8 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
     // threads spent in file-system calls, spread over the threads.
     let both = t.elapsed();
     let threads = u32::try_from(rayon::current_num_threads().max(1)).unwrap_or(1);
-    let write = (writing / threads).min(both);
+    let write = (writing.busy / threads).min(both);
+    outcome.files = (writing.files, writing.kept);
     outcome.timings.push(("render", both - write));
     outcome.timings.push(("write", write));
     outcome.timings.push(("total", started.elapsed()));

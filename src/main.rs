@@ -66,6 +66,8 @@ enum Command {
         /// Print the wall time of each stage on stderr (rules, ingest, normalise, segment,
         /// extract, align, verdict, diff, render, write) and the candidate pairs alignment
         /// examined. Render and write overlap; write is file-system time over the threads.
+        /// Also how many files of the site were unchanged from the site it replaced, and
+        /// so linked rather than written.
         #[arg(long)]
         timings: bool,
         /// `json`: print one JSON object with counts by verdict and type on stdout
@@ -235,6 +237,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "{:>18}: {}",
                     "candidate pairs", outcome.stats.candidate_pairs
                 );
+                let (files, kept) = outcome.files;
+                eprintln!("{:>18}: {kept} of {files}", "unchanged files");
             }
             let found = fail_on.map(|f| {
                 (

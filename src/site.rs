@@ -1,6 +1,13 @@
 //! Stage 11, write the site: all files go into a temporary folder beside `--out`, which is
 //! then swapped in whole, so a failed or interrupted build leaves the previous site as it was.
 //!
+//! A page whose bytes are those of the same page in the site it replaces is not written
+//! again: the previous site's file is hard-linked into the new site (see [`Sink::put`]).
+//! A rebuild after a small change then writes only what changed, keeps the unchanged
+//! files' modification times (so `rsync` and web servers see what changed), and spares
+//! ext4 the cost of creating tens of thousands of files where it has just deleted as many
+//! (it scans past recently freed inodes one by one for minutes after a large delete).
+//!
 //! Never writes outside `--out` (and its temporary siblings); refuses an `--out` that is
 //! `/`, the home folder, a repository root, the seeds folder or a folder containing it,
 //! and refuses to replace a non-empty folder it did not create (no marker file) unless
@@ -255,6 +262,11 @@ pub fn recover(out: &Path) -> Result<Vec<String>> {
 /// every page is written. Safe to share between threads: pages are written in parallel.
 pub struct Sink {
     dir: PathBuf,
+    /// The site being replaced, whose unchanged files are linked rather than written.
+    prev: Option<PathBuf>,
+    /// Files written, and how many of them were the previous site's, linked.
+    files: std::sync::atomic::AtomicU64,
+    kept: std::sync::atomic::AtomicU64,
     /// `COMPARE_FAIL_AFTER_WRITE=report.md` fails the build right after writing that
     /// file, to test that a failed build leaves the previous site as it was.
     fail_after: Option<String>,
@@ -309,19 +321,27 @@ impl Sink {
         }
     }
 
-    /// Write one file of the site.
+    /// Write one file of the site. When the site being replaced has this file with these
+    /// very bytes, its file is linked into the new site instead.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         self.put_parts(rel, &[bytes])
     }
 
     /// Write one file of the site from its parts, in order, as one write where the system
-    /// allows: a page's parts need not be joined in memory first.
+    /// allows: a page's parts need not be joined in memory first. As [`Sink::put`], an
+    /// unchanged file is linked from the previous site.
     pub fn put_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
         use std::io::{IoSlice, Write as _};
         let t = std::time::Instant::now();
         let path = self.path(rel)?;
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.keep_same(rel, &path, parts) {
+            self.count(t);
+            return self.written(rel);
+        }
         let cannot = || format!("cannot write {}", path.display());
-        let mut file = std::fs::File::create(&path).with_context(cannot)?;
+        let mut file = create(&path).with_context(cannot)?;
         let mut slices: Vec<IoSlice> = parts.iter().map(|p| IoSlice::new(p)).collect();
         let mut left: &mut [IoSlice] = &mut slices;
         while !left.is_empty() {
@@ -339,6 +359,52 @@ impl Sink {
         self.written(rel)
     }
 
+    /// Link the previous site's `rel` to `path` if its bytes are `parts`, joined; whether
+    /// it did. Anything unexpected (no previous site, no such file, another size or
+    /// content, a link, a file system without hard links) means the file is written.
+    fn keep_same(&self, rel: &str, path: &Path, parts: &[&[u8]]) -> bool {
+        let Some(prev) = &self.prev else {
+            return false;
+        };
+        let old = prev.join(rel);
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        // The size first, from the folder entry: a changed page usually has another.
+        match std::fs::symlink_metadata(&old) {
+            Ok(m) if m.is_file() && m.len() == len as u64 => {}
+            _ => return false,
+        }
+        let Ok(mut file) = std::fs::File::open(&old) else {
+            return false;
+        };
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        let mut bytes = Vec::with_capacity(len);
+        if std::io::Read::read_to_end(&mut file, &mut bytes).is_err() || bytes.len() != len {
+            return false;
+        }
+        let mut rest = bytes.as_slice();
+        for part in parts {
+            let (head, tail) = rest.split_at(part.len());
+            if head != *part {
+                return false;
+            }
+            rest = tail;
+        }
+        self.link(&old, path, &meta)
+    }
+
+    /// Hard-link `old`, whose open file's metadata is `read`, to `new`; whether `new` is
+    /// now that very file. The check after the link makes sure the link is the regular
+    /// file whose bytes were compared, not a symbolic link or a file put there since.
+    fn link(&self, old: &Path, new: &Path, read: &std::fs::Metadata) -> bool {
+        if !same_file_linked(old, new, read) {
+            return false;
+        }
+        self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        true
+    }
+
     fn count(&self, since: std::time::Instant) {
         let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.busy
@@ -348,22 +414,212 @@ impl Sink {
     /// Stream one file of the site through `fill` (for report.json, which is large). The
     /// writer is a concrete type, not `dyn Write`: a serialiser writes a few bytes at a
     /// time, and each write is then an inlined copy into the buffer, not a virtual call.
+    ///
+    /// While the bytes match the previous site's file, nothing is written; at the first
+    /// byte that differs, the file is created with the matching start copied from the
+    /// previous file. When every byte matches, the previous file is linked, as in
+    /// [`Sink::put`].
     pub fn stream(
         &self,
         rel: &str,
-        fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+        fill: impl FnOnce(&mut std::io::BufWriter<Streamed>) -> Result<()>,
     ) -> Result<()> {
-        use std::io::Write as _;
         let t = std::time::Instant::now();
         let path = self.path(rel)?;
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let cannot = || format!("cannot write {}", path.display());
+        let old = self.prev.as_ref().map(|p| p.join(rel));
+        let streamed = Streamed::new(path.clone(), old.as_deref()).with_context(cannot)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, streamed);
         fill(&mut w)?;
-        w.flush()
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let streamed = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(cannot)?;
+        if let Some((old, read)) = streamed.finish().with_context(cannot)? {
+            if !self.link(&old, &path, &read) {
+                let mut from = std::fs::File::open(&old).with_context(cannot)?;
+                std::io::copy(&mut from, &mut create(&path).with_context(cannot)?)
+                    .with_context(cannot)?;
+            }
+        }
         self.count(t);
         self.written(rel)
+    }
+
+    /// How many files the build wrote, and how many of them it linked unchanged from the
+    /// previous site.
+    fn tally(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.files.load(Relaxed), self.kept.load(Relaxed))
+    }
+}
+
+/// Create a new file at `path`. A file already there is removed first, never truncated:
+/// it may be a link to the previous site's file, which must stay as it was until the swap.
+fn create(path: &Path) -> std::io::Result<std::fs::File> {
+    let new = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match new() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            new()
+        }
+        other => other,
+    }
+}
+
+/// Hard-link `old` to `new` and check that `new` is now the regular file `read` describes
+/// (same device and inode); if not, remove what the link made. On systems without inode
+/// numbers nothing is linked.
+fn same_file_linked(old: &Path, new: &Path, read: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if std::fs::hard_link(old, new).is_err() {
+            return false;
+        }
+        match std::fs::symlink_metadata(new) {
+            Ok(m) if m.is_file() && m.dev() == read.dev() && m.ino() == read.ino() => true,
+            _ => {
+                let _ = std::fs::remove_file(new);
+                false
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (old, new, read);
+        false
+    }
+}
+
+/// The writer of a streamed file ([`Sink::stream`]): compares what it is given with the
+/// previous site's file and writes nothing until the first difference.
+pub struct Streamed {
+    path: PathBuf,
+    state: Stream,
+}
+
+enum Stream {
+    /// Every byte so far matched the previous file (`old`, open, `read` its metadata):
+    /// `matched` bytes.
+    Same {
+        old_path: PathBuf,
+        old: std::io::BufReader<std::fs::File>,
+        read: Box<std::fs::Metadata>,
+        matched: u64,
+        scratch: Vec<u8>,
+    },
+    Writing(std::fs::File),
+}
+
+impl Streamed {
+    fn new(path: PathBuf, old: Option<&Path>) -> std::io::Result<Streamed> {
+        let same = old.and_then(|old_path| {
+            let m = std::fs::symlink_metadata(old_path).ok()?;
+            if !m.is_file() {
+                return None;
+            }
+            let file = std::fs::File::open(old_path).ok()?;
+            let read = file.metadata().ok()?;
+            Some(Stream::Same {
+                old_path: old_path.to_path_buf(),
+                old: std::io::BufReader::with_capacity(1 << 20, file),
+                read: Box::new(read),
+                matched: 0,
+                scratch: Vec::new(),
+            })
+        });
+        let state = match same {
+            Some(s) => s,
+            None => Stream::Writing(create(&path)?),
+        };
+        Ok(Streamed { path, state })
+    }
+
+    /// Leave comparing: create the file with the `matched` bytes it shares with the
+    /// previous file, copied from it.
+    fn diverge(&mut self) -> std::io::Result<&mut std::fs::File> {
+        use std::io::Seek as _;
+        if let Stream::Same {
+            old_path, matched, ..
+        } = &self.state
+        {
+            let mut from = std::fs::File::open(old_path)?;
+            from.seek(std::io::SeekFrom::Start(0))?;
+            let mut file = create(&self.path)?;
+            let copied = std::io::copy(&mut std::io::Read::take(from, *matched), &mut file)?;
+            if copied != *matched {
+                return Err(std::io::Error::other(format!(
+                    "{} changed while it was read",
+                    old_path.display()
+                )));
+            }
+            self.state = Stream::Writing(file);
+        }
+        match &mut self.state {
+            Stream::Writing(file) => Ok(file),
+            Stream::Same { .. } => Err(std::io::Error::other("internal error: still comparing")),
+        }
+    }
+
+    /// The end of the stream: the previous file and its metadata when every byte
+    /// matched it, for the caller to link; `None` when the file was written.
+    fn finish(mut self) -> std::io::Result<Option<(PathBuf, std::fs::Metadata)>> {
+        use std::io::Read as _;
+        if let Stream::Same { old, .. } = &mut self.state {
+            let mut one = [0u8; 1];
+            if old.read(&mut one)? != 0 {
+                // The previous file is longer: write this one.
+                self.diverge()?;
+            }
+        }
+        match self.state {
+            Stream::Same { old_path, read, .. } => Ok(Some((old_path, *read))),
+            Stream::Writing(_) => Ok(None),
+        }
+    }
+}
+
+impl std::io::Write for Streamed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use std::io::Read as _;
+        if let Stream::Same {
+            old,
+            matched,
+            scratch,
+            ..
+        } = &mut self.state
+        {
+            scratch.resize(buf.len(), 0);
+            let mut got = 0;
+            while got < buf.len() {
+                match old.read(&mut scratch[got..]) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            if got == buf.len() && scratch[..] == *buf {
+                *matched += buf.len() as u64;
+                return Ok(buf.len());
+            }
+        }
+        self.diverge()?.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.state {
+            Stream::Writing(file) => file.flush(),
+            Stream::Same { .. } => Ok(()),
+        }
     }
 }
 
@@ -395,8 +651,9 @@ fn remove_tree(dir: &Path) {
 /// Build the site with `fill` into a temporary folder, then swap it in place of `out`.
 /// When `fill` or any write fails, the temporary folder is removed and `out` is untouched.
 /// Call [`recover`] first: this removes only its own temporary folders.
-/// Returns the time threads spent writing (summed over threads).
-pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::time::Duration> {
+/// Returns the time threads spent writing (summed over threads) and how many files were
+/// written and kept from the previous site.
+pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Written> {
     let abs = absolute(out)?;
     let sib = Siblings::of(&abs)?;
     std::fs::create_dir_all(&sib.parent)
@@ -407,6 +664,9 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::
     let _ = std::fs::remove_dir_all(&tmp);
     let sink = Sink {
         dir: tmp.clone(),
+        prev: abs.is_dir().then(|| abs.clone()),
+        files: Default::default(),
+        kept: Default::default(),
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
         busy: std::sync::atomic::AtomicU64::new(0),
@@ -468,14 +728,163 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::
         remove_tree(&old);
     }
     sink.count(t);
-    Ok(std::time::Duration::from_nanos(
-        sink.busy.load(std::sync::atomic::Ordering::Relaxed),
-    ))
+    let (files, kept) = sink.tally();
+    Ok(Written {
+        busy: std::time::Duration::from_nanos(sink.busy.load(std::sync::atomic::Ordering::Relaxed)),
+        files,
+        kept,
+    })
+}
+
+/// What [`write`] did.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    /// Time threads spent in the file system, summed over threads.
+    pub busy: std::time::Duration,
+    /// Files in the new site, and how many of them were linked unchanged from the site
+    /// it replaced.
+    pub files: u64,
+    pub kept: u64,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Build a site at `out` with these files, each `put` in two parts and `stream`ed in
+    /// chunks of 3 bytes (the files' names say which); what `write` did.
+    fn site(out: &Path, files: &[(&str, &[u8])]) -> Written {
+        write(out, |sink| {
+            for (rel, bytes) in files {
+                if rel.starts_with("stream") {
+                    sink.stream(rel, |w| {
+                        for chunk in bytes.chunks(3) {
+                            std::io::Write::write_all(w, chunk)?;
+                            std::io::Write::flush(w)?;
+                        }
+                        Ok(())
+                    })?;
+                } else {
+                    let (a, b) = bytes.split_at(bytes.len() / 2);
+                    sink.put_parts(rel, &[a, b])?;
+                }
+            }
+            Ok(())
+        })
+        .expect("site written")
+    }
+
+    #[cfg(unix)]
+    fn inode(p: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::symlink_metadata(p).expect("file"))
+    }
+
+    /// A rebuild links the files whose bytes are unchanged and writes the others, whether
+    /// they differ at the start, in the middle, at the end, or in length; what it writes
+    /// is byte for byte what a first build writes, and the previous files are never
+    /// changed in place.
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_writes_the_rest() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().join("site");
+        let before: Vec<(&str, &[u8])> = vec![
+            ("same.html", b"unchanged page"),
+            ("dir/same.html", b"unchanged too"),
+            ("start.html", b"Xhe same length"),
+            ("end.html", b"the same lengtX"),
+            ("longer.html", b"short"),
+            ("shorter.html", b"longer page"),
+            ("stream-same.json", b"{\"a\": [1, 2, 3]}"),
+            ("stream-start.json", b"[1, 2, 3, 4, 5, 6, 7]"),
+            ("stream-middle.json", b"[1, 2, 3, 4, 5, 6, 7]"),
+            ("stream-end.json", b"[1, 2, 3, 4, 5, 6, 7]"),
+            ("stream-longer.json", b"[1, 2, 3]"),
+            ("stream-shorter.json", b"[1, 2, 3, 4, 5, 6, 7]"),
+            ("gone.html", b"only in the first build"),
+        ];
+        let after: Vec<(&str, &[u8])> = vec![
+            ("same.html", b"unchanged page"),
+            ("dir/same.html", b"unchanged too"),
+            ("start.html", b"The same length"),
+            ("end.html", b"the same length"),
+            ("longer.html", b"short, and then some"),
+            ("shorter.html", b"longer"),
+            ("stream-same.json", b"{\"a\": [1, 2, 3]}"),
+            ("stream-start.json", b"{1, 2, 3, 4, 5, 6, 7]"),
+            ("stream-middle.json", b"[1, 2, 3, 9, 5, 6, 7]"),
+            ("stream-end.json", b"[1, 2, 3, 4, 5, 6, 7}"),
+            ("stream-longer.json", b"[1, 2, 3, 4, 5]"),
+            ("stream-shorter.json", b"[1, 2, 3]"),
+            ("new.html", b"only in the second build"),
+        ];
+        let first = site(&out, &before);
+        assert_eq!((first.files, first.kept), (13, 0));
+        let inodes: Vec<u64> = before.iter().map(|(r, _)| inode(&out.join(r))).collect();
+        // A copy of the previous site kept aside through its links: it must not change.
+        let aside = tmp.path().join("aside");
+        std::fs::create_dir_all(aside.join("dir")).expect("dir");
+        for (rel, _) in &before {
+            std::fs::hard_link(out.join(rel), aside.join(rel)).expect("link");
+        }
+
+        let second = site(&out, &after);
+        assert_eq!((second.files, second.kept), (13, 3));
+        for (i, (rel, bytes)) in after.iter().enumerate() {
+            let path = out.join(rel);
+            assert_eq!(std::fs::read(&path).expect("file"), *bytes, "{rel}");
+            let same = before.get(i).is_some_and(|(r, b)| r == rel && b == bytes);
+            assert_eq!(inode(&path) == inodes[i], same, "{rel}");
+        }
+        assert!(!out.join("gone.html").exists());
+        for (rel, bytes) in &before {
+            assert_eq!(
+                std::fs::read(aside.join(rel)).expect("kept"),
+                *bytes,
+                "{rel}"
+            );
+        }
+        // The same bytes as a first build of the second site.
+        let fresh = tmp.path().join("fresh");
+        site(&fresh, &after);
+        for (rel, _) in &after {
+            assert_eq!(
+                std::fs::read(out.join(rel)).expect("rebuilt"),
+                std::fs::read(fresh.join(rel)).expect("fresh"),
+                "{rel}"
+            );
+        }
+    }
+
+    /// A symbolic link in the previous site is never linked into the new one, even when
+    /// what it points to has the page's bytes: the new site gets a file of its own.
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_writes_a_file_where_the_previous_site_had_a_symbolic_link() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().join("site");
+        site(&out, &[("a.html", b"page"), ("stream.json", b"[1]")]);
+        let outside = tmp.path().join("outside");
+        std::fs::write(&outside, "page").expect("file");
+        for rel in ["a.html", "stream.json"] {
+            std::fs::remove_file(out.join(rel)).expect("remove");
+            std::os::unix::fs::symlink(&outside, out.join(rel)).expect("symlink");
+        }
+        std::fs::write(&outside, "page").expect("file");
+        let again = site(&out, &[("a.html", b"page"), ("stream.json", b"page")]);
+        assert_eq!(again.kept, 0);
+        for rel in ["a.html", "stream.json"] {
+            let m = std::fs::symlink_metadata(out.join(rel)).expect("file");
+            assert!(m.is_file(), "{rel}");
+            assert_ne!(inode(&out.join(rel)), inode(&outside), "{rel}");
+            assert_eq!(
+                std::fs::read(out.join(rel)).expect("file"),
+                b"page",
+                "{rel}"
+            );
+        }
+        assert_eq!(std::fs::read(&outside).expect("outside"), b"page");
+    }
 
     /// Everything under the folder goes, the folder too; a link is removed, not followed.
     #[test]

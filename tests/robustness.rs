@@ -945,6 +945,52 @@ fn an_injected_write_failure_leaves_the_old_site_byte_identical() {
     }
 }
 
+/// A rebuild keeps (hard-links) the previous site's files whose bytes are unchanged and
+/// writes the others; the site is byte for byte what a build into an empty folder writes.
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_writes_the_site_a_first_build_would() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let files = tree(&s.path("site")).len() - 1; // all but the marker
+    #[cfg(unix)]
+    let inode = |rel: &str| {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(s.path(rel)).expect(rel))
+    };
+    #[cfg(unix)]
+    let (css, json) = (inode("site/style.css"), inode("site/report.json"));
+    s.run(&["build", "--timings"])
+        .ok()
+        .says(&format!("unchanged files: {files} of {files}"));
+    #[cfg(unix)]
+    assert_eq!(
+        (inode("site/style.css"), inode("site/report.json")),
+        (css, json)
+    );
+
+    // One article changes: its pages, the lists and report.json are written again, the
+    // stylesheet is kept, and the site is the one a first build writes.
+    let article = "seeds/004_71888a1a17af4fa9.txt";
+    let text = std::fs::read_to_string(s.path(article)).expect(article);
+    s.write(article, format!("{text}\n{TROOPS}\n"));
+    let run = s.run(&["build", "--timings"]);
+    run.ok();
+    let kept: usize = run
+        .stderr
+        .split("unchanged files: ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("unchanged files in --timings");
+    assert!(0 < kept && kept < files, "{kept} of {files}");
+    #[cfg(unix)]
+    {
+        assert_eq!(inode("site/style.css"), css);
+        assert_ne!(inode("site/report.json"), json);
+    }
+    s.run(&["build", "--out", "fresh"]).ok();
+    assert_eq!(tree(&s.path("site")), tree(&s.path("fresh")));
+}
+
 #[test]
 fn a_build_killed_while_writing_leaves_the_old_site_and_the_next_build_cleans_up() {
     let s = Scratch::with_seeds();
