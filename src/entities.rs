@@ -225,12 +225,25 @@ pub fn mentions_cached(rules: &RuleSet, key: &str, cache: &mut FuzzyCache) -> Ve
     found.retain_mut(|m| extend_left(rules, &folded, &words, m));
     let mut kept: Vec<Mention> = Vec::new();
     for m in found {
-        if kept.last().is_some_and(|k| m.range.start < k.range.end) {
+        if kept
+            .last()
+            .is_some_and(|k| m.range.start < k.range.end || restated(&folded, k, &m))
+        {
             continue;
         }
         kept.push(m);
     }
     kept
+}
+
+/// Whether `next` names `prev`'s entity again with nothing but spaces and punctuation
+/// between them: an acronym and its expansion (`إيكواس (المجموعة الاقتصادية لدول غرب
+/// أفريقيا)`, `تحالف دول الساحل (AES)`), one reference to one entity, not two.
+fn restated(key: &str, prev: &Mention, next: &Mention) -> bool {
+    prev.entity == next.entity
+        && key[prev.range.end..next.range.start]
+            .chars()
+            .all(|c| !normalize::is_word_char(c))
 }
 
 /// Name tokens indexed for fuzzy look-ups: by skeleton (exact), and by first letter for
@@ -687,6 +700,14 @@ mod extension_tests {
         // 001: two agreeing words vouch for a given name two edits away.
         yevkurov_in_001: "نائب وزير الدفاع لونوس بك إيفكوروف" => [("لونوس بك إيفكوروف", "yevkurov")];
         yevkurov_without_middle_name: "لونوس إيفكوروف" => [("إيفكوروف", "yevkurov")];
+        // 001 and 003: an acronym beside its expansion is one mention, the first.
+        acronym_then_expansion_in_brackets: "من جانب مجموعة إيكواس (المجموعة الاقتصادية لدول غرب أفريقيا) لعكس الانقلاب" => [("إيكواس", "ecowas")];
+        expansion_then_acronym: "يعرف باسم تحالف دول الساحل (AES)." => [("تحالف دول الساحل", "aes")];
+        // 002: with a space only.
+        acronym_then_expansion: "إذا نفذت منظمة إكواس المجموعة الاقتصادية لدول غرب إفريقيا تهديدات" => [("إكواس", "ecowas")];
+        // A word between, even "and", keeps two mentions; so does another name.
+        the_same_name_twice_with_a_word_between: "هددت إيكواس ثم عادت إيكواس" => [("إيكواس", "ecowas"), ("إيكواس", "ecowas")];
+        two_names_side_by_side: "قوات فاغنر (إيكواس)" => [("فاغنر", "wagner"), ("إيكواس", "ecowas")];
     }
 
     #[test]
