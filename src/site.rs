@@ -369,14 +369,7 @@ impl Sink {
         let old = prev.join(rel);
         let len: usize = parts.iter().map(|p| p.len()).sum();
         // The size first, from the folder entry: a changed page usually has another.
-        match std::fs::symlink_metadata(&old) {
-            Ok(m) if m.is_file() && m.len() == len as u64 => {}
-            _ => return false,
-        }
-        let Ok(mut file) = std::fs::File::open(&old) else {
-            return false;
-        };
-        let Ok(meta) = file.metadata() else {
+        let Some((mut file, meta)) = open_previous(&old, Some(len as u64)) else {
             return false;
         };
         let mut bytes = Vec::with_capacity(len);
@@ -456,6 +449,18 @@ impl Sink {
     }
 }
 
+/// The previous site's file at `old`, open, with its metadata, if it is a regular file
+/// (not a symbolic link) of `len` bytes when a length is given.
+fn open_previous(old: &Path, len: Option<u64>) -> Option<(std::fs::File, std::fs::Metadata)> {
+    let m = std::fs::symlink_metadata(old).ok()?;
+    if !m.is_file() || len.is_some_and(|l| l != m.len()) {
+        return None;
+    }
+    let file = std::fs::File::open(old).ok()?;
+    let read = file.metadata().ok()?;
+    Some((file, read))
+}
+
 /// Create a new file at `path`. A file already there is removed first, never truncated:
 /// it may be a link to the previous site's file, which must stay as it was until the swap.
 fn create(path: &Path) -> std::io::Result<std::fs::File> {
@@ -522,12 +527,7 @@ enum Stream {
 impl Streamed {
     fn new(path: PathBuf, old: Option<&Path>) -> std::io::Result<Streamed> {
         let same = old.and_then(|old_path| {
-            let m = std::fs::symlink_metadata(old_path).ok()?;
-            if !m.is_file() {
-                return None;
-            }
-            let file = std::fs::File::open(old_path).ok()?;
-            let read = file.metadata().ok()?;
+            let (file, read) = open_previous(old_path, None)?;
             Some(Stream::Same {
                 old_path: old_path.to_path_buf(),
                 old: std::io::BufReader::with_capacity(1 << 20, file),
@@ -546,13 +546,11 @@ impl Streamed {
     /// Leave comparing: create the file with the `matched` bytes it shares with the
     /// previous file, copied from it.
     fn diverge(&mut self) -> std::io::Result<&mut std::fs::File> {
-        use std::io::Seek as _;
         if let Stream::Same {
             old_path, matched, ..
         } = &self.state
         {
-            let mut from = std::fs::File::open(old_path)?;
-            from.seek(std::io::SeekFrom::Start(0))?;
+            let from = std::fs::File::open(old_path)?;
             let mut file = create(&self.path)?;
             let copied = std::io::copy(&mut std::io::Read::take(from, *matched), &mut file)?;
             if copied != *matched {
@@ -575,8 +573,8 @@ impl Streamed {
         use std::io::Read as _;
         if let Stream::Same { old, .. } = &mut self.state {
             let mut one = [0u8; 1];
-            if old.read(&mut one)? != 0 {
-                // The previous file is longer: write this one.
+            if !matches!(old.read(&mut one), Ok(0)) {
+                // The previous file is longer (or cannot be read): write this one.
                 self.diverge()?;
             }
         }
@@ -598,16 +596,8 @@ impl std::io::Write for Streamed {
         } = &mut self.state
         {
             scratch.resize(buf.len(), 0);
-            let mut got = 0;
-            while got < buf.len() {
-                match old.read(&mut scratch[got..]) {
-                    Ok(0) => break,
-                    Ok(n) => got += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(_) => break,
-                }
-            }
-            if got == buf.len() && scratch[..] == *buf {
+            // A shorter previous file, or one that cannot be read, is a difference.
+            if old.read_exact(scratch).is_ok() && scratch[..] == *buf {
                 *matched += buf.len() as u64;
                 return Ok(buf.len());
             }
