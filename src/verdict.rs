@@ -128,6 +128,22 @@ pub fn judge(
     (Verdict::Agree, reason)
 }
 
+/// Outlets in a list that stays short: all of them while there are at most `shown + 1`
+/// (naming the last takes no more room than "and 1 more outlet"), else the first `shown`
+/// and how many more: `a, b, c and 4 more outlets`. Every list of outlets that can grow
+/// with the corpus (reasons, name spellings) follows this one rule.
+pub fn outlets_list<S: std::borrow::Borrow<str>>(outlets: &[S], shown: usize) -> String {
+    if outlets.len() <= shown + 1 {
+        return and_list(outlets);
+    }
+    let first: Vec<&str> = outlets[..shown].iter().map(|o| o.borrow()).collect();
+    format!(
+        "{} and {} more outlets",
+        first.join(", "),
+        outlets.len() - shown
+    )
+}
+
 /// `a`, `a and b`, `a, b and c`.
 fn and_list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
     match items {
@@ -219,17 +235,10 @@ fn named_elsewhere(
             .copied()
             .filter(|o| *o != outlet)
             .collect();
-        let listed = match others.len() {
-            0 => continue,
-            // "and 1 more outlet" would be as long as the outlet's name.
-            n if n <= SHOWN + 1 => and_list(&others),
-            n => format!(
-                "{} and {} more outlets",
-                others[..SHOWN].join(", "),
-                n - SHOWN
-            ),
-        };
-        parts.push(format!("{entity} by {listed}"));
+        if others.is_empty() {
+            continue;
+        }
+        parts.push(format!("{entity} by {}", outlets_list(&others, SHOWN)));
     }
     if parts.is_empty() {
         String::new()
@@ -567,6 +576,17 @@ mod tests {
         assert_eq!(list(&["a"]), "a");
         assert_eq!(list(&["a", "b"]), "a and b");
         assert_eq!(list(&["a", "b", "c"]), "a, b and c");
+    }
+
+    #[test]
+    fn outlet_lists_name_one_more_rather_than_count_it() {
+        let abc = ["a", "b", "c", "d", "e", "f"];
+        assert_eq!(outlets_list(&abc[..0], 3), "");
+        assert_eq!(outlets_list(&abc[..3], 3), "a, b and c");
+        // "and 1 more outlet" would take the room of the outlet's name.
+        assert_eq!(outlets_list(&abc[..4], 3), "a, b, c and d");
+        assert_eq!(outlets_list(&abc[..5], 3), "a, b, c and 2 more outlets");
+        assert_eq!(outlets_list(&abc, 3), "a, b, c and 3 more outlets");
     }
 
     proptest::proptest! {

@@ -526,6 +526,50 @@ fn many_outlets_do_not_widen_any_page() {
     );
 }
 
+/// Past a dozen outlets the names table lists a spelling's outlets, in report.md and in
+/// index.html, by the rule of the reasons: every one while one more name takes no more
+/// room than "and 1 more outlet" would, else the first twelve and a count.
+#[test]
+fn a_spelling_names_its_outlets_or_counts_those_past_twelve() {
+    for (n, tail) in [
+        (13, "outlet0010, outlet0011 and outlet0012 |"),
+        (14, "outlet0010, outlet0011 and 2 more outlets |"),
+    ] {
+        let s = Scratch::new();
+        for i in 0..n {
+            s.write(
+                &format!("seeds/outlet{i:04}.txt"),
+                format!("خبر {i}\nوقال الرئيس فلاديمير بوتين إن الوضع هادئ.\n"),
+            );
+        }
+        s.build().ok();
+        let files = tree(&s.path("site"));
+        let md = String::from_utf8(files["report.md"].clone()).unwrap();
+        let row = md
+            .lines()
+            .find(|l| l.starts_with("| فلاديمير بوتين (`putin`) |"))
+            .unwrap();
+        assert!(
+            row.ends_with(&format!("فلاديمير بوتين: outlet0000, outlet0001, outlet0002, outlet0003, outlet0004, outlet0005, outlet0006, outlet0007, outlet0008, outlet0009, {tail}")),
+            "{n} outlets: {row}"
+        );
+        let html = String::from_utf8(files["index.html"].clone()).unwrap();
+        let row = &html[html.find(r#"<tr id="entity-putin">"#).unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let html_tail = tail
+            .trim_end_matches(" |")
+            .replace("outlet0010", "<bdi>outlet0010</bdi>")
+            .replace("outlet0011", "<bdi>outlet0011</bdi>")
+            .replace("outlet0012", "<bdi>outlet0012</bdi>");
+        assert!(
+            row.ends_with(&format!("{html_tail}</td>")),
+            "{n} outlets: {row}"
+        );
+        let named = if n <= 13 { n } else { 12 };
+        assert_eq!(row.matches("<bdi>").count(), named, "{row}");
+    }
+}
+
 #[test]
 fn deeply_nested_markdown_and_front_matter_do_not_overflow() {
     let s = Scratch::new();

@@ -225,21 +225,11 @@ pub fn report(r: &Report) -> String {
                 by_spelling
                     .iter()
                     .map(|(t, outlets)| {
-                        let more = outlets.len().saturating_sub(super::WIDE);
+                        let named: Vec<String> = outlets.iter().map(|o| escape(o)).collect();
                         format!(
-                            "{}: {}{}",
+                            "{}: {}",
                             spelling(t),
-                            outlets
-                                .iter()
-                                .take(super::WIDE)
-                                .map(|o| escape(o))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            if more > 0 {
-                                format!(" and {more} more outlets")
-                            } else {
-                                String::new()
-                            }
+                            crate::verdict::outlets_list(&named, super::WIDE)
                         )
                     })
                     .collect()

@@ -713,18 +713,11 @@ impl<'a> Overview<'a> {
                 let lines: Vec<String> = by_spelling
                     .iter()
                     .map(|(t, outlets)| {
-                        let named: Vec<String> =
-                            outlets.iter().take(WIDE).map(|o| bdi(o)).collect();
-                        let more = outlets.len().saturating_sub(WIDE);
+                        let named: Vec<String> = outlets.iter().map(|o| bdi(o)).collect();
                         format!(
-                            "{}: {}{}",
+                            "{}: {}",
                             cell(&BTreeSet::from([*t])),
-                            named.join(", "),
-                            if more > 0 {
-                                format!(" and {more} more outlets")
-                            } else {
-                                String::new()
-                            }
+                            crate::verdict::outlets_list(&named, WIDE)
                         )
                     })
                     .collect();
