@@ -280,6 +280,31 @@ fn every_internal_link_resolves_in_the_seed_site() {
     assert_links_resolve(&site);
 }
 
+/// The timeline numbers a date several outlets give on every row that has a mark for it; a
+/// member with none (003 has no publication date, so its "مارس" is XXXX-03) says so in the
+/// table, or a reader follows the number down the rows and finds nothing.
+#[test]
+fn a_numbered_date_says_which_outlets_are_not_on_the_chart() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    let page = text(&files(&site), "timeline.html");
+    let table = &page[page.find("<h2>Dated by more than one outlet</h2>").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr><td class=\"num\">").skip(1).collect();
+    assert_eq!(rows.len(), 3, "{table}");
+    let absent = "(not on the chart: no publication date to place it)";
+    // No. 1 is drawn for both its outlets; nos. 2 and 3 have a member from 003.
+    assert!(!rows[0].contains("not on the chart"), "{}", rows[0]);
+    for row in &rows[1..] {
+        assert_eq!(row.matches("not on the chart").count(), 1, "{row}");
+        assert!(
+            row.contains(
+                r#"<bdi>003_542dd368f5c3bf23</bdi>: <span class="value" dir="ltr">XXXX-03"#
+            ) && row.contains(absent),
+            "{row}"
+        );
+    }
+}
+
 #[test]
 fn a_spelling_rules_toml_does_not_list_is_marked_with_the_listed_one_it_is_close_to() {
     // العربية writes Sadio Camara «ساجيو كامارا», the only outlet to name him, so the name

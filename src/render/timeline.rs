@@ -15,7 +15,7 @@
 use super::html::{esc, lang_dir, mixed};
 use super::{statement_title, values_text, DocumentOut, Report, StatementOut};
 use chrono::{Datelike as _, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// A dated claim placed on the axis.
@@ -359,13 +359,25 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
             o,
             r#"<h{sub}>Dated by more than one outlet</h{sub}><div class="scroll"><table><thead><tr><th scope="col">No.</th><th scope="col">Verdict</th><th scope="col">Statement</th><th scope="col">Dates by outlet</th></tr></thead><tbody>"#
         );
+        // A member none of whose dates is drawn has no mark to follow its number to.
+        let on_chart: BTreeSet<(&str, &str)> = drawn
+            .iter()
+            .filter_map(|m| Some((m.statement?.id.as_str(), m.doc)))
+            .collect();
         for (i, s) in keyed.iter().enumerate() {
             let dates: Vec<String> = s
                 .members
                 .iter()
                 .map(|m| {
+                    let absent = if on_chart.contains(&(s.id.as_str(), m.doc.as_str())) {
+                        ""
+                    } else if m.values.iter().all(|v| v.starts_with("XXXX")) {
+                        r#" <span class="muted">(not on the chart: no publication date to place it)</span>"#
+                    } else {
+                        r#" <span class="muted">(not on the chart: see below)</span>"#
+                    };
                     format!(
-                        r#"<bdi>{}</bdi>: <span class="value" dir="ltr">{}</span>"#,
+                        r#"<bdi>{}</bdi>: <span class="value" dir="ltr">{}</span>{absent}"#,
                         esc(&m.outlet),
                         esc(&values_text(&m.values))
                     )
