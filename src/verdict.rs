@@ -346,10 +346,32 @@ fn tolerance_note(a: &[usize], members: &[(usize, Vec<usize>)], claims: &[Claim]
             ": the dates overlap where both are known (XXXX is a year left unknown: that article has no publication date)".into()
         }
         Value::Quantity { tolerance, .. } => {
-            format!(
-                " within ±{}%",
-                format_number((tolerance.max(0.1) * 100.0).round())
-            )
+            // The tolerance `compatible` applied: at least ±10% once a figure is approximate,
+            // the type's own between two exact figures that differ; none when only bounds
+            // (at least, at most, a vague plural) made them meet, which the values say.
+            let mut approx = false;
+            let mut exact: Vec<f64> = Vec::new();
+            for &c in members.iter().flat_map(|(_, cs)| cs) {
+                if let Value::Quantity {
+                    amount, qualifier, ..
+                } = &claims[c].value
+                {
+                    match qualifier {
+                        Qualifier::Approx => approx = true,
+                        Qualifier::Exact => exact.push(*amount),
+                        _ => {}
+                    }
+                }
+            }
+            let differ = exact.iter().any(|x| *x != exact[0]);
+            let t = if approx {
+                tolerance.max(0.1)
+            } else if differ {
+                *tolerance
+            } else {
+                return String::new();
+            };
+            format!(" within ±{}%", format_number((t * 100.0).round()))
         }
         Value::Date(_) => ": the dates overlap".into(),
         _ => String::new(),
@@ -540,6 +562,39 @@ mod tests {
                 },
             })
             .collect()
+    }
+
+    /// The note says the tolerance `compatible` used for the figures at hand.
+    #[test]
+    fn an_agreement_states_the_tolerance_that_applied() {
+        let note = |figures: &[(f64, Qualifier)]| {
+            let mut claims = named(&vec!["x"; figures.len()]);
+            for (c, &(v, qual)) in claims.iter_mut().zip(figures) {
+                c.value = q(v, qual);
+            }
+            let members: Vec<(usize, Vec<usize>)> =
+                (0..figures.len()).map(|i| (i, vec![i])).collect();
+            tolerance_note(&[0], &members, &claims)
+        };
+        use Qualifier::*;
+        // Two exact figures: the type's ±5%, not the ±10% of approximate ones.
+        assert_eq!(note(&[(1500.0, Exact), (1560.0, Exact)]), " within ±5%");
+        assert_eq!(note(&[(1500.0, Approx), (1560.0, Exact)]), " within ±10%");
+        assert_eq!(
+            note(&[(1480.0, Exact), (1500.0, Approx), (1500.0, Exact)]),
+            " within ±10%"
+        );
+        // Only a bound made them meet: no tolerance to state.
+        assert_eq!(note(&[(40.0, AtLeast), (65.0, Exact)]), "");
+        assert_eq!(note(&[(200.0, Vague), (350.0, Exact)]), "");
+        assert_eq!(
+            note(&[(8000.0, AtLeast), (9000.0, Exact), (9000.0, Exact)]),
+            ""
+        );
+        assert_eq!(
+            note(&[(8000.0, AtLeast), (9000.0, Exact), (9100.0, Exact)]),
+            " within ±5%"
+        );
     }
 
     #[test]
