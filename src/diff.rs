@@ -1,14 +1,21 @@
 //! 9. Word diff of a group member against the group's reference sentence (`similar`).
 //!
-//! The diff runs on the original words, so a reader sees each outlet's own spelling.
-//! Words are Unicode words (UAX #29), which keeps Arabic words and numbers whole; runs of
-//! the same change are coalesced. Very long sentences (a scraped page with no
+//! Words are Unicode words (UAX #29), which keeps Arabic words and numbers whole. Two
+//! words are the same when their match keys are (see `normalize`): a word written with
+//! other digits (١٥٠٠ / 1500), diacritics (وقُتل / وقتل), tatweel or another alef form is
+//! no change, so a changed number or name stands out. The runs are the original words,
+//! an equal run in the member's own writing, so a reader sees each outlet's spelling; runs
+//! of the same change are coalesced. Very long sentences (a scraped page with no
 //! punctuation) are not diffed word by word: the result would be unreadable and slow, so
 //! they show as one replacement; the cut-off is by length, never by time, so the output
 //! stays deterministic.
 
 use crate::model::TextSlice;
-use similar::{Algorithm, ChangeTag};
+use crate::normalize;
+use similar::{Algorithm, DiffTag};
+use std::borrow::Cow;
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation as _;
 
 /// Longest sentence, in bytes, that is diffed word by word.
 const MAX_DIFF_BYTES: usize = 8_000;
@@ -61,33 +68,48 @@ pub fn words(old: &TextSlice, new: &TextSlice) -> Vec<Op> {
 /// cover both sentences in order, so each run is the next piece of the member (equal,
 /// insert) or of the reference (delete).
 fn word_by_word(old: &TextSlice, new: &TextSlice) -> Vec<Op> {
+    let (old_words, old_keys) = words_and_keys(old.as_str());
+    let (new_words, new_keys) = words_and_keys(new.as_str());
     let mut out: Vec<Op> = Vec::new();
-    let (mut at_old, mut at_new) = (0, 0);
-    for (tag, text) in
-        similar::utils::diff_unicode_words(Algorithm::Patience, old.as_str(), new.as_str())
-    {
-        let (op, side, at) = match tag {
-            ChangeTag::Equal => {
-                at_old += text.len();
-                (Change::Equal, new, &mut at_new)
-            }
-            ChangeTag::Insert => (Change::Insert, new, &mut at_new),
-            ChangeTag::Delete => (Change::Delete, old, &mut at_old),
+    let mut push = |op: Change, side: &TextSlice, words: &[Range<usize>]| {
+        let (Some(first), Some(last)) = (words.first(), words.last()) else {
+            return;
         };
-        let range = *at..*at + text.len();
-        *at = range.end;
-        // Never taken: the words are the sentences' own pieces, in order.
-        let piece = if side.get(range.clone()) == Some(text) {
-            side.sub(range)
-        } else {
-            TextSlice::from(text)
-        };
+        let piece = side.sub(first.start..last.end);
         match out.last_mut() {
-            Some(last) if last.op == op => last.text.join(&piece),
+            Some(run) if run.op == op => run.text.join(&piece),
             _ => out.push(Op { op, text: piece }),
+        }
+    };
+    for d in similar::capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys) {
+        let (tag, in_old, in_new) = d.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => push(Change::Equal, new, &new_words[in_new]),
+            DiffTag::Delete => push(Change::Delete, old, &old_words[in_old]),
+            DiffTag::Insert => push(Change::Insert, new, &new_words[in_new]),
+            DiffTag::Replace => {
+                push(Change::Delete, old, &old_words[in_old]);
+                push(Change::Insert, new, &new_words[in_new]);
+            }
         }
     }
     out
+}
+
+/// A sentence's words (UAX #29 word bounds, spaces and punctuation included, so they
+/// cover it) as byte ranges, and the key each is compared by: the word itself when it is
+/// ASCII, which normalisation leaves alone, else its match key.
+fn words_and_keys(text: &str) -> (Vec<Range<usize>>, Vec<Cow<'_, str>>) {
+    text.split_word_bound_indices()
+        .map(|(at, w)| {
+            let key = if w.is_ascii() {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(normalize::key(w))
+            };
+            (at..at + w.len(), key)
+        })
+        .unzip()
 }
 
 #[cfg(test)]
@@ -126,6 +148,31 @@ mod tests {
             .any(|o| o.op == Change::Equal && o.text.contains("ألف جندي أميركي")));
     }
 
+    /// Another script of digits, diacritics, tatweel or alef form is the same word: only
+    /// the changed figure is marked, and equal runs are the member's own writing.
+    #[test]
+    fn words_that_differ_only_in_writing_are_equal() {
+        let ops = words(
+            &"وقُتل 1500 شخص في أُمبيري، وجُرح 40.".into(),
+            &"وقتل ١٥٠٠ شخص في امبيري، وجرح ٦٥.".into(),
+        );
+        let runs: Vec<(Change, &str)> = ops.iter().map(|o| (o.op, o.text.as_str())).collect();
+        assert_eq!(
+            runs,
+            [
+                (Change::Equal, "وقتل ١٥٠٠ شخص في امبيري، وجرح "),
+                (Change::Delete, "40"),
+                (Change::Insert, "٦٥"),
+                (Change::Equal, "."),
+            ]
+        );
+        // A name spelt otherwise is a change: the reader must see تياني against تشياني.
+        let ops = words(&"الجنرال تياني".into(), &"الجنرال تشياني".into());
+        assert!(ops
+            .iter()
+            .any(|o| o.op == Change::Insert && o.text.as_str() == "تشياني"));
+    }
+
     #[test]
     fn long_sentences_are_one_replacement() {
         let a = "ا ".repeat(5000);
@@ -139,7 +186,11 @@ mod tests {
         fn diff_turns_left_into_right(a in "[ا-ي 0-9.]{0,40}", b in "[ا-ي 0-9.]{0,40}") {
             let (old, new) = (TextSlice::from(a.as_str()), TextSlice::from(b.as_str()));
             let ops = words(&old, &new);
-            proptest::prop_assert_eq!(sides(&ops), (a, b));
+            // The member exactly; the reference as matching reads it, since an equal run
+            // is the member's writing of the reference's word.
+            let (was, is) = sides(&ops);
+            proptest::prop_assert_eq!(is, b);
+            proptest::prop_assert_eq!(normalize::key(&was), normalize::key(&a));
             // Each run is a piece of its own sentence, not a copy.
             for o in &ops {
                 let side = if o.op == Change::Delete { &old } else { &new };
