@@ -686,8 +686,9 @@ pub fn blank_in(body: &mut String, range: std::ops::Range<usize>) {
     }
 }
 
-/// Keep only Markdown prose (text and code spans); soft line breaks become spaces so a
-/// paragraph wrapped over lines stays one run of text.
+/// Keep only Markdown prose (text and code spans, and the text inside raw HTML, whose
+/// tags alone are blanked); soft line breaks become spaces so a paragraph wrapped over
+/// lines stays one run of text.
 fn mask_markdown(text: &str, start: usize, masked: String) -> String {
     if is_plain_prose(&text[start..]) {
         join_paragraph_lines(start, masked)
@@ -698,14 +699,35 @@ fn mask_markdown(text: &str, start: usize, masked: String) -> String {
 
 /// [`mask_markdown`] by the Markdown parser's events.
 fn mask_parsed(text: &str, start: usize, masked: String) -> String {
-    use pulldown_cmark::{Event, Options, Parser};
+    use pulldown_cmark::{Event, Options, Parser, Tag};
     let src = &text[start..];
     let mut kept = Vec::new();
     let mut soft = Vec::new();
     let parser = Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    // Inside an inline `<script>` or `<style>` element: its content is no text.
+    let mut in_code = false;
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Text(_) | Event::Code(_) => kept.push(range),
+            Event::Text(_) | Event::Code(_) if !in_code => kept.push(range),
+            Event::InlineHtml(tag) => {
+                let tag = tag.to_ascii_lowercase();
+                if tag.starts_with("<script") || tag.starts_with("<style") {
+                    in_code = !tag.contains("</");
+                } else if tag.starts_with("</script") || tag.starts_with("</style") {
+                    in_code = false;
+                }
+            }
+            // Raw HTML (a `<br>` line, `<p align="right">` around a paragraph) is the
+            // page's markup around the article's own text: the text stays, or the claims
+            // in it would be lost without a word.
+            // A whole HTML block at once, so a comment or script over several lines is
+            // seen whole; its lines come again as `Html` events, passed over.
+            Event::Start(Tag::HtmlBlock) => {
+                kept.extend(
+                    html_text(&src[range.clone()])
+                        .map(|r| range.start + r.start..range.start + r.end),
+                );
+            }
             Event::SoftBreak => soft.push(range),
             _ => {}
         }
@@ -731,6 +753,43 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> String {
         }
     }
     out
+}
+
+/// The byte ranges of `html` that are text: outside tags (`<p align="right">`, `</div>`),
+/// comments, and `<script>` or `<style>` elements, none of which a reader sees. A tag left
+/// open at the end (a Markdown HTML block comes a line at a time) runs to the end.
+fn html_text(html: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let lower = html.to_ascii_lowercase();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < html.len() {
+            let Some(open) = html[at..].find('<').map(|i| at + i) else {
+                let text = at..html.len();
+                at = html.len();
+                return Some(text);
+            };
+            let rest = &lower[open..];
+            let close = if rest.starts_with("<!--") {
+                rest.find("-->").map(|i| i + 3)
+            } else if rest.starts_with("<script") || rest.starts_with("<style") {
+                let end = if rest.starts_with("<script") {
+                    "</script"
+                } else {
+                    "</style"
+                };
+                rest.find(end)
+                    .and_then(|i| rest[i..].find('>').map(|j| i + j + 1))
+            } else {
+                rest.find('>').map(|i| i + 1)
+            };
+            let text = at..open;
+            at = close.map_or(html.len(), |c| open + c);
+            if !text.is_empty() {
+                return Some(text);
+            }
+        }
+        None
+    })
 }
 
 /// Whether Markdown `src` is prose alone, with no byte a Markdown parser reads as syntax:
@@ -1333,6 +1392,42 @@ mod tests {
             "+++\n+++\nسطر أول   يتبع 12.5%، (نص)!  \nبعد فاصل\n\n   \nفقرة ثانية 2024.\n"
         );
         assert_eq!(m, mask_parsed(text, 8, text.to_string()));
+    }
+
+    /// Text inside raw HTML is the article's: only the tags, comments and scripts go.
+    #[test]
+    fn text_inside_raw_html_is_kept_and_its_tags_blanked() {
+        let text = "وصل 1100 جندي.\n\n<br>\nوصل 2100 جندي.\n\n<p align=\"right\">\nوصل 3100 جندي.\n</p>\n\nقتل <b>40</b> شخصا.<!-- ملاحظة 99 --><script>var n = 7;</script>\n\n<div>\n<!--\nملاحظة 98\n-->\n<script>\nvar m = 8;\n</script>\n</div>\n";
+        let m = mask_markdown(text, 0, text.to_string());
+        assert_eq!(m.len(), text.len());
+        for kept in [
+            "وصل 1100 جندي.",
+            "وصل 2100 جندي.",
+            "وصل 3100 جندي.",
+            "قتل ",
+            "40",
+            " شخصا.",
+        ] {
+            let at = text.find(kept).unwrap();
+            assert_eq!(&m[at..at + kept.len()], kept, "{m:?}");
+        }
+        for gone in [
+            "<br>",
+            "<p align",
+            "</p>",
+            "<b>",
+            "</b>",
+            "ملاحظة 99",
+            "var n",
+        ] {
+            assert!(!m.contains(gone), "{gone} in {m:?}");
+        }
+        let tags: Vec<&str> = html_text("<td>١</td> و <em>٢</em><!--x")
+            .map(|r| &"<td>١</td> و <em>٢</em><!--x"[r])
+            .collect();
+        assert_eq!(tags, ["١", " و ", "٢"]);
+        assert_eq!(html_text("<p").count(), 0);
+        assert_eq!(html_text("نص").collect::<Vec<_>>(), [0.."نص".len()]);
     }
 
     #[test]

@@ -570,6 +570,35 @@ fn a_spelling_names_its_outlets_or_counts_those_past_twelve() {
     }
 }
 
+/// Raw HTML in a Markdown article (a `<br>` line, a paragraph in `<p align="right">`) is
+/// the page's markup around the article's text: the tags go, the text and its claims stay.
+#[test]
+fn text_inside_raw_html_in_markdown_keeps_its_claims() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/a.md",
+        "+++\noutlet = \"A\"\npublished = 2024-04-12\n+++\nوصل 1100 جندي إلى نيامي.\n\n<br>\nوصل 2100 جندي إلى نيامي.\nوقتل 40 شخصا.\n\n<p align=\"right\">\nوصل 3100 <b>جندي</b> إلى نيامي.\n</p>\n",
+    );
+    s.build().ok();
+    let report = s.report();
+    let values: Vec<String> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["display"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        values,
+        ["1100 soldier", "2100 soldier", "40 person", "3100 soldier"]
+    );
+    let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
+    // Each line of text is on the article's page, the HTML around it is not.
+    for line in [5, 8, 9, 12] {
+        assert!(page.contains(&format!(r#"<p data-line="{line}">"#)), "{page}");
+    }
+    assert!(!page.contains("align") && !page.contains("&lt;br"), "{page}");
+}
+
 #[test]
 fn deeply_nested_markdown_and_front_matter_do_not_overflow() {
     let s = Scratch::new();
