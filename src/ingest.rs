@@ -1427,7 +1427,7 @@ mod tests {
             .collect();
         assert_eq!(tags, ["١", " و ", "٢"]);
         assert_eq!(html_text("<p").count(), 0);
-        assert_eq!(html_text("نص").collect::<Vec<_>>(), [0.."نص".len()]);
+        assert_eq!(html_text("نص").next(), Some(0.."نص".len()));
     }
 
     #[test]

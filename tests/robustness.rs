@@ -594,9 +594,15 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
     let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
     // Each line of text is on the article's page, the HTML around it is not.
     for line in [5, 8, 9, 12] {
-        assert!(page.contains(&format!(r#"<p data-line="{line}">"#)), "{page}");
+        assert!(
+            page.contains(&format!(r#"<p data-line="{line}">"#)),
+            "{page}"
+        );
     }
-    assert!(!page.contains("align") && !page.contains("&lt;br"), "{page}");
+    assert!(
+        !page.contains("align") && !page.contains("&lt;br"),
+        "{page}"
+    );
 }
 
 #[test]
