@@ -589,6 +589,11 @@ pub fn parse(
 /// The front matter and where the body starts. Only `+++` on the very first line opens it.
 fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> {
     let Some(rest) = text.strip_prefix("+++\n") else {
+        if let Some(end) = yaml_front_matter(text) {
+            return Err(format!(
+                "{name}:1: front matter between `---` lines (YAML) is not read: lines 1 to {end} would be taken as article text\n  = help: write it as TOML between `+++` lines: `+++`, then `outlet = \"…\"`, `published = 2024-04-12`…, then `+++`"
+            ));
+        }
         return Ok((FrontMatter::default(), 0));
     };
     let close = rest
@@ -630,6 +635,31 @@ fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> 
             })
         }
     }
+}
+
+/// The closing line of YAML front matter (`---`, then `key: value` lines, then `---`), as
+/// Jekyll and Hugo write it, when the text opens with one: read as Markdown it would be
+/// a heading of its keys, with the outlet and date lost. A `---` rule over ordinary text
+/// is not mistaken for it: every line between must be a `key:` line or blank.
+fn yaml_front_matter(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix("---\n")?;
+    let mut keys = 0;
+    for (i, line) in rest.lines().enumerate().take(100) {
+        if line.trim_end() == "---" {
+            return (keys > 0).then_some(i + 2);
+        }
+        let key = line.split_once(':').map(|(k, _)| k);
+        if key.is_some_and(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        }) {
+            keys += 1;
+        } else if !line.trim().is_empty() && !line.starts_with([' ', '-']) {
+            return None;
+        }
+    }
+    None
 }
 
 fn parse_front_date(name: &str, text: &str, v: &toml::Value) -> Result<NaiveDate, String> {
@@ -1481,6 +1511,27 @@ mod tests {
                 mask_markdown(&text, 0, text.clone()),
                 mask_parsed(&text, 0, text.clone())
             );
+        }
+    }
+
+    #[test]
+    fn yaml_front_matter_is_an_error_that_says_to_write_toml() {
+        let e = front_matter(
+            "a.md",
+            "---\ntitle: \"خبر\"\noutlet: الجزيرة\ntags:\n  - مالي\npublished: 2024-04-12\n---\nنص.\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("a.md:1: front matter between `---` lines (YAML) is not read: lines 1 to 7 would be taken as article text\n  = help: write it as TOML between `+++` lines"),
+            "{e}"
+        );
+        // A rule over ordinary text, or an opening `---` never closed, is Markdown.
+        for text in [
+            "---\nنص: عن الخبر ثم.\nنص آخر\n---\n",
+            "---\ntitle: x\n",
+            "---\n---\nنص\n",
+        ] {
+            assert!(front_matter("a.md", text).is_ok(), "{text}");
         }
     }
 
