@@ -237,6 +237,11 @@ fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
     let mut folders = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
+        // Hidden entries are no articles: a version-control folder (`.git`), an editor's
+        // lock or swap file (`.#a.txt`, `.a.txt.swp`), macOS metadata (`._a.txt`).
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
         let path = entry.path();
         let file_type = entry
             .file_type()
@@ -270,9 +275,13 @@ fn format_of(name: &str) -> Option<Format> {
     }
 }
 
-/// Two files with the same stem (a.txt, sub/a.md) get ids from their whole paths.
+/// Two files with the same stem (a.txt, sub/a.md) get ids from their whole paths
+/// (`a_txt`, `sub__a_md`). An id so made may still be another file's (a file named
+/// `a_txt.md`): the later ones in path order then get `-2`, `-3`… so every id is one
+/// document's, and links and anchors never land on another article.
 pub fn unique_ids(docs: &mut [Document]) {
-    let mut count = std::collections::BTreeMap::<String, usize>::new();
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut count = BTreeMap::<String, usize>::new();
     for d in docs.iter() {
         *count.entry(d.id.clone()).or_default() += 1;
     }
@@ -280,6 +289,17 @@ pub fn unique_ids(docs: &mut [Document]) {
         if count[&d.id] > 1 {
             d.id = d.path.replace('/', "__").replace('.', "_");
         }
+    }
+    // The documents are in the order their files are listed, sorted by path.
+    let mut taken = BTreeSet::new();
+    for d in docs.iter_mut() {
+        let mut id = d.id.clone();
+        let mut n = 1;
+        while !taken.insert(id.clone()) {
+            n += 1;
+            id = format!("{}-{n}", d.id);
+        }
+        d.id = id;
     }
 }
 
@@ -1158,6 +1178,17 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         std::fs::create_dir_all(root.join("empty/folder.md")).unwrap();
+        // Hidden files and folders are passed over.
+        for rel in [
+            ".git/COMMIT_EDITMSG.txt",
+            "c/.#d.MD",
+            "c/._A.TXT",
+            ".a.txt.swp.md",
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "\0\0").unwrap();
+        }
         assert_eq!(
             list(root, &IoThreads::start()).unwrap(),
             [

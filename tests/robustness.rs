@@ -605,6 +605,46 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
     );
 }
 
+/// `a.txt` and `a.md` share a stem, so they take ids from their paths (`a_txt`, `a_md`),
+/// which `a_txt.md` has already: every article still gets an id of its own, so each
+/// link lands on its own article. Hidden files are no articles.
+#[test]
+fn articles_whose_ids_would_collide_each_get_their_own() {
+    let s = Scratch::new();
+    for name in ["a.txt", "a.md", "a_txt.md"] {
+        s.write(
+            &format!("seeds/{name}"),
+            format!("خبر {name}\nوصل 1500 جندي.\n"),
+        );
+    }
+    s.write("seeds/._a.txt", "\0\0\0");
+    s.write("seeds/.git/HEAD.txt", "ref");
+    s.build().ok();
+    let report = s.report();
+    let ids: Vec<(&str, &str)> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("a.md", "a_md"),
+            ("a.txt", "a_txt"),
+            ("a_txt.md", "a_txt-2")
+        ]
+    );
+    let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
+    for id in ["a_md", "a_txt", "a_txt-2"] {
+        assert_eq!(
+            page.matches(&format!(r#"<article class="document" id="{id}">"#))
+                .count(),
+            1
+        );
+    }
+}
+
 #[test]
 fn deeply_nested_markdown_and_front_matter_do_not_overflow() {
     let s = Scratch::new();
