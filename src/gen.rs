@@ -1791,18 +1791,36 @@ const CHUNK: usize = 512;
 /// `--force` replace its `seeds/` and `truth.jsonl`.
 pub const MARKER: &str = ".compare-gen";
 
+/// The most stories one corpus may have: about five million articles, 25 GB.
+pub const MAX_STORIES: usize = 1_000_000;
+
 /// Check that `compare gen` may write into `out`: not the file system root, and where
 /// `seeds/` or `truth.jsonl` already exists, only with `force`, only when `gen` wrote them
 /// (the [`MARKER`] file beside them) and only when `seeds/` is a folder of its own, not a
 /// symbolic link (replacing it would empty the folder it points to).
 fn check_out(opts: &GenOptions, seeds: &Path, truth: &Path) -> Result<()> {
     let shown = opts.out.display();
+    if !(1..=MAX_STORIES).contains(&opts.stories) {
+        bail!(
+            "--stories {} is out of range: a corpus has 1 to {MAX_STORIES} stories\n  = help: 20 000 stories make about 100 000 articles (500 MB)",
+            opts.stories
+        );
+    }
     let root = std::fs::canonicalize(&opts.out).is_ok_and(|p| p.parent().is_none());
     if root {
         bail!("refusing to write a corpus to {shown}: it is the file system root\n  = help: pass --out with a folder of its own, such as bench/corpus");
     }
     let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
     let Some(existing) = [seeds, truth].into_iter().find(|p| exists(p)) else {
+        // A folder with files of its own that gen did not write (real articles, say) is
+        // not mixed with a generated corpus: a build of it would read both.
+        let foreign = std::fs::read_dir(&opts.out).is_ok_and(|mut d| d.next().is_some())
+            && !opts.out.join(MARKER).is_file();
+        if foreign {
+            bail!(
+                "refusing to write a corpus into {shown}: it holds files compare gen did not write (no {MARKER} file), which a build of it would mix with the generated articles\n  = help: pass --out with a new or empty folder"
+            );
+        }
         return Ok(());
     };
     if !opts.force {

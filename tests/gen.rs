@@ -509,4 +509,42 @@ fn force_replaces_only_a_corpus_gen_wrote() {
 
     let msg = format!("{:#}", force(Path::new("/")).unwrap_err());
     assert!(msg.contains("file system root"), "{msg}");
+
+    // A folder of real articles, with no seeds/ in it: not written into, forced or not.
+    let articles = dir.path().join("articles");
+    std::fs::create_dir_all(&articles).unwrap();
+    std::fs::write(articles.join("a.txt"), "real text").unwrap();
+    let before = files(&articles);
+    let msg = format!("{:#}", force(&articles).unwrap_err());
+    assert!(
+        msg.contains("refusing to write a corpus into") && msg.contains("new or empty folder"),
+        "{msg}"
+    );
+    assert_eq!(files(&articles), before, "nothing written");
+    // An empty folder is written.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    force(&empty).expect("an empty folder is written");
+}
+
+/// A story count past what any machine could write is refused before anything is
+/// written (it ran out of memory, or panicked, after creating the folder).
+#[test]
+fn a_story_count_out_of_range_is_refused_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for stories in [0, gen::MAX_STORIES + 1, usize::MAX] {
+        let out = dir.path().join(format!("c{stories}"));
+        let msg = format!(
+            "{:#}",
+            gen::generate(&GenOptions {
+                stories,
+                seed: 1,
+                out: out.clone(),
+                force: false
+            })
+            .unwrap_err()
+        );
+        assert!(msg.contains("out of range"), "{msg}");
+        assert!(!out.exists(), "{stories}: {out:?} written");
+    }
 }
