@@ -199,6 +199,40 @@ impl fmt::Display for Rejected {
 
 impl std::error::Error for Rejected {}
 
+/// Text for the terminal: control characters other than line breaks and tabs (an escape
+/// sequence in a file name or a title, a BEL, a NUL) are written out as `\u{1b}`, so a
+/// name cannot clear the screen or recolour what follows.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(hidden) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A file's name in a message, every control character written out, line breaks too: a
+/// name holding `\nerror: …` cannot pass for a line of compare's own.
+pub fn file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The text `main` prints for an error: a report as rendered (it labels its own lines),
 /// anything else as `error: ` and the cause chain.
 pub fn error_text(e: &anyhow::Error) -> String {
@@ -214,6 +248,13 @@ pub fn error_text(e: &anyhow::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_written_out_for_the_terminal() {
+        assert_eq!(printable("a\nb\tc"), "a\nb\tc");
+        assert_eq!(printable("x\u{1b}[2Jy\u{7}"), "x\\u{1b}[2Jy\\u{7}");
+        assert_eq!(file_name("z\nerror: fine.txt"), "z\\u{a}error: fine.txt");
+    }
 
     #[test]
     fn a_bare_word_value_is_shown_quoted() {

@@ -113,11 +113,12 @@ pub fn fail_on(errors: Vec<String>) -> Result<()> {
 /// How messages name a file: the seeds folder as the user gave it joined with the path
 /// inside it (`seeds/w.txt`), so the user can open the file from where they ran compare.
 pub fn shown(seeds: &Path, rel: &str) -> String {
-    if seeds.as_os_str().is_empty() || seeds == Path::new(".") {
+    let path = if seeds.as_os_str().is_empty() || seeds == Path::new(".") {
         rel.to_string()
     } else {
         seeds.join(rel).display().to_string()
-    }
+    };
+    crate::diag::file_name(&path)
 }
 
 /// One article read on its own, exactly as [`documents`] reads each file (for `explain`).
@@ -312,6 +313,29 @@ struct FrontMatter {
     published: Option<toml::Value>,
     lang: Option<String>,
     story: Option<String>,
+}
+
+impl FrontMatter {
+    /// Control characters a TOML escape can put in a value (`"\u0007"`, `"\u0000"`) become
+    /// spaces, as NUL does in article text: they would otherwise reach the pages and the
+    /// terminal as they are.
+    fn without_controls(mut self) -> Self {
+        for field in [
+            &mut self.title,
+            &mut self.outlet,
+            &mut self.url,
+            &mut self.lang,
+            &mut self.story,
+        ] {
+            if let Some(v) = field.as_mut().filter(|v| v.chars().any(char::is_control)) {
+                *v = v
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+            }
+        }
+        self
+    }
 }
 
 /// Byte signatures of common binary formats that end up in scraped folders.
@@ -633,7 +657,7 @@ fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> 
     let toml_text = &rest[..close];
     let body_start = (4 + close + 3 + 1).min(text.len());
     match toml::from_str::<FrontMatter>(toml_text) {
-        Ok(f) => Ok((f, body_start)),
+        Ok(f) => Ok((f.without_controls(), body_start)),
         Err(e) => {
             let in_toml = e.span().map_or(0, |s| {
                 toml_text[..s.start.min(toml_text.len())]
@@ -1564,6 +1588,18 @@ mod tests {
         ] {
             assert!(front_matter("a.md", text).is_ok(), "{text}");
         }
+    }
+
+    #[test]
+    fn control_characters_in_front_matter_values_become_spaces() {
+        let (f, _) = front_matter(
+            "a.md",
+            "+++\ntitle = \"\\u0007x\\u001b[2J\"\noutlet = \"A\\u0000B\"\nstory = \"s\\n1\"\n+++\nنص\n",
+        )
+        .unwrap();
+        assert_eq!(f.title.as_deref(), Some(" x [2J"));
+        assert_eq!(f.outlet.as_deref(), Some("A B"));
+        assert_eq!(f.story.as_deref(), Some("s 1"));
     }
 
     #[test]

@@ -177,7 +177,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}", compare::diag::error_text(&e));
+            eprintln!(
+                "{}",
+                compare::diag::printable(&compare::diag::error_text(&e))
+            );
             ExitCode::from(2)
         }
     }
@@ -227,7 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 lossy,
             })?;
             for w in &outcome.warnings {
-                eprintln!("{w}");
+                eprintln!("{}", compare::diag::printable(w));
             }
             if timings {
                 for (stage, d) in &outcome.timings {
@@ -316,7 +319,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain { file, rules, lossy } => {
             let set = compare::rules::load(&rules)?;
             let read = compare::ingest::ReadOptions { lossy };
-            print!("{}", compare::explain::article(&file, &set, read)?);
+            print!(
+                "{}",
+                compare::diag::printable(&compare::explain::article(&file, &set, read)?)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Gen {
