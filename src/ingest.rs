@@ -238,15 +238,21 @@ fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
     let mut folders = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
-        // Hidden entries are no articles: a version-control folder (`.git`), an editor's
-        // lock or swap file (`.#a.txt`, `.a.txt.swp`), macOS metadata (`._a.txt`).
-        if entry.file_name().as_encoded_bytes().starts_with(b".") {
-            continue;
-        }
         let path = entry.path();
         let file_type = entry
             .file_type()
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        // Not articles: a hidden folder (`.git`, an editor's settings), an editor's lock
+        // file (`.#a.txt`, a link to nowhere) or macOS's metadata beside a file (`._a.txt`,
+        // binary). A hidden file of any other name (`.a.txt`) is read like any file.
+        let name = entry.file_name();
+        let name = name.as_encoded_bytes();
+        if name.starts_with(b".#")
+            || name.starts_with(b"._")
+            || name.starts_with(b".") && file_type.is_dir()
+        {
+            continue;
+        }
         if file_type.is_dir() {
             folders.push(path);
         } else if format_of(&path.to_string_lossy()).is_some() {
@@ -1202,12 +1208,12 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         std::fs::create_dir_all(root.join("empty/folder.md")).unwrap();
-        // Hidden files and folders are passed over.
+        // Hidden folders, editor locks and macOS metadata files are passed over.
         for rel in [
             ".git/COMMIT_EDITMSG.txt",
             "c/.#d.MD",
             "c/._A.TXT",
-            ".a.txt.swp.md",
+            ".obsidian/x.md",
         ] {
             let path = root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
