@@ -934,7 +934,7 @@ fn rules_lists_every_claim_type_with_its_description() {
         assert_eq!(next.trim(), c.description.trim());
     }
     assert!(
-        text.contains("troops   quantity  8 examples, 3 counter-examples"),
+        text.contains("troops   quantity  10 examples, 3 counter-examples"),
         "{text}"
     );
     assert!(
