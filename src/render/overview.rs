@@ -270,9 +270,9 @@ impl<'a> Overview<'a> {
         let _ = writeln!(
             o,
             r#"<details class="legend"><summary>How to read this report</summary><ul>
-<li>A <strong>statement</strong> is one thing several outlets report (a troop count, a date), found by matching their sentences; its section of the statements page shows each outlet's sentence, where it comes from and a word diff.</li>
+<li>A <strong>statement</strong> is one thing the articles report (a troop count, a date): the sentence of each outlet that reports it, found by matching their sentences, or one outlet's sentence when no other matched; its section of the statements page shows each outlet's sentence, where it comes from and a word diff.</li>
 <li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
-<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), or the least a vague plural can mean (ملايين ≥ 2,000,000, مئات ≥ 200), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
+<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), or the least a vague plural can mean (<bdi lang="ar">ملايين</bdi>: ≥2,000,000; <bdi lang="ar">مئات</bdi>: ≥200), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
 <li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
 </ul></details>"#
         );
@@ -479,7 +479,7 @@ impl<'a> Overview<'a> {
         };
         let _ = writeln!(
             o,
-            r#"<p>Reported by one outlet only: nothing to check them against in this corpus.</p><div class="scroll"><table><thead><tr>{story_col}<th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
+            r#"<p>Sentences no other outlet's sentence was matched with, so there is nothing to check their value against. Another outlet may still name the same person or give a figure elsewhere: a name's reason says which outlets name it in other sentences.</p><div class="scroll"><table><thead><tr>{story_col}<th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
         );
         for s in &singles[range] {
             let m = &s.members[0];
