@@ -669,7 +669,13 @@ fn date_cue(rules: &RuleSet, key: &str, caps: &Groups) -> Option<DateCue> {
     if let Some(o) = caps.name("ordinal") {
         parts.day = numbers::ordinal(o.as_str().trim());
     }
-    parts.month = lookup(rules, caps, "month").and_then(|m| m.parse().ok());
+    // A month by name, through its lexicon, or in digits (12/3/2024).
+    parts.month = lookup(rules, caps, "month")
+        .and_then(|m| m.parse().ok())
+        .or_else(|| {
+            let m: u32 = caps.name("month")?.as_str().trim().parse().ok()?;
+            (1..=12).contains(&m).then_some(m)
+        });
     if let Some(y) = caps.name("year") {
         parts.year = y.as_str().trim().parse().ok();
     }
