@@ -898,8 +898,31 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
     o
 }
 
+/// An id (made from a file name, so anything) as a Markdown code span that stays one:
+/// fenced with more backticks than it holds, line breaks made spaces, and in a table cell
+/// `|` escaped, which GitHub reads as a cell's end even inside a code span.
+fn code(id: &str, in_table: bool) -> String {
+    let mut text = id.replace(['\n', '\r'], " ");
+    if in_table {
+        text = text.replace('|', "\\|");
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// `compare diff --format markdown`, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
-/// Article text is escaped; ids are code spans.
+/// Article text is escaped; ids are code spans ([`code`]).
 pub fn markdown(d: &ReportDiff) -> String {
     let mut o = String::new();
     let new_conflicts = d.new_conflicts.len();
@@ -953,8 +976,8 @@ pub fn markdown(d: &ReportDiff) -> String {
             for x in docs {
                 let _ = writeln!(
                     o,
-                    "- `{}` {} ({})",
-                    x.id,
+                    "- {} {} ({})",
+                    code(&x.id, false),
                     escape(&x.outlet),
                     x.published.as_deref().unwrap_or("no date")
                 );
@@ -979,13 +1002,13 @@ pub fn markdown(d: &ReportDiff) -> String {
             let renamed = c
                 .old_id
                 .as_ref()
-                .map(|x| format!("<br>was `{x}`"))
+                .map(|x| format!("<br>was {}", code(x, true)))
                 .unwrap_or_default();
             let members: Vec<String> = c.members.iter().map(|m| escape(&member_line(m))).collect();
             let _ = writeln!(
                 o,
-                "| `{}` {}{renamed} | {} {} | {} | {} |",
-                c.id,
+                "| {} {}{renamed} | {} {} | {} | {} |",
+                code(&c.id, true),
                 escape(&c.kind),
                 symbol(c.new_verdict.as_deref().or(c.old_verdict.as_deref())),
                 escape(&transition(c)),
@@ -1002,7 +1025,7 @@ pub fn markdown(d: &ReportDiff) -> String {
             d.renamed.len()
         );
         for r in &d.renamed {
-            let _ = writeln!(o, "- `{}` → `{}`", r.old, r.new);
+            let _ = writeln!(o, "- {} → {}", code(&r.old, false), code(&r.new, false));
         }
         let _ = writeln!(o, "\n</details>\n");
     }
@@ -1034,8 +1057,8 @@ pub fn markdown(d: &ReportDiff) -> String {
                 .collect();
             let _ = writeln!(
                 o,
-                "| `{}` | {} | {} | {} | {} |",
-                c.doc,
+                "| {} | {} | {} | {} | {} |",
+                code(&c.doc, true),
                 escape(&c.kind),
                 c.old,
                 c.new,
@@ -1063,8 +1086,8 @@ pub fn markdown(d: &ReportDiff) -> String {
                 .collect();
             let _ = writeln!(
                 o,
-                "| `{}` {}{} | {} | {} |",
-                s.entity,
+                "| {} {}{} | {} | {} |",
+                code(&s.entity, true),
                 escape(&s.canonical),
                 if s.new_entity { " (new)" } else { "" },
                 escape(&s.spellings.join(" / ")),
@@ -1324,6 +1347,28 @@ mod tests {
         new.entities[0] = entity(&["وزارة الدفاع الروسية", "تشياني"]);
         let d = diff(&old, &new);
         assert_eq!(d.new_spellings[0].spellings, ["تشياني"]);
+    }
+
+    /// An id is a file name's: whatever it holds stays inside its code span and its cell.
+    #[test]
+    fn ids_stay_code_spans_whatever_they_hold() {
+        assert_eq!(code("a_b", true), "`a_b`");
+        assert_eq!(code("x` | **b** `|y", true), "``x` \\| **b** `\\|y``");
+        assert_eq!(code("x` | **b** `|y", false), "``x` | **b** `|y``");
+        assert_eq!(code("`a", false), "`` `a ``");
+        assert_eq!(code("z\n# HEAD <b>x", false), "`z # HEAD <b>x`");
+        let old = report(Vec::new());
+        let new = report(vec![statement(
+            "troops-x` | [l](http:evil) `|y-s1",
+            "conflict",
+            vec![member("a", 1, "x", "1"), member("b", 1, "y", "2")],
+        )]);
+        let md = markdown(&diff(&old, &new));
+        let row = md.lines().find(|l| l.contains("evil")).unwrap();
+        assert!(
+            row.starts_with("| ``troops-x` \\| [l](http:evil) `\\|y-s1`` troops |"),
+            "{row}"
+        );
     }
 
     #[test]
