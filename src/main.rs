@@ -361,11 +361,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             examples,
         } => {
             let rows = compare::gen::read_truth(&truth)?;
+            if rows.is_empty() {
+                anyhow::bail!(
+                    "{} holds no truth rows: there is nothing to score against\n  = help: pass the truth.jsonl that `compare gen` wrote beside the seeds",
+                    truth.display()
+                );
+            }
             let predicted = compare::score::load_report(&report)?;
             let s = compare::score::score(&rows, &predicted, examples);
-            if s.rows > 0 && s.rows_in_statements == 0 {
+            // Every row lies on a statement when report and truth are of one corpus; the
+            // truth of another seed with the same story ids meets some lines by chance.
+            if s.rows_in_statements == 0 {
                 eprintln!(
                     "warning: no truth row of {} lies on a statement of {}: is the report that of this corpus?",
+                    truth.display(),
+                    report.display()
+                );
+            } else if s.rows_in_statements * 2 < s.rows {
+                eprintln!(
+                    "warning: only {} of {} truth rows of {} lie on a statement of {}: is the report that of this corpus (the same --stories and --seed)?",
+                    s.rows_in_statements,
+                    s.rows,
                     truth.display(),
                     report.display()
                 );

@@ -1414,4 +1414,23 @@ fn missing_reports_and_truth_files_say_what_to_pass() {
     let run = s.run(&["score", "--truth", "g/truth.jsonl", "site/report.json"]);
     run.ok();
     run.says("warning: no truth row of g/truth.jsonl lies on a statement of site/report.json");
+    // An empty truth file scores nothing: an error, not a row of zeros.
+    s.write("empty.jsonl", "");
+    s.run(&["score", "--truth", "empty.jsonl", "site/report.json"])
+        .fails()
+        .says("error: empty.jsonl holds no truth rows");
+    // The truth of another seed, with the same story and article ids: some of its lines
+    // meet statements by chance, most do not.
+    s.run(&["gen", "--stories", "3", "--seed", "1", "--out", "c1"])
+        .ok();
+    s.run(&["gen", "--stories", "3", "--seed", "99", "--out", "c99"])
+        .ok();
+    s.run(&["build", "--seeds", "c1/seeds", "--out", "c1/site"])
+        .ok();
+    let own = s.run(&["score", "--truth", "c1/truth.jsonl", "c1/site/report.json"]);
+    own.ok();
+    assert!(!own.stderr.contains("warning:"), "{}", own.stderr);
+    s.run(&["score", "--truth", "c99/truth.jsonl", "c1/site/report.json"])
+        .ok()
+        .says("truth rows of c99/truth.jsonl lie on a statement of c1/site/report.json: is the report that of this corpus (the same --stories and --seed)?");
 }
