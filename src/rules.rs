@@ -1199,6 +1199,13 @@ impl<'a> Compiler<'a> {
                     .help("an empty alternative matches everywhere: remove the extra `|`"),
                 );
             }
+            if text.get_ref().contains("\\b") {
+                let at = c.find_in(&text.span(), "\\b");
+                c.diagnostics.push(
+                    Diagnostic::warning(Some(at), format!("fragment `{name}` uses `\\b`"))
+                        .help("on Arabic text `\\b` is slow and ignores proclitics; compare checks word edges itself, so drop it"),
+                );
+            }
             c.fragments
                 .insert(name.clone(), (text.get_ref().clone(), text.span()));
         }
