@@ -329,6 +329,35 @@ fn no_page_scrolls_sideways() {
     assert_pages_fit(&browser, tmp.path(), &stories, &pages);
 }
 
+/// On a phone, each outlet's row of a card (outlet, date, value, then the evidence) fits
+/// its card: the seeds' 003 has a 20-letter name and "no date found", which widened the
+/// row past the screen and clipped the start of the Arabic evidence (its right end) in a
+/// box that scrolled sideways with no scroll bar in sight.
+#[test]
+fn a_card_fits_a_phone_whatever_its_outlet_is_called() {
+    let Some(browser) = browser_or_skip("a_card_fits_a_phone_whatever_its_outlet_is_called") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let site = build_site(&seeds, tmp.path().join("site"));
+    let lines = probe_at(
+        &browser,
+        tmp.path(),
+        &site.join("index.html"),
+        360,
+        r#"
+        var t = d.querySelectorAll('table.values'), wide = 0;
+        for (var i = 0; i < t.length; i++) {
+          if (t[i].scrollWidth > t[i].parentElement.clientWidth) { wide++; }
+        }
+        return ['cards=' + t.length, 'wide=' + wide];
+        "#,
+    );
+    assert_ne!(value(&lines, "cards"), "0", "{lines:?}");
+    assert_eq!(value(&lines, "wide"), "0", "{lines:?}");
+}
+
 /// Each of `pages` of `site`, in a window 1 280 and 360 px wide, is no wider than the
 /// window; an overview has its tables in scroll boxes.
 fn assert_pages_fit(browser: &Path, dir: &Path, site: &Path, pages: &[&str]) {
