@@ -203,34 +203,29 @@ impl std::error::Error for Rejected {}
 /// sequence in a file name or a title, a BEL, a NUL) are written out as `\u{1b}`, so a
 /// name cannot clear the screen or recolour what follows.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if !text.chars().any(hidden) {
-        return text.into();
-    }
-    text.chars()
-        .map(|c| {
-            if hidden(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
+    written_out(text, |c| c.is_control() && c != '\n' && c != '\t')
 }
 
 /// A file's name in a message, every control character written out, line breaks too: a
 /// name holding `\nerror: …` cannot pass for a line of compare's own.
 pub fn file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    written_out(name, char::is_control).into_owned()
+}
+
+/// `text` with each char `hidden` says written out as its `\u{…}` escape.
+fn written_out(text: &str, hidden: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&hidden) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if hidden(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// The text `main` prints for an error: a report as rendered (it labels its own lines),

@@ -290,12 +290,15 @@ pub fn compatible(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// The least tolerance an approximate figure (نحو، زهاء) allows, whatever its type's.
+const MIN_APPROX_TOLERANCE: f64 = 0.1;
+
 /// The range of true values a quantity claim allows.
 fn interval(v: f64, q: Qualifier, tolerance: f64) -> (f64, f64) {
     match q {
         Qualifier::Exact => (v * (1.0 - tolerance), v * (1.0 + tolerance)),
         Qualifier::Approx => {
-            let t = tolerance.max(0.1);
+            let t = tolerance.max(MIN_APPROX_TOLERANCE);
             (v * (1.0 - t), v * (1.0 + t))
         }
         Qualifier::AtLeast => (v, f64::INFINITY),
@@ -327,7 +330,7 @@ fn why_apart(a: &[usize], b: &[usize], claims: &[Claim]) -> String {
                 let t = if *qa == Qualifier::Exact && *qb == Qualifier::Exact {
                     *tolerance
                 } else {
-                    tolerance.max(0.1)
+                    tolerance.max(MIN_APPROX_TOLERANCE)
                 };
                 format!(" (beyond ±{}%)", format_number((t * 100.0).round()))
             }
@@ -365,7 +368,7 @@ fn tolerance_note(a: &[usize], members: &[(usize, Vec<usize>)], claims: &[Claim]
             }
             let differ = exact.iter().any(|x| *x != exact[0]);
             let t = if approx {
-                tolerance.max(0.1)
+                tolerance.max(MIN_APPROX_TOLERANCE)
             } else if differ {
                 *tolerance
             } else {
