@@ -850,3 +850,62 @@ fn story_names_never_share_a_page() {
     }
     assert_links_resolve(&site);
 }
+
+/// The statements of a report.json, by id: (verdict, outlets of its members).
+fn statements_of(report: &serde_json::Value) -> BTreeMap<String, (String, Vec<String>)> {
+    report["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| {
+            let outlets = s["members"]
+                .as_array()
+                .expect("members")
+                .iter()
+                .map(|m| m["outlet"].as_str().expect("outlet").to_string())
+                .collect();
+            let verdict = s["verdict"].as_str().expect("verdict").to_string();
+            (
+                s["id"].as_str().expect("id").to_string(),
+                (verdict, outlets),
+            )
+        })
+        .collect()
+}
+
+/// One attack, four outlets: the dead (40, 42 and at least 40) and the wounded (65) are
+/// two statements that agree, not one that conflicts. Counting the dead and counting the
+/// wounded are told apart by the `casualty` lexicon of `align.distinguish` in rules.toml.
+#[test]
+fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
+    let (_tmp, site) = build(&fixture("casualties"));
+    let files = files(&site);
+    let report: serde_json::Value =
+        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let statements = statements_of(&report);
+    let killed = &statements["people-a-s2"];
+    let wounded = &statements["people-a-s3"];
+    assert_eq!(killed.0, "agree", "{statements:?}");
+    assert_eq!(killed.1, ["وكالة أ", "صحيفة ب", "موقع ج"], "{statements:?}");
+    assert_eq!(wounded.0, "agree", "{statements:?}");
+    assert_eq!(
+        wounded.1,
+        ["وكالة أ", "صحيفة ب", "إذاعة د"],
+        "{statements:?}"
+    );
+    assert!(
+        statements
+            .values()
+            .all(|(verdict, _)| verdict != "conflict"),
+        "{statements:?}"
+    );
+    // 65 جريحا is a count of people, beside 40 قتيلا in the same sentence.
+    let values: Vec<u64> = report["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .filter(|c| c["doc"] == "c")
+        .filter_map(|c| c["value"].as_u64())
+        .collect();
+    assert_eq!(values, [40, 65]);
+}
