@@ -1726,17 +1726,24 @@ impl<'a> Compiler<'a> {
                     "ids become file names and JSON keys",
                 );
             }
-            let kind = match c.kind.get_ref().as_str() {
-                "quantity" => Kind::Quantity,
-                "date" => Kind::Date,
-                "name" => Kind::Name,
-                other => {
-                    self.error(
-                        c.kind.span(),
-                        format!("unknown kind `{other}`"),
-                        "kind is one of `quantity`, `date`, `name`",
-                    );
-                    continue;
+            // An unknown kind hides none of the table's other errors: they are checked
+            // as for the kind it most likely means, or, with none close, all but those
+            // that depend on the kind. Its examples are not run.
+            let kinds = [Kind::Quantity, Kind::Date, Kind::Name];
+            let written = c.kind.get_ref().as_str();
+            let kind = match kinds.into_iter().find(|k| k.as_str() == written) {
+                Some(kind) => Some(kind),
+                None => {
+                    let meant = closest(written, kinds.iter().map(|k| k.as_str()));
+                    let help = match meant {
+                        Some(m) => format!(
+                            "did you mean `{m}`? kind is one of `quantity`, `date`, `name` (the rest of this table was checked as `{m}`)"
+                        ),
+                        None => "kind is one of `quantity`, `date`, `name`".to_string(),
+                    };
+                    self.error(c.kind.span(), format!("unknown kind `{written}`"), &help);
+                    self.broken.insert(id.clone());
+                    kinds.into_iter().find(|k| Some(k.as_str()) == meant)
                 }
             };
             // Keys that lost a value of the wrong type are not "missing" (it was reported).
@@ -1772,7 +1779,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             let mut patterns = Vec::new();
-            if kind == Kind::Name {
+            if kind == Some(Kind::Name) {
                 if c.entity_type.is_none() && !lost.contains("entity_type") {
                     self.error(
                         c.kind.span(),
@@ -1788,7 +1795,7 @@ impl<'a> Compiler<'a> {
                     );
                 }
             } else {
-                if c.patterns.is_empty() && !lost.contains("patterns") {
+                if c.patterns.is_empty() && kind.is_some() && !lost.contains("patterns") {
                     self.error(
                         c.id.span(),
                         format!("claim type `{id}` has no patterns"),
@@ -1802,7 +1809,9 @@ impl<'a> Compiler<'a> {
                         failed = true;
                         continue;
                     };
-                    self.check_captures(kind, &compiled, p);
+                    if let Some(kind) = kind {
+                        self.check_captures(kind, &compiled, p);
+                    }
                     patterns.push(compiled);
                 }
                 // A pattern left out for its type broke the claim type as much as one that
@@ -1811,13 +1820,19 @@ impl<'a> Compiler<'a> {
                     self.broken.insert(id.clone());
                 }
             }
-            if c.examples.is_empty() && kind != Kind::Name && !lost.contains("examples") {
+            if c.examples.is_empty()
+                && kind.is_some_and(|k| k != Kind::Name)
+                && !lost.contains("examples")
+            {
                 self.error(
                     c.id.span(),
                     format!("claim type `{id}` has no examples"),
                     "add `examples = [{ text = \"…\", value = \"…\" }]`: they are run by `compare check`",
                 );
             }
+            let Some(kind) = kind.filter(|k| k.as_str() == c.kind.get_ref()) else {
+                continue;
+            };
             out.push(ClaimRule {
                 id,
                 kind,

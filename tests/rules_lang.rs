@@ -162,6 +162,86 @@ id = "tiani""#,
 }
 
 #[test]
+fn an_unknown_kind_hides_no_other_error_of_its_table() {
+    let out = check(&[
+        (r#"kind = "quantity""#, r#"kind = "quantit""#),
+        ("description = \"Counts of soldiers\"\n", ""),
+        (r#"(?:{soldier})"#, r#"(?:{soldier}"#),
+        (
+            "examples = [{ text = \"1500 جندي\", value = \"1500\" }]\n",
+            "",
+        ),
+    ]);
+    // The kind is taken as the one it resembles for the other checks (`has no examples`).
+    insta::assert_snapshot!(out, @r#"
+    error: claim type `troops` has no description
+     --> rules.toml:8:6
+      |
+    8 | id = "troops"
+      |      ^^^^^^^^
+      = help: add `description = "…"`: it is the user documentation on the rules page
+
+    error: claim type `troops` has no examples
+     --> rules.toml:8:6
+      |
+    8 | id = "troops"
+      |      ^^^^^^^^
+      = help: add `examples = [{ text = "…", value = "…" }]`: they are run by `compare check`
+
+    error: unknown kind `quantit`
+     --> rules.toml:9:8
+      |
+    9 | kind = "quantit"
+      |        ^^^^^^^^^
+      = help: did you mean `quantity`? kind is one of `quantity`, `date`, `name` (the rest of this table was checked as `quantity`)
+
+    error: pattern does not compile: unclosed group
+      --> rules.toml:10:36
+       |
+    10 | patterns = ['(?<number>{number})\s+(?:{soldier}']
+       |                                    ^
+       = help: see the regex crate's syntax; escape literal ( ) [ ] . ? + * with a backslash
+
+    error: rules.toml has 4 errors
+    "#);
+}
+
+#[test]
+fn an_unknown_kind_like_no_kind_is_checked_for_the_rest() {
+    let out = check(&[
+        (r#"kind = "quantity""#, r#"kind = "money""#),
+        ("description = \"Counts of soldiers\"\n", ""),
+        (r#"(?<number>{number})\s+"#, r#"(?<numbr>{numbr})\s+"#),
+    ]);
+    // Resembling no kind, it is checked for all that does not depend on the kind: not the
+    // captures its parser needs.
+    insta::assert_snapshot!(out, @r#"
+    error: claim type `troops` has no description
+     --> rules.toml:8:6
+      |
+    8 | id = "troops"
+      |      ^^^^^^^^
+      = help: add `description = "…"`: it is the user documentation on the rules page
+
+    error: unknown kind `money`
+     --> rules.toml:9:8
+      |
+    9 | kind = "money"
+      |        ^^^^^^^
+      = help: kind is one of `quantity`, `date`, `name`
+
+    error: unknown fragment `{numbr}`
+      --> rules.toml:10:23
+       |
+    10 | patterns = ['(?<numbr>{numbr})\s+(?:{soldier})']
+       |                       ^^^^^^^
+       = help: did you mean `{number}`?
+
+    error: rules.toml has 3 errors
+    "#);
+}
+
+#[test]
 fn an_alias_under_two_entities() {
     let out = check(&[(r#"aliases = ["بازوم"]"#, r#"aliases = ["بازوم", "تشياني"]"#)]);
     insta::assert_snapshot!(out, @r#"
