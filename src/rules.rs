@@ -1071,7 +1071,18 @@ fn syntax_diagnostics(source: &str, errors: &[toml::de::Error]) -> Vec<Diagnosti
             &source[start..end]
         });
         let quotes = text.matches('"').count() - text.matches("\\\"").count();
-        d = if let Some(quoted) = crate::diag::quoted_suggestion(text) {
+        let header = e
+            .span()
+            .filter(|_| message == "duplicate key")
+            .and_then(|s| first_header(source, &s));
+        d = if let Some((header, line)) = header {
+            Diagnostic::error(e.span(), format!("table `{header}` is defined twice"))
+                .help(format!(
+                    "the first `{header}` header is on line {line}: merge the two tables (move the lines under this header up under the first one and delete this header)"
+                ))
+        } else if message == "duplicate key" {
+            d.help("a key is written once in a table: keep one of the two")
+        } else if let Some(quoted) = crate::diag::quoted_suggestion(text) {
             // TOML reads an unquoted `nato` as a misspelt `nan`: say what is wrong.
             Diagnostic::error(e.span(), "string values must be quoted")
                 .help(format!("write `{quoted}`"))
@@ -1089,6 +1100,41 @@ fn syntax_diagnostics(source: &str, errors: &[toml::de::Error]) -> Vec<Diagnosti
         out.push(d);
     }
     out
+}
+
+/// For a duplicate key reported at `at` on a table header (`[fragments]` written a second
+/// time), the table's header and the line of the first one.
+fn first_header(source: &str, at: &Range<usize>) -> Option<(String, usize)> {
+    let line_start = source.get(..at.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = source[line_start..].lines().next().unwrap_or("");
+    let keys = header_keys(line)?;
+    let first = source[..line_start]
+        .lines()
+        .position(|l| header_keys(l).as_ref() == Some(&keys))?;
+    Some((format!("[{}]", keys.join(".")), first + 1))
+}
+
+/// The keys of a `[table]` header line (`[lexicon . "place"]` → lexicon, place); None for
+/// any other line, `[[array]]` headers included.
+fn header_keys(line: &str) -> Option<Vec<String>> {
+    let keys = line.trim_start().strip_prefix('[')?;
+    if keys.starts_with('[') {
+        return None;
+    }
+    let mut path = vec![String::new()];
+    let mut quote = None;
+    for c in keys.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => path.last_mut()?.push(c),
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '.' => path.push(String::new()),
+            None if c == ']' => return Some(path),
+            None if c.is_whitespace() => {}
+            None => path.last_mut()?.push(c),
+        }
+    }
+    None
 }
 
 /// Normalise a pattern written by a user the way article text is normalised, keeping
@@ -2392,6 +2438,19 @@ mod tests {
         assert!(out.contains("string values must be quoted"), "{out}");
         assert!(out.contains("write `unit = \"nato\"`"), "{out}");
         assert!(out.contains("rules.toml:4:8"), "{out}");
+    }
+
+    #[test]
+    fn header_keys_read_dotted_and_quoted_headers_only() {
+        let keys = |l: &str| header_keys(l).map(|k| k.join("|"));
+        assert_eq!(keys("[fragments]").as_deref(), Some("fragments"));
+        assert_eq!(
+            keys(" [ lexicon . \"a.b\" ] # x").as_deref(),
+            Some("lexicon|a.b")
+        );
+        assert_eq!(keys("[[claim]]"), None);
+        assert_eq!(keys("a = [1]"), None);
+        assert_eq!(keys("[unclosed"), None);
     }
 
     #[test]

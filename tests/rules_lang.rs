@@ -242,6 +242,37 @@ fn an_unknown_kind_like_no_kind_is_checked_for_the_rest() {
 }
 
 #[test]
+fn a_table_defined_twice_names_the_first_header_and_says_to_merge() {
+    let out = check(&[
+        (
+            "[[entity]]\nid = \"tiani\"",
+            "[ fragments ] # more\nsoldiers = 'جنود'\n\n[[entity]]\nid = \"tiani\"",
+        ),
+        (
+            "canonical = \"محمد بازوم\"\n",
+            "canonical = \"محمد بازوم\"\ncanonical = \"بازوم\"\n",
+        ),
+    ]);
+    insta::assert_snapshot!(out, @r#"
+    error: table `[fragments]` is defined twice
+      --> rules.toml:15:3
+       |
+    15 | [ fragments ] # more
+       |   ^^^^^^^^^
+       = help: the first `[fragments]` header is on line 4: merge the two tables (move the lines under this header up under the first one and delete this header)
+
+    error: duplicate key
+      --> rules.toml:28:1
+       |
+    28 | canonical = "بازوم"
+       | ^^^^^^^^^
+       = help: a key is written once in a table: keep one of the two
+
+    error: rules.toml has 2 errors
+    "#);
+}
+
+#[test]
 fn an_alias_under_two_entities() {
     let out = check(&[(r#"aliases = ["بازوم"]"#, r#"aliases = ["بازوم", "تشياني"]"#)]);
     insta::assert_snapshot!(out, @r#"
