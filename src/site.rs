@@ -10,14 +10,19 @@
 //!
 //! Never writes outside `--out` (and its temporary siblings); refuses an `--out` that is
 //! `/`, the home folder, a repository root, the seeds folder or a folder containing it,
-//! and refuses to replace a non-empty folder it did not create (no marker file) unless
-//! forced.
+//! and refuses to replace a non-empty folder it did not create (no marker file), or a site
+//! holding files it did not write (the marker lists those it wrote), unless forced.
 
 use anyhow::{bail, Context, Result};
 use std::path::{Component, Path, PathBuf};
 
-/// The file that marks a folder as written by compare.
+/// The file that marks a folder as written by compare. After its first line it lists
+/// the files the build wrote, one a line, after [`LISTED`]: any other file found in the
+/// folder is the user's, and the next build refuses to delete it.
 pub const MARKER: &str = ".compare-site";
+
+/// The line of the marker file after which the site's files are listed.
+const LISTED: &str = "Files it wrote (a build deletes no other file found here without --force):";
 
 /// Absolute, lexically cleaned form of a path that may not exist yet.
 fn absolute(p: &Path) -> Result<PathBuf> {
@@ -141,7 +146,69 @@ pub fn check_out(out: &Path, seeds: &Path, rules: &Path, force: bool) -> Result<
     if !empty && !abs.join(MARKER).exists() && !force {
         bail!("refusing to replace {shown}: it is not empty and was not written by compare (no {MARKER} file)\n  = help: pass --force to replace it, or choose another --out");
     }
+    if !force {
+        let strangers = not_written_by_compare(&abs);
+        if let Some(first) = strangers.first() {
+            let name = |rel: &String| crate::diag::file_name(&out.join(rel).display().to_string());
+            let more = match strangers.len() - 1 {
+                0 => String::new(),
+                n => format!(
+                    " (and {n} more: {})",
+                    strangers[1..]
+                        .iter()
+                        .take(5)
+                        .map(name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + if n > 5 { ", …" } else { "" }
+                ),
+            };
+            let it = if strangers.len() == 1 { "it" } else { "them" };
+            bail!("refusing to replace {shown}: {} was not written by compare{more}, and a build replaces the folder whole, which would delete {it}\n  = help: move {it} out of {shown} (keep your own files beside the site, not in it), or pass --force to delete {it}", name(first));
+        }
+    }
     Ok(())
+}
+
+/// What a site folder holds that the build which wrote it did not write (a note, a folder
+/// the user added), by path inside it: files not listed in its marker, and folders that
+/// hold no listed file (named as a whole). Empty for a folder whose marker lists nothing
+/// (written before compare listed its files, or no marker at all).
+fn not_written_by_compare(dir: &Path) -> Vec<String> {
+    let Ok(marker) = std::fs::read_to_string(dir.join(MARKER)) else {
+        return Vec::new();
+    };
+    let Some((_, listed)) = marker.split_once(&format!("{LISTED}\n")) else {
+        return Vec::new();
+    };
+    let files: std::collections::HashSet<&str> = listed.lines().collect();
+    let folders: std::collections::HashSet<&str> = files
+        .iter()
+        .flat_map(|f| f.match_indices('/').map(|(i, _)| &f[..i]))
+        .collect();
+    let mut found = Vec::new();
+    let mut todo = vec![String::new()];
+    while let Some(rel) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(dir.join(&rel)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && folders.contains(path.as_str()) {
+                todo.push(path);
+            } else if (is_dir || !files.contains(path.as_str())) && path != MARKER {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// The folders a build keeps beside `--out` while it runs: `.site.compare-new-PID` (the
@@ -279,6 +346,8 @@ pub struct Sink {
     /// The folders made so far: most pages go to a few folders, which need not be made
     /// (two system calls each) for every page.
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Every file written, by path inside the site: listed in the marker file.
+    names: std::sync::Mutex<Vec<String>>,
 }
 
 impl Sink {
@@ -306,6 +375,10 @@ impl Sink {
     }
 
     fn written(&self, rel: &str) -> Result<()> {
+        self.names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel.to_string());
         if self.fail_after.as_deref() == Some(rel) {
             bail!("injected write failure after {rel} (COMPARE_FAIL_AFTER_WRITE)");
         }
@@ -661,6 +734,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
         busy: std::sync::atomic::AtomicU64::new(0),
         made: Default::default(),
+        names: Default::default(),
     };
     // The marker comes first and stays locked while this build runs: a later build that
     // finds this folder can tell a running build from a dead one (see `recover`).
@@ -680,7 +754,16 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
             .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(f)
         });
-    let written = marker.and_then(|lock| fill(&sink).map(|()| lock));
+    let written = marker.and_then(|mut lock| {
+        fill(&sink)?;
+        // The files written, for the next build to tell the user's own from them.
+        let mut names = std::mem::take(&mut *sink.names.lock().unwrap_or_else(|e| e.into_inner()));
+        names.sort();
+        let listed = format!("{LISTED}\n{}\n", names.join("\n"));
+        std::io::Write::write_all(&mut lock, listed.as_bytes())
+            .with_context(|| format!("cannot write {}", tmp.join(MARKER).display()))?;
+        Ok(lock)
+    });
     let lock = match written {
         Ok(lock) => lock,
         Err(e) => {

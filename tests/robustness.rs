@@ -1064,6 +1064,48 @@ fn an_injected_write_failure_leaves_the_old_site_byte_identical() {
     }
 }
 
+/// A file or folder the user adds to a built site is never deleted by the next build
+/// without `--force`: the build refuses, naming it, and changes nothing. Pages that the
+/// new build no longer writes (an article removed) are compare's own and go quietly.
+#[test]
+fn files_a_user_adds_to_a_built_site_are_refused_not_deleted() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.write("seeds/b.txt", format!("{TROOPS}\n"));
+    s.build().ok();
+    s.write("site/notes.txt", "my notes");
+    let before = tree(s.tmp.path());
+    s.build()
+        .fails()
+        .says("error: refusing to replace site: site/notes.txt was not written by compare, and a build replaces the folder whole, which would delete it\n  = help: move it out of site (keep your own files beside the site, not in it), or pass --force to delete it");
+    assert_eq!(tree(s.tmp.path()), before);
+    s.write("site/documents/mine.md", "x");
+    std::fs::create_dir(s.path("site/drafts")).unwrap();
+    s.build()
+        .fails()
+        .says("error: refusing to replace site: site/documents/mine.md was not written by compare (and 2 more: site/drafts, site/notes.txt), and a build replaces the folder whole, which would delete them\n  = help: move them out of site");
+    assert!(s.path("site/drafts").is_dir() && s.path("site/notes.txt").exists());
+    for added in ["site/notes.txt", "site/documents/mine.md"] {
+        std::fs::remove_file(s.path(added)).unwrap();
+    }
+    std::fs::remove_dir(s.path("site/drafts")).unwrap();
+    std::fs::remove_file(s.path("seeds/b.txt")).unwrap();
+    s.build().ok();
+    // A site written before compare listed its files (a marker of one line) is replaced
+    // as before; so is, with --force, a folder holding the user's files.
+    s.write("site/notes.txt", "my notes");
+    s.build().fails();
+    s.run(&["build", "--force"]).ok();
+    assert!(!s.path("site/notes.txt").exists());
+    s.write(
+        "site/.compare-site",
+        "This folder is written by `compare build` and replaced whole on every build.\n",
+    );
+    s.write("site/old.txt", "x");
+    s.build().ok();
+    assert!(!s.path("site/old.txt").exists());
+}
+
 /// A rebuild keeps (hard-links) the previous site's files whose bytes are unchanged and
 /// writes the others; the site is byte for byte what a build into an empty folder writes.
 #[test]
