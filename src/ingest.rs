@@ -43,8 +43,19 @@ pub fn documents(
     Ok((docs, warnings))
 }
 
-/// The article files under `seeds`, as sorted relative paths.
-pub fn list(seeds: &Path, io: &IoThreads) -> Result<Vec<String>> {
+/// An article file found under the seeds folder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Seed {
+    /// Its path inside the seeds folder, `/` between folders, a name that is not UTF-8
+    /// read with U+FFFD for its stray bytes: the document's path and id come from it, and
+    /// messages show it. A `\` in a name is a character of the name, not a separator.
+    pub rel: String,
+    /// The file, as the system names it.
+    pub path: PathBuf,
+}
+
+/// The article files under `seeds`, sorted by relative path.
+pub fn list(seeds: &Path, io: &IoThreads) -> Result<Vec<Seed>> {
     if !seeds.is_dir() {
         bail!(
             "seeds folder {} does not exist or is not a folder\n  = help: pass --seeds DIR with the articles (.txt or .md)",
@@ -66,13 +77,13 @@ pub fn list(seeds: &Path, io: &IoThreads) -> Result<Vec<String>> {
 /// and one error message per file that could not be read.
 pub fn read(
     seeds: &Path,
-    files: &[String],
+    files: &[Seed],
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> (Vec<Document>, Vec<String>, Vec<String>) {
     let results: Vec<Result<(Document, Vec<String>), String>> = files
         .par_iter()
-        .map(|rel| read_document(seeds, rel, rules, opts))
+        .map(|seed| read_document(seeds, seed, rules, opts))
         .collect();
     let mut docs = Vec::new();
     let mut warnings = Vec::new();
@@ -142,7 +153,11 @@ pub fn document(
     if !path.is_file() {
         bail!("article {} does not exist or is not a file\n  = help: pass the path of one article (.txt or .md)", path.display());
     }
-    read_document(dir, &name, rules, opts).map_err(|e| anyhow::anyhow!("{e}"))
+    let seed = Seed {
+        rel: name,
+        path: path.to_path_buf(),
+    };
+    read_document(dir, &seed, rules, opts).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Threads that list the seeds folder and ask for its files ahead of reading them,
@@ -181,11 +196,11 @@ impl IoThreads {
     /// called for the next chunk of files while this one is analysed, so that reading
     /// them later does not wait on the disk. Nothing is read into memory here, and a file
     /// that cannot be opened is left for `read` to report.
-    pub fn prefetch(&self, seeds: &Path, files: &[String]) {
+    pub fn prefetch(&self, files: &[Seed]) {
         let Some(pool) = &self.0 else {
             return;
         };
-        let paths: Vec<PathBuf> = files.iter().map(|rel| seeds.join(rel)).collect();
+        let paths: Vec<PathBuf> = files.iter().map(|seed| seed.path.clone()).collect();
         pool.spawn(move || {
             paths.par_iter().for_each(|path| {
                 if let Ok(file) = open_article(path) {
@@ -231,7 +246,7 @@ fn will_need(_file: &std::fs::File) {}
 /// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
 /// and listed one after the other they were a serial start to the build. The order is
 /// the caller's to make; the error, if any, is the first in the folder's own order.
-fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
+fn collect(root: &Path, dir: &Path) -> Result<Vec<Seed>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
     let mut out = Vec::new();
@@ -257,12 +272,18 @@ fn collect(root: &Path, dir: &Path) -> Result<Vec<String>> {
             folders.push(path);
         } else if format_of(&path.to_string_lossy()).is_some() {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel: PathBuf = rel.components().collect();
-            out.push(rel.to_string_lossy().replace('\\', "/"));
+            let rel: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            out.push(Seed {
+                rel: rel.join("/"),
+                path,
+            });
         }
     }
     folders.sort();
-    let nested: Vec<Result<Vec<String>>> = folders.par_iter().map(|f| collect(root, f)).collect();
+    let nested: Vec<Result<Vec<Seed>>> = folders.par_iter().map(|f| collect(root, f)).collect();
     for files in nested {
         out.extend(files?);
     }
@@ -514,16 +535,17 @@ pub fn decode(
 
 fn read_document(
     seeds: &Path,
-    rel: &str,
+    seed: &Seed,
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Document, Vec<String>), String> {
     use std::io::Read;
+    let rel = seed.rel.as_str();
     let name = shown(seeds, rel);
     let cannot = |e: std::io::Error| {
         format!("{name}: cannot read: {e}\n  = help: check that the file exists and is readable")
     };
-    let mut file = open_article(&seeds.join(rel)).map_err(cannot)?;
+    let mut file = open_article(&seed.path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     // A pipe, socket or device (or a link to one) named like an article would block the
     // build or never end: refused by what it is, before a byte is read.
@@ -1220,7 +1242,11 @@ mod tests {
             std::fs::write(path, "\0\0").unwrap();
         }
         assert_eq!(
-            list(root, &IoThreads::start()).unwrap(),
+            list(root, &IoThreads::start())
+                .unwrap()
+                .into_iter()
+                .map(|seed| seed.rel)
+                .collect::<Vec<_>>(),
             [
                 "a/v.md",
                 "b/s1/deep/er/w.txt",

@@ -90,11 +90,11 @@ pub fn analyse(
     // Each chunk's files are asked for while the chunk before it is analysed.
     let mut chunks = files.chunks(CHUNK).peekable();
     if let Some(first) = chunks.peek() {
-        io.prefetch(seeds, first);
+        io.prefetch(first);
     }
     while let Some(chunk) = chunks.next() {
         if let Some(next) = chunks.peek() {
-            io.prefetch(seeds, next);
+            io.prefetch(next);
         }
         let t = Instant::now();
         let (mut ds, w, e) = ingest::read(seeds, chunk, rules, read);

@@ -645,6 +645,66 @@ fn articles_whose_ids_would_collide_each_get_their_own() {
     }
 }
 
+/// A `\` in a file name is a character of the name, and a name that is not UTF-8 is read
+/// with U+FFFD for its stray bytes: each file is read like any other (both failed the
+/// build: the first was looked for as `a/b.txt`, the second by its U+FFFD name), and two
+/// names that read alike still get ids of their own.
+#[cfg(unix)]
+#[test]
+fn file_names_with_a_backslash_or_not_in_utf8_are_read_like_any_other() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Scratch::new();
+    s.write("seeds/a\\b.txt", "أرسلت روسيا 1500 جندي إلى النيجر.\n");
+    for (byte, n) in [(0xFF, 1600), (0xFE, 1700)] {
+        let name = [b'c', byte, b'.', b't', b'x', b't'];
+        let path = s.path("seeds").join(std::ffi::OsStr::from_bytes(&name));
+        std::fs::write(path, format!("أرسلت روسيا {n} جندي إلى النيجر.\n")).unwrap();
+    }
+    s.build()
+        .ok()
+        .says("warning: seeds/c\u{fffd}.txt: no publication date found");
+    let report = s.report();
+    let ids: Vec<(&str, &str)> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("a\\b.txt", "a\\b"),
+            ("c\u{fffd}.txt", "c\u{fffd}_txt"),
+            ("c\u{fffd}.txt", "c\u{fffd}_txt-2")
+        ]
+    );
+    let mut values: Vec<String> = claims(&report).into_iter().map(|c| c.2).collect();
+    values.sort();
+    assert_eq!(
+        values,
+        [
+            "1500 soldier (RU)",
+            "1600 soldier (RU)",
+            "1700 soldier (RU)"
+        ]
+    );
+    let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
+    // Each article's anchor on the page is its own, and safe in a URL.
+    let anchors: std::collections::BTreeSet<&str> = page
+        .split(r#"<article class="document" id=""#)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert_eq!(anchors.len(), 3, "{anchors:?}");
+    for a in anchors {
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "{a}"
+        );
+    }
+}
+
 #[test]
 fn deeply_nested_markdown_and_front_matter_do_not_overflow() {
     let s = Scratch::new();
