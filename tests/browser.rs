@@ -387,3 +387,43 @@ fn assert_pages_fit(browser: &Path, dir: &Path, site: &Path, pages: &[&str]) {
         }
     }
 }
+
+/// In a 1 280 px window the seeds' coverage table fits its box: an outlet's list of values
+/// wraps between its values. Each list was one unbreakable line (`yevkurov, sadio_camara,
+/// salifou_mody`), which pushed the last outlet's column 52 px past the box, where it
+/// scrolled out of sight with no scroll bar to say so.
+#[test]
+fn the_coverage_table_fits_a_desktop_window() {
+    let Some(browser) = browser_or_skip("the_coverage_table_fits_a_desktop_window") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let site = build_site(&seeds, tmp.path().join("site"));
+    let lines = probe(
+        &browser,
+        tmp.path(),
+        &site.join("index.html"),
+        r#"
+        var t = d.querySelector('#coverage table.matrix'), box = t.parentElement;
+        var v = t.querySelectorAll('td .value'), split = 0;
+        for (var i = 0; i < v.length; i++) {
+          if (v[i].getClientRects().length > 1) { split++; }
+        }
+        return ['columns=' + t.querySelectorAll('thead th').length,
+                'table=' + box.scrollWidth, 'box=' + box.clientWidth, 'split=' + split];
+        "#,
+    );
+    assert_eq!(value(&lines, "columns"), "6", "{lines:?}");
+    let table: u32 = value(&lines, "table").parse().expect("a width");
+    let room: u32 = value(&lines, "box").parse().expect("a width");
+    assert!(
+        table <= room,
+        "the coverage table is {table} px wide in a {room} px box: {lines:?}"
+    );
+    assert_eq!(
+        value(&lines, "split"),
+        "0",
+        "no value breaks over two lines: {lines:?}"
+    );
+}

@@ -228,6 +228,19 @@ pub(super) fn value_into(out: &mut String, v: &str) {
     out.push_str("</span>");
 }
 
+/// A list of values as `values_text` joins them (`2024-04-11, 2024-04-10`), each a
+/// [`value`] of its own: a narrow column wraps the list between its values, never inside one.
+pub(super) fn value_list(list: &str) -> String {
+    let mut out = String::with_capacity(list.len() + 40);
+    for (i, v) in list.split(", ").enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        value_into(&mut out, v);
+    }
+    out
+}
+
 pub(super) fn verdict_badge(v: &str) -> String {
     let (sym, word) = verdict_words(v);
     format!(
@@ -1255,6 +1268,15 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(mixed(&text), isolate_arabic(&esc(&text)));
         }
+    }
+
+    #[test]
+    fn a_value_list_wraps_between_its_values_only() {
+        assert_eq!(
+            value_list("2024-04-11, ~1000 soldier (US) ×2"),
+            r#"<span class="value" dir="ltr">2024-04-11</span>, <span class="value" dir="ltr">~1000 soldier (US) ×2</span>"#
+        );
+        assert_eq!(value_list("≥100000000 USD"), value("≥100000000 USD"));
     }
 
     #[test]

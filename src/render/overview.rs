@@ -14,7 +14,7 @@
 
 use super::html::{
     bdi, bdi_into, date_or_unknown, date_or_unknown_into, esc, excerpt, excerpt_into, lang_dir,
-    mixed, put_page, value, value_into, verdict_badge, verdict_symbol, Ctx, Nav,
+    mixed, put_page, value, value_into, value_list, verdict_badge, verdict_symbol, Ctx, Nav,
 };
 use super::markdown::corpus_line;
 use super::{slug, statement_title, story_name, values_text, SmolStr, StatementOut, PAGE, WIDE};
@@ -779,7 +779,9 @@ impl<'a> Overview<'a> {
                 }
                 let lines: Vec<String> = by_outlet
                     .iter()
-                    .map(|(outlet, vals)| format!("{}: {}", bdi(outlet), value(&values_text(vals))))
+                    .map(|(outlet, vals)| {
+                        format!("{}: {}", bdi(outlet), value_list(&values_text(vals)))
+                    })
                     .collect();
                 let _ = writeln!(
                     o,
@@ -806,7 +808,7 @@ impl<'a> Overview<'a> {
                     let _ = write!(
                         o,
                         r#"<td class="reports">{}</td>"#,
-                        value(&values_text(&vals))
+                        value_list(&values_text(&vals))
                     );
                 }
             }
