@@ -427,3 +427,63 @@ fn the_coverage_table_fits_a_desktop_window() {
         "no value breaks over two lines: {lines:?}"
     );
 }
+
+/// The timeline's chart keeps its labels readable on a phone: it scrolls sideways in its
+/// box, under a hint that says so, where it shrank to the screen's width with its text a
+/// third of its size (4 px). In a desktop window it fits its box, with no hint.
+#[test]
+fn the_timeline_scrolls_on_a_phone_and_fits_a_desktop_window() {
+    let Some(browser) =
+        browser_or_skip("the_timeline_scrolls_on_a_phone_and_fits_a_desktop_window")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let site = conflict_site(tmp.path());
+    let checks = r#"
+        var svg = d.querySelector('figure.timeline svg.timeline'), box = svg.parentElement;
+        var hint = d.querySelector('figure.timeline .scroll-hint');
+        var tick = svg.querySelector('text.tick').getBoundingClientRect();
+        return ['scale=' + Math.round(100 * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width),
+                'tick_height=' + Math.round(tick.height),
+                'scrolls=' + (box.scrollWidth > box.clientWidth),
+                'overflow=' + getComputedStyle(box).overflowX,
+                'hint=' + (hint !== null && hint.getBoundingClientRect().height > 0),
+                'page=' + d.documentElement.scrollWidth, 'window=' + d.documentElement.clientWidth];
+    "#;
+    let phone = probe_at(
+        &browser,
+        tmp.path(),
+        &site.join("timeline.html"),
+        390,
+        checks,
+    );
+    let scale: u32 = value(&phone, "scale").parse().expect("a percentage");
+    assert!(
+        scale >= 80,
+        "the chart is drawn at {scale}% on a phone: {phone:?}"
+    );
+    let tick: u32 = value(&phone, "tick_height").parse().expect("a height");
+    assert!(
+        tick >= 9,
+        "an axis label is {tick} px high on a phone: {phone:?}"
+    );
+    assert_eq!(value(&phone, "scrolls"), "true", "{phone:?}");
+    assert_eq!(value(&phone, "overflow"), "auto", "{phone:?}");
+    assert_eq!(
+        value(&phone, "hint"),
+        "true",
+        "a phone is told to scroll: {phone:?}"
+    );
+    assert_eq!(
+        value(&phone, "page"),
+        value(&phone, "window"),
+        "only the chart scrolls: {phone:?}"
+    );
+
+    let desk = probe(&browser, tmp.path(), &site.join("timeline.html"), checks);
+    assert_eq!(value(&desk, "scrolls"), "false", "{desk:?}");
+    assert_eq!(value(&desk, "hint"), "false", "{desk:?}");
+    let scale: u32 = value(&desk, "scale").parse().expect("a percentage");
+    assert!(scale >= 100, "the chart fills a desktop window: {desk:?}");
+}

@@ -238,7 +238,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
     let height = axis_y + 26.0;
     let _ = writeln!(
         o,
-        r#"<figure class="timeline"><svg class="timeline" viewBox="0 0 {w} {height}" role="img" aria-labelledby="tl-title tl-desc"><title id="tl-title">Dated claims from {lo} to {hi}, one row per outlet</title><desc id="tl-desc">{n} dates drawn; the table below lists each with its outlet and verdict.</desc>"#,
+        r#"<figure class="timeline"><p class="scroll-hint" aria-hidden="true">Scroll the chart sideways to see all of it →</p><div class="scroll"><svg class="timeline" viewBox="0 0 {w} {height}" role="img" aria-labelledby="tl-title tl-desc"><title id="tl-title">Dated claims from {lo} to {hi}, one row per outlet</title><desc id="tl-desc">{n} dates drawn; the table below lists each with its outlet and verdict.</desc>"#,
         w = LEFT + WIDTH + 50.0,
         n = drawn.len(),
     );
@@ -351,7 +351,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
     }
     let _ = writeln!(
         o,
-        r#"</svg><figcaption class="timeline-key">From {lo} to {hi}. <span aria-hidden="true">●</span> agree, <span aria-hidden="true">◆</span> conflict, <span aria-hidden="true">○</span> single source; a dot is a day, a bar a week or month. Each mark links to its statement.</figcaption></figure>"#
+        r#"</svg></div><figcaption class="timeline-key">From {lo} to {hi}. <span aria-hidden="true">●</span> agree, <span aria-hidden="true">◆</span> conflict, <span aria-hidden="true">○</span> single source; a dot is a day, a bar a week or month. Each mark links to its statement.</figcaption></figure>"#
     );
 
     if !keyed.is_empty() {
