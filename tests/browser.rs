@@ -487,3 +487,47 @@ fn the_timeline_scrolls_on_a_phone_and_fits_a_desktop_window() {
     let scale: u32 = value(&desk, "scale").parse().expect("a percentage");
     assert!(scale >= 100, "the chart fills a desktop window: {desk:?}");
 }
+
+/// In an article, the punctuation that closes a claim's word (a closing quote, `،`, a full
+/// stop) stays against the word, on the same line, whichever way the paragraph runs; the
+/// claim's value tag comes after it. The tag came between them, which pushed `"،` and `.`
+/// a tag's width away from their word, or onto the next line.
+#[test]
+fn punctuation_stays_with_the_word_a_value_tag_follows() {
+    let Some(browser) = browser_or_skip("punctuation_stays_with_the_word_a_value_tag_follows")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let site = build_site(&seeds, tmp.path().join("site"));
+    for width in [1280, 390] {
+        let lines = probe_at(
+            &browser,
+            tmp.path(),
+            &site.join("documents/no-story.html"),
+            width,
+            r#"
+            var marks = d.querySelectorAll('.article mark.claim'), checked = 0, apart = [];
+            for (var i = 0; i < marks.length; i++) {
+              var m = marks[i], node = m.nextSibling;
+              // The text the article has right after the claim, wherever the tag is.
+              if (node && node.nodeType === 1 && node.classList.contains('val')) { node = node.nextSibling; }
+              if (!node || node.nodeType !== 3 || !/^["'.,:;!?)\]»”’،؛؟]/.test(node.data)) { continue; }
+              checked++;
+              var r = d.createRange(); r.setStart(node, 0); r.setEnd(node, 1);
+              var p = r.getBoundingClientRect(), w = m.getClientRects(), end = w[w.length - 1];
+              var rtl = getComputedStyle(m.parentElement).direction === 'rtl';
+              var gap = rtl ? end.left - p.right : p.left - end.right;
+              if (Math.abs(gap) > 4 || Math.abs(p.bottom - end.bottom) > 4) {
+                apart.push(m.textContent + node.data.charAt(0) + ' gap ' + Math.round(gap) + ' drop ' + Math.round(p.bottom - end.bottom));
+              }
+            }
+            return ['checked=' + checked, 'apart=' + apart.length, 'first=' + (apart[0] || '')];
+            "#,
+        );
+        let checked: u32 = value(&lines, "checked").parse().expect("a count");
+        assert!(checked >= 10, "at {width} px: {lines:?}");
+        assert_eq!(value(&lines, "apart"), "0", "at {width} px: {lines:?}");
+    }
+}

@@ -201,6 +201,31 @@ fn document_page_shows_set_aside_text_collapsed_with_its_reason() {
     assert!(page.contains(r#"<div class="text" lang="ar" dir="rtl">"#));
 }
 
+/// The punctuation that closes a claim's word (`"،`, a full stop) is written against it,
+/// before the claim's value tag, never after the tag, which pushed it away from its word.
+#[test]
+fn a_value_tag_follows_the_punctuation_that_closes_its_word() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    let page = text(&files(&site), "documents/no-story.html");
+    let tag = r#"<span class="val" dir="ltr"><span class="kind">"#;
+    let mut tags = 0;
+    for (i, _) in page.match_indices(tag) {
+        tags += 1;
+        // The tag ends at its second `</span>`: the kind's, then its own.
+        let rest = &page[i + tag.len()..];
+        let rest = &rest[rest.find("</span>").expect("the kind's end") + 7..];
+        let after = &rest[rest.find("</span>").expect("the tag's end") + 7..];
+        assert!(
+            !after.starts_with("&quot;") && !after.starts_with(['،', '.', ',', '؛', ':']),
+            "punctuation after a value tag: {}",
+            &page[i..i + tag.len() + 200]
+        );
+    }
+    assert!(tags > 50, "{tags} value tags");
+    assert!(page.contains("</a></mark>&quot;،<span class=\"val\""));
+    assert!(page.contains("</a></mark>.<span class=\"val\""));
+}
+
 /// Every `href` and `src` of every page, and every link of report.md, points at a file
 /// of the site (and at an element id, for a `#fragment`).
 fn assert_links_resolve(site: &Path) {

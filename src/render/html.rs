@@ -711,7 +711,7 @@ fn highlighted_into(
     let mut cs: Vec<&&ClaimOut> = claims.iter().collect();
     cs.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
     let mut pos = 0;
-    for c in cs {
+    for (i, c) in cs.iter().enumerate() {
         if c.start < pos
             || c.end > text.len()
             || !text.is_char_boundary(c.start)
@@ -760,14 +760,34 @@ fn highlighted_into(
         if linked {
             o.push_str("</a>");
         }
-        o.push_str(r#"</mark><span class="val" dir="ltr"><span class="kind">"#);
+        o.push_str("</mark>");
+        // The punctuation that closes the claim's word (`"،`, a full stop) stays against it,
+        // before the value: after it, the value pushed the punctuation a tag's width away
+        // from its word, or onto the next line. It stops where the next claim starts.
+        let next = cs[i + 1..]
+            .iter()
+            .map(|n| n.start)
+            .filter(|&s| s >= c.end && text.is_char_boundary(s))
+            .min()
+            .unwrap_or(text.len());
+        let closed = text[c.end..next]
+            .find(|ch| !closes_word(ch))
+            .map_or(next, |k| c.end + k);
+        esc_into(o, &text[c.end..closed]);
+        o.push_str(r#"<span class="val" dir="ltr"><span class="kind">"#);
         esc_into(o, &c.kind);
         o.push_str("</span> ");
         esc_into(o, &readable(&c.display));
         o.push_str("</span>");
-        pos = c.end;
+        pos = closed;
     }
     esc_into(o, &text[pos.min(text.len())..]);
+}
+
+/// Whether `c` is punctuation that ends a word rather than starts one: written against the
+/// word before it, in Arabic as in Latin script.
+fn closes_word(c: char) -> bool {
+    "\"'.,:;!?)]}»”’›…،؛؟۔".contains(c)
 }
 
 /// A word diff, readable: each change is one deletion then one insertion, apart.
