@@ -167,6 +167,12 @@ fn conflict_site(dir: &Path) -> PathBuf {
     build_site(&root.join("tests/fixtures/conflict"), dir.join("site"))
 }
 
+/// The site of the sample corpus (`seeds/`), built into `dir/site`.
+fn seeds_site(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    build_site(&root.join("seeds"), dir.join("site"))
+}
+
 /// The site of `seeds` with the shipped rules, built into `site`.
 fn build_site(seeds: &Path, site: PathBuf) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -339,8 +345,7 @@ fn a_card_fits_a_phone_whatever_its_outlet_is_called() {
         return;
     };
     let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let site = build_site(&seeds, tmp.path().join("site"));
+    let site = seeds_site(tmp.path());
     let lines = probe_at(
         &browser,
         tmp.path(),
@@ -398,8 +403,7 @@ fn the_coverage_table_fits_a_desktop_window() {
         return;
     };
     let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let site = build_site(&seeds, tmp.path().join("site"));
+    let site = seeds_site(tmp.path());
     let lines = probe(
         &browser,
         tmp.path(),
@@ -499,8 +503,7 @@ fn punctuation_stays_with_the_word_a_value_tag_follows() {
         return;
     };
     let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let site = build_site(&seeds, tmp.path().join("site"));
+    let site = seeds_site(tmp.path());
     for width in [1280, 390] {
         let lines = probe_at(
             &browser,
