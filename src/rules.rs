@@ -176,6 +176,9 @@ pub struct ClaimFile {
     pub description: Option<String>,
     /// Unit given to every claim of this type, unless a `unit` capture names one.
     pub unit: Option<String>,
+    /// How the pages write `unit` for a count other than 1 (`people` for `person`); `unit`
+    /// and `s` when not given.
+    pub unit_plural: Option<String>,
     /// Relative tolerance when comparing approximate quantities (0.1 = ±10%).
     pub tolerance: Option<f64>,
     /// For quantities without a `subject` capture: how many words before the match to
@@ -340,6 +343,9 @@ pub struct ClaimRule {
     pub kind: Kind,
     pub description: String,
     pub unit: Option<String>,
+    /// How the pages write `unit` for a count other than 1: its `unit_plural`, else `unit`
+    /// and `s`; `None` without a unit.
+    pub unit_plural: Option<String>,
     pub tolerance: f64,
     pub subject_window: usize,
     /// Topic features two sentences must share to be aligned (at least 1).
@@ -1745,6 +1751,8 @@ impl<'a> Compiler<'a> {
 
     fn claims(&mut self, raw: &[ClaimFile]) -> Vec<ClaimRule> {
         let mut seen: HashMap<String, Range<usize>> = HashMap::default();
+        // Each unit's plural and the claim type that first gave it.
+        let mut plurals: HashMap<String, (String, String)> = HashMap::default();
         let mut out = Vec::new();
         for c in raw {
             let id = c.id.get_ref().clone();
@@ -1824,6 +1832,40 @@ impl<'a> Compiler<'a> {
                     );
                 }
             }
+            let unit_plural = match (&c.unit, &c.unit_plural) {
+                (_, Some(p)) if p.trim().is_empty() => {
+                    self.error(
+                        c.id.span(),
+                        format!("unit_plural of `{id}` is empty"),
+                        "write the unit as the pages give a count other than 1, such as `unit_plural = \"people\"`",
+                    );
+                    None
+                }
+                (None, Some(_)) => {
+                    self.error(
+                        c.id.span(),
+                        format!("claim type `{id}` has a unit_plural but no unit"),
+                        "add the singular as `unit = \"…\"`, or remove unit_plural",
+                    );
+                    None
+                }
+                (Some(u), p) => {
+                    let p = p.clone().unwrap_or_else(|| format!("{u}s"));
+                    match plurals.get(u) {
+                        Some((first, other)) if *first != p => self.error(
+                            c.id.span(),
+                            format!("unit `{u}` is written `{p}` for more than one in `{id}` but `{first}` in `{other}`"),
+                            "a unit reads one way on every page: give both claim types the same unit_plural",
+                        ),
+                        Some(_) => {}
+                        None => {
+                            plurals.insert(u.clone(), (p.clone(), id.clone()));
+                        }
+                    }
+                    Some(p)
+                }
+                (None, None) => None,
+            };
             let mut patterns = Vec::new();
             if kind == Some(Kind::Name) {
                 if c.entity_type.is_none() && !lost.contains("entity_type") {
@@ -1884,6 +1926,7 @@ impl<'a> Compiler<'a> {
                 kind,
                 description: c.description.clone().unwrap_or_default(),
                 unit: c.unit.clone(),
+                unit_plural,
                 tolerance: c.tolerance.unwrap_or(0.0),
                 subject_window: c.subject_window,
                 min_shared_topic: c

@@ -661,10 +661,49 @@ fn min_shared_topic_is_a_whole_number_from_one() {
 }
 
 #[test]
+fn unit_plural_needs_a_unit_and_one_plural_a_unit() {
+    let with = |keys: &str| {
+        check(&[(
+            r#"description = "Counts of soldiers""#,
+            &format!("{keys}\ndescription = \"Counts of soldiers\""),
+        )])
+    };
+    assert!(!with("unit = \"soldier\"\nunit_plural = \"soldiers\"").contains("error"));
+    insta::assert_snapshot!(with("unit_plural = \"soldiers\""), @r#"
+    error: claim type `troops` has a unit_plural but no unit
+     --> rules.toml:8:6
+      |
+    8 | id = "troops"
+      |      ^^^^^^^^
+      = help: add the singular as `unit = "…"`, or remove unit_plural
+
+    error: rules.toml has 1 error
+    "#);
+    assert!(with("unit = \"soldier\"\nunit_plural = \" \"")
+        .contains("error: unit_plural of `troops` is empty"),);
+    // Two claim types that count one unit write its plural one way, given or default.
+    let mut src = BASE.replacen(
+        r#"description = "Counts of soldiers""#,
+        "unit = \"person\"\nunit_plural = \"people\"\ndescription = \"Counts of soldiers\"",
+        1,
+    );
+    src.push_str(
+        "\n[[claim]]\nid = \"crowds\"\nkind = \"quantity\"\ndescription = \"Crowds\"\nunit = \"person\"\npatterns = ['(?<number>{number})\\s+شخص']\nexamples = [{ text = \"1500 شخص\", value = \"1500\" }]\n",
+    );
+    let out = compare::rules::check_source("rules.toml", &src)
+        .report
+        .to_string();
+    assert!(
+        out.contains("error: unit `person` is written `persons` for more than one in `crowds` but `people` in `troops`"),
+        "{out}"
+    );
+}
+
+#[test]
 fn an_unknown_key_gets_a_did_you_mean_and_is_read_as_meant() {
     let out = check(&[(r#"description ="#, r#"descriptoin ="#)]);
     insta::assert_snapshot!(out, @r#"
-    error: unknown field `descriptoin`, expected one of `id`, `kind`, `description`, `unit`, `tolerance`, `subject_window`, `min_shared_topic`, `entity_type`, `patterns`, `examples`, `counter_examples`
+    error: unknown field `descriptoin`, expected one of `id`, `kind`, `description`, `unit`, `unit_plural`, `tolerance`, `subject_window`, `min_shared_topic`, `entity_type`, `patterns`, `examples`, `counter_examples`
       --> rules.toml:10:1
        |
     10 | descriptoin = "Counts of soldiers"
