@@ -75,9 +75,10 @@ fn main() -> anyhow::Result<()> {
             timed(t);
             let t = Instant::now();
             let namers = verdict::Namers::of(&entities, &claims, &docs);
+            let wording = verdict::Wording::of(&rules);
             let judged: Vec<_> = groups
                 .iter()
-                .map(|g| verdict::judge(g, &claims, &sentences, &docs, &namers))
+                .map(|g| verdict::judge(g, &claims, &sentences, &docs, &namers, &wording))
                 .collect();
             timed(t);
             counts = (sentences.len(), claims.len(), judged.len());

@@ -43,6 +43,17 @@ pub enum Part {
     Late,
 }
 
+impl Part {
+    /// How a value shows it after its ISO string: `2024-03 (mid)`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Part::Early => " (early)",
+            Part::Mid => " (mid)",
+            Part::Late => " (late)",
+        }
+    }
+}
+
 /// What a date rule recognised, before resolution. Fields come from the rule's captures.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DateParts {
@@ -507,6 +518,99 @@ fn unresolved(iso: String, precision: Precision, part: Option<Part>) -> DateValu
 
 fn bare_weekday_iso(w: Weekday) -> String {
     format!("XXXX-WXX-{}", w.number_from_monday())
+}
+
+/// A date as a reader sees it. A resolved one is its ISO string, unambiguous at its precision
+/// (`2024-03-26`, `2024-03`, `2024-W15`), its part after it (`2024-03 (mid)`). An unresolved one
+/// (its article has no publication date) is in words that say what is not known, since its `X`s
+/// are a code: `March (year unknown)`, `mid-March (year unknown)`, `26 March (year unknown)`, `the
+/// 15th (month unknown)`, `Thursday (date unknown)`, and `a month (date unknown)` for a period
+/// counted from the missing date (الشهر الماضي; `late in a month (date unknown)` for أواخر الشهر
+/// الماضي). A shape it cannot read stays as it is.
+pub fn words(v: &DateValue) -> String {
+    let unknown = Known::parse(&v.iso).filter(|k| {
+        !v.resolved && v.iso.starts_with("XXXX") && k.year.is_none() && k.iso_week.is_none()
+    });
+    let month = |k: &Known| {
+        k.month
+            .and_then(|m| m.checked_sub(1))
+            .and_then(|i| MONTHS.get(i as usize))
+    };
+    let mut s = match unknown {
+        Some(k) if k.month.is_some() && month(&k).is_none() => v.iso.clone(),
+        Some(k) => match (month(&k), k.day, k.weekday) {
+            (Some(m), None, _) => {
+                let before = match v.part {
+                    Some(Part::Early) => "early ",
+                    Some(Part::Mid) => "mid-",
+                    Some(Part::Late) => "late ",
+                    None => "",
+                };
+                return format!("{before}{m} (year unknown)");
+            }
+            (Some(m), Some(d), _) => format!("{d} {m} (year unknown)"),
+            (None, Some(d), _) => format!("the {} (month unknown)", ordinal(d)),
+            (None, None, Some(w)) => format!(
+                "{} (date unknown)",
+                WEEKDAYS[w.num_days_from_monday() as usize]
+            ),
+            (None, None, None) => {
+                let period = match v.precision {
+                    Precision::Day => "day",
+                    Precision::Week => "week",
+                    Precision::Month => "month",
+                    Precision::Year => "year",
+                };
+                let within = match v.part {
+                    Some(Part::Early) => "early in ",
+                    Some(Part::Mid) => "in the middle of ",
+                    Some(Part::Late) => "late in ",
+                    None => "",
+                };
+                return format!("{within}a {period} (date unknown)");
+            }
+        },
+        None => v.iso.clone(),
+    };
+    s.push_str(v.part.map_or("", Part::suffix));
+    s
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// The days of a month a part covers (the whole month without one).
@@ -1115,6 +1219,75 @@ mod tests {
                     prop_assert!(y <= published);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn unresolved_dates_read_as_words_resolved_ones_as_iso() {
+        let v = |iso: &str, precision, resolved, part| DateValue {
+            iso: iso.into(),
+            precision,
+            resolved,
+            range: None,
+            part,
+        };
+        use Precision::{Day, Month, Week, Year};
+        let cases = [
+            (v("XXXX-03", Month, false, None), "March (year unknown)"),
+            (
+                v("XXXX-03", Month, false, Some(Part::Mid)),
+                "mid-March (year unknown)",
+            ),
+            (
+                v("XXXX-12", Month, false, Some(Part::Early)),
+                "early December (year unknown)",
+            ),
+            (
+                v("XXXX-01", Month, false, Some(Part::Late)),
+                "late January (year unknown)",
+            ),
+            (v("XXXX-03-26", Day, false, None), "26 March (year unknown)"),
+            (v("XXXX-XX-01", Day, false, None), "the 1st (month unknown)"),
+            (
+                v("XXXX-XX-12", Day, false, None),
+                "the 12th (month unknown)",
+            ),
+            (
+                v("XXXX-XX-23", Day, false, None),
+                "the 23rd (month unknown)",
+            ),
+            (v("XXXX-WXX-4", Day, false, None), "Thursday (date unknown)"),
+            (v("XXXX-WXX-7", Day, false, None), "Sunday (date unknown)"),
+            (v("XXXX-WXX", Week, false, None), "a week (date unknown)"),
+            (v("XXXX-XX", Month, false, None), "a month (date unknown)"),
+            (
+                v("XXXX-XX", Month, false, Some(Part::Late)),
+                "late in a month (date unknown)",
+            ),
+            (v("XXXX-XX-XX", Day, false, None), "a day (date unknown)"),
+            (v("XXXX", Year, false, None), "a year (date unknown)"),
+            // Resolved values are unambiguous ISO 8601 at their precision.
+            (v("2024-03-26", Day, true, None), "2024-03-26"),
+            (v("2024-03", Month, true, Some(Part::Mid)), "2024-03 (mid)"),
+            (v("2024-W15", Week, true, None), "2024-W15"),
+            (v("2023", Year, true, None), "2023"),
+            // A shape that cannot be read stays as it is rather than be guessed at.
+            (v("XXXX-13", Month, false, None), "XXXX-13"),
+            (v("XXXX-00-05", Day, false, None), "XXXX-00-05"),
+            (v("XXXX-WXX-9", Day, false, None), "XXXX-WXX-9"),
+            (v("soon", Day, false, None), "soon"),
+        ];
+        for (value, words) in cases {
+            assert_eq!(super::words(&value), words, "{}", value.iso);
+        }
+    }
+
+    proptest! {
+        /// Whatever the value holds, its words come without a panic.
+        #[test]
+        fn words_never_panic(iso in "[X0-9W-]{0,12}", resolved in any::<bool>()) {
+            let v = DateValue { iso, precision: Precision::Day, resolved, range: None, part: None };
+            let _ = words(&v);
         }
     }
 }

@@ -135,10 +135,11 @@ pub fn analyse(
     timings.push(("align", t.elapsed()));
     let t = Instant::now();
     let namers = verdict::Namers::of(&entities, &claims, &docs);
+    let wording = verdict::Wording::of(rules);
     let judged: Vec<_> = groups
         .into_par_iter()
         .map(|g| {
-            let (v, reason) = verdict::judge(&g, &claims, &sentences, &docs, &namers);
+            let (v, reason) = verdict::judge(&g, &claims, &sentences, &docs, &namers, &wording);
             (g, v, reason)
         })
         .collect();
@@ -152,7 +153,7 @@ pub fn analyse(
     sentences.par_iter_mut().for_each(|s| {
         s.words = None;
     });
-    let report = render::report(docs, sentences, claims, &entities, judged);
+    let report = render::report(docs, sentences, claims, &entities, judged, &wording);
     timings.push(("diff", t.elapsed()));
     warnings.sort();
     Ok(Outcome {

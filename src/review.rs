@@ -1115,6 +1115,7 @@ mod tests {
             text: text.into(),
             claims: vec![format_smolstr!("{doc}-s{sentence}-troops-1")],
             values: vec![value.into()],
+            shown: vec![value.into()],
             diff: Vec::new(),
         }
     }
@@ -1151,6 +1152,7 @@ mod tests {
                     text: m.values[0].clone(),
                     value: serde_json::Value::Null,
                     display: m.values[0].clone(),
+                    shown: m.values[0].clone(),
                     qualifier: None,
                     unit: None,
                     subject: None,

@@ -9,12 +9,13 @@
 //!
 //! A name statement that only one outlet makes is one sentence naming someone; its reason
 //! also says which outlets name them in other sentences of the story ([`Namers`]), so
-//! "Only X reports this (wagner)" is not read as "only X names Wagner". A name statement
+//! "Only X reports this (فاغنر)" is not read as "only X names Wagner". A name statement
 //! whose outlets name different people says which names they share and what each adds.
 
 use crate::dates;
 use crate::extract::format_number;
 use crate::model::{Claim, Document, Entity, Group, Qualifier, Sentence, Value, Verdict};
+use crate::rules::RuleSet;
 use foldhash::HashMap;
 
 /// The outlets that name each entity, per story: entity id → story → outlets, sorted.
@@ -62,6 +63,7 @@ pub fn judge(
     sentences: &[Sentence],
     docs: &[Document],
     namers: &Namers,
+    wording: &Wording,
 ) -> (Verdict, String) {
     let outlet = |s: usize| docs[sentences[s].doc].outlet.as_str();
     let mut outlets: Vec<&str> = group.members.iter().map(|(s, _)| outlet(*s)).collect();
@@ -71,7 +73,7 @@ pub fn judge(
     let shown = |cs: &[usize]| {
         let values: Vec<String> = cs
             .iter()
-            .map(|&c| readable(&display(&claims[c].value)))
+            .map(|&c| wording.shown(&claims[c].value))
             .collect();
         values_text(&values)
     };
@@ -84,7 +86,7 @@ pub fn judge(
                 "Only {} reports this ({}){}",
                 outlet(*s),
                 shown(cs),
-                named_elsewhere(namers, cs, claims, story, outlet(*s))
+                named_elsewhere(namers, wording, cs, claims, story, outlet(*s))
             ),
         );
     }
@@ -110,7 +112,7 @@ pub fn judge(
     let all_same = values.iter().all(|v| *v == values[0]);
     let reason = if all_same {
         format!("{} outlets give {}", outlets.len(), values[0])
-    } else if let Some(shared) = names_shared(&group.members, claims, outlet) {
+    } else if let Some(shared) = names_shared(&group.members, claims, wording, outlet) {
         shared
     } else {
         let others: Vec<String> = group.members[1..]
@@ -154,11 +156,13 @@ fn and_list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
 }
 
 /// For a name statement whose outlets name different sets of people: the names they all
-/// give, then what each adds, `2 outlets name putin; صحيفة الاتحاد also names tiani`.
-/// `None` unless every claim is a name and some name is in every member.
+/// give, then what each adds, by their canonical names: `2 outlets name فلاديمير بوتين;
+/// صحيفة الاتحاد also names عبد الرحمن تياني`. `None` unless every claim is a name and some
+/// name is in every member.
 fn names_shared<'d>(
     members: &[(usize, Vec<usize>)],
     claims: &[Claim],
+    wording: &Wording,
     outlet: impl Fn(usize) -> &'d str,
 ) -> Option<String> {
     let mut named: Vec<(&str, Vec<&str>)> = Vec::with_capacity(members.len());
@@ -193,26 +197,27 @@ fn names_shared<'d>(
     if common.is_empty() {
         return None;
     }
-    let mut parts = vec![format!(
-        "{} outlets name {}",
-        named.len(),
-        common.join(", ")
-    )];
+    let names = |es: &[&str]| {
+        let names: Vec<&str> = es.iter().map(|e| wording.name(e)).collect();
+        names.join(", ")
+    };
+    let mut parts = vec![format!("{} outlets name {}", named.len(), names(&common))];
     for (o, es) in &named {
         let extra: Vec<&str> = es.iter().copied().filter(|e| !common.contains(e)).collect();
         if !extra.is_empty() {
-            parts.push(format!("{o} also names {}", extra.join(", ")));
+            parts.push(format!("{o} also names {}", names(&extra)));
         }
     }
     Some(parts.join("; "))
 }
 
 /// For a single-source name statement: the other outlets that name its entities in other
-/// sentences of the story, `; also named in other sentences: wagner by العربية and RT`,
+/// sentences of the story, `; also named in other sentences: فاغنر by العربية and RT`,
 /// up to four outlets an entity, past that three and how many more; empty when there
 /// are none.
 fn named_elsewhere(
     namers: &Namers,
+    wording: &Wording,
     cs: &[usize],
     claims: &[Claim],
     story: &str,
@@ -238,7 +243,11 @@ fn named_elsewhere(
         if others.is_empty() {
             continue;
         }
-        parts.push(format!("{entity} by {}", outlets_list(&others, SHOWN)));
+        parts.push(format!(
+            "{} by {}",
+            wording.name(entity),
+            outlets_list(&others, SHOWN)
+        ));
     }
     if parts.is_empty() {
         String::new()
@@ -343,10 +352,10 @@ fn why_apart(a: &[usize], b: &[usize], claims: &[Claim]) -> String {
 fn tolerance_note(a: &[usize], members: &[(usize, Vec<usize>)], claims: &[Claim]) -> String {
     let unplaced = |c: &usize| matches!(&claims[*c].value, Value::Date(d) if !d.resolved);
     match &claims[a[0]].value {
-        // A date read without a publication date lacks its year (XXXX): it agrees only on
+        // A date read without a publication date lacks its year: it agrees only on
         // the parts it gives, which the reader should know.
         Value::Date(_) if members.iter().flat_map(|(_, cs)| cs).any(unplaced) => {
-            ": the dates overlap where both are known (XXXX is a year left unknown: that article has no publication date)".into()
+            ": the dates overlap where both are known (an article with no publication date cannot place its date)".into()
         }
         Value::Quantity { tolerance, .. } => {
             // The tolerance `compatible` applied: at least ±10% once a figure is approximate,
@@ -381,8 +390,55 @@ fn tolerance_note(a: &[usize], members: &[(usize, Vec<usize>)], claims: &[Claim]
     }
 }
 
-/// A value as a reader sees it: `~1000 soldier`, `≥100000000 USD`, `2024-03 (mid)`.
+/// How values read on the pages, in report.md and in reasons, from rules.toml: an entity
+/// by its `canonical` name, a claim type's `unit` by its `unit_plural` for a count other
+/// than 1.
+#[derive(Debug, Clone, Default)]
+pub struct Wording {
+    /// Entity id → canonical name.
+    names: HashMap<String, String>,
+    /// Unit → plural.
+    plurals: HashMap<String, String>,
+}
+
+impl Wording {
+    pub fn of(rules: &RuleSet) -> Wording {
+        let names = rules
+            .entities
+            .iter()
+            .map(|e| (e.id.clone(), e.canonical.clone()))
+            .collect();
+        let mut plurals: HashMap<String, String> = HashMap::default();
+        for c in &rules.claims {
+            if let (Some(u), Some(p)) = (&c.unit, &c.unit_plural) {
+                plurals.entry(u.clone()).or_insert_with(|| p.clone());
+            }
+        }
+        Wording { names, plurals }
+    }
+
+    /// An entity's canonical name; an id rules.toml does not list, as it is.
+    pub fn name<'a>(&'a self, entity: &'a str) -> &'a str {
+        self.names.get(entity).map_or(entity, String::as_str)
+    }
+
+    /// A value as a reader sees it: the [`display`] that report.json keeps, with names
+    /// and words for its ids and codes: `~1000 soldiers (US)`, `≥100,000,000 USD` (digits
+    /// grouped as [`readable`] groups them), `mid-March (year unknown)`, `عبد الرحمن تياني`.
+    /// A unit no claim type gives (`USD`, from a `unit` capture) is written as it is.
+    pub fn shown(&self, v: &Value) -> String {
+        written(v, Some(self))
+    }
+}
+
+/// A value as report.json keeps it, for scripts and `compare diff`: `~1000 soldier (US)`,
+/// `≥100000000 USD`, `XXXX-03 (mid)`, `tiani`. The pages show [`Wording::shown`].
 pub fn display(v: &Value) -> String {
+    written(v, None)
+}
+
+/// A value in short ([`display`]), or with a wording as the pages show it.
+fn written(v: &Value, wording: Option<&Wording>) -> String {
     match v {
         Value::Quantity {
             amount,
@@ -391,39 +447,42 @@ pub fn display(v: &Value) -> String {
             subject,
             ..
         } => {
-            let mut s = format!("{}{}", qualifier.sign(), format_number(*amount));
-            if let Some(u) = unit {
-                if u == "%" {
-                    s.push('%');
-                } else {
+            let mut s = qualifier.sign().to_string();
+            match wording {
+                Some(_) => s.push_str(&readable(&format_number(*amount))),
+                None => s.push_str(&format_number(*amount)),
+            }
+            match unit.as_deref() {
+                Some("%") => s.push('%'),
+                Some(u) => {
+                    let plural = wording.and_then(|w| w.plurals.get(u));
                     s.push(' ');
-                    s.push_str(u);
+                    s.push_str(match plural {
+                        Some(p) if *amount != 1.0 => p,
+                        _ => u,
+                    });
                 }
+                None => {}
             }
             if let Some(sub) = subject {
                 s.push_str(&format!(" ({sub})"));
             }
             s
         }
-        Value::Date(d) => {
-            let mut s = d.iso.clone();
-            if let Some(p) = d.part {
-                s.push_str(match p {
-                    dates::Part::Early => " (early)",
-                    dates::Part::Mid => " (mid)",
-                    dates::Part::Late => " (late)",
-                });
-            }
-            s
-        }
-        Value::Name { entity, .. } => entity.clone(),
+        Value::Date(d) => match wording {
+            Some(_) => dates::words(d),
+            None => format!("{}{}", d.iso, d.part.map_or("", dates::Part::suffix)),
+        },
+        Value::Name { entity, .. } => wording
+            .map_or(entity.as_str(), |w| w.name(entity))
+            .to_string(),
     }
 }
 
 /// A list of values as the pages and reasons show it: each value once, in the order of
 /// its first appearance, with its count when a sentence gives it more than once (a
-/// sentence that names ECOWAS twice gives `ecowas ×2`; one that sends 1500 soldiers to
-/// Mali and 1500 to Niger, `1500 soldier ×2`), joined by `, `.
+/// sentence that names ECOWAS twice gives `إيكواس ×2`; one that sends 1500 soldiers to
+/// Mali and 1500 to Niger, `1500 soldiers ×2`), joined by `, `.
 pub fn values_text<S: AsRef<str>>(values: &[S]) -> String {
     if let [one] = values {
         return one.as_ref().to_string();
@@ -608,23 +667,129 @@ mod tests {
         // A: tiani, putin; B: putin; C: putin, goita.
         let members = vec![(0, vec![0, 1]), (1, vec![2]), (2, vec![2, 3])];
         assert_eq!(
-            names_shared(&members, &claims, outlet).as_deref(),
+            names_shared(&members, &claims, &Wording::default(), outlet).as_deref(),
             Some("3 outlets name putin; A also names tiani; C also names goita")
         );
         // Two sentences of one outlet are told as one outlet.
         let members = vec![(0, vec![0, 1]), (1, vec![2]), (3, vec![3, 2])];
         assert_eq!(
-            names_shared(&members, &claims, outlet).as_deref(),
+            names_shared(&members, &claims, &Wording::default(), outlet).as_deref(),
             Some("2 outlets name putin; A also names tiani; B also names goita")
         );
         // No name in every member: the reason is left to the general form.
         let members = vec![(0, vec![0]), (1, vec![1])];
-        assert_eq!(names_shared(&members, &claims, outlet), None);
+        assert_eq!(
+            names_shared(&members, &claims, &Wording::default(), outlet),
+            None
+        );
         // Not names: not for this form.
         let mut quantities = claims.clone();
         quantities[1].value = q(1000.0, Qualifier::Exact);
         let members = vec![(0, vec![1]), (1, vec![2])];
-        assert_eq!(names_shared(&members, &quantities, outlet), None);
+        assert_eq!(
+            names_shared(&members, &quantities, &Wording::default(), outlet),
+            None
+        );
+    }
+
+    /// A wording with two names and a plural, as rules.toml gives them.
+    fn wording() -> Wording {
+        let pairs = |xs: &[(&str, &str)]| {
+            xs.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        Wording {
+            names: pairs(&[("tiani", "عبد الرحمن تياني"), ("putin", "فلاديمير بوتين")]),
+            plurals: pairs(&[("soldier", "soldiers"), ("person", "people")]),
+        }
+    }
+
+    #[test]
+    fn values_are_shown_in_names_and_words_and_kept_in_codes() {
+        let w = wording();
+        let count = |amount: f64, unit: &str, subject: Option<&str>| Value::Quantity {
+            amount,
+            qualifier: Qualifier::Approx,
+            unit: Some(unit.into()),
+            subject: subject.map(Into::into),
+            tolerance: 0.05,
+            ambiguous: false,
+        };
+        let troops = count(1000.0, "soldier", Some("US"));
+        assert_eq!(w.shown(&troops), "~1000 soldiers (US)");
+        assert_eq!(display(&troops), "~1000 soldier (US)");
+        assert_eq!(w.shown(&count(1.0, "soldier", None)), "~1 soldier");
+        assert_eq!(w.shown(&count(1.5, "soldier", None)), "~1.5 soldiers");
+        assert_eq!(w.shown(&count(200.0, "person", None)), "~200 people");
+        assert_eq!(w.shown(&count(38.0, "%", None)), "~38%");
+        // A unit no claim type gives (a currency capture) is written as it is, and long
+        // figures are grouped as `readable` groups them.
+        assert_eq!(
+            w.shown(&count(100_000_000.0, "USD", None)),
+            "~100,000,000 USD"
+        );
+        let name = |id: &str| Value::Name {
+            entity: id.into(),
+            how: crate::model::MatchHow::Alias,
+        };
+        assert_eq!(w.shown(&name("tiani")), "عبد الرحمن تياني");
+        assert_eq!(display(&name("tiani")), "tiani");
+        assert_eq!(w.shown(&name("unlisted")), "unlisted");
+        let march = Value::Date(dates::DateValue {
+            iso: "XXXX-03".into(),
+            precision: dates::Precision::Month,
+            resolved: false,
+            range: None,
+            part: Some(dates::Part::Mid),
+        });
+        assert_eq!(w.shown(&march), "mid-March (year unknown)");
+        assert_eq!(display(&march), "XXXX-03 (mid)");
+    }
+
+    #[test]
+    fn reasons_name_people_by_their_canonical_names() {
+        let claims = named(&["tiani", "putin", "putin"]);
+        let outlets = ["A", "B"];
+        let members = vec![(0, vec![0, 1]), (1, vec![2])];
+        assert_eq!(
+            names_shared(&members, &claims, &wording(), |s| outlets[s]).as_deref(),
+            Some("2 outlets name فلاديمير بوتين; A also names عبد الرحمن تياني")
+        );
+        let docs: Vec<Document> = ["A", "B"]
+            .iter()
+            .map(|o| Document {
+                id: o.to_string(),
+                path: o.to_string(),
+                format: crate::model::Format::Text,
+                title: String::new(),
+                outlet: o.to_string(),
+                outlet_source: "front matter",
+                url: None,
+                published: None,
+                lang: "ar".into(),
+                story: String::new(),
+                text: String::new(),
+                body: String::new(),
+                excluded: Vec::new(),
+                notes: Vec::new(),
+                line_keys: Vec::new(),
+            })
+            .collect();
+        let mut claims = named(&["tiani", "tiani"]);
+        claims[1].doc = 1;
+        let entities = [Entity {
+            id: "tiani".into(),
+            kind: "person".into(),
+            canonical: "عبد الرحمن تياني".into(),
+            mentions: vec![0, 1],
+            spellings: Vec::new(),
+        }];
+        let namers = Namers::of(&entities, &claims, &docs);
+        assert_eq!(
+            named_elsewhere(&namers, &wording(), &[0], &claims, "", "A"),
+            "; also named in other sentences: عبد الرحمن تياني by B"
+        );
     }
 
     #[test]

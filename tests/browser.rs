@@ -282,7 +282,7 @@ fn overview_and_statement_page_render_in_chromium() {
     assert_eq!(value(&st, "del_visible"), "true");
     assert_eq!(value(&st, "del_right_of_ins"), "true");
     assert_eq!(value(&st, "focus_marks"), "3");
-    assert!(value(&st, "h2").starts_with("✗ conflict troops: 1500 soldier (FR) vs 2000"));
+    assert!(value(&st, "h2").starts_with("✗ conflict troops: 1500 soldiers (FR) vs 2000"));
     assert_eq!(value(&st, "sections"), "5");
     assert_eq!(value(&st, "toc_links"), "5");
     assert_eq!(value(&st, "h1"), "Statements");

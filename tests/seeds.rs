@@ -126,7 +126,7 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
     assert_eq!(s.verdict, "single", "{}", s.reason);
     assert!(
         s.reason.ends_with(&format!(
-            "also named in other sentences: wagner by {D003} and العربية"
+            "also named in other sentences: فاغنر by {D003} and العربية"
         )),
         "{}",
         s.reason
@@ -135,18 +135,18 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
     let phee = claim_with_text(D003, "person", "مولي في");
     assert_eq!(
         statement_of(phee).reason,
-        format!("Only {D003} reports this (molly_phee)")
+        format!("Only {D003} reports this (مولي في)")
     );
     let ecowas = report()
         .statements
         .iter()
         .find(|s| s.id == format!("org-{D001}-s12"))
         .expect("001's sentence 12 names Wagner and ECOWAS");
-    // ECOWAS as its acronym and, in brackets, its expansion: one mention, not `ecowas ×2`.
+    // ECOWAS as its acronym and, in brackets, its expansion: one mention, not `إيكواس ×2`.
     assert!(
         ecowas
             .reason
-            .starts_with("Only Công Luận reports this (wagner, ecowas);"),
+            .starts_with("Only Công Luận reports this (فاغنر, إيكواس);"),
         "{}",
         ecowas.reason
     );
@@ -169,10 +169,12 @@ fn tiani_putin_call_dates_agree() {
         vec!["XXXX-03".to_string()],
         "no publication date: unresolved, never guessed"
     );
-    // The reason says the agreement leaves the year open.
+    // The pages and the reason say so in words; report.json keeps the code above.
+    assert_eq!(m.shown, vec!["March (year unknown)".to_string()]);
     assert!(
-        s.reason
-            .contains("XXXX is a year left unknown: that article has no publication date"),
+        s.reason.contains(
+            "is compatible with March (year unknown) (003_542dd368f5c3bf23): the dates overlap where both are known (an article with no publication date cannot place its date)"
+        ),
         "{}",
         s.reason
     );
@@ -184,7 +186,13 @@ fn tiani_putin_call_dates_agree() {
     assert_eq!(names.verdict, "agree", "{}", names.reason);
     assert_eq!(
         names.reason,
-        "2 outlets name putin; صحيفة الاتحاد also names tiani"
+        "2 outlets name فلاديمير بوتين; صحيفة الاتحاد also names عبد الرحمن تياني"
+    );
+    // report.json keeps the ids; the pages show the names rules.toml gives.
+    assert_eq!(names.members[0].values, ["tiani", "putin"]);
+    assert_eq!(
+        names.members[0].shown,
+        ["عبد الرحمن تياني", "فلاديمير بوتين"]
     );
 }
 
@@ -200,6 +208,8 @@ fn end_of_us_agreement_agrees_across_three_outlets() {
     assert_eq!(s.verdict, "agree", "{}", s.reason);
     let m003 = s.members.iter().find(|m| m.doc == D003).unwrap();
     assert!(m003.text.contains("منتصف مارس/آذار"));
+    assert_eq!(m003.values, ["XXXX-03 (mid)"]);
+    assert_eq!(m003.shown, ["mid-March (year unknown)"]);
 }
 
 #[test]

@@ -130,12 +130,12 @@ fn conflicts_come_first_with_values_side_by_side() {
         2
     );
     // The troop conflict shows each outlet's value in its own row.
-    let card = &index[pos("troops: 1500 soldier (FR) vs 2000 soldier (FR)")..];
+    let card = &index[pos("troops: 1500 soldiers (FR) vs 2000 soldiers (FR)")..];
     let card = &card[..card.find("</article>").expect("card end")];
     for v in [
-        "1500 soldier (FR)",
-        "2000 soldier (FR)",
-        "~1500 soldier (FR)",
+        "1500 soldiers (FR)",
+        "2000 soldiers (FR)",
+        "~1500 soldiers (FR)",
     ] {
         assert!(
             card.contains(&format!(r#"<span class="value" dir="ltr">{v}</span>"#)),
@@ -174,7 +174,7 @@ fn statement_page_has_provenance_values_and_a_word_diff() {
     }
     // Claims are highlighted with their normalised value and link to their statement;
     // the card's own claim is marked strongly and links nowhere: it is this statement.
-    assert!(page.contains(r#"<span class="kind">troops</span> ~1500 soldier (FR)</span>"#));
+    assert!(page.contains(r#"<span class="kind">troops</span> ~1500 soldiers (FR)</span>"#));
     assert!(page.contains(
         r#"<mark class="claim t-date"><a href="../statements/no-story.html#date-a_wakala-s2">"#
     ));
@@ -322,9 +322,9 @@ fn a_numbered_date_says_which_outlets_are_not_on_the_chart() {
     for row in &rows[1..] {
         assert_eq!(row.matches("not on the chart").count(), 1, "{row}");
         assert!(
-            row.contains(
-                r#"<bdi>003_542dd368f5c3bf23</bdi>: <span class="value" dir="ltr">XXXX-03"#
-            ) && row.contains(absent),
+            row.contains(r#"<bdi>003_542dd368f5c3bf23</bdi>: <span class="value" dir="ltr">"#)
+                && row.contains("March (year unknown)</span>")
+                && row.contains(absent),
             "{row}"
         );
     }
@@ -444,13 +444,76 @@ fn rule_examples_yield_values_as_the_report_shows_them() {
         )
     };
     for (text, value) in [
-        ("المئات من سكان", "≥200 person"),
-        ("زهاء ألف جندي أميركي", "~1000 soldier (US)"),
-        ("أقل من 100 شخص", "≤100 person"),
+        ("المئات من سكان", "≥200 people"),
+        ("زهاء ألف جندي أميركي", "~1000 soldiers (US)"),
+        ("أقل من 100 شخص", "≤100 people"),
         ("ملايين الدولارات", "≥2,000,000 USD"),
         ("منتصف مارس/آذار", "2024-03 (mid)"),
     ] {
         assert!(rules.contains(&yields(text, value)), "{text} → {value}");
+    }
+}
+
+/// Values and reasons read as a journalist reads them: names as rules.toml spells them,
+/// counts with their plural, dates without a year in words; report.json keeps the ids
+/// and codes that scripts and `compare diff` read.
+#[test]
+fn values_and_reasons_show_names_and_words_while_report_json_keeps_codes() {
+    let (_tmp, site) = build(&root().join("seeds"));
+    let files = files(&site);
+    let md = text(&files, "report.md");
+    for shown in [
+        "### ✓ person: عبد الرحمن تياني, فلاديمير بوتين / فلاديمير بوتين",
+        "2 outlets name فلاديمير بوتين; صحيفة الاتحاد also names عبد الرحمن تياني",
+        "| صحيفة الاتحاد | 2024-04-12 | عبد الرحمن تياني, فلاديمير بوتين |",
+        "2 outlets give \\~1000 soldiers (US)",
+        "[≥200 people](",
+        "[1500 soldiers (FR)](",
+        "[يونس بك يفكوروف, عبد الرحمن تياني, ساليفو مودي](",
+        "| 003\\_542dd368f5c3bf23 | no date found | mid-March (year unknown) |",
+        "[Thursday (date unknown)](",
+        "[a month (date unknown)](",
+    ] {
+        assert!(md.contains(shown), "report.md lacks {shown}");
+    }
+    let statements = text(&files, "statements/no-story.html");
+    let index = text(&files, "index.html");
+    for page in [&md, &statements, &index] {
+        // (The names tables give each name's id beside it, for rules.toml.)
+        for code in [
+            "XXXX",
+            "tiani, putin",
+            "name putin",
+            ">africa_corps",
+            " soldier (",
+            "≥200 person",
+        ] {
+            assert!(!page.contains(code), "{code} is shown to the reader");
+        }
+    }
+    // In HTML each name is isolated inside the left-to-right value, and so is each value
+    // of a title: the reference's name stays first.
+    assert!(statements.contains(
+        r#"<span class="value" dir="ltr"><bdi lang="ar">عبد الرحمن تياني</bdi>, <bdi lang="ar">فلاديمير بوتين</bdi></span>"#
+    ));
+    assert!(statements.contains(
+        r#"person: <bdi lang="ar">عبد الرحمن تياني</bdi>, <bdi lang="ar">فلاديمير بوتين</bdi> / <bdi lang="ar">فلاديمير بوتين</bdi>"#
+    ));
+    let report: serde_json::Value = serde_json::from_slice(&files["report.json"]).unwrap();
+    let displays: Vec<&str> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["display"].as_str().unwrap())
+        .collect();
+    for code in [
+        "tiani",
+        "~1000 soldier (US)",
+        "≥200 person",
+        "XXXX-03 (mid)",
+        "XXXX-WXX-4",
+    ] {
+        assert!(displays.contains(&code), "report.json lacks {code}");
     }
 }
 
@@ -463,7 +526,7 @@ fn the_statement_list_says_where_each_statement_is() {
     let page = text(&files, "statements/no-story.html");
     for (sentence, line) in [(2, 9), (3, 15), (4, 17)] {
         let entry = format!(
-            r##"<a href="#org-001_d45d6a35b88756b9-s{sentence}">org: eu</a> <span class="muted"><bdi>Công Luận</bdi>, line {line}</span></li>"##
+            r##"<a href="#org-001_d45d6a35b88756b9-s{sentence}">org: <bdi lang="ar">الاتحاد الأوروبي</bdi></a> <span class="muted"><bdi>Công Luận</bdi>, line {line}</span></li>"##
         );
         assert!(page.contains(&entry), "{entry}");
     }

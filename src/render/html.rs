@@ -23,6 +23,7 @@ use super::{
 use crate::diff::Change;
 use crate::rules::RuleSet;
 use crate::site::Sink;
+use crate::verdict::Wording;
 use anyhow::Result;
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -174,10 +175,16 @@ fn isolate_arabic(html: &str) -> String {
             out.push_str(&pending);
             pending.clear();
             out.push(c);
-        } else if c.is_alphabetic() || c == ',' || c == ';' {
+        } else if c.is_alphabetic()
+            || c == ','
+            || c == ';'
+            || (c == '/' && pending.ends_with(' ') && chars.peek() == Some(&' '))
+        {
             // A Latin letter ends a run; so does an ASCII comma or semicolon, which in
             // our English text separates the items of a list: "by العربية, الجزيرة and
             // RT" isolates each outlet, so two of them never read right to left as one.
+            // So does a slash between spaces, which separates the values of a title
+            // (`person: بوتين / تياني`); a slash within Arabic (مارس/آذار) does not.
             close(&mut out, &mut open, &mut pending);
             out.push(c);
         } else if open {
@@ -214,7 +221,8 @@ pub(super) fn bdi_into(out: &mut String, text: &str) {
     out.push_str("</bdi>");
 }
 
-/// A normalised value (`~1000 soldier (US)`, `2024-03`): our own left-to-right notation.
+/// A value as the pages show it (`~1000 soldiers (US)`, `2024-03`, `عبد الرحمن تياني`): our
+/// own left-to-right notation, escaped, a name in Arabic isolated.
 pub(super) fn value(v: &str) -> String {
     let mut out = String::with_capacity(v.len() + 40);
     value_into(&mut out, v);
@@ -224,7 +232,7 @@ pub(super) fn value(v: &str) -> String {
 /// [`value`], written at the end of `out`.
 pub(super) fn value_into(out: &mut String, v: &str) {
     out.push_str(r#"<span class="value" dir="ltr">"#);
-    esc_into(out, &readable(v));
+    out.push_str(&mixed(v));
     out.push_str("</span>");
 }
 
@@ -262,23 +270,24 @@ pub(super) fn verdict_symbol(v: &str) -> String {
 }
 
 /// What a rule example yields, as the pages show a claim's value: the claim the rule
-/// reads from the whole example text (`≥200 person` for المئات من سكان, `2024-03 (mid)`
+/// reads from the whole example text (`≥200 people` for المئات من سكان, `2024-03 (mid)`
 /// for منتصف مارس), as `compare check` reads it. An example that yields no single such
 /// claim (its rules were not checked) shows its expected value, with its qualifier's sign.
 fn example_value(
     rules: &RuleSet,
+    wording: &Wording,
     rule: &crate::rules::ClaimRule,
     e: &crate::rules::Example,
 ) -> String {
     if let Some(one) = crate::rules::example_yields(rules, rule, e) {
-        return crate::verdict::display(&one.value);
+        return wording.shown(&one.value);
     }
     let sign = e
         .qualifier
         .as_deref()
         .and_then(crate::model::Qualifier::parse)
         .map_or("", crate::model::Qualifier::sign);
-    format!("{sign}{}", e.value)
+    readable(&format!("{sign}{}", e.value))
 }
 
 /// Which page of the top navigation a page is, for `aria-current`.
@@ -777,7 +786,7 @@ fn highlighted_into(
         o.push_str(r#"<span class="val" dir="ltr"><span class="kind">"#);
         esc_into(o, &c.kind);
         o.push_str("</span> ");
-        esc_into(o, &readable(&c.display));
+        o.push_str(&mixed(&c.shown));
         o.push_str("</span>");
         pos = closed;
     }
@@ -973,7 +982,7 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         bdi_into(o, &m.outlet);
         o.push_str(role);
         o.push_str(r#"</h3><dl class="prov"><dt>Value</dt><dd>"#);
-        value_into(o, &values_text(&m.values));
+        value_into(o, &values_text(&m.shown));
         o.push_str("</dd><dt>Published</dt><dd>");
         date_or_unknown_into(o, m.published.as_deref());
         o.push_str(r#"</dd><dt>Source</dt><dd><a href=""#);
@@ -1143,6 +1152,7 @@ fn document_into(o: &mut String, ctx: &Ctx, d: &DocumentOut) {
 /// before the pages are rendered, so the compiled rules can be dropped first (see
 /// [`crate::build`]).
 pub fn rules_page(rules: &RuleSet) -> String {
+    let wording = Wording::of(rules);
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -1173,7 +1183,7 @@ pub fn rules_page(rules: &RuleSet) -> String {
                 r#"<div class="scroll"><table class="examples"><thead><tr><th scope="col">Text</th><th scope="col">Yields</th></tr></thead><tbody>"#
             );
             for e in &c.examples {
-                let mut v = value(&example_value(rules, c, e));
+                let mut v = value(&example_value(rules, &wording, c, e));
                 if let Some(q) = &e.qualifier {
                     let _ = write!(
                         v,
@@ -1346,6 +1356,12 @@ mod tests {
             mixed("by العربية, الجزيرة and RT; المدن"),
             r#"by <bdi lang="ar">العربية</bdi>, <bdi lang="ar">الجزيرة</bdi> and RT; <bdi lang="ar">المدن</bdi>"#
         );
+        // So is each value of a statement's title, the reference's first; a slash
+        // within Arabic words is theirs.
+        assert_eq!(
+            mixed("person: فلاديمير بوتين / عبد الرحمن تياني في مارس/آذار"),
+            r#"person: <bdi lang="ar">فلاديمير بوتين</bdi> / <bdi lang="ar">عبد الرحمن تياني في مارس/آذار</bdi>"#
+        );
         // Tags and entities are never split or wrapped.
         assert_eq!(
             isolate_arabic(r#"<code>أكثر من &quot;100&quot; دولار</code> → x"#),
@@ -1372,6 +1388,7 @@ mod tests {
             text: text[start..end].into(),
             value: serde_json::json!(1000),
             display: "~1000".into(),
+            shown: "~1000".into(),
             qualifier: None,
             unit: None,
             subject: None,

@@ -2,8 +2,8 @@
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
 use super::{
-    by_verdict, readable, statement_title, story_name, values_text, verdict_words, ClaimOut,
-    MemberOut, Report, SmolStr, StatementOut, PAGE,
+    by_verdict, statement_title, story_name, values_text, verdict_words, ClaimOut, MemberOut,
+    Report, SmolStr, StatementOut, PAGE,
 };
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -105,7 +105,7 @@ fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
             m.published
                 .as_deref()
                 .map_or("no date found".into(), escape),
-            escape(&readable(&values_text(&m.values))),
+            escape(&values_text(&m.shown)),
             evidence(claims, m, 70)
         );
     }
@@ -129,7 +129,7 @@ pub fn report(r: &Report) -> String {
     let _ = writeln!(o, "{}.\n", corpus_line(r));
     let _ = writeln!(
         o,
-        "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; `XXXX` is a year the article leaves unknown.\n"
+        "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; dates are ISO 8601 at their precision (`2024-03-26`, `2024-03`), and a date in an article with no publication date says what is unknown (`March (year unknown)`, `Thursday (date unknown)`); names are spelt as `rules.toml` lists them.\n"
     );
 
     for (title, verdict, empty) in [
@@ -169,7 +169,7 @@ pub fn report(r: &Report) -> String {
                 "| {} | {} | [{}]({}) | {} |",
                 escape(&s.kind),
                 escape(&m.outlet),
-                escape(&readable(&values_text(&m.values))),
+                escape(&values_text(&m.shown)),
                 s.href(0),
                 evidence(&claims, m, 60)
             );
@@ -305,16 +305,12 @@ pub fn report(r: &Report) -> String {
                         by_outlet
                             .entry(&m.outlet)
                             .or_default()
-                            .extend(m.values.iter().map(SmolStr::as_str));
+                            .extend(m.shown.iter().map(SmolStr::as_str));
                     }
                     let cells: Vec<String> = by_outlet
                         .iter()
                         .map(|(outlet, vals)| {
-                            format!(
-                                "{}: {}",
-                                escape(outlet),
-                                escape(&readable(&values_text(vals)))
-                            )
+                            format!("{}: {}", escape(outlet), escape(&values_text(vals)))
                         })
                         .collect();
                     let _ = writeln!(
@@ -331,12 +327,12 @@ pub fn report(r: &Report) -> String {
                         .members
                         .iter()
                         .filter(|m| m.outlet == *outlet)
-                        .flat_map(|m| m.values.iter().map(SmolStr::as_str))
+                        .flat_map(|m| m.shown.iter().map(SmolStr::as_str))
                         .collect();
                     if vals.is_empty() {
                         let _ = write!(o, " — |");
                     } else {
-                        let _ = write!(o, " {} |", escape(&readable(&values_text(&vals))));
+                        let _ = write!(o, " {} |", escape(&values_text(&vals)));
                     }
                 }
                 let _ = writeln!(o);

@@ -4,7 +4,8 @@
 //! Steps: build the report once from documents, sentences, claims, entities and groups
 //! (diffs included); serialise it as JSON; render the Markdown overview and every HTML
 //! page from it. Renderers see only the report, so `compare diff` and other tools read
-//! exactly what the pages show. Every list is sorted; nothing depends on the clock, the
+//! exactly what the pages show, values as ids and codes (`display`) where the pages give
+//! names and words (`shown`, which report.json leaves out). Every list is sorted; nothing depends on the clock, the
 //! machine or the order files were listed in.
 
 pub mod html;
@@ -279,8 +280,14 @@ pub struct ClaimOut {
     pub text: SmolStr,
     /// A number for quantities, an ISO string for dates, the canonical id for names.
     pub value: serde_json::Value,
-    /// The value as a reader sees it (`~1000 soldier (US)`).
+    /// The value in short, with its ids and codes (`~1000 soldier (US)`, `XXXX-03`,
+    /// `tiani`): what scripts and `compare diff` read ([`verdict::display`]).
     pub display: SmolStr,
+    /// The value as the pages and report.md show it, in names and words (`~1000 soldiers
+    /// (US)`, `March (year unknown)`, `عبد الرحمن تياني`: [`verdict::Wording::shown`]).
+    /// Not in report.json, whose `value` and `display` keep the ids and codes.
+    #[serde(skip)]
+    pub shown: SmolStr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<SmolStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -520,9 +527,12 @@ pub struct MemberOut {
     /// Claim ids of the statement's type in this sentence.
     #[serde(serialize_with = "on_one_line")]
     pub claims: Vec<SmolStr>,
-    /// Their values as a reader sees them.
+    /// Their values in short, as the claims' `display` gives them.
     #[serde(serialize_with = "on_one_line")]
     pub values: Vec<SmolStr>,
+    /// Their values as the pages show them (the claims' `shown`); not in report.json.
+    #[serde(skip)]
+    pub shown: Vec<SmolStr>,
     /// Word diff against the first member (the reference); empty for the reference.
     #[serde(
         default,
@@ -544,6 +554,7 @@ pub fn report(
     claims: Vec<Claim>,
     entities: &[Entity],
     groups: Vec<(Group, Verdict, String)>,
+    wording: &verdict::Wording,
 ) -> Report {
     let gathered = Gathered::of(&docs, &sentences, &claims, &groups);
 
@@ -568,7 +579,7 @@ pub fn report(
         place: &place,
     };
     let (claims_out, entities_out, mut statements) =
-        claims_and_statements(shown, claims, gathered, entities, groups);
+        claims_and_statements(shown, claims, gathered, entities, groups, wording);
     drop((names, place));
     assign_document_pages(&mut documents);
     assign_pages(&mut statements, &documents);
@@ -837,6 +848,7 @@ fn claims_and_statements(
     gathered: Gathered,
     entities: &[Entity],
     groups: Vec<(Group, Verdict, String)>,
+    wording: &verdict::Wording,
 ) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>) {
     let Gathered {
         claim_ids,
@@ -870,6 +882,7 @@ fn claims_and_statements(
                 text,
                 value: json_value(&c.value),
                 display: SmolStr::from(verdict::display(&c.value)),
+                shown: SmolStr::from(wording.shown(&c.value)),
                 qualifier: None,
                 unit: None,
                 subject: None,
@@ -983,6 +996,7 @@ fn claims_and_statements(
                             text: s.text,
                             claims: cs.iter().map(|&c| claims_out[c].id.clone()).collect(),
                             values: cs.iter().map(|&c| claims_out[c].display.clone()).collect(),
+                            shown: cs.iter().map(|&c| claims_out[c].shown.clone()).collect(),
                         }
                     })
                     .collect(),
@@ -1299,16 +1313,16 @@ pub fn unlisted_spellings<'a>(
 
 /// Each member's values, distinct, in member order.
 fn distinct_values(s: &StatementOut) -> Vec<String> {
-    // Members mostly repeat each other's values: each distinct list is made readable once.
+    // Members mostly repeat each other's values: each distinct list is written once.
     let mut lists: Vec<&[SmolStr]> = Vec::with_capacity(s.members.len());
     for m in &s.members {
-        if !lists.contains(&m.values.as_slice()) {
-            lists.push(&m.values);
+        if !lists.contains(&m.shown.as_slice()) {
+            lists.push(&m.shown);
         }
     }
     let mut vals: Vec<String> = Vec::with_capacity(lists.len());
     for list in lists {
-        let v = readable(&values_text(list));
+        let v = values_text(list);
         if !vals.contains(&v) {
             vals.push(v);
         }
@@ -1611,6 +1625,7 @@ mod tests {
             text: TextSlice::from("فاغنر وإيكواس والمجموعة الاقتصادية لدول غرب أفريقيا"),
             claims: vec!["c1".into(), "c2".into(), "c3".into()],
             values: vec!["wagner".into(), "ecowas".into(), "ecowas".into()],
+            shown: vec!["فاغنر".into(), "إيكواس".into(), "إيكواس".into()],
             diff: Vec::new(),
         };
         let s = StatementOut {
@@ -1621,7 +1636,8 @@ mod tests {
             members: vec![member],
             page: String::new(),
         };
-        assert_eq!(statement_title(&s), "org: wagner, ecowas ×2");
+        // Titled by the names the pages show, not the ids report.json keeps.
+        assert_eq!(statement_title(&s), "org: فاغنر, إيكواس ×2");
     }
 
     fn sides(ops: &[Op]) -> (String, String) {

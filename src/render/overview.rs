@@ -272,7 +272,7 @@ impl<'a> Overview<'a> {
             r#"<details class="legend"><summary>How to read this report</summary><ul>
 <li>A <strong>statement</strong> is one thing the articles report (a troop count, a date): the sentence of each outlet that reports it, found by matching their sentences, or one outlet's sentence when no other matched; its section of the statements page shows each outlet's sentence, where it comes from and a word diff.</li>
 <li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
-<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), or the least a vague plural can mean (<bdi lang="ar">ملايين</bdi>: ≥2,000,000; <bdi lang="ar">مئات</bdi>: ≥200), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>). <code>XXXX</code> is a year the article does not give and whose publication date is unknown.</li>
+<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), or the least a vague plural can mean (<bdi lang="ar">ملايين</bdi>: ≥2,000,000; <bdi lang="ar">مئات</bdi>: ≥200), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>, <code>2024-W15</code>); a date in an article with no publication date is placed only as far as the article says, and says what is unknown (<code>March (year unknown)</code>, <code>Thursday (date unknown)</code>); names are spelt as <code>rules.toml</code> lists them.</li>
 <li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
 </ul></details>"#
         );
@@ -452,7 +452,7 @@ impl<'a> Overview<'a> {
             o.push_str("</th><td>");
             date_or_unknown_into(o, m.published.as_deref());
             o.push_str("</td><td>");
-            value_into(o, &values_text(&m.values));
+            value_into(o, &values_text(&m.shown));
             o.push_str("</td><td ");
             o.push_str(lang_dir(&m.text));
             o.push('>');
@@ -494,7 +494,7 @@ impl<'a> Overview<'a> {
                 esc(&s.kind),
                 bdi(&m.outlet),
                 statement_href(s, depth),
-                value(&values_text(&m.values)),
+                value(&values_text(&m.shown)),
                 lang_dir(&m.text),
                 excerpt(&m.text, &self.ctx.member_claims(m), 60)
             );
@@ -775,7 +775,7 @@ impl<'a> Overview<'a> {
                     by_outlet
                         .entry(&m.outlet)
                         .or_default()
-                        .extend(m.values.iter().map(SmolStr::as_str));
+                        .extend(m.shown.iter().map(SmolStr::as_str));
                 }
                 let lines: Vec<String> = by_outlet
                     .iter()
@@ -797,7 +797,7 @@ impl<'a> Overview<'a> {
                     .members
                     .iter()
                     .filter(|m| m.outlet == *outlet)
-                    .flat_map(|m| m.values.iter().map(SmolStr::as_str))
+                    .flat_map(|m| m.shown.iter().map(SmolStr::as_str))
                     .collect();
                 if vals.is_empty() {
                     let _ = write!(

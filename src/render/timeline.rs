@@ -379,7 +379,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                     format!(
                         r#"<bdi>{}</bdi>: <span class="value" dir="ltr">{}</span>{absent}"#,
                         esc(&m.outlet),
-                        esc(&values_text(&m.values))
+                        esc(&values_text(&m.shown))
                     )
                 })
                 .collect();
