@@ -306,8 +306,9 @@ fn every_internal_link_resolves_in_the_seed_site() {
 }
 
 /// The timeline numbers a date several outlets give on every row that has a mark for it; a
-/// member with none (003 has no publication date, so its "مارس" is XXXX-03) says so in the
-/// table, or a reader follows the number down the rows and finds nothing.
+/// member with none (003 has no publication date, so its "مارس" is XXXX-03, shown as
+/// "March (year unknown)") says so in the table, or a reader follows the number down the
+/// rows and finds nothing.
 #[test]
 fn a_numbered_date_says_which_outlets_are_not_on_the_chart() {
     let (_tmp, site) = build(&root().join("seeds"));
