@@ -36,8 +36,9 @@ pub fn documents(
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Vec<Document>, Vec<String>)> {
-    let files = list(seeds, &IoThreads::start())?;
-    let (mut docs, warnings, errors) = read(seeds, &files, rules, opts);
+    let (files, links) = list(seeds, &IoThreads::start())?;
+    let (mut docs, mut warnings, errors) = read(seeds, &files, rules, opts);
+    warnings.splice(0..0, links);
     fail_on(errors)?;
     unique_ids(&mut docs);
     Ok((docs, warnings))
@@ -54,23 +55,30 @@ pub struct Seed {
     pub path: PathBuf,
 }
 
-/// The article files under `seeds`, sorted by relative path.
-pub fn list(seeds: &Path, io: &IoThreads) -> Result<Vec<Seed>> {
+/// The article files under `seeds`, sorted by relative path, and a warning for each
+/// symbolic link to a folder, which is not followed.
+pub fn list(seeds: &Path, io: &IoThreads) -> Result<(Vec<Seed>, Vec<String>)> {
     if !seeds.is_dir() {
         bail!(
             "seeds folder {} does not exist or is not a folder\n  = help: pass --seeds DIR with the articles (.txt or .md)",
             seeds.display()
         );
     }
-    let mut files = io.install(|| collect(seeds, seeds))?;
+    let (mut files, mut links) = io.install(|| collect(seeds, seeds))?;
     files.sort();
+    links.sort();
+    let links: Vec<String> = links
+        .into_iter()
+        .map(|rel| format!("warning: {}: a symbolic link to a folder is not followed, so the articles in it are not read\n  = help: move or copy the folder into {} (a link to a file is read), or pass it as --seeds", shown(seeds, &rel), seeds.display()))
+        .collect();
     if files.is_empty() {
+        let links: String = links.iter().map(|w| format!("\n{w}")).collect();
         bail!(
-            "no .txt or .md articles in {}\n  = help: put the articles to compare there, one file each",
+            "no .txt or .md articles in {}\n  = help: put the articles to compare there, one file each{links}",
             seeds.display()
         );
     }
-    Ok(files)
+    Ok((files, links))
 }
 
 /// Read some of the listed files, in parallel, keeping their order: documents, warnings,
@@ -246,10 +254,11 @@ fn will_need(_file: &std::fs::File) {}
 /// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
 /// and listed one after the other they were a serial start to the build. The order is
 /// the caller's to make; the error, if any, is the first in the folder's own order.
-fn collect(root: &Path, dir: &Path) -> Result<Vec<Seed>> {
+fn collect(root: &Path, dir: &Path) -> Result<(Vec<Seed>, Vec<String>)> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
     let mut out = Vec::new();
+    let mut links = Vec::new();
     let mut folders = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
@@ -268,26 +277,29 @@ fn collect(root: &Path, dir: &Path) -> Result<Vec<Seed>> {
         {
             continue;
         }
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        let rel: Vec<_> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        let rel = rel.join("/");
         if file_type.is_dir() {
             folders.push(path);
+        } else if file_type.is_symlink() && path.is_dir() {
+            // Followed, a link could lead back up (a cycle) or to a folder read already.
+            links.push(rel);
         } else if format_of(&path.to_string_lossy()).is_some() {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel: Vec<_> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect();
-            out.push(Seed {
-                rel: rel.join("/"),
-                path,
-            });
+            out.push(Seed { rel, path });
         }
     }
     folders.sort();
-    let nested: Vec<Result<Vec<Seed>>> = folders.par_iter().map(|f| collect(root, f)).collect();
-    for files in nested {
-        out.extend(files?);
+    let nested: Vec<_> = folders.par_iter().map(|f| collect(root, f)).collect();
+    for found in nested {
+        let (files, more) = found?;
+        out.extend(files);
+        links.extend(more);
     }
-    Ok(out)
+    Ok((out, links))
 }
 
 /// How a file of this name is read: `.txt` as text, `.md` and `.markdown` as Markdown,
@@ -1244,6 +1256,7 @@ mod tests {
         assert_eq!(
             list(root, &IoThreads::start())
                 .unwrap()
+                .0
                 .into_iter()
                 .map(|seed| seed.rel)
                 .collect::<Vec<_>>(),

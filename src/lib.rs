@@ -71,14 +71,14 @@ pub fn analyse(
     // not five times it.
     let listing = Instant::now();
     let io = ingest::IoThreads::start();
-    let files = ingest::list(seeds, &io)?;
+    let (files, links) = ingest::list(seeds, &io)?;
     let mut docs: Vec<Document> = Vec::with_capacity(files.len());
     // Each chunk's sentences and claims are moved into one vector each, sized for the
     // whole corpus (see `gather`).
     let mut sentences: Vec<Sentence> = Vec::new();
     let mut claims = Vec::new();
     let mut published = Vec::with_capacity(files.len());
-    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    let (mut warnings, mut errors) = (links, Vec::new());
     let mut timings = vec![
         ("ingest", listing.elapsed()),
         ("normalise", Duration::ZERO),

@@ -705,6 +705,44 @@ fn file_names_with_a_backslash_or_not_in_utf8_are_read_like_any_other() {
     }
 }
 
+/// A symbolic link to a folder in the seeds is not followed (it could lead back up, or to
+/// a folder read already), and says so with what to do; a link to a file is read. It was
+/// passed over without a word.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_in_the_seeds_is_named_in_a_warning_and_a_link_to_a_file_is_read() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.write(
+        "elsewhere/more/b.txt",
+        "أرسلت روسيا 1600 جندي إلى النيجر.\n",
+    );
+    std::os::unix::fs::symlink("../elsewhere/more", s.path("seeds/more")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere/more/b.txt", s.path("seeds/b.txt")).unwrap();
+    std::os::unix::fs::symlink("..", s.path("seeds/up")).unwrap();
+    let help = "\n  = help: move or copy the folder into seeds (a link to a file is read), or pass it as --seeds";
+    let run = s.build();
+    run.ok();
+    for link in ["more", "up"] {
+        run.says(&format!("warning: seeds/{link}: a symbolic link to a folder is not followed, so the articles in it are not read{help}"));
+    }
+    let paths: Vec<String> = s.report()["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["a.txt", "b.txt"]);
+    // With no article but in linked folders, the error says why.
+    for file in ["seeds/a.txt", "seeds/b.txt"] {
+        std::fs::remove_file(s.path(file)).unwrap();
+    }
+    s.build()
+        .fails()
+        .says("error: no .txt or .md articles in seeds")
+        .says(&format!("warning: seeds/more: a symbolic link to a folder is not followed, so the articles in it are not read{help}"));
+}
+
 #[test]
 fn deeply_nested_markdown_and_front_matter_do_not_overflow() {
     let s = Scratch::new();
