@@ -533,8 +533,9 @@ pub fn words(v: &DateValue) -> String {
     });
     let month = |k: &Known| {
         k.month
-            .and_then(|m| m.checked_sub(1))
-            .and_then(|i| MONTHS.get(i as usize))
+            .and_then(|m| u8::try_from(m).ok())
+            .and_then(|m| chrono::Month::try_from(m).ok())
+            .map(|m| m.name())
     };
     let mut s = match unknown {
         Some(k) if k.month.is_some() && month(&k).is_none() => v.iso.clone(),
@@ -575,21 +576,6 @@ pub fn words(v: &DateValue) -> String {
     s.push_str(v.part.map_or("", Part::suffix));
     s
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 const WEEKDAYS: [&str; 7] = [
     "Monday",
