@@ -528,9 +528,10 @@ fn bare_weekday_iso(w: Weekday) -> String {
 /// counted from the missing date (الشهر الماضي; `late in a month (date unknown)` for أواخر الشهر
 /// الماضي). A shape it cannot read stays as it is.
 pub fn words(v: &DateValue) -> String {
-    let unknown = Known::parse(&v.iso).filter(|k| {
-        !v.resolved && v.iso.starts_with("XXXX") && k.year.is_none() && k.iso_week.is_none()
-    });
+    // Read from the ISO string and the part alone, as report.json's `display` gives
+    // them: the pages find a value's words by its display.
+    let unknown = Known::parse(&v.iso)
+        .filter(|k| v.iso.starts_with("XXXX") && k.year.is_none() && k.iso_week.is_none());
     let month = |k: &Known| {
         k.month
             .and_then(|m| u8::try_from(m).ok())
@@ -556,11 +557,12 @@ pub fn words(v: &DateValue) -> String {
                 WEEKDAYS[w.num_days_from_monday() as usize]
             ),
             (None, None, None) => {
-                let period = match v.precision {
-                    Precision::Day => "day",
-                    Precision::Week => "week",
-                    Precision::Month => "month",
-                    Precision::Year => "year",
+                // A period counted from the missing date: its shape is its precision.
+                let period = match v.iso.as_str() {
+                    "XXXX-XX-XX" => "day",
+                    "XXXX-WXX" => "week",
+                    "XXXX-XX" => "month",
+                    _ => "year",
                 };
                 let within = match v.part {
                     Some(Part::Early) => "early in ",

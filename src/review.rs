@@ -1115,7 +1115,6 @@ mod tests {
             text: text.into(),
             claims: vec![format_smolstr!("{doc}-s{sentence}-troops-1")],
             values: vec![value.into()],
-            shown: vec![value.into()],
             diff: Vec::new(),
         }
     }
@@ -1152,7 +1151,6 @@ mod tests {
                     text: m.values[0].clone(),
                     value: serde_json::Value::Null,
                     display: m.values[0].clone(),
-                    shown: m.values[0].clone(),
                     qualifier: None,
                     unit: None,
                     subject: None,
@@ -1201,6 +1199,7 @@ mod tests {
             claims,
             entities: Vec::new(),
             statements,
+            words: Default::default(),
         }
     }
 

@@ -448,17 +448,20 @@ fn written(v: &Value, wording: Option<&Wording>) -> String {
             ..
         } => {
             let mut s = qualifier.sign().to_string();
+            let number = format_number(*amount);
             match wording {
-                Some(_) => s.push_str(&readable(&format_number(*amount))),
-                None => s.push_str(&format_number(*amount)),
+                Some(_) => s.push_str(&readable(&number)),
+                None => s.push_str(&number),
             }
             match unit.as_deref() {
                 Some("%") => s.push('%'),
                 Some(u) => {
                     let plural = wording.and_then(|w| w.plurals.get(u));
                     s.push(' ');
+                    // Singular for a figure that reads 1, whatever digits it was
+                    // rounded from: the words follow from the display alone.
                     s.push_str(match plural {
-                        Some(p) if *amount != 1.0 => p,
+                        Some(p) if number != "1" => p,
                         _ => u,
                     });
                 }
@@ -813,6 +816,47 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A value's words follow from its display: the pages look them up by it
+        /// (`render::ValueWords`), one entry for every claim that gives the value.
+        #[test]
+        fn values_that_display_alike_read_alike(
+            a in 0.0f64..3.0, b in 0.0f64..3.0, unit in "soldier|person|%|USD",
+            iso in "(XXXX|2024)(-(0[1-9]|1[0-2]|XX|WXX)(-(0[1-9]|XX|[1-7]))?)?",
+            part in 0usize..4, resolved in proptest::bool::ANY,
+        ) {
+            let w = wording();
+            let count = |amount: f64| Value::Quantity {
+                amount,
+                qualifier: Qualifier::Approx,
+                unit: Some(unit.clone().into()),
+                subject: None,
+                tolerance: 0.05,
+                ambiguous: false,
+            };
+            // Amounts near 1 that round to it are the case to watch.
+            for (x, y) in [(a, b), (1.0, 1.0 + a * 1e-9), (a, a + 1e-9)] {
+                if display(&count(x)) == display(&count(y)) {
+                    proptest::prop_assert_eq!(w.shown(&count(x)), w.shown(&count(y)));
+                }
+            }
+            // A date's words do not depend on what its display leaves out: its
+            // precision (a shape such as `XXXX-XX` says it) and whether it was resolved.
+            let parts = [None, Some(dates::Part::Early), Some(dates::Part::Mid), Some(dates::Part::Late)];
+            let date = |precision, resolved| Value::Date(dates::DateValue {
+                iso: iso.clone(),
+                precision,
+                resolved,
+                range: None,
+                part: parts[part],
+            });
+            let first = w.shown(&date(dates::Precision::Day, resolved));
+            for p in [dates::Precision::Week, dates::Precision::Month, dates::Precision::Year] {
+                for r in [false, true] {
+                    proptest::prop_assert_eq!(&w.shown(&date(p, r)), &first);
+                }
+            }
+        }
+
         /// Grouping only adds commas.
         #[test]
         fn readable_only_adds_commas(v in "[0-9a-z .~≥ن]{0,30}") {

@@ -170,7 +170,7 @@ fn tiani_putin_call_dates_agree() {
         "no publication date: unresolved, never guessed"
     );
     // The pages and the reason say so in words; report.json keeps the code above.
-    assert_eq!(m.shown, vec!["March (year unknown)".to_string()]);
+    assert_eq!(report().words.list(&m.values), ["March (year unknown)"]);
     assert!(
         s.reason.contains(
             "is compatible with March (year unknown) (003_542dd368f5c3bf23): the dates overlap where both are known (an article with no publication date cannot place its date)"
@@ -191,7 +191,7 @@ fn tiani_putin_call_dates_agree() {
     // report.json keeps the ids; the pages show the names rules.toml gives.
     assert_eq!(names.members[0].values, ["tiani", "putin"]);
     assert_eq!(
-        names.members[0].shown,
+        report().words.list(&names.members[0].values),
         ["عبد الرحمن تياني", "فلاديمير بوتين"]
     );
 }
@@ -209,7 +209,10 @@ fn end_of_us_agreement_agrees_across_three_outlets() {
     let m003 = s.members.iter().find(|m| m.doc == D003).unwrap();
     assert!(m003.text.contains("منتصف مارس/آذار"));
     assert_eq!(m003.values, ["XXXX-03 (mid)"]);
-    assert_eq!(m003.shown, ["mid-March (year unknown)"]);
+    assert_eq!(
+        report().words.list(&m003.values),
+        ["mid-March (year unknown)"]
+    );
 }
 
 #[test]

@@ -786,7 +786,7 @@ fn highlighted_into(
         o.push_str(r#"<span class="val" dir="ltr"><span class="kind">"#);
         esc_into(o, &c.kind);
         o.push_str("</span> ");
-        o.push_str(&mixed(&c.shown));
+        o.push_str(&mixed(ctx.r.words.of(&c.display)));
         o.push_str("</span>");
         pos = closed;
     }
@@ -904,7 +904,7 @@ fn statements_page(
             r##"<li>{} <a href="#{}">{}</a>{at}</li>"##,
             verdict_symbol(&s.verdict),
             slug(&s.id),
-            mixed(&statement_title(s))
+            mixed(&statement_title(&ctx.r.words, s))
         );
     }
     let _ = writeln!(o, "</ul></nav>");
@@ -931,7 +931,7 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         o,
         r##"<h2>{} <a class="self" href="#{anchor}">{}</a></h2>"##,
         verdict_badge(&s.verdict),
-        mixed(&statement_title(s))
+        mixed(&statement_title(&ctx.r.words, s))
     );
     let (sym, word) = verdict_words(&s.verdict);
     let _ = writeln!(
@@ -982,7 +982,7 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         bdi_into(o, &m.outlet);
         o.push_str(role);
         o.push_str(r#"</h3><dl class="prov"><dt>Value</dt><dd>"#);
-        value_into(o, &values_text(&m.shown));
+        value_into(o, &values_text(&ctx.r.words.list(&m.values)));
         o.push_str("</dd><dt>Published</dt><dd>");
         date_or_unknown_into(o, m.published.as_deref());
         o.push_str(r#"</dd><dt>Source</dt><dd><a href=""#);
@@ -1388,7 +1388,6 @@ mod tests {
             text: text[start..end].into(),
             value: serde_json::json!(1000),
             display: "~1000".into(),
-            shown: "~1000".into(),
             qualifier: None,
             unit: None,
             subject: None,

@@ -3,7 +3,7 @@
 
 use super::{
     by_verdict, statement_title, story_name, values_text, verdict_words, ClaimOut, MemberOut,
-    Report, SmolStr, StatementOut, PAGE,
+    Report, StatementOut, ValueWords, PAGE,
 };
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,9 +83,9 @@ fn more(o: &mut String, total: usize, what: &str) {
     }
 }
 
-fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
+fn statement_section(o: &mut String, words: &ValueWords, claims: &Claims, s: &StatementOut) {
     let (sym, word) = verdict_words(&s.verdict);
-    let _ = writeln!(o, "### {sym} {}\n", escape(&statement_title(s)));
+    let _ = writeln!(o, "### {sym} {}\n", escape(&statement_title(words, s)));
     // An English word first: a renderer that sets each paragraph's direction by its
     // first strong letter (GitHub's `dir="auto"`) would lay out a reason that starts with
     // an Arabic outlet's name right to left.
@@ -105,7 +105,7 @@ fn statement_section(o: &mut String, claims: &Claims, s: &StatementOut) {
             m.published
                 .as_deref()
                 .map_or("no date found".into(), escape),
-            escape(&values_text(&m.shown)),
+            escape(&values_text(&words.list(&m.values))),
             evidence(claims, m, 70)
         );
     }
@@ -150,7 +150,7 @@ pub fn report(r: &Report) -> String {
             let _ = writeln!(o, "{empty}\n");
         }
         for s in list.iter().take(PAGE) {
-            statement_section(&mut o, &claims, s);
+            statement_section(&mut o, &r.words, &claims, s);
         }
         more(&mut o, list.len(), &title.to_lowercase());
     }
@@ -169,7 +169,7 @@ pub fn report(r: &Report) -> String {
                 "| {} | {} | [{}]({}) | {} |",
                 escape(&s.kind),
                 escape(&m.outlet),
-                escape(&values_text(&m.shown)),
+                escape(&values_text(&r.words.list(&m.values))),
                 s.href(0),
                 evidence(&claims, m, 60)
             );
@@ -296,7 +296,7 @@ pub fn report(r: &Report) -> String {
                 let _ = write!(
                     o,
                     "| {sym} [{}]({}) |",
-                    escape(&statement_title(s)),
+                    escape(&statement_title(&r.words, s)),
                     s.href(0)
                 );
                 if !wide {
@@ -305,7 +305,7 @@ pub fn report(r: &Report) -> String {
                         by_outlet
                             .entry(&m.outlet)
                             .or_default()
-                            .extend(m.shown.iter().map(SmolStr::as_str));
+                            .extend(r.words.list(&m.values));
                     }
                     let cells: Vec<String> = by_outlet
                         .iter()
@@ -327,7 +327,7 @@ pub fn report(r: &Report) -> String {
                         .members
                         .iter()
                         .filter(|m| m.outlet == *outlet)
-                        .flat_map(|m| m.shown.iter().map(SmolStr::as_str))
+                        .flat_map(|m| r.words.list(&m.values))
                         .collect();
                     if vals.is_empty() {
                         let _ = write!(o, " — |");

@@ -42,6 +42,43 @@ pub struct Report {
     pub claims: Vec<ClaimOut>,
     pub entities: Vec<EntityOut>,
     pub statements: Vec<StatementOut>,
+    /// Each value as the pages show it, by its `display`; not in report.json.
+    #[serde(skip)]
+    pub words: ValueWords,
+}
+
+/// The values as the pages and report.md show them, in names and words (`~1000 soldiers
+/// (US)`, `mid-March (year unknown)`, `عبد الرحمن تياني`: [`verdict::Wording::shown`]),
+/// by the `display` that report.json keeps (`~1000 soldier (US)`, `XXXX-03 (mid)`,
+/// `tiani`). A value's words follow from its display alone, so one entry serves every
+/// claim and statement member that gives the value, where a copy on each took 50 MB at
+/// 100 000 articles; a display missing here (its words are the same, or the report was
+/// read back from report.json) is shown as it is. Shared by each story's report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueWords(Arc<HashMap<SmolStr, SmolStr>>);
+
+impl ValueWords {
+    /// The words of each claim's value, where they differ from its display.
+    fn of_claims(claims: &[ClaimOut], words: Vec<SmolStr>) -> ValueWords {
+        let mut map: HashMap<SmolStr, SmolStr> = HashMap::default();
+        for (c, w) in claims.iter().zip(words) {
+            if w != c.display {
+                map.entry(c.display.clone()).or_insert(w);
+            }
+        }
+        map.shrink_to_fit();
+        ValueWords(Arc::new(map))
+    }
+
+    /// A value's words, by its display.
+    pub fn of<'a>(&'a self, display: &'a str) -> &'a str {
+        self.0.get(display).map_or(display, SmolStr::as_str)
+    }
+
+    /// The words of a list of values (a statement member's), in order.
+    pub fn list<'a, S: AsRef<str>>(&'a self, displays: &'a [S]) -> Vec<&'a str> {
+        displays.iter().map(|d| self.of(d.as_ref())).collect()
+    }
 }
 
 /// Serialise a list of records (claims, sentences, diff runs…) with each record compact on
@@ -283,11 +320,6 @@ pub struct ClaimOut {
     /// The value in short, with its ids and codes (`~1000 soldier (US)`, `XXXX-03`,
     /// `tiani`): what scripts and `compare diff` read ([`verdict::display`]).
     pub display: SmolStr,
-    /// The value as the pages and report.md show it, in names and words (`~1000 soldiers
-    /// (US)`, `March (year unknown)`, `عبد الرحمن تياني`: [`verdict::Wording::shown`]).
-    /// Not in report.json, whose `value` and `display` keep the ids and codes.
-    #[serde(skip)]
-    pub shown: SmolStr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<SmolStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -530,9 +562,6 @@ pub struct MemberOut {
     /// Their values in short, as the claims' `display` gives them.
     #[serde(serialize_with = "on_one_line")]
     pub values: Vec<SmolStr>,
-    /// Their values as the pages show them (the claims' `shown`); not in report.json.
-    #[serde(skip)]
-    pub shown: Vec<SmolStr>,
     /// Word diff against the first member (the reference); empty for the reference.
     #[serde(
         default,
@@ -578,7 +607,7 @@ pub fn report(
         names: &names,
         place: &place,
     };
-    let (claims_out, entities_out, mut statements) =
+    let (claims_out, entities_out, mut statements, words) =
         claims_and_statements(shown, claims, gathered, entities, groups, wording);
     drop((names, place));
     assign_document_pages(&mut documents);
@@ -591,6 +620,7 @@ pub fn report(
         claims: claims_out,
         entities: entities_out,
         statements,
+        words,
     }
 }
 
@@ -849,7 +879,7 @@ fn claims_and_statements(
     entities: &[Entity],
     groups: Vec<(Group, Verdict, String)>,
     wording: &verdict::Wording,
-) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>) {
+) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>, ValueWords) {
     let Gathered {
         claim_ids,
         statement_ids,
@@ -867,7 +897,7 @@ fn claims_and_statements(
     // Each claim's sentence, by which its name mentions find their document once the
     // claim is given up.
     let claim_sentence: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
-    let claims_out: Vec<ClaimOut> = claims
+    let (claims_out, words): (Vec<ClaimOut>, Vec<SmolStr>) = claims
         .into_par_iter()
         .zip(claim_texts)
         .zip(claim_ids)
@@ -882,7 +912,6 @@ fn claims_and_statements(
                 text,
                 value: json_value(&c.value),
                 display: SmolStr::from(verdict::display(&c.value)),
-                shown: SmolStr::from(wording.shown(&c.value)),
                 qualifier: None,
                 unit: None,
                 subject: None,
@@ -931,9 +960,11 @@ fn claims_and_statements(
                     }
                 }
             }
-            out
+            let words = SmolStr::from(wording.shown(&c.value));
+            (out, words)
         })
-        .collect();
+        .unzip();
+    let words = ValueWords::of_claims(&claims_out, words);
 
     let entities_out: Vec<EntityOut> = entities
         .par_iter()
@@ -996,7 +1027,6 @@ fn claims_and_statements(
                             text: s.text,
                             claims: cs.iter().map(|&c| claims_out[c].id.clone()).collect(),
                             values: cs.iter().map(|&c| claims_out[c].display.clone()).collect(),
-                            shown: cs.iter().map(|&c| claims_out[c].shown.clone()).collect(),
                         }
                     })
                     .collect(),
@@ -1004,7 +1034,7 @@ fn claims_and_statements(
             }
         })
         .collect();
-    (claims_out, entities_out, statements)
+    (claims_out, entities_out, statements, words)
 }
 
 impl Corpus {
@@ -1121,6 +1151,7 @@ impl<'a> Stories<'a> {
                 claims: Vec::new(),
                 entities: Vec::new(),
                 statements: Vec::new(),
+                words: r.words.clone(),
             };
         };
         let documents: Vec<DocumentOut> = p
@@ -1164,6 +1195,7 @@ impl<'a> Stories<'a> {
             claims,
             entities,
             statements,
+            words: r.words.clone(),
         }
     }
 }
@@ -1311,18 +1343,18 @@ pub fn unlisted_spellings<'a>(
         .collect()
 }
 
-/// Each member's values, distinct, in member order.
-fn distinct_values(s: &StatementOut) -> Vec<String> {
+/// Each member's values, distinct, in member order, in words.
+fn distinct_values(words: &ValueWords, s: &StatementOut) -> Vec<String> {
     // Members mostly repeat each other's values: each distinct list is written once.
     let mut lists: Vec<&[SmolStr]> = Vec::with_capacity(s.members.len());
     for m in &s.members {
-        if !lists.contains(&m.shown.as_slice()) {
-            lists.push(&m.shown);
+        if !lists.contains(&m.values.as_slice()) {
+            lists.push(&m.values);
         }
     }
     let mut vals: Vec<String> = Vec::with_capacity(lists.len());
     for list in lists {
-        let v = values_text(list);
+        let v = values_text(&words.list(list));
         if !vals.contains(&v) {
             vals.push(v);
         }
@@ -1331,14 +1363,14 @@ fn distinct_values(s: &StatementOut) -> Vec<String> {
 }
 
 /// A statement's name for headings and links: its type and the values the outlets give,
-/// `troops: 1500 soldier (FR) vs 2000 soldier (FR)` for a conflict.
-pub fn statement_title(s: &StatementOut) -> String {
+/// in words: `troops: 1500 soldiers (FR) vs 2000 soldiers (FR)` for a conflict.
+pub fn statement_title(words: &ValueWords, s: &StatementOut) -> String {
     let sep = if s.verdict == "conflict" {
         " vs "
     } else {
         " / "
     };
-    let vals = distinct_values(s);
+    let vals = distinct_values(words, s);
     let mut out = String::with_capacity(
         s.kind.len() + 2 + vals.iter().map(|v| v.len() + sep.len()).sum::<usize>(),
     );
@@ -1625,7 +1657,6 @@ mod tests {
             text: TextSlice::from("فاغنر وإيكواس والمجموعة الاقتصادية لدول غرب أفريقيا"),
             claims: vec!["c1".into(), "c2".into(), "c3".into()],
             values: vec!["wagner".into(), "ecowas".into(), "ecowas".into()],
-            shown: vec!["فاغنر".into(), "إيكواس".into(), "إيكواس".into()],
             diff: Vec::new(),
         };
         let s = StatementOut {
@@ -1636,8 +1667,19 @@ mod tests {
             members: vec![member],
             page: String::new(),
         };
+        let words = ValueWords(Arc::new(
+            [("wagner", "فاغنر"), ("ecowas", "إيكواس")]
+                .into_iter()
+                .map(|(id, name)| (SmolStr::from(id), SmolStr::from(name)))
+                .collect(),
+        ));
         // Titled by the names the pages show, not the ids report.json keeps.
-        assert_eq!(statement_title(&s), "org: فاغنر, إيكواس ×2");
+        assert_eq!(statement_title(&words, &s), "org: فاغنر, إيكواس ×2");
+        // A report read back from report.json has no words: its ids are shown.
+        assert_eq!(
+            statement_title(&ValueWords::default(), &s),
+            "org: wagner, ecowas ×2"
+        );
     }
 
     fn sides(ops: &[Op]) -> (String, String) {

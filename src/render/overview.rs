@@ -17,7 +17,7 @@ use super::html::{
     mixed, put_page, value, value_into, value_list, verdict_badge, verdict_symbol, Ctx, Nav,
 };
 use super::markdown::corpus_line;
-use super::{slug, statement_title, story_name, values_text, SmolStr, StatementOut, PAGE, WIDE};
+use super::{slug, statement_title, story_name, values_text, StatementOut, PAGE, WIDE};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -442,7 +442,7 @@ impl<'a> Overview<'a> {
             v = esc(&s.verdict),
             badge = verdict_badge(&s.verdict),
             href = statement_href(s, depth),
-            title = mixed(&statement_title(s)),
+            title = mixed(&statement_title(&self.ctx.r.words, s)),
             story = self.story_link(s, depth),
             reason = mixed(&s.reason)
         );
@@ -452,7 +452,7 @@ impl<'a> Overview<'a> {
             o.push_str("</th><td>");
             date_or_unknown_into(o, m.published.as_deref());
             o.push_str("</td><td>");
-            value_into(o, &values_text(&m.shown));
+            value_into(o, &values_text(&self.ctx.r.words.list(&m.values)));
             o.push_str("</td><td ");
             o.push_str(lang_dir(&m.text));
             o.push('>');
@@ -494,7 +494,7 @@ impl<'a> Overview<'a> {
                 esc(&s.kind),
                 bdi(&m.outlet),
                 statement_href(s, depth),
-                value(&values_text(&m.shown)),
+                value(&values_text(&self.ctx.r.words.list(&m.values))),
                 lang_dir(&m.text),
                 excerpt(&m.text, &self.ctx.member_claims(m), 60)
             );
@@ -553,7 +553,7 @@ impl<'a> Overview<'a> {
                 o,
                 r#"<td><a href="{}">{}</a></td><td class="num">{}</td><td {dir}>"#,
                 statement_href(s, depth),
-                mixed(&statement_title(s)),
+                mixed(&statement_title(&self.ctx.r.words, s)),
                 outlets.len()
             );
             for (i, outlet) in outlets.into_iter().enumerate() {
@@ -766,7 +766,7 @@ impl<'a> Overview<'a> {
                 esc(&s.verdict),
                 verdict_symbol(&s.verdict),
                 statement_href(s, depth),
-                mixed(&statement_title(s))
+                mixed(&statement_title(&self.ctx.r.words, s))
             );
             if !wide {
                 let mut by_outlet: std::collections::BTreeMap<&str, Vec<&str>> =
@@ -775,7 +775,7 @@ impl<'a> Overview<'a> {
                     by_outlet
                         .entry(&m.outlet)
                         .or_default()
-                        .extend(m.shown.iter().map(SmolStr::as_str));
+                        .extend(ctx.r.words.list(&m.values));
                 }
                 let lines: Vec<String> = by_outlet
                     .iter()
@@ -797,7 +797,7 @@ impl<'a> Overview<'a> {
                     .members
                     .iter()
                     .filter(|m| m.outlet == *outlet)
-                    .flat_map(|m| m.shown.iter().map(SmolStr::as_str))
+                    .flat_map(|m| ctx.r.words.list(&m.values))
                     .collect();
                 if vals.is_empty() {
                     let _ = write!(

@@ -379,7 +379,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                     format!(
                         r#"<bdi>{}</bdi>: <span class="value" dir="ltr">{}</span>{absent}"#,
                         esc(&m.outlet),
-                        esc(&values_text(&m.shown))
+                        esc(&values_text(&r.words.list(&m.values)))
                     )
                 })
                 .collect();
@@ -389,7 +389,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                 i + 1,
                 badge(&s.verdict),
                 s.href(depth),
-                mixed(&statement_title(s)),
+                mixed(&statement_title(&r.words, s)),
                 dates.join("<br>")
             );
         }
@@ -424,8 +424,8 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                 badge(&s.verdict),
                 s.href(depth),
                 match key_of(s) {
-                    Some(k) => format!("no. {k}: {}", mixed(&statement_title(s))),
-                    None => mixed(&statement_title(s)),
+                    Some(k) => format!("no. {k}: {}", mixed(&statement_title(&r.words, s))),
+                    None => mixed(&statement_title(&r.words, s)),
                 }
             ),
             None => r#"<span class="muted">—</span>"#.to_string(),
