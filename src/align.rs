@@ -1,6 +1,8 @@
 //! 7. Alignment: claims → groups of sentences that report the same thing across outlets.
 //!
-//! A *fact* is one sentence's claims of one quantity or date type. Two facts from
+//! A *fact* is one sentence's claims of one type; or, when the sentence names several
+//! keys of an `align.distinguish` lexicon and its counts of the type go with different
+//! ones (40 قتيلا و65 جريحا), the counts that go with one (see [`parts`]). Two facts from
 //! different documents of the same story are the same statement when their sentences
 //! share enough topic: cosine similarity of IDF-weighted features (stemmed content words
 //! outside the claims themselves, plus the entities named) at least
@@ -25,13 +27,31 @@ use rayon::prelude::*;
 use smol_str::{format_smolstr, SmolStr};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One sentence's claims of one type.
+/// One sentence's claims of one type; or of those, the ones that go with one key of an
+/// `align.distinguish` lexicon when the sentence names several (see [`parts`]).
 #[derive(Debug, Clone)]
 struct Fact<'a> {
     sentence: usize,
     doc: usize,
     rule: &'a str,
     claims: Vec<usize>,
+}
+
+impl Fact<'_> {
+    /// The `align.distinguish` keys the fact names, as `lexicon:key`: its sentence's
+    /// marks, or its claims' own when the sentence is split (see [`parts`]). Looked up
+    /// rather than held, so a fact stays as small as it was.
+    fn marks<'s>(&self, sentences: &'s [Sentence], claims: &[Claim]) -> &'s [String] {
+        let s = &sentences[self.sentence];
+        if let (Some(parts), Some(&c)) = (s.parts(), self.claims.first()) {
+            // `parts` follows the sentence's claims, which are one run of the corpus's.
+            let first = claims.partition_point(|d| d.sentence < self.sentence);
+            if let Some(own) = parts.get(c - first).filter(|m| !m.is_empty()) {
+                return own;
+            }
+        }
+        s.marks()
+    }
 }
 
 /// What a fact must agree on with another to be one statement: its subjects and its
@@ -62,7 +82,7 @@ impl<'a> Scope<'a> {
         subjects.dedup();
         Scope {
             subjects,
-            marks: marks_by_lexicon(sentences[f.sentence].marks()),
+            marks: marks_by_lexicon(f.marks(sentences, claims)),
         }
     }
 }
@@ -308,14 +328,51 @@ fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) ->
         .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
         .map(|run| ((run[0].0, run[0].1), run.iter().map(|k| k.2).collect()))
         .collect();
-    by.into_par_iter()
+    let facts: Vec<Fact> = by
+        .into_par_iter()
         .map(|((sentence, rule), cs)| Fact {
             sentence,
             doc: sentences[sentence].doc,
             rule,
             claims: cs,
         })
-        .collect()
+        .collect();
+    // A sentence whose claims of one type go with different keys (40 قتيلا و65 جريحا) is
+    // one fact per key. Rare: the common path only looks.
+    let split = |f: &Fact| f.claims.len() > 1 && sentences[f.sentence].parts().is_some();
+    if !facts.iter().any(split) {
+        return facts;
+    }
+    let mut out = Vec::with_capacity(facts.len() + 1);
+    for f in facts {
+        let parts = match sentences[f.sentence].parts() {
+            Some(parts) if f.claims.len() > 1 => parts,
+            _ => {
+                out.push(f);
+                continue;
+            }
+        };
+        // `parts` follows the sentence's claims, which are one run of the corpus's. The
+        // claims with the same marks (empty: the sentence's) are one fact.
+        let first = claims.partition_point(|c| c.sentence < f.sentence);
+        let own = |c: usize| parts.get(c - first).map_or(&[][..], Vec::as_slice);
+        let at = out.len();
+        for &c in &f.claims {
+            match out[at..]
+                .iter_mut()
+                .find(|g: &&mut Fact| own(g.claims[0]) == own(c))
+            {
+                Some(g) => g.claims.push(c),
+                None => out.push(Fact {
+                    sentence: f.sentence,
+                    doc: f.doc,
+                    rule: f.rule,
+                    claims: vec![c],
+                }),
+            }
+        }
+    }
+    out
 }
 
 /// A sentence's marks (`lexicon:key`) by lexicon, as [`Scope::marks`] holds them.
@@ -390,6 +447,206 @@ pub fn marks(
         }
     }
     out.into_iter().collect()
+}
+
+/// The lexicon of a mark (`place` of `place:ML`).
+fn lexicon(mark: &str) -> &str {
+    mark.split_once(':').map_or("", |(l, _)| l)
+}
+
+/// Punctuation that ends a clause, for [`parts`].
+const CLAUSE_ENDS: [char; 5] = ['،', '؛', ',', ';', ':'];
+
+/// Which keys of the `align.distinguish` lexicons go with each claim of a sentence that
+/// names several keys of one lexicon, when that tells two counts of one type apart:
+/// `خلف الهجوم 40 قتيلا و65 جريحا` is 40 killed and 65 wounded, not two counts each of
+/// the killed or the wounded; `1500 جندي إلى مالي و1000 جندي إلى النيجر` sends 1500 to
+/// Mali and 1000 to Niger.
+///
+/// A word goes with the claim it is part of (قتيلا in `40 قتيلا`); else with the claim
+/// before it in its clause (`1500 جندي إلى مالي`), or after it when a clause begins
+/// between that one and the word (`وأصيب 65`, `وفي النيجر 1000 جندي`); a word before the
+/// first claim or after the last goes with it unless a clause begins between them. A
+/// clause begins at `،` `؛` `,` `;` `:` and at a word that is و before a number, a
+/// stopword (وفي، وقال) or a word of an `align.distinguish` lexicon, unless that word
+/// follows another word of the same lexicon (مالي والنيجر is one list of places).
+/// A claim with no word of a lexicon of its own keeps every key the sentence names
+/// there, as a sentence of one claim does.
+///
+/// Per claim of the sentence (`claims`, in order), its marks, empty for a claim that keeps
+/// the sentence's; none when no type's claims differ, which is every sentence naming at
+/// most one key of each lexicon: those are one fact per type, as ever. Only counts are
+/// split: a sentence's dates, and its names, stay one fact of their type.
+pub fn parts(
+    rules: &RuleSet,
+    s: normalize::Part,
+    claims: &[Claim],
+    distinguished: &[(usize, std::ops::Range<usize>)],
+    marks: &[String],
+) -> Option<Box<crate::model::Parts>> {
+    // The common path allocates nothing: most sentences name at most one key of each
+    // lexicon (marks are sorted, so a lexicon's keys are adjacent), or hold no two counts
+    // of one type.
+    if !marks
+        .windows(2)
+        .any(|w| lexicon(&w[0]) == lexicon(&w[1]) && !lexicon(&w[0]).is_empty())
+    {
+        return None;
+    }
+    let counted = |c: &Claim| {
+        rules
+            .claim(&c.rule)
+            .is_some_and(|r| r.kind == Kind::Quantity)
+    };
+    if !claims
+        .iter()
+        .enumerate()
+        .any(|(i, a)| counted(a) && claims[i + 1..].iter().any(|b| b.rule == a.rule))
+    {
+        return None;
+    }
+
+    let mut several: Vec<&str> = marks
+        .windows(2)
+        .filter(|w| lexicon(&w[0]) == lexicon(&w[1]) && !lexicon(&w[0]).is_empty())
+        .map(|w| lexicon(&w[0]))
+        .collect();
+    several.dedup();
+    let key = s.key();
+    // The words of those lexicons: their mark and original range.
+    let words: Vec<(String, std::ops::Range<usize>)> = distinguished
+        .iter()
+        .filter_map(|(i, r)| {
+            let name = rules.distinguish.get(*i)?.0.as_str();
+            if !several.contains(&name) {
+                return None;
+            }
+            let k = rules.lexicon(name)?.canonical(key.get(r.clone())?)?;
+            Some((format!("{name}:{k}"), s.original_span(r.clone())))
+        })
+        .collect();
+    let breaks = clause_starts(rules, s, distinguished);
+    // Whether a clause begins in `from..=to` (original offsets).
+    let broken = |from: usize, to: usize| {
+        let i = breaks.partition_point(|&b| b < from);
+        breaks.get(i).is_some_and(|&b| b <= to)
+    };
+
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); claims.len()];
+    let mut split = false;
+    let mut done: Vec<&str> = Vec::new();
+    for (i, c) in claims.iter().enumerate() {
+        if !counted(c) || done.contains(&c.rule.as_str()) {
+            continue;
+        }
+        done.push(&c.rule);
+        // The type's claims, in text order (they do not overlap).
+        let of_type: Vec<usize> = (i..claims.len())
+            .filter(|&j| claims[j].rule == c.rule)
+            .collect();
+        if of_type.len() < 2 {
+            continue;
+        }
+        let spans: Vec<std::ops::Range<usize>> =
+            of_type.iter().map(|&j| claims[j].span.clone()).collect();
+        let mut own: Vec<Vec<&str>> = vec![Vec::new(); of_type.len()];
+        for (mark, w) in &words {
+            if let Some(k) = owner(&spans, w, broken) {
+                own[k].push(mark);
+            }
+        }
+        // A lexicon a claim has words of keeps only those; the others keep every key.
+        let claim_marks: Vec<Vec<String>> = own
+            .iter()
+            .map(|own| {
+                marks
+                    .iter()
+                    .filter(|m| {
+                        own.contains(&m.as_str()) || !own.iter().any(|o| lexicon(o) == lexicon(m))
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        if claim_marks.iter().any(|m| *m != claim_marks[0]) {
+            split = true;
+            for (&j, m) in of_type.iter().zip(claim_marks) {
+                out[j] = m;
+            }
+        }
+    }
+    split.then(|| Box::new(crate::model::Parts(out)))
+}
+
+/// Which of a type's claims (`spans`, original ranges in text order) the word at `w` goes
+/// with, by the rule of [`parts`]; `broken(from, to)` says whether a clause begins in
+/// `from..=to`. None: the word is in a clause of no claim.
+fn owner(
+    spans: &[std::ops::Range<usize>],
+    w: &std::ops::Range<usize>,
+    broken: impl Fn(usize, usize) -> bool,
+) -> Option<usize> {
+    if let Some(k) = spans
+        .iter()
+        .position(|c| c.start < w.end && w.start < c.end)
+    {
+        return Some(k);
+    }
+    // The claims before the word, then the claim after it.
+    let next = spans.partition_point(|c| c.end <= w.start);
+    let before = next
+        .checked_sub(1)
+        .filter(|&b| !broken(spans[b].end, w.start));
+    let after = spans
+        .get(next)
+        .filter(|n| !broken(w.end, n.start.saturating_sub(1)))
+        .map(|_| next);
+    before.or(after)
+}
+
+/// Where clauses begin in a sentence, by the rule of [`parts`]: original offsets, sorted.
+fn clause_starts(
+    rules: &RuleSet,
+    s: normalize::Part,
+    distinguished: &[(usize, std::ops::Range<usize>)],
+) -> Vec<usize> {
+    let key = s.key();
+    let mut out: Vec<usize> = key
+        .char_indices()
+        .filter(|(_, c)| CLAUSE_ENDS.contains(c))
+        .map(|(i, c)| s.original_span(i..i + c.len_utf8()).start)
+        .collect();
+    let lexicon_at = |w: &std::ops::Range<usize>| {
+        distinguished
+            .iter()
+            .find(|(_, r)| r.start < w.end && w.start < r.end)
+            .map(|(i, _)| *i)
+    };
+    let mut previous = None;
+    for w in word_ranges(key) {
+        let word = &key[w.clone()];
+        let here = lexicon_at(&w);
+        if let Some(rest) = word.strip_prefix('و') {
+            let joined = rest.is_empty()
+                || rest.starts_with(|c: char| c.is_ascii_digit())
+                || rules.stopwords.contains(rest)
+                || rules.stopwords.contains(word)
+                || here.is_some_and(|l| {
+                    previous != Some(l)
+                        && rules
+                            .distinguish
+                            .get(l)
+                            .and_then(|(name, _)| rules.lexicon(name))
+                            .is_some_and(|lex| lex.canonical(rest).is_some())
+                });
+            if joined {
+                out.push(s.original_span(w.clone()).start);
+            }
+        }
+        previous = here;
+    }
+    out.sort_unstable();
+    out
 }
 
 /// A sentence's topic words: stems of its words outside the claims (whose values and
@@ -591,7 +848,11 @@ fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> Feat
     let name = |f: &Fact| {
         let s = &sentences[f.sentence];
         let mut feats: BTreeSet<SmolStr> = s.terms().iter().cloned().collect();
-        feats.extend(s.marks().iter().map(|m| format_smolstr!("={m}")));
+        feats.extend(
+            f.marks(sentences, claims)
+                .iter()
+                .map(|m| format_smolstr!("={m}")),
+        );
         // For name facts, the fact's own names are left out, so a role filled by another
         // person still meets the original and conflicts with it.
         if let Some(es) = entities.get(&f.sentence) {
@@ -965,6 +1226,112 @@ mod tests {
             let mut got = candidate_pairs(&features, owner, cap);
             got.sort_unstable();
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    /// Each count of a one-sentence article (`text`) with the marks it is aligned by, as
+    /// `value: marks`.
+    fn count_marks(text: &str) -> Vec<String> {
+        let rules = shipped();
+        let article = format!("+++\noutlet = \"x\"\npublished = 2024-05-02\n+++\n\n{text}\n");
+        let (_, sentences, claims) = crate::analyse_bytes(
+            "x.md",
+            article.as_bytes(),
+            &rules,
+            crate::ingest::ReadOptions::default(),
+        )
+        .expect("article");
+        claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                rules
+                    .claim(&c.rule)
+                    .is_some_and(|r| r.kind == Kind::Quantity)
+            })
+            .map(|(i, c)| {
+                let s = &sentences[c.sentence];
+                let first = claims.partition_point(|d| d.sentence < c.sentence);
+                let own = s.parts().map_or(&[][..], |p| p[i - first].as_slice());
+                let marks = if own.is_empty() { s.marks() } else { own };
+                format!("{}: {}", crate::verdict::display(&c.value), marks.join(" "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_count_goes_with_the_keys_of_its_own_clause() {
+        let table: &[(&str, &[&str])] = &[
+            // The casualty word is part of the count.
+            (
+                "خلف الهجوم على قرية في شمال بوركينا فاسو 40 قتيلا و65 جريحا.",
+                &[
+                    "40 person: casualty:killed place:BF",
+                    "65 person: casualty:wounded place:BF",
+                ],
+            ),
+            // Before the count: a clause begins at و before a casualty word.
+            (
+                "أسفر الهجوم عن مقتل 40 شخصا وإصابة 65 شخصا.",
+                &["40 person: casualty:killed", "65 person: casualty:wounded"],
+            ),
+            (
+                "قتل 40 شخصا وأصيب 65 شخصا في الهجوم.",
+                &["40 person: casualty:killed", "65 person: casualty:wounded"],
+            ),
+            // The place after its count, up to the next clause (و1000); روسيا, before
+            // the first count, goes with it.
+            (
+                "وأرسلت روسيا 1500 جندي إلى مالي و1000 جندي إلى النيجر.",
+                &[
+                    "1500 soldier (RU): place:ML place:RU",
+                    "1000 soldier (RU): place:NE",
+                ],
+            ),
+            // The place before its count, from the clause's start (وفي).
+            (
+                "ونشرت روسيا في مالي 1500 جندي وفي النيجر 1000 جندي.",
+                &[
+                    "1500 soldier (RU): place:ML place:RU",
+                    "1000 soldier: place:NE",
+                ],
+            ),
+            // A list of places is one clause: both counts keep both places.
+            (
+                "ونشرت القوات 1500 جندي و1000 جندي في مالي والنيجر.",
+                &[
+                    "1500 soldier: place:ML place:NE",
+                    "1000 soldier: place:ML place:NE",
+                ],
+            ),
+            // One casualty key, kept by both; two places, one each.
+            (
+                "قتل 40 شخصا في مالي و12 شخصا في النيجر أمس.",
+                &[
+                    "40 person: casualty:killed place:ML",
+                    "12 person: casualty:killed place:NE",
+                ],
+            ),
+            // One key of each lexicon: nothing to tell apart.
+            (
+                "قتل 40 شخصا و12 شخصا في هجومين على قرى في مالي.",
+                &[
+                    "40 person: casualty:killed place:ML",
+                    "12 person: casualty:killed place:ML",
+                ],
+            ),
+            // No clause begins before أصيب (فيما is no cue): it goes with the count
+            // before it, and the other count, with no word of its own, keeps both.
+            (
+                "قتل 40 شخصا فيما أصيب 65 شخصا.",
+                &[
+                    "40 person: casualty:killed casualty:wounded",
+                    "65 person: casualty:killed casualty:wounded",
+                ],
+            ),
+        ];
+        for (text, want) in table {
+            assert_eq!(count_marks(text), *want, "{text}");
         }
     }
 

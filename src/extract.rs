@@ -196,9 +196,12 @@ fn sentence_claims(
     if has_fact {
         let spans: Vec<_> = out.iter().map(|c| c.span.clone()).collect();
         let places = crate::align::distinguished(rules, key);
+        let marks = crate::align::marks(rules, key, &places);
+        let parts = crate::align::parts(rules, part, &out, &places, &marks);
         s.words = Some(Box::new(crate::model::Words {
             terms: crate::align::terms(rules, part, &spans, &places),
-            marks: crate::align::marks(rules, key, &places),
+            marks,
+            parts,
         }));
     }
     out

@@ -95,6 +95,12 @@ impl Sentence {
     pub fn marks(&self) -> &[String] {
         self.words.as_ref().map_or(&[], |w| &w.marks)
     }
+
+    /// Its [`Words::parts`]: per claim of the sentence, in claim order, the marks of that
+    /// claim alone (empty: the sentence's); none when its claims are not told apart.
+    pub fn parts(&self) -> Option<&[Vec<String>]> {
+        Some(&self.words.as_ref()?.parts.as_ref()?.0)
+    }
 }
 
 /// A claim-bearing sentence's words, as alignment compares them.
@@ -105,7 +111,18 @@ pub struct Words {
     pub terms: Vec<SmolStr>,
     /// Keys of `align.distinguish` lexicon words in the sentence, as `lexicon:key`.
     pub marks: Vec<String>,
+    /// When the sentence names several keys of one `align.distinguish` lexicon and two
+    /// counts of one type go with different ones (40 قتيلا و65 جريحا): per claim
+    /// of the sentence, in claim order, the marks that go with that claim, empty for a
+    /// claim that keeps the sentence's (see [`crate::align::parts`]). Rare: none for
+    /// almost every sentence, which pays one pointer.
+    pub parts: Option<Box<Parts>>,
 }
+
+/// Per claim of a sentence, the `align.distinguish` marks that go with it (see
+/// [`Words::parts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parts(pub Vec<Vec<String>>);
 
 /// How exact a quantity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -124,7 +124,9 @@ pub struct AlignFile {
     pub max_postings: usize,
     /// Lexicons whose words tell statements apart: two sentences that each name a word of
     /// such a lexicon (by its key) that the other does not name report different things
-    /// (`[lexicon.place]`: the same figure for Mali and for Senegal is two facts).
+    /// (`[lexicon.place]`: the same figure for Mali and for Senegal is two facts). In a
+    /// sentence naming several keys of one, each count goes with the keys of its own
+    /// clause (40 قتيلا و65 جريحا: two facts).
     #[serde(default)]
     pub distinguish: Vec<Spanned<String>>,
 }

@@ -962,9 +962,33 @@ fn statements_of(report: &serde_json::Value) -> BTreeMap<String, (String, Vec<St
         .collect()
 }
 
+/// The values a statement's member from document `doc` gives (report.json's `values`).
+fn member_values(report: &serde_json::Value, statement: &str, doc: &str) -> Vec<String> {
+    let statement = report["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|s| s["id"] == statement)
+        .unwrap_or_else(|| panic!("no statement {statement}"));
+    let member = statement["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["doc"] == doc)
+        .unwrap_or_else(|| panic!("{doc} is not in {statement}"));
+    member["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .map(|v| v.as_str().expect("value").to_string())
+        .collect()
+}
+
 /// One attack, four outlets: the dead (40, 42 and at least 40) and the wounded (65) are
 /// two statements that agree, not one that conflicts. Counting the dead and counting the
 /// wounded are told apart by the `casualty` lexicon of `align.distinguish` in rules.toml.
+/// ج gives both in one sentence (40 قتيلا و65 جريحا): each count goes with its own
+/// casualty word, so that sentence is in both statements, with one value in each.
 #[test]
 fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
     let (_tmp, site) = build(&fixture("casualties"));
@@ -972,6 +996,7 @@ fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
     let report: serde_json::Value =
         serde_json::from_slice(&files["report.json"]).expect("report.json");
     let statements = statements_of(&report);
+    assert_eq!(statements.len(), 2, "{statements:?}");
     let killed = &statements["people-a-s2"];
     let wounded = &statements["people-a-s3"];
     assert_eq!(killed.0, "agree", "{statements:?}");
@@ -979,9 +1004,11 @@ fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
     assert_eq!(wounded.0, "agree", "{statements:?}");
     assert_eq!(
         wounded.1,
-        ["وكالة أ", "صحيفة ب", "إذاعة د"],
+        ["وكالة أ", "صحيفة ب", "موقع ج", "إذاعة د"],
         "{statements:?}"
     );
+    assert_eq!(member_values(&report, "people-a-s2", "c"), ["40 person"]);
+    assert_eq!(member_values(&report, "people-a-s3", "c"), ["65 person"]);
     assert!(
         statements
             .values()
@@ -997,4 +1024,61 @@ fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
         .filter_map(|c| c["value"].as_u64())
         .collect();
     assert_eq!(values, [40, 65]);
+}
+
+/// Russian troops sent to two countries, in one sentence by two outlets (أ: 1500 to Mali
+/// and 1000 to Niger; د: in Mali 1500 and in Niger 1000) and in a sentence each by two
+/// others: each count goes with the place of its own clause, so there are two statements,
+/// Mali's and Niger's, both agreeing, and each of those sentences is in both with one
+/// value in each. The second statement anchored on أ's sentence is told apart by its
+/// claim's number.
+#[test]
+fn troops_sent_to_two_places_in_one_sentence_are_two_statements() {
+    let (_tmp, site) = build(&fixture("places"));
+    let files = files(&site);
+    let report: serde_json::Value =
+        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let statements = statements_of(&report);
+    assert_eq!(statements.len(), 2, "{statements:?}");
+    let mali = &statements["troops-a-s2"];
+    let niger = &statements["troops-a-s2-2"];
+    assert_eq!(mali.0, "agree", "{statements:?}");
+    assert_eq!(mali.1, ["وكالة أ", "صحيفة ب", "إذاعة د"], "{statements:?}");
+    assert_eq!(niger.0, "agree", "{statements:?}");
+    assert_eq!(niger.1, ["وكالة أ", "موقع ج", "إذاعة د"], "{statements:?}");
+    for doc in ["a", "b", "d"] {
+        assert_eq!(
+            member_values(&report, "troops-a-s2", doc),
+            ["1500 soldier (RU)"]
+        );
+    }
+    assert_eq!(
+        member_values(&report, "troops-a-s2-2", "a"),
+        ["1000 soldier (RU)"]
+    );
+    assert_eq!(
+        member_values(&report, "troops-a-s2-2", "d"),
+        ["1000 soldier"]
+    );
+    // Each claim links to its own statement, on a page where it has an anchor.
+    let claims: Vec<(&str, &str)> = report["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .filter(|c| c["doc"] == "a")
+        .map(|c| {
+            (
+                c["id"].as_str().expect("id"),
+                c["statement"].as_str().expect("statement"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            ("a-s2-troops-1", "troops-a-s2"),
+            ("a-s2-troops-2", "troops-a-s2-2")
+        ]
+    );
+    assert_links_resolve(&site);
 }

@@ -794,12 +794,26 @@ impl Gathered {
             })
             .collect();
         // Statement ids come from the group's anchor (see `align::anchor`), not its
-        // reference.
+        // reference. A sentence split between statements of one type (40 killed, 65
+        // wounded) anchors each part: the one without the sentence's first claim of the
+        // type is told apart by its own first claim's number, as in that claim's id.
         let statement_ids: Vec<SmolStr> = groups
             .par_iter()
             .map(|(g, _, _)| {
-                let s = &sentences[crate::align::anchor(g, docs, sentences)];
-                format_smolstr!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
+                let si = crate::align::anchor(g, docs, sentences);
+                let s = &sentences[si];
+                let n = g
+                    .members
+                    .iter()
+                    .filter(|(m, _)| *m == si)
+                    .flat_map(|(_, cs)| cs.iter().map(|&c| nth[c]))
+                    .min()
+                    .unwrap_or(1);
+                if n > 1 {
+                    format_smolstr!("{}-{}-s{}-{n}", g.rule, docs[s.doc].id, s.ordinal)
+                } else {
+                    format_smolstr!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
+                }
             })
             .collect();
         let claim_texts = claims
