@@ -40,7 +40,7 @@ awk -v n="$articles" -v dir="$work/many" '
   END {
     for (i = 0; i < n; i++) {
       f = sprintf("%s/outlet%05d.txt", dir, i)
-      printf "خبر رقم %d\n%s\n%s\n%s\n", i, s[i % NR], s[(i * 7 + 3) % NR], s[(i * 13 + 5) % NR] > f
+      printf "+++\noutlet = \"outlet%05d\"\n+++\nخبر رقم %d\n%s\n%s\n%s\n", i, i, s[i % NR], s[(i * 7 + 3) % NR], s[(i * 13 + 5) % NR] > f
       close(f)
     }
   }' "$work/sentences.txt"

@@ -37,12 +37,15 @@ pub fn article(file: &Path, rules: &RuleSet, read: ReadOptions) -> anyhow::Resul
 
     let _ = writeln!(o, "{}", file.display());
     let _ = writeln!(o, "  title      {}", doc.title);
-    let _ = writeln!(
-        o,
-        "  outlet     {}  (from {})",
-        doc.outlet,
-        outlet_source(doc)
-    );
+    let outlet = if doc.outlet_source == crate::model::OUTLET_UNKNOWN {
+        format!(
+            "not found: the pages say «{}»; add `outlet = \"…\"` front matter to name it",
+            doc.outlet
+        )
+    } else {
+        format!("{}  (from {})", doc.outlet, outlet_source(doc))
+    };
+    let _ = writeln!(o, "  outlet     {outlet}");
     let published = match doc.published {
         Some(d) => format!("{d}  (from {})", published_source(doc)),
         None => "not found: relative dates stay unresolved".to_string(),

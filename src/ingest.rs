@@ -587,6 +587,18 @@ fn check_size(name: &str, bytes: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// How an article whose outlet was found neither in its front matter nor on a metadata
+/// line is named wherever an outlet is (`outlet_source` is then `file name`): by its
+/// path in the seeds folder, which no other article shares, so two such articles are
+/// never taken for one outlet, and so that no reader takes the file's name for an
+/// outlet's.
+pub fn unknown_outlet(path: &str) -> String {
+    format!("{UNKNOWN_OUTLET}{path}")
+}
+
+/// What [`unknown_outlet`] puts before the path.
+pub const UNKNOWN_OUTLET: &str = "unknown outlet of ";
+
 /// Read one article from its bytes: decode, front matter, Markdown masking, metadata,
 /// boilerplate, title, outlet, language. `name` is the file as messages show it, `rel`
 /// its path inside the seeds folder (the document's id and path come from it).
@@ -609,12 +621,12 @@ pub fn parse(
         body = mask_markdown(&text, body_start, body);
     }
     let mut doc = Document {
-        id: stem.clone(),
+        id: stem,
         path: rel.to_string(),
         format,
         title: String::new(),
         outlet: String::new(),
-        outlet_source: "file name",
+        outlet_source: crate::model::OUTLET_UNKNOWN,
         url: front.url.clone(),
         published: None,
         lang: String::new(),
@@ -645,7 +657,7 @@ pub fn parse(
             doc.outlet = bounded(&o, OUTLET_CHARS);
             doc.outlet_source = "metadata line";
         }
-        _ => doc.outlet = stem,
+        _ => doc.outlet = unknown_outlet(rel),
     }
     doc.title = front
         .title

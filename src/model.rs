@@ -23,6 +23,10 @@ pub enum Format {
     Markdown,
 }
 
+/// The `outlet_source` of an article whose outlet was not found, which is then named by
+/// its file.
+pub const OUTLET_UNKNOWN: &str = "file name";
+
 /// One article as ingested.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -32,8 +36,11 @@ pub struct Document {
     pub path: String,
     pub format: Format,
     pub title: String,
+    /// The outlet's name; when none was found, `unknown outlet of {path}`
+    /// ([`crate::ingest::unknown_outlet`]).
     pub outlet: String,
-    /// Where the outlet came from: `front matter`, `rules.toml line pattern` or `file name`.
+    /// Where the outlet came from: `front matter`, `metadata line`, or `file name` when
+    /// none was found and `outlet` names the file instead.
     pub outlet_source: &'static str,
     pub url: Option<String>,
     pub published: Option<NaiveDate>,

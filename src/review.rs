@@ -125,6 +125,8 @@ pub struct Summary {
     pub out: String,
     pub articles: usize,
     pub outlets: usize,
+    /// Articles whose outlet was not found, not counted in `outlets`.
+    pub outlet_unknown: usize,
     pub claims: usize,
     pub statements: usize,
     /// Every verdict, zero included.
@@ -155,6 +157,7 @@ pub fn summary(
         out: out.display().to_string(),
         articles: c.articles,
         outlets: c.outlets,
+        outlet_unknown: c.outlet_unknown,
         claims: c.claims,
         statements: c.statements,
         by_verdict,
@@ -216,6 +219,8 @@ impl ReportDiff {
 pub struct Totals {
     pub articles: usize,
     pub outlets: usize,
+    /// Articles whose outlet was not found, not counted in `outlets`.
+    pub outlet_unknown: usize,
     pub claims: usize,
     pub statements: usize,
     /// Every verdict, zero included.
@@ -327,6 +332,7 @@ fn totals(r: &Report) -> Totals {
     Totals {
         articles: r.corpus.articles,
         outlets: r.corpus.outlets,
+        outlet_unknown: r.corpus.outlet_unknown,
         claims: r.corpus.claims,
         statements: r.corpus.statements,
         by_verdict,
@@ -694,13 +700,22 @@ fn signed(old: usize, new: usize) -> String {
 }
 
 fn totals_line(d: &ReportDiff) -> String {
-    format!(
-        "articles {}, outlets {}, claims {}, statements {}",
-        signed(d.old.articles, d.new.articles),
-        signed(d.old.outlets, d.new.outlets),
-        signed(d.old.claims, d.new.claims),
-        signed(d.old.statements, d.new.statements),
-    )
+    let mut parts = vec![
+        format!("articles {}", signed(d.old.articles, d.new.articles)),
+        format!("outlets {}", signed(d.old.outlets, d.new.outlets)),
+    ];
+    if d.old.outlet_unknown + d.new.outlet_unknown > 0 {
+        parts.push(format!(
+            "articles of unknown outlet {}",
+            signed(d.old.outlet_unknown, d.new.outlet_unknown)
+        ));
+    }
+    parts.push(format!("claims {}", signed(d.old.claims, d.new.claims)));
+    parts.push(format!(
+        "statements {}",
+        signed(d.old.statements, d.new.statements)
+    ));
+    parts.join(", ")
 }
 
 fn verdicts_line(d: &ReportDiff) -> String {
@@ -951,6 +966,14 @@ pub fn markdown(d: &ReportDiff) -> String {
     };
     row(&mut o, "articles", d.old.articles, d.new.articles);
     row(&mut o, "outlets", d.old.outlets, d.new.outlets);
+    if d.old.outlet_unknown + d.new.outlet_unknown > 0 {
+        row(
+            &mut o,
+            "articles of unknown outlet",
+            d.old.outlet_unknown,
+            d.new.outlet_unknown,
+        );
+    }
     row(&mut o, "claims", d.old.claims, d.new.claims);
     row(&mut o, "statements", d.old.statements, d.new.statements);
     for v in VERDICTS {
@@ -1171,6 +1194,7 @@ mod tests {
             corpus: Corpus {
                 articles: docs.len(),
                 outlets: docs.len(),
+                outlet_unknown: 0,
                 first_published: None,
                 last_published: None,
                 claims: claims.len(),

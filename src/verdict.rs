@@ -111,7 +111,7 @@ pub fn judge(
     let values: Vec<String> = group.members.iter().map(|(_, cs)| shown(cs)).collect();
     let all_same = values.iter().all(|v| *v == values[0]);
     let reason = if all_same {
-        format!("{} outlets give {}", outlets.len(), values[0])
+        format!("{} give {}", outlets_count(&outlets), values[0])
     } else if let Some(shared) = names_shared(&group.members, claims, wording, outlet) {
         shared
     } else {
@@ -152,6 +152,27 @@ fn and_list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
         [] => String::new(),
         [one] => one.borrow().to_string(),
         [rest @ .., last] => format!("{} and {}", rest.join(", "), last.borrow()),
+    }
+}
+
+/// How many outlets some distinct outlets are (`3 outlets`), an article of unknown outlet
+/// counted apart, since two of them may be one outlet's or another outlet's of the list:
+/// `1 outlet and 2 articles of unknown outlet`.
+pub fn outlets_count(outlets: &[&str]) -> String {
+    let unknown = outlets
+        .iter()
+        .filter(|o| o.starts_with(crate::ingest::UNKNOWN_OUTLET))
+        .count();
+    let known = outlets.len() - unknown;
+    let articles = match unknown {
+        1 => "1 article of unknown outlet".to_string(),
+        n => format!("{n} articles of unknown outlet"),
+    };
+    match (known, unknown) {
+        (n, 0) => format!("{n} outlet{}", if n == 1 { "" } else { "s" }),
+        (0, _) => articles,
+        (1, _) => format!("1 outlet and {articles}"),
+        (n, _) => format!("{n} outlets and {articles}"),
     }
 }
 
@@ -201,7 +222,12 @@ fn names_shared<'d>(
         let names: Vec<&str> = es.iter().map(|e| wording.name(e)).collect();
         names.join(", ")
     };
-    let mut parts = vec![format!("{} outlets name {}", named.len(), names(&common))];
+    let outlets: Vec<&str> = named.iter().map(|(o, _)| *o).collect();
+    let mut parts = vec![format!(
+        "{} name {}",
+        outlets_count(&outlets),
+        names(&common)
+    )];
     for (o, es) in &named {
         let extra: Vec<&str> = es.iter().copied().filter(|e| !common.contains(e)).collect();
         if !extra.is_empty() {
@@ -802,6 +828,23 @@ mod tests {
         assert_eq!(list(&["a"]), "a");
         assert_eq!(list(&["a", "b"]), "a and b");
         assert_eq!(list(&["a", "b", "c"]), "a, b and c");
+    }
+
+    /// Articles of unknown outlet are counted apart from the outlets: two of them may be
+    /// one outlet's.
+    #[test]
+    fn articles_of_unknown_outlet_are_counted_apart_from_outlets() {
+        assert_eq!(outlets_count(&["a", "b"]), "2 outlets");
+        let unknown = ["a", "unknown outlet of x.txt", "unknown outlet of y/x.txt"];
+        assert_eq!(
+            outlets_count(&unknown),
+            "1 outlet and 2 articles of unknown outlet"
+        );
+        assert_eq!(outlets_count(&unknown[1..]), "2 articles of unknown outlet");
+        assert_eq!(
+            outlets_count(&["a", "b", "unknown outlet of x.txt"]),
+            "2 outlets and 1 article of unknown outlet"
+        );
     }
 
     #[test]

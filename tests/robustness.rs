@@ -491,7 +491,7 @@ fn many_outlets_do_not_widen_any_page() {
             s.write(
                 &format!("seeds/outlet{i:04}.txt"),
                 format!(
-                    "خبر {i}\nقال {} إن {} جندي وصلوا إلى {}.\n",
+                    "+++\noutlet = \"outlet{i:04}\"\n+++\nخبر {i}\nقال {} إن {} جندي وصلوا إلى {}.\n",
                     word(i),
                     1000 + i,
                     word(i + 20_000)
@@ -539,7 +539,7 @@ fn a_spelling_names_its_outlets_or_counts_those_past_twelve() {
         for i in 0..n {
             s.write(
                 &format!("seeds/outlet{i:04}.txt"),
-                format!("خبر {i}\nوقال الرئيس فلاديمير بوتين إن الوضع هادئ.\n"),
+                format!("+++\noutlet = \"outlet{i:04}\"\n+++\nخبر {i}\nوقال الرئيس فلاديمير بوتين إن الوضع هادئ.\n"),
             );
         }
         s.build().ok();

@@ -1045,7 +1045,7 @@ fn explain_shows_metadata_set_aside_text_and_each_sentences_claims() {
     insta::assert_snapshot!(stdout(&out), @r#"
     article.txt
       title      روسيا ترسل مدربين إلى النيجر
-      outlet     article  (from file name)
+      outlet     not found: the pages say «unknown outlet of article.txt»; add `outlet = "…"` front matter to name it
       published  2024-04-12  (from metadata line 2)
       language   ar
 

@@ -323,7 +323,7 @@ fn a_numbered_date_says_which_outlets_are_not_on_the_chart() {
     for row in &rows[1..] {
         assert_eq!(row.matches("not on the chart").count(), 1, "{row}");
         assert!(
-            row.contains(r#"<bdi>003_542dd368f5c3bf23</bdi>: <span class="value" dir="ltr">"#)
+            row.contains(r#"<bdi>unknown outlet of 003_542dd368f5c3bf23.txt</bdi>: <span class="value" dir="ltr">"#)
                 && row.contains("March (year unknown)</span>")
                 && row.contains(absent),
             "{row}"
@@ -465,13 +465,13 @@ fn values_and_reasons_show_names_and_words_while_report_json_keeps_codes() {
     let md = text(&files, "report.md");
     for shown in [
         "### ✓ person: عبد الرحمن تياني, فلاديمير بوتين / فلاديمير بوتين",
-        "2 outlets name فلاديمير بوتين; صحيفة الاتحاد also names عبد الرحمن تياني",
+        "1 outlet and 1 article of unknown outlet name فلاديمير بوتين; صحيفة الاتحاد also names عبد الرحمن تياني",
         "| صحيفة الاتحاد | 2024-04-12 | عبد الرحمن تياني, فلاديمير بوتين |",
-        "2 outlets give \\~1000 soldiers (US)",
+        "1 outlet and 1 article of unknown outlet give \\~1000 soldiers (US)",
         "[≥200 people](",
         "[1500 soldiers (FR)](",
         "[يونس بك يفكوروف, عبد الرحمن تياني, ساليفو مودي](",
-        "| 003\\_542dd368f5c3bf23 | no date found | mid-March (year unknown) |",
+        "| unknown outlet of 003\\_542dd368f5c3bf23.txt | no date found | mid-March (year unknown) |",
         "[Thursday (date unknown)](",
         "[a month (date unknown)](",
     ] {
@@ -1081,4 +1081,113 @@ fn troops_sent_to_two_places_in_one_sentence_are_two_statements() {
         ]
     );
     assert_links_resolve(&site);
+}
+
+/// An article whose outlet is found nowhere is named as of unknown outlet, by its file,
+/// alike in report.md, the pages, the reasons and report.json; two such articles are two
+/// articles of unknown outlet, neither counted as an outlet nor as one outlet together.
+#[test]
+fn articles_of_unknown_outlet_are_named_by_their_file_and_not_counted_as_outlets() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir_all(seeds.join("sahel")).expect("seeds folder");
+    let sentence = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
+    std::fs::write(
+        seeds.join("a.md"),
+        format!("+++\noutlet = \"وكالة الساحل\"\npublished = 2023-12-22\n+++\n{sentence}"),
+    )
+    .expect("write a.md");
+    std::fs::write(
+        seeds.join("b.txt"),
+        format!("+++\npublished = 2023-12-23\n+++\n{sentence}"),
+    )
+    .expect("write b.txt");
+    std::fs::write(
+        seeds.join("sahel/b.txt"),
+        format!("+++\npublished = 2023-12-24\n+++\n{sentence}"),
+    )
+    .expect("write sahel/b.txt");
+    let (_tmp, site) = build(&seeds);
+    let files = files(&site);
+
+    let md = text(&files, "report.md");
+    assert!(
+        md.contains("3 articles from 1 outlet (2 articles' outlets unknown), published"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "**Verdict: agree.** 1 outlet and 2 articles of unknown outlet give 1500 soldiers (FR)"
+        ),
+        "{md}"
+    );
+    for row in [
+        "| وكالة الساحل | 2023-12-22 | 1500 soldiers (FR) |",
+        "| unknown outlet of b.txt | 2023-12-23 | 1500 soldiers (FR) |",
+        "| unknown outlet of sahel/b.txt | 2023-12-24 | 1500 soldiers (FR) |",
+        "| [sahel/b.txt](documents/no-story.html#sahel__b_txt) | unknown outlet of sahel/b.txt |",
+    ] {
+        assert!(md.contains(row), "report.md lacks {row}\n{md}");
+    }
+    // The known outlet's column first, then each article of unknown outlet.
+    assert!(
+        md.contains("| Statement | وكالة الساحل | unknown outlet of b.txt | unknown outlet of sahel/b.txt |"),
+        "{md}"
+    );
+
+    let index = text(&files, "index.html");
+    assert!(
+        index.contains(
+            "<p class=\"corpus\">3 articles from 1 outlet (2 articles&#39; outlets unknown), published"
+        ),
+        "{}",
+        main_of(&index)
+    );
+    let documents = text(&files, "documents/no-story.html");
+    assert!(
+        documents.contains("<dt>Outlet</dt><dd><bdi>unknown outlet of sahel/b.txt</bdi> <span class=\"muted\">(none found in the article"),
+        "{}",
+        main_of(&documents)
+    );
+
+    let report: serde_json::Value =
+        serde_json::from_str(&text(&files, "report.json")).expect("report.json");
+    assert_eq!(report["corpus"]["articles"], 3);
+    assert_eq!(report["corpus"]["outlets"], 1);
+    assert_eq!(report["corpus"]["outlet_unknown"], 2);
+    let outlets: Vec<(&str, &str)> = report["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .map(|d| {
+            (
+                d["outlet"].as_str().expect("outlet"),
+                d["outlet_source"].as_str().expect("outlet_source"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outlets,
+        [
+            ("وكالة الساحل", "front matter"),
+            ("unknown outlet of b.txt", "file name"),
+            ("unknown outlet of sahel/b.txt", "file name"),
+        ]
+    );
+    let statement = &report["statements"][0];
+    assert_eq!(statement["verdict"], "agree", "{statement}");
+    let members: Vec<&str> = statement["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["outlet"].as_str().expect("outlet"))
+        .collect();
+    assert_eq!(
+        members,
+        [
+            "وكالة الساحل",
+            "unknown outlet of b.txt",
+            "unknown outlet of sahel/b.txt"
+        ]
+    );
 }

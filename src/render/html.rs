@@ -365,7 +365,7 @@ pub(super) struct Ctx<'a> {
     statement_of: HashMap<&'a str, &'a StatementOut>,
     /// Claim id → the listed alias, for names found as a spelling rules.toml does not list.
     pub unlisted: HashMap<&'a str, &'a str>,
-    /// Every outlet, sorted.
+    /// Every outlet, in [`super::outlet_order`].
     pub outlets: Vec<&'a str>,
     /// The statements as the overview shows them: conflicts, agreements, singles, each
     /// in report order; sorted once, since every list page needs them.
@@ -376,7 +376,7 @@ pub(super) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(r: &'a Report) -> Self {
-        let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
+        let outlets = super::outlets(r);
         let mut by_doc: HashMap<&str, Vec<&ClaimOut>> = HashMap::default();
         for c in &r.claims {
             by_doc.entry(&c.doc).or_default().push(c);
@@ -397,7 +397,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .flat_map(|e| e.mentions.iter().map(|m| (m.claim.as_str(), e.id.as_str())))
                 .collect(),
-            outlets: outlets.into_iter().collect(),
+            outlets,
             statement_of: r.statements.iter().map(|s| (s.id.as_str(), s)).collect(),
             unlisted: super::unlisted(r),
         }
@@ -1055,9 +1055,14 @@ fn document_into(o: &mut String, ctx: &Ctx, d: &DocumentOut) {
         .unwrap_or_default();
     let _ = writeln!(
         o,
-        r#"<dl class="meta"><dt>Outlet</dt><dd>{} <span class="muted">(from {})</span></dd><dt>Published</dt><dd>{}</dd><dt>File</dt><dd><code>{}</code></dd>{url}<dt>Found</dt><dd>{} sentences, {} claims, {} set-aside blocks</dd></dl>"#,
+        r#"<dl class="meta"><dt>Outlet</dt><dd>{} <span class="muted">({})</span></dd><dt>Published</dt><dd>{}</dd><dt>File</dt><dd><code>{}</code></dd>{url}<dt>Found</dt><dd>{} sentences, {} claims, {} set-aside blocks</dd></dl>"#,
         bdi(&d.outlet),
-        esc(&d.outlet_source),
+        if d.outlet_known() {
+            format!("from {}", esc(&d.outlet_source))
+        } else {
+            r#"none found in the article: <code>outlet = "…"</code> front matter names it"#
+                .to_string()
+        },
         date_or_unknown(d.published.as_deref()),
         esc(&d.path),
         d.sentences.len(),

@@ -30,6 +30,26 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `5 articles from 4 outlets (1 article's outlet unknown)`: the articles, the outlets
+/// found, and how many articles have no outlet found, which are not counted as outlets
+/// (two of them may be one outlet's, or two).
+fn sources(articles: usize, outlets: usize, unknown: usize) -> String {
+    let all = count(articles, "article", "articles");
+    match (outlets, unknown) {
+        (_, 0) => format!("{all} from {}", count(outlets, "outlet", "outlets")),
+        (0, 1) => format!("{all}, its outlet unknown"),
+        (0, _) => format!("{all}, their outlets unknown"),
+        (_, 1) => format!(
+            "{all} from {} (1 article's outlet unknown)",
+            count(outlets, "outlet", "outlets")
+        ),
+        (_, u) => format!(
+            "{all} from {} ({u} articles' outlets unknown)",
+            count(outlets, "outlet", "outlets")
+        ),
+    }
+}
+
 /// The summary line shared by report.md and index.html.
 pub fn corpus_line(r: &Report) -> String {
     let c = &r.corpus;
@@ -40,9 +60,8 @@ pub fn corpus_line(r: &Report) -> String {
     };
     let n = |v: &str| c.by_verdict.get(v).copied().unwrap_or(0);
     format!(
-        "{} from {}{range}; {} in {}: {}, {}, {} single-source",
-        count(c.articles, "article", "articles"),
-        count(c.outlets, "outlet", "outlets"),
+        "{}{range}; {} in {}: {}, {}, {} single-source",
+        sources(c.articles, c.outlets, c.outlet_unknown),
         count(c.claims, "claim", "claims"),
         count(c.statements, "statement", "statements"),
         count(n("conflict"), "conflict", "conflicts"),
@@ -250,7 +269,7 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(o);
     }
 
-    let outlets: BTreeSet<&str> = r.documents.iter().map(|d| d.outlet.as_str()).collect();
+    let outlets = super::outlets(r);
     let _ = writeln!(o, "## Coverage\n");
     if multi {
         let _ = writeln!(
@@ -394,6 +413,23 @@ pub fn shorten(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Articles of unknown outlet are counted apart from the outlets, never as one.
+    #[test]
+    fn articles_of_unknown_outlet_are_not_counted_as_outlets() {
+        assert_eq!(sources(5, 5, 0), "5 articles from 5 outlets");
+        assert_eq!(sources(1, 1, 0), "1 article from 1 outlet");
+        assert_eq!(
+            sources(5, 4, 1),
+            "5 articles from 4 outlets (1 article's outlet unknown)"
+        );
+        assert_eq!(
+            sources(6, 4, 2),
+            "6 articles from 4 outlets (2 articles' outlets unknown)"
+        );
+        assert_eq!(sources(1, 0, 1), "1 article, its outlet unknown");
+        assert_eq!(sources(2, 0, 2), "2 articles, their outlets unknown");
+    }
 
     #[test]
     fn markup_in_articles_is_inert() {

@@ -106,7 +106,13 @@ fn on_one_line<S: serde::Serializer, T: Serialize>(item: &T, s: S) -> Result<S::
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Corpus {
     pub articles: usize,
+    /// Distinct outlets of the articles; an article whose outlet was not found is not one
+    /// of them, and is counted in `outlet_unknown` instead.
     pub outlets: usize,
+    /// Articles whose outlet was not found (their `outlet_source` is `file name`): each
+    /// could be from any outlet, another article's included.
+    #[serde(default)]
+    pub outlet_unknown: usize,
     /// Earliest and latest publication date, when any is known.
     pub first_published: Option<String>,
     pub last_published: Option<String>,
@@ -123,8 +129,11 @@ pub struct DocumentOut {
     /// Path relative to the seeds folder.
     pub path: String,
     pub title: String,
+    /// The outlet's name, or `unknown outlet of {path}` when none was found: one per
+    /// article, so two articles of unknown outlet are never taken for one outlet.
     pub outlet: String,
-    /// `front matter`, `metadata line` or `file name`.
+    /// `front matter`, `metadata line`, or `file name` when no outlet was found (and
+    /// `outlet` names the file).
     pub outlet_source: String,
     pub published: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,6 +155,12 @@ pub struct DocumentOut {
 }
 
 impl DocumentOut {
+    /// Whether its outlet was found (in front matter or on a metadata line), rather than
+    /// named after its file.
+    pub fn outlet_known(&self) -> bool {
+        self.outlet_source != crate::model::OUTLET_UNKNOWN
+    }
+
     /// Its link from a page `depth` folders below the site root.
     pub fn href(&self, depth: usize) -> String {
         let mut out = String::with_capacity(3 * depth + self.page.len() + self.id.len() + 16);
@@ -1058,7 +1073,11 @@ impl Corpus {
         claims: &[ClaimOut],
         statements: &[StatementOut],
     ) -> Corpus {
-        let outlets: BTreeSet<&str> = documents.iter().map(|d| d.outlet.as_str()).collect();
+        let outlets: BTreeSet<&str> = documents
+            .iter()
+            .filter(|d| d.outlet_known())
+            .map(|d| d.outlet.as_str())
+            .collect();
         let dates: Vec<&String> = documents
             .iter()
             .filter_map(|d| d.published.as_ref())
@@ -1074,6 +1093,7 @@ impl Corpus {
         Corpus {
             articles: documents.len(),
             outlets: outlets.len(),
+            outlet_unknown: documents.iter().filter(|d| !d.outlet_known()).count(),
             first_published: dates.iter().min().map(|d| d.to_string()),
             last_published: dates.iter().max().map(|d| d.to_string()),
             claims: claims.len(),
@@ -1082,6 +1102,25 @@ impl Corpus {
             by_type,
         }
     }
+}
+
+/// Outlets in the order of table columns and timeline rows: by name, the articles of
+/// unknown outlet (each named by its file) after the outlets found.
+pub fn outlet_order(outlet: &str) -> (bool, &str) {
+    (outlet.starts_with(crate::ingest::UNKNOWN_OUTLET), outlet)
+}
+
+/// The outlets of a report's articles, each once, in [`outlet_order`].
+pub fn outlets(r: &Report) -> Vec<&str> {
+    let mut outlets: Vec<&str> = r
+        .documents
+        .iter()
+        .map(|d| d.outlet.as_str())
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .collect();
+    outlets.sort_by_key(|o| outlet_order(o));
+    outlets
 }
 
 /// Tables give each outlet a column, and statement pages name the silent outlets, up to

@@ -227,7 +227,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
 
     let outlets: Vec<&str> = {
         let mut v: Vec<&str> = drawn.iter().map(|m| m.outlet).collect();
-        v.sort_unstable();
+        v.sort_unstable_by_key(|o| super::outlet_order(o));
         v.dedup();
         v
     };
