@@ -123,7 +123,10 @@ pub fn findings_message(
 pub struct Summary {
     pub schema: u32,
     pub out: String,
+    /// Articles compared.
     pub articles: usize,
+    /// Articles read with no text to compare, not counted in `articles`.
+    pub without_text: usize,
     pub outlets: usize,
     /// Articles whose outlet was not found, not counted in `outlets`.
     pub outlet_unknown: usize,
@@ -156,6 +159,7 @@ pub fn summary(
         schema: report.schema,
         out: out.display().to_string(),
         articles: c.articles,
+        without_text: c.without_text,
         outlets: c.outlets,
         outlet_unknown: c.outlet_unknown,
         claims: c.claims,
@@ -217,7 +221,10 @@ impl ReportDiff {
 /// Corpus counts of one report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
+    /// Articles compared.
     pub articles: usize,
+    /// Articles read with no text to compare, not counted in `articles`.
+    pub without_text: usize,
     pub outlets: usize,
     /// Articles whose outlet was not found, not counted in `outlets`.
     pub outlet_unknown: usize,
@@ -331,6 +338,7 @@ fn totals(r: &Report) -> Totals {
     by_verdict.extend(r.corpus.by_verdict.iter().map(|(k, v)| (k.clone(), *v)));
     Totals {
         articles: r.corpus.articles,
+        without_text: r.corpus.without_text,
         outlets: r.corpus.outlets,
         outlet_unknown: r.corpus.outlet_unknown,
         claims: r.corpus.claims,
@@ -704,6 +712,15 @@ fn totals_line(d: &ReportDiff) -> String {
         format!("articles {}", signed(d.old.articles, d.new.articles)),
         format!("outlets {}", signed(d.old.outlets, d.new.outlets)),
     ];
+    if d.old.without_text + d.new.without_text > 0 {
+        parts.insert(
+            1,
+            format!(
+                "articles without text {}",
+                signed(d.old.without_text, d.new.without_text)
+            ),
+        );
+    }
     if d.old.outlet_unknown + d.new.outlet_unknown > 0 {
         parts.push(format!(
             "articles of unknown outlet {}",
@@ -965,6 +982,14 @@ pub fn markdown(d: &ReportDiff) -> String {
         let _ = writeln!(o, "| {name} | {a} | {b}{delta} |");
     };
     row(&mut o, "articles", d.old.articles, d.new.articles);
+    if d.old.without_text + d.new.without_text > 0 {
+        row(
+            &mut o,
+            "articles without text",
+            d.old.without_text,
+            d.new.without_text,
+        );
+    }
     row(&mut o, "outlets", d.old.outlets, d.new.outlets);
     if d.old.outlet_unknown + d.new.outlet_unknown > 0 {
         row(
@@ -1193,6 +1218,7 @@ mod tests {
             schema: SCHEMA,
             corpus: Corpus {
                 articles: docs.len(),
+                without_text: 0,
                 outlets: docs.len(),
                 outlet_unknown: 0,
                 first_published: None,

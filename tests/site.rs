@@ -1191,3 +1191,99 @@ fn articles_of_unknown_outlet_are_named_by_their_file_and_not_counted_as_outlets
         ]
     );
 }
+
+/// An article with no text to compare (empty, front matter alone, nothing but
+/// boilerplate, nothing but punctuation) is read and listed with what was set aside, but
+/// counted as no article, no outlet and no date: the header of report.md and index.html
+/// and report.json's counts say how many were compared, and apart, how many had no text.
+#[test]
+fn articles_without_text_are_listed_but_not_counted_as_compared() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir_all(&seeds).expect("seeds folder");
+    let sentence = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
+    for (name, text) in [
+        (
+            "a.md",
+            format!("+++\noutlet = \"وكالة الساحل\"\npublished = 2023-12-22\n+++\n{sentence}"),
+        ),
+        (
+            "b.md",
+            format!("+++\noutlet = \"Sahel Journal\"\npublished = 2023-12-23\n+++\n{sentence}"),
+        ),
+        ("c_empty.txt", String::new()),
+        (
+            "d_ghost.md",
+            "+++\noutlet = \"Ghost\"\npublished = 2020-01-01\n+++\n".to_string(),
+        ),
+        (
+            "e_ads.txt",
+            "+++\noutlet = \"Sahel Journal\"\npublished = 2023-12-24\n+++\n[إعلان 1]\nكلمات دلالية: النيجر، روسيا\n".to_string(),
+        ),
+        ("f_dots.txt", "… !!! …\n".to_string()),
+    ] {
+        std::fs::write(seeds.join(name), text).expect("write article");
+    }
+    let (_tmp, site) = build(&seeds);
+    let files = files(&site);
+
+    let header = "2 articles from 2 outlets, published 2023-12-22 to 2023-12-23; 2 claims in 1 statement: 0 conflicts, 1 agreement, 0 single-source; 4 more articles had no text to compare once boilerplate was set aside";
+    let md = text(&files, "report.md");
+    assert!(
+        md.contains(&format!("{header}: see Articles below.\n")),
+        "{md}"
+    );
+    assert!(md.contains("## Articles (6)"), "{md}");
+    for row in [
+        "| [a.md](documents/no-story.html#a) | وكالة الساحل | 2023-12-22 | 1 | 1 | 0 |",
+        "| [c\\_empty.txt](documents/no-story.html#c_empty) | unknown outlet of c\\_empty.txt | no date found | 0: no text to compare | 0 | 0 |",
+        "| [d\\_ghost.md](documents/no-story.html#d_ghost) | Ghost | 2020-01-01 | 0: no text to compare | 0 | 0 |",
+        "| [e\\_ads.txt](documents/no-story.html#e_ads) | Sahel Journal | 2023-12-24 | 0: no text to compare | 0 | 2 |",
+        "| [f\\_dots.txt](documents/no-story.html#f_dots) | unknown outlet of f\\_dots.txt | no date found | 0: no text to compare | 0 | 0 |",
+    ] {
+        assert!(md.contains(row), "report.md lacks {row}\n{md}");
+    }
+    // The coverage matrix has a column per outlet that reports: none for Ghost.
+    assert!(
+        md.contains("| Statement | Sahel Journal | وكالة الساحل |\n"),
+        "{md}"
+    );
+
+    let index = text(&files, "index.html");
+    assert!(
+        index.contains(&format!(
+            r##"<p class="corpus">{header}: see <a href="#documents">Articles</a>.</p>"##
+        )),
+        "{}",
+        main_of(&index)
+    );
+    let listed = list_of(&index, "documents");
+    assert_eq!(
+        listed
+            .matches(r#"<span class="missing">no text to compare</span>"#)
+            .count(),
+        4,
+        "{listed}"
+    );
+    let statements = text(&files, "statements/no-story.html");
+    assert!(
+        statements.contains("Reported by 2 of 2 outlets.</p>"),
+        "{}",
+        main_of(&statements)
+    );
+    // Nothing is lost: the article's page shows what was set aside, and why it has no text.
+    let documents = text(&files, "documents/no-story.html");
+    assert!(documents.contains("كلمات دلالية: النيجر، روسيا"));
+    assert!(documents.contains("no article text left after boilerplate was set aside"));
+
+    let report: serde_json::Value =
+        serde_json::from_str(&text(&files, "report.json")).expect("report.json");
+    let corpus = &report["corpus"];
+    assert_eq!(corpus["articles"], 2, "{corpus}");
+    assert_eq!(corpus["without_text"], 4, "{corpus}");
+    assert_eq!(corpus["outlets"], 2, "{corpus}");
+    assert_eq!(corpus["outlet_unknown"], 0, "{corpus}");
+    assert_eq!(corpus["first_published"], "2023-12-22", "{corpus}");
+    assert_eq!(corpus["last_published"], "2023-12-23", "{corpus}");
+    assert_eq!(report["documents"].as_array().expect("documents").len(), 6);
+}

@@ -50,7 +50,9 @@ fn sources(articles: usize, outlets: usize, unknown: usize) -> String {
     }
 }
 
-/// The summary line shared by report.md and index.html.
+/// The summary line shared by report.md, index.html and the closing line of a build: the
+/// articles compared, then those read with no text to compare, which count in no other
+/// number (each page that shows the line points to the list of articles after it).
 pub fn corpus_line(r: &Report) -> String {
     let c = &r.corpus;
     let range = match (&c.first_published, &c.last_published) {
@@ -59,8 +61,13 @@ pub fn corpus_line(r: &Report) -> String {
         _ => String::new(),
     };
     let n = |v: &str| c.by_verdict.get(v).copied().unwrap_or(0);
+    let without_text = match c.without_text {
+        0 => String::new(),
+        1 => "; 1 more article had no text to compare once boilerplate was set aside".into(),
+        k => format!("; {k} more articles had no text to compare once boilerplate was set aside"),
+    };
     format!(
-        "{}{range}; {} in {}: {}, {}, {} single-source",
+        "{}{range}; {} in {}: {}, {}, {} single-source{without_text}",
         sources(c.articles, c.outlets, c.outlet_unknown),
         count(c.claims, "claim", "claims"),
         count(c.statements, "statement", "statements"),
@@ -145,7 +152,12 @@ pub fn report(r: &Report) -> String {
     let multi = stories.len() > 1;
     let mut o = String::new();
     let _ = writeln!(o, "# Source comparison report\n");
-    let _ = writeln!(o, "{}.\n", corpus_line(r));
+    let see = if r.corpus.without_text > 0 {
+        ": see Articles below"
+    } else {
+        ""
+    };
+    let _ = writeln!(o, "{}{see}.\n", corpus_line(r));
     let _ = writeln!(
         o,
         "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; dates are ISO 8601 at their precision (`2024-03-26`, `2024-03`), and a date in an article with no publication date says what is unknown (`March (year unknown)`, `Thursday (date unknown)`); names are spelt as `rules.toml` lists them.\n"
@@ -373,6 +385,11 @@ pub fn report(r: &Report) -> String {
     }
     for d in r.documents.iter().take(PAGE) {
         let claims = per_doc.get(d.id.as_str()).copied().unwrap_or(0);
+        let sentences = if d.compared() {
+            d.sentences.len().to_string()
+        } else {
+            "0: no text to compare".to_string()
+        };
         let _ = writeln!(
             o,
             "| [{}]({}) | {} | {} | {} | {} | {} |",
@@ -382,7 +399,7 @@ pub fn report(r: &Report) -> String {
             d.published
                 .as_deref()
                 .map_or("no date found".into(), escape),
-            d.sentences.len(),
+            sentences,
             claims,
             d.excluded.len()
         );

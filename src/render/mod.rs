@@ -105,15 +105,21 @@ fn on_one_line<S: serde::Serializer, T: Serialize>(item: &T, s: S) -> Result<S::
 /// Counts for the overview line and CI summaries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Corpus {
+    /// Articles compared: those with any text left once boilerplate was set aside.
     pub articles: usize,
-    /// Distinct outlets of the articles; an article whose outlet was not found is not one
-    /// of them, and is counted in `outlet_unknown` instead.
+    /// Articles read but not compared: empty, or nothing but boilerplate (set aside). They
+    /// are in `documents` with their set-aside text and a note, and count in no other
+    /// number here (`articles + without_text` is the length of `documents`).
+    #[serde(default)]
+    pub without_text: usize,
+    /// Distinct outlets of the articles compared; an article whose outlet was not found is
+    /// not one of them, and is counted in `outlet_unknown` instead.
     pub outlets: usize,
-    /// Articles whose outlet was not found (their `outlet_source` is `file name`): each
-    /// could be from any outlet, another article's included.
+    /// Articles compared whose outlet was not found (their `outlet_source` is `file
+    /// name`): each could be from any outlet, another article's included.
     #[serde(default)]
     pub outlet_unknown: usize,
-    /// Earliest and latest publication date, when any is known.
+    /// Earliest and latest publication date of the articles compared, when any is known.
     pub first_published: Option<String>,
     pub last_published: Option<String>,
     pub claims: usize,
@@ -155,6 +161,12 @@ pub struct DocumentOut {
 }
 
 impl DocumentOut {
+    /// Whether it was compared: it has a sentence, some text left once boilerplate was
+    /// set aside. An article without is read and shown, but counts as no article.
+    pub fn compared(&self) -> bool {
+        !self.sentences.is_empty()
+    }
+
     /// Whether its outlet was found (in front matter or on a metadata line), rather than
     /// named after its file.
     pub fn outlet_known(&self) -> bool {
@@ -1073,12 +1085,13 @@ impl Corpus {
         claims: &[ClaimOut],
         statements: &[StatementOut],
     ) -> Corpus {
-        let outlets: BTreeSet<&str> = documents
+        let compared: Vec<&DocumentOut> = documents.iter().filter(|d| d.compared()).collect();
+        let outlets: BTreeSet<&str> = compared
             .iter()
             .filter(|d| d.outlet_known())
             .map(|d| d.outlet.as_str())
             .collect();
-        let dates: Vec<&String> = documents
+        let dates: Vec<&String> = compared
             .iter()
             .filter_map(|d| d.published.as_ref())
             .collect();
@@ -1091,9 +1104,10 @@ impl Corpus {
             *by_type.entry(c.kind.to_string()).or_insert(0) += 1;
         }
         Corpus {
-            articles: documents.len(),
+            articles: compared.len(),
+            without_text: documents.len() - compared.len(),
             outlets: outlets.len(),
-            outlet_unknown: documents.iter().filter(|d| !d.outlet_known()).count(),
+            outlet_unknown: compared.iter().filter(|d| !d.outlet_known()).count(),
             first_published: dates.iter().min().map(|d| d.to_string()),
             last_published: dates.iter().max().map(|d| d.to_string()),
             claims: claims.len(),
@@ -1110,11 +1124,13 @@ pub fn outlet_order(outlet: &str) -> (bool, &str) {
     (outlet.starts_with(crate::ingest::UNKNOWN_OUTLET), outlet)
 }
 
-/// The outlets of a report's articles, each once, in [`outlet_order`].
+/// The outlets of a report's articles compared, each once, in [`outlet_order`]: an
+/// outlet whose every article had no text to compare reports nothing.
 pub fn outlets(r: &Report) -> Vec<&str> {
     let mut outlets: Vec<&str> = r
         .documents
         .iter()
+        .filter(|d| d.compared())
         .map(|d| d.outlet.as_str())
         .collect::<BTreeSet<&str>>()
         .into_iter()

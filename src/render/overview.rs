@@ -231,9 +231,14 @@ impl<'a> Overview<'a> {
         } else {
             String::new()
         };
+        let see = if r.corpus.without_text > 0 {
+            r##": see <a href="#documents">Articles</a>"##
+        } else {
+            ""
+        };
         let _ = writeln!(
             o,
-            r#"<p class="corpus">{}{}.</p>"#,
+            r#"<p class="corpus">{}{}{see}.</p>"#,
             esc(&stories),
             mixed(&corpus_line(r))
         );
@@ -826,9 +831,14 @@ impl<'a> Overview<'a> {
             r#"<div class="scroll"><table><thead><tr><th scope="col">Article</th><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">File</th><th scope="col">Claims</th><th scope="col">Set aside</th></tr></thead><tbody>"#
         );
         for d in &ctx.r.documents[range] {
+            let compared = if d.compared() {
+                ""
+            } else {
+                r#" <span class="missing">no text to compare</span>"#
+            };
             let _ = writeln!(
                 o,
-                r#"<tr><td><a href="{}" {}>{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                r#"<tr><td><a href="{}" {}>{}</a>{compared}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td class="num">{}</td><td class="num">{}</td></tr>"#,
                 d.href(depth),
                 lang_dir(&d.title),
                 esc(&d.title),
