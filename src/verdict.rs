@@ -871,7 +871,7 @@ mod tests {
             let count = |amount: f64| Value::Quantity {
                 amount,
                 qualifier: Qualifier::Approx,
-                unit: Some(unit.clone().into()),
+                unit: Some(unit.clone()),
                 subject: None,
                 tolerance: 0.05,
                 ambiguous: false,
