@@ -58,14 +58,26 @@ pub struct Report {
 pub struct ValueWords(Arc<HashMap<SmolStr, SmolStr>>);
 
 impl ValueWords {
-    /// The words of each claim's value, where they differ from its display.
-    fn of_claims(claims: &[ClaimOut], words: Vec<SmolStr>) -> ValueWords {
-        let mut map: HashMap<SmolStr, SmolStr> = HashMap::default();
-        for (c, w) in claims.iter().zip(words) {
-            if w != c.display {
-                map.entry(c.display.clone()).or_insert(w);
-            }
-        }
+    /// The words of the claims' values, where they differ from their display. Made
+    /// before the claims are given up, so that no list of a word per claim is held
+    /// beside them at the report's largest moment.
+    fn of_claims(claims: &[Claim], wording: &verdict::Wording) -> ValueWords {
+        let mut map = claims
+            .par_iter()
+            .fold(HashMap::<SmolStr, SmolStr>::default, |mut map, c| {
+                let display = verdict::display(&c.value);
+                if !map.contains_key(display.as_str()) {
+                    let words = wording.shown(&c.value);
+                    if words != display {
+                        map.insert(display.into(), words.into());
+                    }
+                }
+                map
+            })
+            .reduce(HashMap::default, |mut a, b| {
+                a.extend(b);
+                a
+            });
         map.shrink_to_fit();
         ValueWords(Arc::new(map))
     }
@@ -938,7 +950,8 @@ fn claims_and_statements(
     // Each claim's sentence, by which its name mentions find their document once the
     // claim is given up.
     let claim_sentence: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
-    let (claims_out, words): (Vec<ClaimOut>, Vec<SmolStr>) = claims
+    let words = ValueWords::of_claims(&claims, wording);
+    let claims_out: Vec<ClaimOut> = claims
         .into_par_iter()
         .zip(claim_texts)
         .zip(claim_ids)
@@ -1001,11 +1014,9 @@ fn claims_and_statements(
                     }
                 }
             }
-            let words = SmolStr::from(wording.shown(&c.value));
-            (out, words)
+            out
         })
-        .unzip();
-    let words = ValueWords::of_claims(&claims_out, words);
+        .collect();
 
     let entities_out: Vec<EntityOut> = entities
         .par_iter()
