@@ -1192,6 +1192,118 @@ fn articles_of_unknown_outlet_are_named_by_their_file_and_not_counted_as_outlets
     );
 }
 
+/// A statement page counts who reports the statement as the corpus header does: the
+/// outlets found, then apart the articles of unknown outlet, which it names after the
+/// outlets that do not report it; its table of contents counts them apart too.
+#[test]
+fn statement_pages_count_articles_of_unknown_outlet_apart_from_outlets() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir_all(seeds.join("sahel")).expect("seeds folder");
+    let troops = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
+    let people = "وقالت الوكالة إن 40 شخصا قتلوا في هجوم على قرية قرب الحدود.\n";
+    let money = "واستثمرت الولايات المتحدة 100 مليون دولار في قاعدة جوية هناك.\n";
+    for (name, text) in [
+        (
+            "a.md",
+            format!(
+                "+++\noutlet = \"وكالة الساحل\"\npublished = 2023-12-22\n+++\n{troops}{people}"
+            ),
+        ),
+        (
+            "c.md",
+            format!("+++\noutlet = \"Sahel Post\"\npublished = 2023-12-22\n+++\n{troops}"),
+        ),
+        (
+            "b.txt",
+            format!("+++\npublished = 2023-12-23\n+++\n{troops}"),
+        ),
+        (
+            "sahel/b.txt",
+            format!("+++\npublished = 2023-12-24\n+++\n{troops}{money}"),
+        ),
+    ] {
+        std::fs::write(seeds.join(name), text).expect("write an article");
+    }
+    let (_tmp, site) = build(&seeds);
+    let files = files(&site);
+    let md = text(&files, "report.md");
+    assert!(
+        md.contains("4 articles from 2 outlets (2 articles' outlets unknown)"),
+        "{md}"
+    );
+    let page = text(&files, "statements/no-story.html");
+    for line in [
+        "Reported by 2 of 2 outlets and by 2 articles of unknown outlet.</p>",
+        "Reported by 1 of 2 outlets; not by <bdi>Sahel Post</bdi>, nor by <bdi>unknown outlet of b.txt</bdi>, <bdi>unknown outlet of sahel/b.txt</bdi>.</p>",
+        "Reported only by 1 of 2 articles of unknown outlet; not by <bdi>Sahel Post</bdi>, <bdi>وكالة الساحل</bdi>, nor by <bdi>unknown outlet of b.txt</bdi>.</p>",
+        ", and 1 more outlet and 2 articles of unknown outlet</span></li>",
+    ] {
+        assert!(page.contains(line), "the statement page lacks {line}\n{}", main_of(&page));
+    }
+    assert!(!page.contains(" of 4 outlets"), "{}", main_of(&page));
+}
+
+/// Past a dozen columns the coverage table counts the outlets that do not report a
+/// statement, and apart the articles of unknown outlet that do not, in index.html and
+/// report.md; so does the statement page, which no longer names them.
+#[test]
+fn wide_coverage_counts_articles_of_unknown_outlet_apart_from_outlets() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir_all(&seeds).expect("seeds folder");
+    let troops = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
+    let money = "واستثمرت الولايات المتحدة 100 مليون دولار في قاعدة جوية هناك.\n";
+    let people = "وقالت الوكالة إن 40 شخصا قتلوا في هجوم على قرية قرب الحدود.\n";
+    for i in 0..12 {
+        let more = if i == 0 { people } else { "" };
+        std::fs::write(
+            seeds.join(format!("o{i:02}.md")),
+            format!("+++\noutlet = \"outlet{i:02}\"\n+++\n{troops}{more}"),
+        )
+        .expect("write an article");
+    }
+    std::fs::write(seeds.join("x.txt"), troops).expect("write x.txt");
+    std::fs::write(seeds.join("y.txt"), money).expect("write y.txt");
+    let (_tmp, site) = build(&seeds);
+    let files = files(&site);
+    let md = text(&files, "report.md");
+    assert!(
+        md.contains("| Statement | Reported by | Not reporting |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(" | 0 of 12, and 1 of 2 articles of unknown outlet |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(" | 12 of 12, and 1 of 2 articles of unknown outlet |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(" | 11 of 12, and 2 articles of unknown outlet |"),
+        "{md}"
+    );
+    let index = text(&files, "index.html");
+    assert!(
+        index.contains(r#"<td class="silent">0 of 12, and 1 of 2 articles of unknown outlet</td>"#),
+        "{}",
+        main_of(&index)
+    );
+    let page = text(&files, "statements/no-story.html");
+    for line in [
+        "Reported by 12 of 12 outlets and by 1 of 2 articles of unknown outlet.</p>",
+        "Reported only by 1 of 2 articles of unknown outlet.</p>",
+        "Reported by 1 of 12 outlets; not by the 2 articles of unknown outlet.</p>",
+    ] {
+        assert!(
+            page.contains(line),
+            "the statement page lacks {line}\n{}",
+            main_of(&page)
+        );
+    }
+}
+
 /// An article with no text to compare (empty, front matter alone, nothing but
 /// boilerplate, nothing but punctuation) is read and listed with what was set aside, but
 /// counted as no article, no outlet and no date: the header of report.md and index.html

@@ -890,11 +890,23 @@ fn statements_page(
                 .map(|m| m.outlet.as_str())
                 .filter(|o| *o != first.outlet.as_str())
                 .collect();
-            match others.len() {
-                0 => {}
-                1 => at.push_str(", and 1 more outlet"),
-                n => {
+            // The articles of unknown outlet are counted apart from the outlets.
+            let unknown = others.iter().filter(|o| super::outlet_unknown(o)).count();
+            let articles = super::unknown_articles(unknown, unknown);
+            match (others.len() - unknown, unknown) {
+                (0, 0) => {}
+                (0, _) => {
+                    let _ = write!(at, ", and {articles}");
+                }
+                (1, 0) => at.push_str(", and 1 more outlet"),
+                (n, 0) => {
                     let _ = write!(at, ", and {n} more outlets");
+                }
+                (1, _) => {
+                    let _ = write!(at, ", and 1 more outlet and {articles}");
+                }
+                (n, _) => {
+                    let _ = write!(at, ", and {n} more outlets and {articles}");
                 }
             }
             at.push_str("</span>");
@@ -941,28 +953,56 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         v = esc(&s.verdict),
     );
     let reporting: BTreeSet<&str> = s.members.iter().map(|m| m.outlet.as_str()).collect();
+    // Counted as the corpus header counts: the outlets found, and apart, the articles of
+    // unknown outlet (each may be any outlet's).
+    let unknown_total = ctx
+        .outlets
+        .iter()
+        .filter(|o| super::outlet_unknown(o))
+        .count();
+    let unknown_reporting = reporting
+        .iter()
+        .filter(|o| super::outlet_unknown(o))
+        .count();
+    let head = super::reported_by(
+        reporting.len() - unknown_reporting,
+        ctx.outlets.len() - unknown_total,
+        unknown_reporting,
+        unknown_total,
+    );
     // The outlets that do not report it are named while there are few outlets; past
-    // that, the count says it. They may still give its value or name elsewhere.
-    let silent: Vec<String> = if ctx.outlets.len() <= super::WIDE {
+    // that, the count says it. They may still give its value or name elsewhere. The
+    // articles of unknown outlet that do not report it come after, apart.
+    let silent = |of_unknown: bool| -> Vec<String> {
         ctx.outlets
             .iter()
-            .filter(|o| !reporting.contains(*o))
+            .filter(|o| !reporting.contains(*o) && super::outlet_unknown(o) == of_unknown)
             .map(|o| bdi(o))
             .collect()
-    } else {
-        Vec::new()
     };
-    let _ = writeln!(
-        o,
-        r#"<p class="muted">Reported by {} of {} outlets{}.</p>"#,
-        reporting.len(),
-        ctx.outlets.len(),
-        if silent.is_empty() {
-            String::new()
-        } else {
-            format!("; not by {}", silent.join(", "))
+    let not_by = if ctx.outlets.len() <= super::WIDE {
+        match (silent(false), silent(true)) {
+            (outlets, articles) if articles.is_empty() && outlets.is_empty() => String::new(),
+            (outlets, articles) if articles.is_empty() => {
+                format!("; not by {}", outlets.join(", "))
+            }
+            (outlets, articles) if outlets.is_empty() => {
+                format!("; not by {}", articles.join(", "))
+            }
+            (outlets, articles) => format!(
+                "; not by {}, nor by {}",
+                outlets.join(", "),
+                articles.join(", ")
+            ),
         }
-    );
+    } else {
+        match (unknown_total, unknown_reporting) {
+            (0, _) | (_, 1..) => String::new(),
+            (1, 0) => "; not by the article of unknown outlet".to_string(),
+            (n, _) => format!("; not by the {n} articles of unknown outlet"),
+        }
+    };
+    let _ = writeln!(o, r#"<p class="muted">{head}{not_by}.</p>"#);
     let _ = writeln!(o, r#"<div class="members">"#);
     for (i, m) in s.members.iter().enumerate() {
         let doc = ctx.docs.get(m.doc.as_str());

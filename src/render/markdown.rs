@@ -344,12 +344,22 @@ pub fn report(r: &Report) -> String {
                             format!("{}: {}", escape(outlet), escape(&values_text(vals)))
                         })
                         .collect();
+                    // The articles of unknown outlet are counted apart from the outlets.
+                    let unknown_total = outlets.iter().filter(|o| super::outlet_unknown(o)).count();
+                    let unknown_reporting = by_outlet
+                        .keys()
+                        .filter(|o| super::outlet_unknown(o))
+                        .count();
                     let _ = writeln!(
                         o,
-                        " {} | {} of {} |",
+                        " {} | {} |",
                         cells.join("<br>"),
-                        outlets.len() - by_outlet.len(),
-                        outlets.len()
+                        super::not_reporting(
+                            by_outlet.len() - unknown_reporting,
+                            outlets.len() - unknown_total,
+                            unknown_reporting,
+                            unknown_total
+                        )
                     );
                     continue;
                 }

@@ -1150,6 +1150,56 @@ pub fn outlets(r: &Report) -> Vec<&str> {
     outlets
 }
 
+/// Whether an outlet name is that of an article whose outlet was found nowhere.
+pub fn outlet_unknown(outlet: &str) -> bool {
+    outlet.starts_with(crate::ingest::UNKNOWN_OUTLET)
+}
+
+/// Some of the articles of unknown outlet: `1 article of unknown outlet`, `2 articles of
+/// unknown outlet` when they are all of them, else `1 of 3 articles of unknown outlet`.
+pub fn unknown_articles(n: usize, of: usize) -> String {
+    match (n, of) {
+        (1, 1) => "1 article of unknown outlet".to_string(),
+        (n, of) if n == of => format!("{n} articles of unknown outlet"),
+        (n, of) => format!("{n} of {of} articles of unknown outlet"),
+    }
+}
+
+/// Who reports a statement, in the corpus header's way of counting: `k` of the `outlets`
+/// outlets, and `u` of the `unknown` articles of unknown outlet apart, since each may be
+/// any outlet's. Without articles of unknown outlet: `Reported by 2 of 5 outlets`.
+pub fn reported_by(k: usize, outlets: usize, u: usize, unknown: usize) -> String {
+    if unknown == 0 {
+        return format!("Reported by {k} of {outlets} outlets");
+    }
+    let plural = if outlets == 1 { "outlet" } else { "outlets" };
+    match (k, u) {
+        (_, 0) => format!("Reported by {k} of {outlets} {plural}"),
+        _ if outlets == 0 => format!("Reported by {}", unknown_articles(u, unknown)),
+        (0, _) => format!("Reported only by {}", unknown_articles(u, unknown)),
+        _ => format!(
+            "Reported by {k} of {outlets} {plural} and by {}",
+            unknown_articles(u, unknown)
+        ),
+    }
+}
+
+/// The "Not reporting" cell of a coverage table too wide for a column per outlet: of
+/// the outlets, `37 of 40`, then the articles of unknown outlet that do not report it
+/// counted apart: `37 of 40, and 1 of 2 articles of unknown outlet`.
+pub fn not_reporting(k: usize, outlets: usize, u: usize, unknown: usize) -> String {
+    let silent = unknown - u;
+    match (outlets, silent) {
+        (_, 0) => format!("{} of {outlets}", outlets - k),
+        (0, _) => unknown_articles(silent, unknown),
+        _ => format!(
+            "{} of {outlets}, and {}",
+            outlets - k,
+            unknown_articles(silent, unknown)
+        ),
+    }
+}
+
 /// Tables give each outlet a column, and statement pages name the silent outlets, up to
 /// this many outlets; past it they list only the outlets that report, and count the rest,
 /// so no page grows with the number of outlets.
@@ -1577,6 +1627,46 @@ pub fn write(report: &Report, rules_page: &str, sink: &crate::site::Sink) -> any
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Who reports a statement is counted as the corpus header counts: the outlets
+    /// found, the articles of unknown outlet apart; without them, as it always was.
+    #[test]
+    fn reports_count_articles_of_unknown_outlet_apart_from_outlets() {
+        assert_eq!(reported_by(1, 5, 0, 0), "Reported by 1 of 5 outlets");
+        assert_eq!(reported_by(1, 1, 0, 0), "Reported by 1 of 1 outlets");
+        assert_eq!(reported_by(1, 4, 0, 1), "Reported by 1 of 4 outlets");
+        assert_eq!(reported_by(1, 1, 0, 2), "Reported by 1 of 1 outlet");
+        assert_eq!(
+            reported_by(1, 4, 1, 1),
+            "Reported by 1 of 4 outlets and by 1 article of unknown outlet"
+        );
+        assert_eq!(
+            reported_by(2, 4, 1, 3),
+            "Reported by 2 of 4 outlets and by 1 of 3 articles of unknown outlet"
+        );
+        assert_eq!(
+            reported_by(0, 4, 1, 1),
+            "Reported only by 1 article of unknown outlet"
+        );
+        assert_eq!(
+            reported_by(0, 0, 2, 2),
+            "Reported by 2 articles of unknown outlet"
+        );
+        assert_eq!(not_reporting(3, 40, 0, 0), "37 of 40");
+        assert_eq!(not_reporting(3, 40, 2, 2), "37 of 40");
+        assert_eq!(
+            not_reporting(3, 40, 0, 1),
+            "37 of 40, and 1 article of unknown outlet"
+        );
+        assert_eq!(
+            not_reporting(40, 40, 1, 3),
+            "0 of 40, and 2 of 3 articles of unknown outlet"
+        );
+        assert_eq!(
+            not_reporting(0, 0, 1, 13),
+            "12 of 13 articles of unknown outlet"
+        );
+    }
 
     /// A name is `single` when one outlet names it, however often and however spelled;
     /// otherwise `variant` when spelled apart and `same` when not.

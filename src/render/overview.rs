@@ -554,12 +554,17 @@ impl<'a> Overview<'a> {
             // Mostly Arabic names read right to left, with the Arabic comma.
             let dir = lang_dir(&outlets.concat());
             let comma = if dir.contains("rtl") { "، " } else { ", " };
+            // The articles of unknown outlet are counted apart from the outlets.
+            let unknown = outlets.iter().filter(|o| super::outlet_unknown(o)).count();
+            let count = match unknown {
+                0 => outlets.len().to_string(),
+                u => format!("{} + {}", outlets.len() - u, super::unknown_articles(u, u)),
+            };
             let _ = write!(
                 o,
-                r#"<td><a href="{}">{}</a></td><td class="num">{}</td><td {dir}>"#,
+                r#"<td><a href="{}">{}</a></td><td class="num">{count}</td><td {dir}>"#,
                 statement_href(s, depth),
                 mixed(&statement_title(&self.ctx.r.words, s)),
-                outlets.len()
             );
             for (i, outlet) in outlets.into_iter().enumerate() {
                 if i > 0 {
@@ -788,12 +793,26 @@ impl<'a> Overview<'a> {
                         format!("{}: {}", bdi(outlet), value_list(&values_text(vals)))
                     })
                     .collect();
+                // The articles of unknown outlet are counted apart from the outlets.
+                let unknown_total = ctx
+                    .outlets
+                    .iter()
+                    .filter(|o| super::outlet_unknown(o))
+                    .count();
+                let unknown_reporting = by_outlet
+                    .keys()
+                    .filter(|o| super::outlet_unknown(o))
+                    .count();
                 let _ = writeln!(
                     o,
-                    r#"<td class="reports">{}</td><td class="silent">{} of {}</td></tr>"#,
+                    r#"<td class="reports">{}</td><td class="silent">{}</td></tr>"#,
                     lines.join("<br>"),
-                    ctx.outlets.len() - by_outlet.len(),
-                    ctx.outlets.len()
+                    super::not_reporting(
+                        by_outlet.len() - unknown_reporting,
+                        ctx.outlets.len() - unknown_total,
+                        unknown_reporting,
+                        unknown_total
+                    )
                 );
                 continue;
             }
