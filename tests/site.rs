@@ -1244,6 +1244,39 @@ fn statement_pages_count_articles_of_unknown_outlet_apart_from_outlets() {
     assert!(!page.contains(" of 4 outlets"), "{}", main_of(&page));
 }
 
+/// Across stories, the table of agreements counts a statement's outlets as the header
+/// does, its articles of unknown outlet apart.
+#[test]
+fn agreements_across_stories_count_articles_of_unknown_outlet_apart() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir_all(&seeds).expect("seeds folder");
+    let troops = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
+    for (name, front) in [
+        ("a.md", "outlet = \"Sahel Post\"\nstory = \"one\"\n"),
+        ("b.md", "story = \"one\"\n"),
+        ("c.md", "outlet = \"Sahel Post\"\nstory = \"two\"\n"),
+        ("d.md", "outlet = \"Niger Daily\"\nstory = \"two\"\n"),
+    ] {
+        std::fs::write(seeds.join(name), format!("+++\n{front}+++\n{troops}"))
+            .expect("write an article");
+    }
+    let (_tmp, site) = build(&seeds);
+    let files = files(&site);
+    let tables: String = files
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| text(&files, p))
+        .filter(|page| page.contains(r#"<th scope="col">Reported by</th></tr></thead>"#))
+        .collect();
+    assert!(!tables.is_empty(), "no table of agreements");
+    assert!(
+        tables.contains(r#"<td class="num">1 + 1 article of unknown outlet</td>"#),
+        "{tables}"
+    );
+    assert!(tables.contains(r#"<td class="num">2</td>"#), "{tables}");
+}
+
 /// Past a dozen columns the coverage table counts the outlets that do not report a
 /// statement, and apart the articles of unknown outlet that do not, in index.html and
 /// report.md; so does the statement page, which no longer names them.
