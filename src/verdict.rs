@@ -132,18 +132,32 @@ pub fn judge(
 
 /// Outlets in a list that stays short: all of them while there are at most `shown + 1`
 /// (naming the last takes no more room than "and 1 more outlet"), else the first `shown`
-/// and how many more: `a, b, c and 4 more outlets`. Every list of outlets that can grow
-/// with the corpus (reasons, name spellings) follows this one rule.
-pub fn outlets_list<S: std::borrow::Borrow<str>>(outlets: &[S], shown: usize) -> String {
+/// and how many more: `a, b, c and 4 more outlets`, the articles of unknown outlet among
+/// them counted apart (`a, b, c and 2 more outlets and 1 article of unknown outlet`).
+/// Every list of outlets that can grow with the corpus (reasons, name spellings) follows
+/// this one rule; `show` writes an outlet's name for the page.
+pub fn outlets_list(outlets: &[&str], shown: usize, show: impl Fn(&str) -> String) -> String {
     if outlets.len() <= shown + 1 {
-        return and_list(outlets);
+        let named: Vec<String> = outlets.iter().map(|o| show(o)).collect();
+        return and_list(&named);
     }
-    let first: Vec<&str> = outlets[..shown].iter().map(|o| o.borrow()).collect();
-    format!(
-        "{} and {} more outlets",
-        first.join(", "),
-        outlets.len() - shown
-    )
+    let first: Vec<String> = outlets[..shown].iter().map(|o| show(o)).collect();
+    let rest = &outlets[shown..];
+    let unknown = rest
+        .iter()
+        .filter(|o| o.starts_with(crate::ingest::UNKNOWN_OUTLET))
+        .count();
+    let articles = match unknown {
+        1 => "1 article of unknown outlet".to_string(),
+        u => format!("{u} articles of unknown outlet"),
+    };
+    let more = match (rest.len() - unknown, unknown) {
+        (n, 0) => format!("{n} more outlets"),
+        (0, _) => articles,
+        (1, _) => format!("1 more outlet and {articles}"),
+        (n, _) => format!("{n} more outlets and {articles}"),
+    };
+    format!("{} and {more}", first.join(", "))
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -272,7 +286,7 @@ fn named_elsewhere(
         parts.push(format!(
             "{} by {}",
             wording.name(entity),
-            outlets_list(&others, SHOWN)
+            outlets_list(&others, SHOWN, str::to_string)
         ));
     }
     if parts.is_empty() {
@@ -850,12 +864,38 @@ mod tests {
     #[test]
     fn outlet_lists_name_one_more_rather_than_count_it() {
         let abc = ["a", "b", "c", "d", "e", "f"];
-        assert_eq!(outlets_list(&abc[..0], 3), "");
-        assert_eq!(outlets_list(&abc[..3], 3), "a, b and c");
+        let list = |outlets: &[&str]| outlets_list(outlets, 3, str::to_string);
+        assert_eq!(list(&abc[..0]), "");
+        assert_eq!(list(&abc[..3]), "a, b and c");
         // "and 1 more outlet" would take the room of the outlet's name.
-        assert_eq!(outlets_list(&abc[..4], 3), "a, b, c and d");
-        assert_eq!(outlets_list(&abc[..5], 3), "a, b, c and 2 more outlets");
-        assert_eq!(outlets_list(&abc, 3), "a, b, c and 3 more outlets");
+        assert_eq!(list(&abc[..4]), "a, b, c and d");
+        assert_eq!(list(&abc[..5]), "a, b, c and 2 more outlets");
+        assert_eq!(list(&abc), "a, b, c and 3 more outlets");
+        assert_eq!(
+            outlets_list(&abc[..4], 3, |o| format!("<{o}>")),
+            "<a>, <b>, <c> and <d>"
+        );
+    }
+
+    /// The outlets a list does not name count the articles of unknown outlet apart.
+    #[test]
+    fn outlet_lists_count_articles_of_unknown_outlet_apart() {
+        let x = "unknown outlet of x.txt";
+        let y = "unknown outlet of y.txt";
+        let list = |outlets: &[&str]| outlets_list(outlets, 3, str::to_string);
+        assert_eq!(list(&["a", "b", "c", x]), format!("a, b, c and {x}"));
+        assert_eq!(
+            list(&["a", "b", "c", "d", x]),
+            "a, b, c and 1 more outlet and 1 article of unknown outlet"
+        );
+        assert_eq!(
+            list(&["a", "b", "c", "d", "e", x, y]),
+            "a, b, c and 2 more outlets and 2 articles of unknown outlet"
+        );
+        assert_eq!(
+            list(&["a", "b", "c", x, y]),
+            "a, b, c and 2 articles of unknown outlet"
+        );
     }
 
     proptest::proptest! {

@@ -256,11 +256,10 @@ pub fn report(r: &Report) -> String {
                 by_spelling
                     .iter()
                     .map(|(t, outlets)| {
-                        let named: Vec<String> = outlets.iter().map(|o| escape(o)).collect();
                         format!(
                             "{}: {}",
                             spelling(t),
-                            crate::verdict::outlets_list(&named, super::WIDE)
+                            crate::verdict::outlets_list(outlets, super::WIDE, escape)
                         )
                     })
                     .collect()

@@ -723,11 +723,10 @@ impl<'a> Overview<'a> {
                 let lines: Vec<String> = by_spelling
                     .iter()
                     .map(|(t, outlets)| {
-                        let named: Vec<String> = outlets.iter().map(|o| bdi(o)).collect();
                         format!(
                             "{}: {}",
                             cell(&BTreeSet::from([*t])),
-                            crate::verdict::outlets_list(&named, WIDE)
+                            crate::verdict::outlets_list(outlets, WIDE, bdi)
                         )
                     })
                     .collect();
