@@ -79,12 +79,18 @@ pub fn judge(
     };
     if outlets.len() < 2 {
         let (s, cs) = &group.members[0];
-        let story = docs[sentences[*s].doc].story.as_str();
+        let doc = &docs[sentences[*s].doc];
+        let story = doc.story.as_str();
+        // "Only unknown outlet of x.txt reports this" would read as if that were a name.
+        let who = if doc.outlet_source == crate::model::OUTLET_UNKNOWN {
+            format!("the article {}, of unknown outlet,", doc.path)
+        } else {
+            doc.outlet.clone()
+        };
         return (
             Verdict::Single,
             format!(
-                "Only {} reports this ({}){}",
-                outlet(*s),
+                "Only {who} reports this ({}){}",
                 shown(cs),
                 named_elsewhere(namers, wording, cs, claims, story, outlet(*s))
             ),

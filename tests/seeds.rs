@@ -141,7 +141,7 @@ fn a_single_source_name_statement_says_who_else_names_the_entity() {
     let phee = claim_with_text(D003, "person", "مولي في");
     assert_eq!(
         statement_of(phee).reason,
-        format!("Only {O003} reports this (مولي في)")
+        "Only the article 003_542dd368f5c3bf23.txt, of unknown outlet, reports this (مولي في)"
     );
     let ecowas = report()
         .statements
