@@ -1275,6 +1275,26 @@ fn agreements_across_stories_count_articles_of_unknown_outlet_apart() {
         "{tables}"
     );
     assert!(tables.contains(r#"<td class="num">2</td>"#), "{tables}");
+    // The table of stories counts them so too: story one is of 1 outlet and 1 article
+    // of unknown outlet, not of 1 outlet.
+    let index = text(&files, "index.html");
+    let stories = &index[index
+        .find("<th scope=\"col\">Story</th><th scope=\"col\">Articles</th>")
+        .expect("table of stories")..];
+    let one = &stories[stories.find(">one</a>").expect("story one")..];
+    let one = &one[..one.find("</tr>").expect("its row")];
+    assert!(
+        one.contains(
+            r#"<td class="num">2</td><td class="num">1 + 1 article of unknown outlet</td>"#
+        ),
+        "{one}"
+    );
+    let two = &stories[stories.find(">two</a>").expect("story two")..];
+    let two = &two[..two.find("</tr>").expect("its row")];
+    assert!(
+        two.contains(r#"<td class="num">2</td><td class="num">2</td>"#),
+        "{two}"
+    );
 }
 
 /// Past a dozen columns the coverage table counts the outlets that do not report a

@@ -40,6 +40,8 @@ pub(super) struct StoryRow<'a> {
     pub id: &'a str,
     pub articles: usize,
     pub outlets: usize,
+    /// Its articles of unknown outlet, counted apart from the outlets.
+    pub outlet_unknown: usize,
     pub claims: usize,
     pub conflicts: usize,
     pub agreements: usize,
@@ -594,15 +596,20 @@ impl<'a> Overview<'a> {
                 ),
                 _ => date_or_unknown(None),
             };
+            // The articles of unknown outlet are counted apart from the outlets, as the
+            // header counts them: a story of such articles alone is not of 0 outlets.
+            let outlets = match s.outlet_unknown {
+                0 => s.outlets.to_string(),
+                u => format!("{} + {}", s.outlets, super::unknown_articles(u, u)),
+            };
             let _ = writeln!(
                 o,
-                r#"<tr><th scope="row"><a href="{}{}" {}>{}</a></th><td class="num">{}</td><td class="num">{}</td><td>{published}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                r#"<tr><th scope="row"><a href="{}{}" {}>{}</a></th><td class="num">{}</td><td class="num">{outlets}</td><td>{published}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
                 up(depth),
                 story_path(s.id),
                 lang_dir(story_name(s.id)),
                 esc(story_name(s.id)),
                 s.articles,
-                s.outlets,
                 s.claims,
                 s.conflicts,
                 s.agreements,
@@ -884,6 +891,7 @@ impl<'a> StoryRow<'a> {
             id,
             articles: c.articles,
             outlets: c.outlets,
+            outlet_unknown: c.outlet_unknown,
             claims: c.claims,
             conflicts: n("conflict"),
             agreements: n("agree"),
