@@ -599,6 +599,25 @@ pub fn unknown_outlet(path: &str) -> String {
 /// What [`unknown_outlet`] puts before the path.
 pub const UNKNOWN_OUTLET: &str = "unknown outlet of ";
 
+/// Whether an outlet name is that of an article whose outlet was found nowhere.
+pub fn outlet_unknown(outlet: &str) -> bool {
+    outlet.starts_with(UNKNOWN_OUTLET)
+}
+
+/// Distinct outlet names counted as the corpus header counts them: the outlets found,
+/// and apart, the articles of unknown outlet (each may be any outlet's).
+pub fn outlet_counts<'a>(outlets: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
+    let (mut found, mut unknown) = (0, 0);
+    for o in outlets {
+        if outlet_unknown(o) {
+            unknown += 1;
+        } else {
+            found += 1;
+        }
+    }
+    (found, unknown)
+}
+
 /// Read one article from its bytes: decode, front matter, Markdown masking, metadata,
 /// boilerplate, title, outlet, language. `name` is the file as messages show it, `rel`
 /// its path inside the seeds folder (the document's id and path come from it).

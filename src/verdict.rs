@@ -148,22 +148,25 @@ pub fn outlets_list(outlets: &[&str], shown: usize, show: impl Fn(&str) -> Strin
         return and_list(&named);
     }
     let first: Vec<String> = outlets[..shown].iter().map(|o| show(o)).collect();
-    let rest = &outlets[shown..];
-    let unknown = rest
-        .iter()
-        .filter(|o| o.starts_with(crate::ingest::UNKNOWN_OUTLET))
-        .count();
-    let articles = match unknown {
-        1 => "1 article of unknown outlet".to_string(),
-        u => format!("{u} articles of unknown outlet"),
-    };
-    let more = match (rest.len() - unknown, unknown) {
+    let (found, unknown) = crate::ingest::outlet_counts(outlets[shown..].iter().copied());
+    let articles = unknown_articles(unknown, unknown);
+    let more = match (found, unknown) {
         (n, 0) => format!("{n} more outlets"),
         (0, _) => articles,
         (1, _) => format!("1 more outlet and {articles}"),
         (n, _) => format!("{n} more outlets and {articles}"),
     };
     format!("{} and {more}", first.join(", "))
+}
+
+/// Some of the articles of unknown outlet: `1 article of unknown outlet`, `2 articles of
+/// unknown outlet` when they are all of them, else `1 of 3 articles of unknown outlet`.
+pub fn unknown_articles(n: usize, of: usize) -> String {
+    match (n, of) {
+        (1, 1) => "1 article of unknown outlet".to_string(),
+        (n, of) if n == of => format!("{n} articles of unknown outlet"),
+        (n, of) => format!("{n} of {of} articles of unknown outlet"),
+    }
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -179,15 +182,8 @@ fn and_list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
 /// counted apart, since two of them may be one outlet's or another outlet's of the list:
 /// `1 outlet and 2 articles of unknown outlet`.
 pub fn outlets_count(outlets: &[&str]) -> String {
-    let unknown = outlets
-        .iter()
-        .filter(|o| o.starts_with(crate::ingest::UNKNOWN_OUTLET))
-        .count();
-    let known = outlets.len() - unknown;
-    let articles = match unknown {
-        1 => "1 article of unknown outlet".to_string(),
-        n => format!("{n} articles of unknown outlet"),
-    };
+    let (known, unknown) = crate::ingest::outlet_counts(outlets.iter().copied());
+    let articles = unknown_articles(unknown, unknown);
     match (known, unknown) {
         (n, 0) => format!("{n} outlet{}", if n == 1 { "" } else { "s" }),
         (0, _) => articles,

@@ -890,10 +890,9 @@ fn statements_page(
                 .map(|m| m.outlet.as_str())
                 .filter(|o| *o != first.outlet.as_str())
                 .collect();
-            // The articles of unknown outlet are counted apart from the outlets.
-            let unknown = others.iter().filter(|o| super::outlet_unknown(o)).count();
+            let (found, unknown) = super::outlet_counts(others.iter().copied());
             let articles = super::unknown_articles(unknown, unknown);
-            match (others.len() - unknown, unknown) {
+            match (found, unknown) {
                 (0, 0) => {}
                 (0, _) => {
                     let _ = write!(at, ", and {articles}");
@@ -953,20 +952,11 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         v = esc(&s.verdict),
     );
     let reporting: BTreeSet<&str> = s.members.iter().map(|m| m.outlet.as_str()).collect();
-    // Counted as the corpus header counts: the outlets found, and apart, the articles of
-    // unknown outlet (each may be any outlet's).
-    let unknown_total = ctx
-        .outlets
-        .iter()
-        .filter(|o| super::outlet_unknown(o))
-        .count();
-    let unknown_reporting = reporting
-        .iter()
-        .filter(|o| super::outlet_unknown(o))
-        .count();
+    let (found_total, unknown_total) = super::outlet_counts(ctx.outlets.iter().copied());
+    let (found_reporting, unknown_reporting) = super::outlet_counts(reporting.iter().copied());
     let head = super::reported_by(
-        reporting.len() - unknown_reporting,
-        ctx.outlets.len() - unknown_total,
+        found_reporting,
+        found_total,
         unknown_reporting,
         unknown_total,
     );

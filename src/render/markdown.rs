@@ -316,6 +316,7 @@ pub fn report(r: &Report) -> String {
             let _ = writeln!(o, " Reported by | Not reporting |");
             let _ = writeln!(o, "|---|---|---|");
         }
+        let (found_total, unknown_total) = super::outlet_counts(outlets.iter().copied());
         let rows: Vec<(&str, &StatementOut)> = ["conflict", "agree", "single"]
             .into_iter()
             .flat_map(|v| by_verdict(r, v).into_iter().map(move |s| (v, s)))
@@ -343,19 +344,15 @@ pub fn report(r: &Report) -> String {
                             format!("{}: {}", escape(outlet), escape(&values_text(vals)))
                         })
                         .collect();
-                    // The articles of unknown outlet are counted apart from the outlets.
-                    let unknown_total = outlets.iter().filter(|o| super::outlet_unknown(o)).count();
-                    let unknown_reporting = by_outlet
-                        .keys()
-                        .filter(|o| super::outlet_unknown(o))
-                        .count();
+                    let (found_reporting, unknown_reporting) =
+                        super::outlet_counts(by_outlet.keys().copied());
                     let _ = writeln!(
                         o,
                         " {} | {} |",
                         cells.join("<br>"),
                         super::not_reporting(
-                            by_outlet.len() - unknown_reporting,
-                            outlets.len() - unknown_total,
+                            found_reporting,
+                            found_total,
                             unknown_reporting,
                             unknown_total
                         )

@@ -15,10 +15,11 @@ pub mod timeline;
 
 use crate::diff::{self, Change, Op};
 use crate::extract::{format_number, value_text};
+pub use crate::ingest::{outlet_counts, outlet_unknown};
 pub use crate::model::TextSlice;
 use crate::model::{Claim, Document, Entity, Group, MatchHow, Sentence, Span, Value, Verdict};
 use crate::verdict;
-pub use crate::verdict::{readable, values_text};
+pub use crate::verdict::{readable, unknown_articles, values_text};
 use foldhash::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -1132,7 +1133,7 @@ impl Corpus {
 /// Outlets in the order of table columns and timeline rows: by name, the articles of
 /// unknown outlet (each named by its file) after the outlets found.
 pub fn outlet_order(outlet: &str) -> (bool, &str) {
-    (outlet.starts_with(crate::ingest::UNKNOWN_OUTLET), outlet)
+    (outlet_unknown(outlet), outlet)
 }
 
 /// The outlets of a report's articles compared, each once, in [`outlet_order`]: an
@@ -1148,21 +1149,6 @@ pub fn outlets(r: &Report) -> Vec<&str> {
         .collect();
     outlets.sort_by_key(|o| outlet_order(o));
     outlets
-}
-
-/// Whether an outlet name is that of an article whose outlet was found nowhere.
-pub fn outlet_unknown(outlet: &str) -> bool {
-    outlet.starts_with(crate::ingest::UNKNOWN_OUTLET)
-}
-
-/// Some of the articles of unknown outlet: `1 article of unknown outlet`, `2 articles of
-/// unknown outlet` when they are all of them, else `1 of 3 articles of unknown outlet`.
-pub fn unknown_articles(n: usize, of: usize) -> String {
-    match (n, of) {
-        (1, 1) => "1 article of unknown outlet".to_string(),
-        (n, of) if n == of => format!("{n} articles of unknown outlet"),
-        (n, of) => format!("{n} of {of} articles of unknown outlet"),
-    }
 }
 
 /// Who reports a statement, in the corpus header's way of counting: `k` of the `outlets`

@@ -556,11 +556,9 @@ impl<'a> Overview<'a> {
             // Mostly Arabic names read right to left, with the Arabic comma.
             let dir = lang_dir(&outlets.concat());
             let comma = if dir.contains("rtl") { "، " } else { ", " };
-            // The articles of unknown outlet are counted apart from the outlets.
-            let unknown = outlets.iter().filter(|o| super::outlet_unknown(o)).count();
-            let count = match unknown {
-                0 => outlets.len().to_string(),
-                u => format!("{} + {}", outlets.len() - u, super::unknown_articles(u, u)),
+            let count = match super::outlet_counts(outlets.iter().copied()) {
+                (found, 0) => found.to_string(),
+                (found, u) => format!("{found} + {}", super::unknown_articles(u, u)),
             };
             let _ = write!(
                 o,
@@ -775,6 +773,7 @@ impl<'a> Overview<'a> {
             );
         }
         let _ = writeln!(o, "</tr></thead><tbody>");
+        let (found_total, unknown_total) = super::outlet_counts(ctx.outlets.iter().copied());
         for s in &ctx.ordered()[range] {
             let _ = write!(
                 o,
@@ -799,23 +798,15 @@ impl<'a> Overview<'a> {
                         format!("{}: {}", bdi(outlet), value_list(&values_text(vals)))
                     })
                     .collect();
-                // The articles of unknown outlet are counted apart from the outlets.
-                let unknown_total = ctx
-                    .outlets
-                    .iter()
-                    .filter(|o| super::outlet_unknown(o))
-                    .count();
-                let unknown_reporting = by_outlet
-                    .keys()
-                    .filter(|o| super::outlet_unknown(o))
-                    .count();
+                let (found_reporting, unknown_reporting) =
+                    super::outlet_counts(by_outlet.keys().copied());
                 let _ = writeln!(
                     o,
                     r#"<td class="reports">{}</td><td class="silent">{}</td></tr>"#,
                     lines.join("<br>"),
                     super::not_reporting(
-                        by_outlet.len() - unknown_reporting,
-                        ctx.outlets.len() - unknown_total,
+                        found_reporting,
+                        found_total,
                         unknown_reporting,
                         unknown_total
                     )
