@@ -393,6 +393,46 @@ fn assert_pages_fit(browser: &Path, dir: &Path, site: &Path, pages: &[&str]) {
     }
 }
 
+/// On a phone, a table wider than the screen says it scrolls sideways, as a phone shows no
+/// scroll bar until it is touched: its box paints a shadow on each side with more to see
+/// (the two shadows fixed to the box, the two covers that hide them at either end moving
+/// with the table), and the table lets the box's background show through.
+#[test]
+fn a_table_that_scrolls_on_a_phone_shows_a_shadow_where_more_is() {
+    let Some(browser) =
+        browser_or_skip("a_table_that_scrolls_on_a_phone_shows_a_shadow_where_more_is")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let site = seeds_site(tmp.path());
+    let lines = probe_at(
+        &browser,
+        tmp.path(),
+        &site.join("index.html"),
+        360,
+        r#"
+        var box = d.querySelector('#coverage table.matrix').parentElement;
+        var s = getComputedStyle(box), t = getComputedStyle(box.querySelector('table'));
+        return ['class=' + box.className,
+                'scrolls=' + (box.scrollWidth > box.clientWidth),
+                'attachment=' + s.backgroundAttachment,
+                'shadows=' + (s.backgroundImage.match(/radial-gradient/g) || []).length,
+                'covers=' + (s.backgroundImage.match(/linear-gradient/g) || []).length,
+                'table=' + t.backgroundColor];
+        "#,
+    );
+    assert_eq!(value(&lines, "class"), "scroll", "{lines:?}");
+    assert_eq!(value(&lines, "scrolls"), "true", "{lines:?}");
+    assert!(
+        value(&lines, "attachment").starts_with("local, local, scroll, scroll"),
+        "the covers move with the table, the shadows stay: {lines:?}"
+    );
+    assert_eq!(value(&lines, "shadows"), "2", "{lines:?}");
+    assert_eq!(value(&lines, "covers"), "2", "{lines:?}");
+    assert_eq!(value(&lines, "table"), "rgba(0, 0, 0, 0)", "{lines:?}");
+}
+
 /// In a 1 280 px window the seeds' coverage table fits its box: an outlet's list of values
 /// wraps between its values. Each list was one unbreakable line (`yevkurov, sadio_camara,
 /// salifou_mody`), which pushed the last outlet's column 52 px past the box, where it
