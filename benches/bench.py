@@ -109,6 +109,12 @@ def stage_times(stderr):
     return out, int(pairs[1]) if pairs else None
 
 
+def unchanged_files(stderr):
+    """`unchanged files: K of N` → [K, N], or None."""
+    m = re.search(r"unchanged files:\s*([0-9]+) of ([0-9]+)", stderr)
+    return [int(m[1]), int(m[2])] if m else None
+
+
 def score(compare, truth, report):
     return json.loads(run([compare, "score", "--truth", truth, report, "--format", "json"]).stdout)
 
@@ -236,6 +242,16 @@ def one_size(args, target):
         # build's is kept for scoring, later ones go as soon as they are timed.
         if args.site_dir and i > 0:
             shutil.rmtree(out_dir, ignore_errors=True)
+    # A rebuild: the first build's site built again from the same seeds, as after a change
+    # that leaves the report as it was. Unchanged files are linked from the site it
+    # replaces, and the replaced site is removed, within the timed build.
+    settle(seeds, args.page_cache)
+    print("   compare build --timings again into the first build's site (a rebuild)", file=sys.stderr)
+    r_err, r_wall, r_cpu, r_rss, r_sys, _ = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
+                                                    "--out", os.path.join(site_root, "site"), "--timings"], work,
+                                                   "compare-rebuild")
+    rebuild = {"wall_s": r_wall, "cpu_s": r_cpu, "sys_s": r_sys, "rss_mb": round(r_rss, 1),
+               "stages_ms": stage_times(r_err)[0], "unchanged_files": unchanged_files(r_err)}
     # The median build; of an even number, the slower of the two in the middle.
     wall, cpu, rss, load, err, sys_s, probe_s, stolen = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
@@ -246,7 +262,8 @@ def one_size(args, target):
                       "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(site_root, "site", "report.json")),
                       "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1),
                                   "probe_s": b[6], "steal_s": b[7],
-                                  "rules_ms": stage_times(b[4])[0].get("rules")} for b in builds]}
+                                  "rules_ms": stage_times(b[4])[0].get("rules")} for b in builds],
+                      "rebuild": rebuild}
 
     if target not in args.peer_sizes:
         print("   peer: not run at this size (--peer-sizes)", file=sys.stderr)
@@ -336,6 +353,16 @@ def markdown(result):
                        + " s; steal " + ", ".join(f(b.get('steal_s'), 2) for b in runs) + " s"
                        + ("; rules " + ", ".join(f(ms, 0) for ms in rules) + " ms"
                           if any(ms is not None for ms in rules) else ""))
+    rebuilt = [r for r in rows if r["compare"].get("rebuild")]
+    if rebuilt:
+        out += ["", "A rebuild: compare build again into the first build's site, from the same seeds (wall s / CPU s, "
+                "of it in the kernel / peak RSS MB; files unchanged, so linked from the site it replaced):", ""]
+        for r in rebuilt:
+            b = r["compare"]["rebuild"]
+            kept = b.get("unchanged_files")
+            out.append(f"- {r['label']}: {b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}; "
+                       + (f"{kept[0]} of {kept[1]} files unchanged" if kept else "files unchanged not reported")
+                       + f"; write {f(b['stages_ms'].get('write'), 0)} ms")
     both = [r for r in rows if r["peer"]]
     out.append("")
     # A run of one size, or without the peer, has no ratio or exponent to give.
@@ -381,6 +408,11 @@ def smoke_checks(row):
     for name in ("precision", "recall"):
         if s[name] is None or s[name] < 0.95:
             problems.append(f"compare: {name} {f(s[name])} < 0.95")
+    # The build is deterministic: built again from the same seeds, every file of the site
+    # is the same, so the rebuild links all of them.
+    kept = row["compare"]["rebuild"]["unchanged_files"]
+    if kept is None or kept[0] != kept[1] or kept[1] == 0:
+        problems.append(f"compare: a rebuild from the same seeds found {kept} files unchanged, not all of them")
     return problems
 
 
