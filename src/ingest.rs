@@ -4,7 +4,9 @@
 //! it (UTF-8, BOM removed, CRLF and lone CR → LF), reads optional TOML front matter between `+++` lines, masks
 //! Markdown syntax (pulldown-cmark) so only prose is analysed, finds the publication date
 //! and outlet from rules.toml's metadata patterns when the front matter does not give
-//! them, sets boilerplate aside, and takes the first remaining line as the title.
+//! them, sets boilerplate aside (both reading the lines as the file has them, Markdown or
+//! not), joins the lines of each Markdown paragraph, and takes the first remaining line as
+//! the title.
 //!
 //! Invariant: `Document::body` has the same length as `Document::text`; every byte of it
 //! is either the original byte or a blank (space), with line breaks kept, so a span found
@@ -636,8 +638,13 @@ pub fn parse(
         .map_or_else(|| rel.to_string(), |s| s.to_string_lossy().into_owned());
     let (front, body_start) = front_matter(name, &text)?;
     let mut body = blank(&text, 0..body_start);
+    // A Markdown paragraph's lines are joined only once metadata and boilerplate have
+    // read them one by one, as in a text article: joined first, a marker line after
+    // another line of its paragraph was read as part of it, and so matched nothing (an
+    // ad slot then a keyword line, an "إقرأ أيضاً" tail) or took the paragraph with it.
+    let mut soft = Vec::new();
     if format == Format::Markdown {
-        body = mask_markdown(&text, body_start, body);
+        (body, soft) = mask_markdown(&text, body_start, body);
     }
     let mut doc = Document {
         id: stem,
@@ -665,6 +672,7 @@ pub fn parse(
     };
     let (found, mut keys, plain) = metadata(&mut doc, rules);
     boilerplate::set_aside_with(&mut doc, rules, &mut keys, &plain);
+    join_soft_breaks(&mut doc.body, &soft, &mut keys);
     doc.line_keys = keys;
     doc.published = published_front.or(found.published);
     match (front.outlet.clone(), found.outlet) {
@@ -833,19 +841,25 @@ pub fn blank_in(body: &mut String, range: std::ops::Range<usize>) {
     }
 }
 
+/// A Markdown body masked, and its soft breaks ([`mask_markdown`]).
+type Masked = (String, Vec<std::ops::Range<usize>>);
+
 /// Keep only Markdown prose (text and code spans, and the text inside raw HTML, whose
-/// tags alone are blanked); soft line breaks become spaces so a paragraph wrapped over
-/// lines stays one run of text.
-fn mask_markdown(text: &str, start: usize, masked: String) -> String {
+/// tags alone are blanked), and say where the soft line breaks are (the line break
+/// between two lines of a paragraph, with any spaces the parser counts in it), in order:
+/// [`join_soft_breaks`] makes them spaces, so a paragraph wrapped over lines is one run of
+/// text, once its lines have been read one by one.
+fn mask_markdown(text: &str, start: usize, masked: String) -> Masked {
     if is_plain_prose(&text[start..]) {
-        join_paragraph_lines(start, masked)
+        let soft = soft_breaks(start, &masked);
+        (masked, soft)
     } else {
         mask_parsed(text, start, masked)
     }
 }
 
 /// [`mask_markdown`] by the Markdown parser's events.
-fn mask_parsed(text: &str, start: usize, masked: String) -> String {
+fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
     use pulldown_cmark::{Event, Options, Parser, Tag};
     let src = &text[start..];
     let mut kept = Vec::new();
@@ -875,7 +889,7 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> String {
                         .map(|r| range.start + r.start..range.start + r.end),
                 );
             }
-            Event::SoftBreak => soft.push(range),
+            Event::SoftBreak => soft.push(start + range.start..start + range.end),
             _ => {}
         }
     }
@@ -892,14 +906,8 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> String {
     if at < src.len() {
         blank_in(&mut out, start + at..start + src.len());
     }
-    for r in soft {
-        let (from, to) = (start + r.start, start + r.end);
-        // A soft break is whitespace, its line break included; guard all the same.
-        if from < to && out.is_char_boundary(from) && out.is_char_boundary(to) {
-            out.replace_range(from..to, &" ".repeat(to - from));
-        }
-    }
-    out
+    soft.sort_by_key(|r| r.start);
+    (out, soft)
 }
 
 /// The byte ranges of `html` that are text: outside tags (`<p align="right">`, `</div>`),
@@ -980,11 +988,11 @@ fn is_plain_prose(src: &str) -> bool {
     })
 }
 
-/// Masking of plain prose ([`is_plain_prose`]) from byte `start` of `masked` on: the line
-/// break between two lines of a paragraph (a soft break) becomes a space, unless the
-/// first line ends in two spaces or more (a hard break, kept); the rest is kept as it
-/// is, since what masking would blank of it is spaces already.
-fn join_paragraph_lines(start: usize, mut masked: String) -> String {
+/// Masking of plain prose ([`is_plain_prose`]) from byte `start` of `masked` on: the soft
+/// breaks, the line break between two lines of a paragraph unless the first line ends in
+/// two spaces or more (a hard break); the rest is kept as it is, since what masking
+/// would blank of it is spaces already.
+fn soft_breaks(start: usize, masked: &str) -> Vec<std::ops::Range<usize>> {
     let src = &masked[start..];
     let mut soft = Vec::new();
     // The line before, when it is not blank (a blank line ends a paragraph).
@@ -993,14 +1001,64 @@ fn join_paragraph_lines(start: usize, mut masked: String) -> String {
         let bytes = &src.as_bytes()[line.clone()];
         let blank = bytes.iter().all(|&b| b == b' ');
         if before.is_some_and(|b| !blank && !b.ends_with(b"  ")) {
-            soft.push(start + line.start - 1);
+            soft.push(start + line.start - 1..start + line.start);
         }
         before = (!blank).then_some(bytes);
     }
-    for at in soft {
-        masked.replace_range(at..at + 1, " ");
+    soft
+}
+
+/// Join the lines of each Markdown paragraph at its soft breaks (`soft`, in order, from
+/// [`mask_markdown`]), once metadata and boilerplate have read the lines one by one: each
+/// becomes spaces, its line break included, so the body keeps its length. `keys` (one a
+/// line of the body, as [`lines`] counts them) then has one a line of the joined body:
+/// a line joined of several, or with a soft break in it, has none (it is normalised
+/// again, whole), the others keep theirs.
+fn join_soft_breaks(
+    body: &mut String,
+    soft: &[std::ops::Range<usize>],
+    keys: &mut Vec<Option<normalize::Normalized>>,
+) {
+    // A soft break is whitespace, its line break included; guard all the same.
+    let soft: Vec<_> = soft
+        .iter()
+        .filter(|r| {
+            r.start < r.end && body.is_char_boundary(r.start) && body.is_char_boundary(r.end)
+        })
+        .cloned()
+        .collect();
+    if soft.is_empty() {
+        return;
     }
-    masked
+    let mut joined = Vec::with_capacity(keys.len());
+    let mut next = 0;
+    // The line before runs on into this one.
+    let mut runs_on = false;
+    for (i, line) in lines(body).enumerate() {
+        let key = keys.get_mut(i).and_then(Option::take);
+        while soft.get(next).is_some_and(|r| r.end <= line.start) {
+            next += 1;
+        }
+        // Line `i` with its line break (`line.end`), against the soft breaks from `next` on.
+        let touching = soft[next..].iter().take_while(|r| r.start <= line.end);
+        let (mut touched, mut breaks) = (false, false);
+        for r in touching {
+            touched = true;
+            breaks |= r.contains(&line.end);
+        }
+        if runs_on {
+            if let Some(last) = joined.last_mut() {
+                *last = None;
+            }
+        } else {
+            joined.push(key.filter(|_| !touched));
+        }
+        runs_on = breaks;
+    }
+    *keys = joined;
+    for r in soft {
+        body.replace_range(r.clone(), &" ".repeat(r.len()));
+    }
 }
 
 /// The longest line, in bytes, that can be a metadata line (dateline, source credit); of
@@ -1520,10 +1578,18 @@ mod tests {
         assert!(d.title.chars().count() <= TITLE_CHARS + 1);
     }
 
+    /// The body of Markdown `text` from byte `start` on, masked by `mask` and its
+    /// paragraphs' lines joined, as `parse` has it once boilerplate is set aside.
+    fn masked(mask: fn(&str, usize, String) -> Masked, text: &str, start: usize) -> String {
+        let (mut body, soft) = mask(text, start, text.to_string());
+        join_soft_breaks(&mut body, &soft, &mut Vec::new());
+        body
+    }
+
     #[test]
     fn markdown_syntax_is_blanked_but_offsets_kept() {
         let text = "# عنوان\n\nنص **مهم** و[رابط](http://x.y).\n";
-        let m = mask_markdown(text, 0, text.to_string());
+        let m = masked(mask_markdown, text, 0);
         assert_eq!(m.len(), text.len());
         assert!(m.contains("عنوان"));
         assert!(!m.contains('#') && !m.contains("**") && !m.contains("http"));
@@ -1536,11 +1602,18 @@ mod tests {
     #[test]
     fn markdown_masking_keeps_text_in_place_and_joins_soft_breaks() {
         let text = "## عنوان\n\nنص **مهم** و`x`\nيتبع.\n\n- بند\n";
-        let m = mask_markdown(text, 0, text.to_string());
-        assert_eq!(m, "   عنوان\n\nنص   مهم   و`x` يتبع.\n\n  بند\n");
+        let (m, soft) = mask_markdown(text, 0, text.to_string());
+        // Masked, the lines are the file's; the soft break is joined after.
+        assert_eq!(m, "   عنوان\n\nنص   مهم   و`x`\nيتبع.\n\n  بند\n");
+        let at = text.find("\nيتبع").unwrap();
+        assert_eq!((soft.len(), soft.first()), (1, Some(&(at..at + 1))));
+        assert_eq!(
+            masked(mask_markdown, text, 0),
+            "   عنوان\n\nنص   مهم   و`x` يتبع.\n\n  بند\n"
+        );
         // From a body start on, what comes before is left as it is.
         let text = "+++\n+++\n*نص*\n";
-        assert_eq!(mask_markdown(text, 8, text.to_string()), "+++\n+++\n نص \n");
+        assert_eq!(masked(mask_markdown, text, 8), "+++\n+++\n نص \n");
     }
 
     /// Prose gets the parser's masking without the parser: lines of a paragraph joined,
@@ -1549,19 +1622,96 @@ mod tests {
     fn plain_prose_is_masked_as_the_parser_masks_it() {
         let text = "+++\n+++\nسطر أول\n  يتبع 12.5%، (نص)!  \nبعد فاصل\n\n   \nفقرة ثانية 2024.\n";
         assert!(is_plain_prose(&text[8..]));
-        let m = mask_markdown(text, 8, text.to_string());
+        let m = masked(mask_markdown, text, 8);
         assert_eq!(
             m,
             "+++\n+++\nسطر أول   يتبع 12.5%، (نص)!  \nبعد فاصل\n\n   \nفقرة ثانية 2024.\n"
         );
-        assert_eq!(m, mask_parsed(text, 8, text.to_string()));
+        assert_eq!(m, masked(mask_parsed, text, 8));
+    }
+
+    /// Metadata and boilerplate read a Markdown article's lines as the file has them, as
+    /// they read a text article's: a marker line right after another line of its
+    /// paragraph is set aside alone, with its reason, and the paragraph's lines are joined
+    /// only after that. The body's line keys then still give the body's key.
+    #[test]
+    fn markers_inside_a_markdown_paragraph_are_read_line_by_line() {
+        let rules = crate::rules::compile("rules.toml", include_str!("../rules.toml")).unwrap();
+        let text = "أرسلت روسيا 1500 جندي.\nمادة إعلانية\nكلمات دلالية: النيجر\n[إعلان 3]\nوغادر 95 جنديا.\nالصورة: جنود في نيامي.\nوقتل 40 شخصا.\nالمصدر: وكالة أ\nوأصيب 65 شخصا.\nإقرأ أيضاً: خبر\nخبر آخر\n";
+        let read = |name: &str| {
+            parse(name, name, text.as_bytes(), &rules, ReadOptions::default())
+                .unwrap()
+                .0
+        };
+        let aside = |d: &Document| -> Vec<(&str, String)> {
+            d.excluded
+                .iter()
+                .map(|e| (&text[e.span.clone()], e.reason.clone()))
+                .collect()
+        };
+        let (md, txt) = (read("a.md"), read("a.txt"));
+        assert_eq!(
+            aside(&md),
+            [
+                ("مادة إعلانية", "advertisement".to_string()),
+                ("كلمات دلالية: النيجر", "keyword line (كلمات دلالية)".into()),
+                ("[إعلان 3]", "ad slot".into()),
+                ("الصورة: جنود في نيامي.", "photo caption (الصورة: …)".into()),
+                ("المصدر: وكالة أ", "metadata: outlet".into()),
+                (
+                    "إقرأ أيضاً: خبر\nخبر آخر",
+                    "related stories (إقرأ أيضاً)".into()
+                ),
+            ]
+        );
+        assert_eq!(aside(&md), aside(&txt));
+        // The story's words are kept, in place, and only they; the paragraph is one line,
+        // the title as a Markdown article's first paragraph gives it.
+        let words = |d: &Document| d.body.split_whitespace().collect::<Vec<_>>().join(" ");
+        let story = "أرسلت روسيا 1500 جندي. وغادر 95 جنديا. وقتل 40 شخصا. وأصيب 65 شخصا.";
+        assert_eq!(words(&md), story);
+        assert_eq!((md.outlet.as_str(), md.title.as_str()), ("وكالة أ", story));
+        assert_eq!(words(&md), words(&txt));
+        assert_eq!(md.body.len(), text.len());
+        assert_eq!(md.body.matches('\n').count(), 1, "{:?}", md.body);
+        assert_eq!(
+            normalize::joined_lines(&md.body, md.line_keys.clone()),
+            normalize::normalize(&md.body)
+        );
+
+        // A marker in a list item, its lazy continuation line, or a heading is read
+        // without the Markdown syntax.
+        let text = "أرسلت روسيا 1500 جندي.\n\n- كلمات دلالية: النيجر\nمادة إعلانية\n- الصورة: جنود.\n\n## إقرأ أيضاً\n\nخبر\n";
+        let (md, _) = parse(
+            "b.md",
+            "b.md",
+            text.as_bytes(),
+            &rules,
+            ReadOptions::default(),
+        )
+        .unwrap();
+        let reasons: Vec<(&str, &str)> = md
+            .excluded
+            .iter()
+            .map(|e| (&text[e.span.clone()], e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("- كلمات دلالية: النيجر", "keyword line (كلمات دلالية)"),
+                ("مادة إعلانية", "advertisement"),
+                ("- الصورة: جنود.", "photo caption (الصورة: …)"),
+                ("## إقرأ أيضاً\n\nخبر", "related stories (إقرأ أيضاً)"),
+            ]
+        );
+        assert_eq!(md.body.trim(), "أرسلت روسيا 1500 جندي.");
     }
 
     /// Text inside raw HTML is the article's: only the tags, comments and scripts go.
     #[test]
     fn text_inside_raw_html_is_kept_and_its_tags_blanked() {
         let text = "وصل 1100 جندي.\n\n<br>\nوصل 2100 جندي.\n\n<p align=\"right\">\nوصل 3100 جندي.\n</p>\n\nقتل <b>40</b> شخصا.<!-- ملاحظة 99 --><script>var n = 7;</script>\n\n<div>\n<!--\nملاحظة 98\n-->\n<script>\nvar m = 8;\n</script>\n</div>\n";
-        let m = mask_markdown(text, 0, text.to_string());
+        let m = masked(mask_markdown, text, 0);
         assert_eq!(m.len(), text.len());
         for kept in [
             "وصل 1100 جندي.",
@@ -1641,8 +1791,8 @@ mod tests {
             let text = lines.join("\n") + &end;
             proptest::prop_assume!(is_plain_prose(&text));
             proptest::prop_assert_eq!(
-                mask_markdown(&text, 0, text.clone()),
-                mask_parsed(&text, 0, text.clone())
+                masked(mask_markdown, &text, 0),
+                masked(mask_parsed, &text, 0)
             );
         }
     }

@@ -605,6 +605,77 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
     );
 }
 
+/// Boilerplate and metadata lines right after another line, with no blank line between
+/// (an ad slot then a keyword line, a keyword line then an ad slot, a photo caption or
+/// a source credit inside a paragraph, an "إقرأ أيضاً" tail after a paragraph's last line),
+/// are set aside in a Markdown article line by line, each with its reason, as in the same
+/// article read as text: Markdown joins a paragraph's lines only after that, so a marker
+/// line is never read as part of the paragraph (where it matched nothing, or took the
+/// whole paragraph with it).
+#[test]
+fn boilerplate_lines_inside_a_markdown_paragraph_are_set_aside_as_in_text() {
+    let s = Scratch::new();
+    let article = std::fs::read(root().join("tests/fixtures/boilerplate-lines/article.md"))
+        .expect("the fixture");
+    s.write("seeds/article.md", &article);
+    s.write("seeds/article.txt", &article);
+    let md = s.run(&["explain", "seeds/article.md"]).ok().stdout.clone();
+    let txt = s.run(&["explain", "seeds/article.txt"]).ok().stdout.clone();
+    for (lines, reason, text) in [
+        ("line 5 ", "advertisement", "«مادة إعلانية»"),
+        (
+            "line 6 ",
+            "keyword line (كلمات دلالية)",
+            "«كلمات دلالية: النيجر، روسيا»",
+        ),
+        (
+            "line 9 ",
+            "keyword line (كلمات دلالية)",
+            "«كلمات دلالية: فرنسا، الساحل»",
+        ),
+        ("line 10 ", "ad slot", "«[إعلان 3]»"),
+        (
+            "line 13 ",
+            "photo caption (الصورة: …)",
+            "«الصورة: جنود في شوارع نيامي.»",
+        ),
+        ("line 15 ", "metadata: outlet", "«المصدر: وكالة أ»"),
+        (
+            "lines 18-19 ",
+            "related stories (إقرأ أيضاً)",
+            "«إقرأ أيضاً: وصل 300 جندي إلى مالي مقتل 12 شخصا في بوركينا فاسو»",
+        ),
+    ] {
+        let block = md
+            .lines()
+            .position(|l| l.trim_start().starts_with(lines) && l.ends_with(reason))
+            .unwrap_or_else(|| panic!("no {lines}set aside as {reason} in:\n{md}"));
+        assert_eq!(md.lines().nth(block + 1).map(str::trim), Some(text), "{md}");
+    }
+    assert!(md.contains("set aside: 7 blocks"), "{md}");
+    assert!(
+        md.contains("outlet     وكالة أ  (from metadata line 15)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("title      قال الجيش إن 1500 جندي روسي وصلوا إلى نيامي.\n"),
+        "{md}"
+    );
+    // The story's sentences and claims are all there, and nothing of the boilerplate.
+    for sentence in [
+        "s1   line 4    «قال الجيش إن 1500 جندي روسي وصلوا إلى نيامي.»",
+        "s2   line 8    «وغادر 95 جنديا.»",
+        "s3   line 12   «وقتل 40 شخصا في الهجوم.»",
+        "s4   line 14   «وأصيب 65 شخصا آخرون.»",
+        "s5   line 17   «وقال وزير الدفاع إن التعاون سيستمر.»",
+    ] {
+        assert!(md.contains(sentence), "no {sentence} in:\n{md}");
+    }
+    assert!(md.contains("sentences: 5, claims: 4"), "{md}");
+    // Read as Markdown or as text, the article is read alike.
+    assert_eq!(md.replace("article.md", "article.txt"), txt);
+}
+
 /// `a.txt` and `a.md` share a stem, so they take ids from their paths (`a_txt`, `a_md`),
 /// which `a_txt.md` has already: every article still gets an id of its own, so each
 /// link lands on its own article. Hidden files are no articles.
