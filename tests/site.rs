@@ -2,6 +2,8 @@
 //! `<main>` for the conflict fixture, every internal link resolving, URL-safe file names,
 //! article text that can never become markup, and byte-identical rebuilds.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -546,9 +548,6 @@ fn rebuilding_gives_byte_identical_output() {
 
 #[test]
 fn markup_in_articles_appears_as_text() {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
-    std::fs::create_dir(&seeds).expect("seeds folder");
     let hostile = r#"+++
 title = "<script>alert('title')</script>"
 outlet = "\"><img src=x onerror=alert(1)>"
@@ -557,13 +556,14 @@ url = "javascript:alert(1)"
 +++
 <script>alert("body")</script> أعلنت الوزارة أن 1500 جندي فرنسي غادروا النيجر "><img src=x onerror=alert(2)> يوم الجمعة.
 "#;
-    std::fs::write(seeds.join("a.txt"), hostile).expect("write article");
-    std::fs::write(
-        seeds.join("b.txt"),
-        "+++\noutlet = \"B <b>bold</b>\"\npublished = 2024-04-13\n+++\nأعلنت الوزارة أن 2000 جندي فرنسي غادروا النيجر يوم الجمعة <script>x</script>.\n",
-    )
-    .expect("write article");
-    let (_tmp, site) = build(&seeds);
+    let seeds = common::seeds_from(&[
+        ("a.txt", hostile),
+        (
+            "b.txt",
+            "+++\noutlet = \"B <b>bold</b>\"\npublished = 2024-04-13\n+++\nأعلنت الوزارة أن 2000 جندي فرنسي غادروا النيجر يوم الجمعة <script>x</script>.\n",
+        ),
+    ]);
+    let (_tmp, site) = build(seeds.path());
     let files = files(&site);
     let mut pages = 0;
     for (path, bytes) in &files {
@@ -618,11 +618,8 @@ url = "javascript:alert(1)"
 /// A corpus of `stories` stories, two outlets each, in a fresh seeds folder: each story
 /// has a troop count the outlets disagree on and a date they agree on.
 fn story_corpus(stories: usize) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
+    let mut files = Vec::new();
     for s in 0..stories {
-        let dir = seeds.join(format!("story{s:04}"));
-        std::fs::create_dir_all(&dir).expect("story folder");
         for (outlet, troops, day) in [
             ("وكالة الساحل", 1500 + s, 22),
             ("Sahel Journal", 2500 + s, 23),
@@ -630,20 +627,17 @@ fn story_corpus(stories: usize) -> tempfile::TempDir {
             let text = format!(
                 "+++\ntitle = \"خبر {s}\"\noutlet = \"{outlet}\"\npublished = 2023-12-{day}\nstory = \"story-{s:04}\"\n+++\nأعلنت هيئة الأركان الفرنسية أن آخر {troops} جندي فرنسي غادروا مدينة رقم {s} يوم الجمعة.\n\nوكانت القوات قد انتشرت في المدينة رقم {s} منذ عام 2013.\n"
             );
-            std::fs::write(
-                dir.join(format!("{}.md", if day == 22 { "a" } else { "b" })),
-                text,
-            )
-            .expect("write article");
+            let name = if day == 22 { "a" } else { "b" };
+            files.push((format!("story{s:04}/{name}.md"), text));
         }
     }
-    tmp
+    common::seeds_from(&files)
 }
 
 #[test]
 fn a_corpus_of_several_stories_gets_a_page_per_story() {
     let corpus = story_corpus(3);
-    let (_tmp, site) = build(&corpus.path().join("seeds"));
+    let (_tmp, site) = build(corpus.path());
     let files = files(&site);
     let index = text(&files, "index.html");
     assert!(
@@ -864,7 +858,7 @@ fn statements_and_articles_of_one_large_story_are_spread_over_numbered_pages() {
 fn long_lists_continue_on_numbered_pages_and_no_page_grows_with_the_corpus() {
     let largest = |stories: usize| {
         let corpus = story_corpus(stories);
-        let (_tmp, site) = build(&corpus.path().join("seeds"));
+        let (_tmp, site) = build(corpus.path());
         assert_links_resolve(&site);
         let files = files(&site);
         let index = text(&files, "index.html");
@@ -902,22 +896,23 @@ fn long_lists_continue_on_numbered_pages_and_no_page_grows_with_the_corpus() {
 /// link resolves.
 #[test]
 fn story_names_never_share_a_page() {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
-    std::fs::create_dir_all(&seeds).expect("seeds folder");
-    for (id, outlet, story) in [
+    let articles: Vec<(String, String)> = [
         ("w", "Alpha", None),
         ("x", "Beta", Some("no-story")),
         ("y", "Gamma", Some("Niger")),
         ("z", "Delta", Some("niger")),
-    ] {
+    ]
+    .into_iter()
+    .map(|(id, outlet, story)| {
         let story = story.map_or(String::new(), |s| format!("story = \"{s}\"\n"));
         let text = format!(
             "+++\noutlet = \"{outlet}\"\npublished = 2024-01-02\n{story}+++\nوصل 500 جندي روسي إلى نيامي يوم الثلاثاء.\n"
         );
-        std::fs::write(seeds.join(format!("{id}.md")), text).expect("write article");
-    }
-    let (_tmp, site) = build(&seeds);
+        (format!("{id}.md"), text)
+    })
+    .collect();
+    let seeds = common::seeds_from(&articles);
+    let (_tmp, site) = build(seeds.path());
     let files = files(&site);
     let pages: Vec<String> = files
         .keys()
@@ -1088,26 +1083,22 @@ fn troops_sent_to_two_places_in_one_sentence_are_two_statements() {
 /// articles of unknown outlet, neither counted as an outlet nor as one outlet together.
 #[test]
 fn articles_of_unknown_outlet_are_named_by_their_file_and_not_counted_as_outlets() {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
-    std::fs::create_dir_all(seeds.join("sahel")).expect("seeds folder");
     let sentence = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
-    std::fs::write(
-        seeds.join("a.md"),
-        format!("+++\noutlet = \"وكالة الساحل\"\npublished = 2023-12-22\n+++\n{sentence}"),
-    )
-    .expect("write a.md");
-    std::fs::write(
-        seeds.join("b.txt"),
-        format!("+++\npublished = 2023-12-23\n+++\n{sentence}"),
-    )
-    .expect("write b.txt");
-    std::fs::write(
-        seeds.join("sahel/b.txt"),
-        format!("+++\npublished = 2023-12-24\n+++\n{sentence}"),
-    )
-    .expect("write sahel/b.txt");
-    let (_tmp, site) = build(&seeds);
+    let seeds = common::seeds_from(&[
+        (
+            "a.md",
+            format!("+++\noutlet = \"وكالة الساحل\"\npublished = 2023-12-22\n+++\n{sentence}"),
+        ),
+        (
+            "b.txt",
+            format!("+++\npublished = 2023-12-23\n+++\n{sentence}"),
+        ),
+        (
+            "sahel/b.txt",
+            format!("+++\npublished = 2023-12-24\n+++\n{sentence}"),
+        ),
+    ]);
+    let (_tmp, site) = build(seeds.path());
     let files = files(&site);
 
     let md = text(&files, "report.md");
@@ -1197,13 +1188,10 @@ fn articles_of_unknown_outlet_are_named_by_their_file_and_not_counted_as_outlets
 /// outlets that do not report it; its table of contents counts them apart too.
 #[test]
 fn statement_pages_count_articles_of_unknown_outlet_apart_from_outlets() {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
-    std::fs::create_dir_all(seeds.join("sahel")).expect("seeds folder");
     let troops = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
     let people = "وقالت الوكالة إن 40 شخصا قتلوا في هجوم على قرية قرب الحدود.\n";
     let money = "واستثمرت الولايات المتحدة 100 مليون دولار في قاعدة جوية هناك.\n";
-    for (name, text) in [
+    let seeds = common::seeds_from(&[
         (
             "a.md",
             format!(
@@ -1222,10 +1210,8 @@ fn statement_pages_count_articles_of_unknown_outlet_apart_from_outlets() {
             "sahel/b.txt",
             format!("+++\npublished = 2023-12-24\n+++\n{troops}{money}"),
         ),
-    ] {
-        std::fs::write(seeds.join(name), text).expect("write an article");
-    }
-    let (_tmp, site) = build(&seeds);
+    ]);
+    let (_tmp, site) = build(seeds.path());
     let files = files(&site);
     let md = text(&files, "report.md");
     assert!(
@@ -1248,20 +1234,17 @@ fn statement_pages_count_articles_of_unknown_outlet_apart_from_outlets() {
 /// does, its articles of unknown outlet apart.
 #[test]
 fn agreements_across_stories_count_articles_of_unknown_outlet_apart() {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
-    std::fs::create_dir_all(&seeds).expect("seeds folder");
     let troops = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
-    for (name, front) in [
-        ("a.md", "outlet = \"Sahel Post\"\nstory = \"one\"\n"),
-        ("b.md", "story = \"one\"\n"),
-        ("c.md", "outlet = \"Sahel Post\"\nstory = \"two\"\n"),
-        ("d.md", "outlet = \"Niger Daily\"\nstory = \"two\"\n"),
-    ] {
-        std::fs::write(seeds.join(name), format!("+++\n{front}+++\n{troops}"))
-            .expect("write an article");
-    }
-    let (_tmp, site) = build(&seeds);
+    let seeds = common::seeds_from(
+        &[
+            ("a.md", "outlet = \"Sahel Post\"\nstory = \"one\"\n"),
+            ("b.md", "story = \"one\"\n"),
+            ("c.md", "outlet = \"Sahel Post\"\nstory = \"two\"\n"),
+            ("d.md", "outlet = \"Niger Daily\"\nstory = \"two\"\n"),
+        ]
+        .map(|(name, front)| (name, format!("+++\n{front}+++\n{troops}"))),
+    );
+    let (_tmp, site) = build(seeds.path());
     let files = files(&site);
     let tables: String = files
         .keys()
@@ -1302,23 +1285,22 @@ fn agreements_across_stories_count_articles_of_unknown_outlet_apart() {
 /// report.md; so does the statement page, which no longer names them.
 #[test]
 fn wide_coverage_counts_articles_of_unknown_outlet_apart_from_outlets() {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
-    std::fs::create_dir_all(&seeds).expect("seeds folder");
     let troops = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
     let money = "واستثمرت الولايات المتحدة 100 مليون دولار في قاعدة جوية هناك.\n";
     let people = "وقالت الوكالة إن 40 شخصا قتلوا في هجوم على قرية قرب الحدود.\n";
-    for i in 0..12 {
-        let more = if i == 0 { people } else { "" };
-        std::fs::write(
-            seeds.join(format!("o{i:02}.md")),
-            format!("+++\noutlet = \"outlet{i:02}\"\n+++\n{troops}{more}"),
-        )
-        .expect("write an article");
-    }
-    std::fs::write(seeds.join("x.txt"), troops).expect("write x.txt");
-    std::fs::write(seeds.join("y.txt"), money).expect("write y.txt");
-    let (_tmp, site) = build(&seeds);
+    let mut articles: Vec<(String, String)> = (0..12)
+        .map(|i| {
+            let more = if i == 0 { people } else { "" };
+            (
+                format!("o{i:02}.md"),
+                format!("+++\noutlet = \"outlet{i:02}\"\n+++\n{troops}{more}"),
+            )
+        })
+        .collect();
+    articles.push(("x.txt".into(), troops.into()));
+    articles.push(("y.txt".into(), money.into()));
+    let seeds = common::seeds_from(&articles);
+    let (_tmp, site) = build(seeds.path());
     let files = files(&site);
     let md = text(&files, "report.md");
     assert!(
@@ -1363,11 +1345,8 @@ fn wide_coverage_counts_articles_of_unknown_outlet_apart_from_outlets() {
 /// and report.json's counts say how many were compared, and apart, how many had no text.
 #[test]
 fn articles_without_text_are_listed_but_not_counted_as_compared() {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let seeds = tmp.path().join("seeds");
-    std::fs::create_dir_all(&seeds).expect("seeds folder");
     let sentence = "أعلنت هيئة الأركان الفرنسية أن آخر 1500 جندي فرنسي غادروا النيجر.\n";
-    for (name, text) in [
+    let seeds = common::seeds_from(&[
         (
             "a.md",
             format!("+++\noutlet = \"وكالة الساحل\"\npublished = 2023-12-22\n+++\n{sentence}"),
@@ -1386,10 +1365,8 @@ fn articles_without_text_are_listed_but_not_counted_as_compared() {
             "+++\noutlet = \"Sahel Journal\"\npublished = 2023-12-24\n+++\n[إعلان 1]\nكلمات دلالية: النيجر، روسيا\n".to_string(),
         ),
         ("f_dots.txt", "… !!! …\n".to_string()),
-    ] {
-        std::fs::write(seeds.join(name), text).expect("write article");
-    }
-    let (_tmp, site) = build(&seeds);
+    ]);
+    let (_tmp, site) = build(seeds.path());
     let files = files(&site);
 
     let header = "2 articles from 2 outlets, published 2023-12-22 to 2023-12-23; 2 claims in 1 statement: 0 conflicts, 1 agreement, 0 single-source; 4 more articles had no text to compare once boilerplate was set aside";
