@@ -5,6 +5,8 @@
 //! its value; the shipped rules read exactly the truth rows and nothing else. Then compare
 //! itself is scored end to end against the truth.
 
+mod common;
+
 use compare::gen::{self, Class, GenOptions, TruthRow};
 use compare::score::{self, Predicted, PredictedMember, PredictedStatement};
 use std::collections::{BTreeMap, BTreeSet};
@@ -261,13 +263,12 @@ fn claims(
 
 #[test]
 fn filler_sentences_make_no_claims() {
-    let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("+++\noutlet = \"x\"\npublished = 2024-04-12\n+++\n\n");
     for s in gen::all_fillers() {
         text.push_str(&s);
         text.push_str("\n\n");
     }
-    std::fs::write(dir.path().join("filler.md"), text).unwrap();
+    let dir = common::seeds_from(&[("filler.md", text)]);
     let (_, found) = claims(dir.path());
     assert!(found.is_empty(), "{found:?}");
 }

@@ -1,5 +1,7 @@
 //! End to end on the real seed corpus: the claims, groups and verdicts issue 2 names.
 
+mod common;
+
 use compare::render::{ClaimOut, Report, StatementOut};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -453,13 +455,16 @@ fn every_claim_text_is_its_sentence_slice() {
 #[test]
 fn a_changed_troop_count_conflicts() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(root.join("seeds")).unwrap() {
-        let path = entry.unwrap().path();
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        text = text.replace("زهاء ألف جندي أميركي", "زهاء 1500 جندي أميركي");
-        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
-    }
+    let changed: Vec<_> = std::fs::read_dir(root.join("seeds"))
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let text = text.replace("زهاء ألف جندي أميركي", "زهاء 1500 جندي أميركي");
+            (path.file_name().unwrap().to_owned(), text)
+        })
+        .collect();
+    let dir = common::seeds_from(&changed);
     let rules = compare::rules::load(&root.join("rules.toml")).unwrap();
     let outcome = compare::analyse(dir.path(), &rules, Default::default()).unwrap();
     let r = outcome.report;
