@@ -85,24 +85,53 @@ pub fn set_aside_with(
             reason,
         });
     }
+    // What metadata reading set aside already (an `المصدر:` line inside a cut tail, say)
+    // keeps its own reason: a block found here leaves it out, so no text is listed twice.
+    let mut taken: Vec<std::ops::Range<usize>> =
+        doc.excluded.iter().map(|e| e.span.clone()).collect();
+    taken.sort_by_key(|r| r.start);
     for e in aside {
-        let span = trim(&doc.text, e.span);
-        if span.is_empty() {
-            continue;
-        }
-        blank_in(&mut doc.body, span.clone());
-        for (line, key) in all.iter().zip(keys.iter_mut()) {
-            if line.start <= span.end && span.start <= line.end {
-                *key = None;
+        for piece in outside(e.span, &taken) {
+            let span = trim(&doc.text, piece);
+            if span.is_empty() {
+                continue;
             }
+            blank_in(&mut doc.body, span.clone());
+            for (line, key) in all.iter().zip(keys.iter_mut()) {
+                if line.start <= span.end && span.start <= line.end {
+                    *key = None;
+                }
+            }
+            doc.excluded.push(Excluded {
+                span,
+                reason: e.reason.clone(),
+            });
         }
-        doc.excluded.push(Excluded {
-            span,
-            reason: e.reason,
-        });
     }
     doc.excluded.sort_by_key(|e| e.span.start);
     merge_adjacent(doc);
+}
+
+/// The parts of `span` outside every range of `taken` (sorted by start).
+fn outside(
+    span: std::ops::Range<usize>,
+    taken: &[std::ops::Range<usize>],
+) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let mut from = span.start;
+    for t in taken {
+        if t.end <= from || t.start >= span.end {
+            continue;
+        }
+        if t.start > from {
+            parts.push(from..t.start);
+        }
+        from = from.max(t.end);
+    }
+    if from < span.end {
+        parts.push(from..span.end);
+    }
+    parts
 }
 
 fn trim(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
@@ -132,6 +161,38 @@ fn merge_adjacent(doc: &mut Document) {
 mod tests {
     use super::*;
     use crate::ingest::{parse, ReadOptions};
+
+    /// A metadata line inside a cut tail is listed once, as metadata: the tail is listed
+    /// around it, so the report shows no text twice. It was listed in both.
+    #[test]
+    fn a_metadata_line_inside_a_cut_tail_is_listed_once() {
+        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules.toml"))
+            .expect("the shipped rules");
+        let rules = crate::rules::compile("rules.toml", &source).expect("shipped rules");
+        let text = "قال الجيش إن 1500 جندي وصلوا.\n\nإقرأ أيضاً: عنوان آخر\n\nالمصدر: الجزيرة نت\n\nعنوان ثالث\n";
+        let (doc, _) = parse(
+            "a.txt",
+            "a.txt",
+            text.as_bytes(),
+            &rules,
+            ReadOptions::default(),
+        )
+        .expect("parsed");
+        let listed: Vec<(&str, &str)> = doc
+            .excluded
+            .iter()
+            .map(|e| (&doc.text[e.span.clone()], e.reason.as_str()))
+            .collect();
+        assert_eq!(listed.len(), 3, "{listed:?}");
+        assert_eq!(listed[0].0, "إقرأ أيضاً: عنوان آخر", "{listed:?}");
+        assert_eq!(listed[1].0, "المصدر: الجزيرة نت", "{listed:?}");
+        assert!(listed[1].1.starts_with("metadata"), "{listed:?}");
+        assert_eq!(listed[2].0, "عنوان ثالث", "{listed:?}");
+        assert_eq!(listed[0].1, listed[2].1, "the tail's two parts: {listed:?}");
+        for pair in doc.excluded.windows(2) {
+            assert!(pair[0].span.end <= pair[1].span.start, "{listed:?}");
+        }
+    }
 
     /// A line blanked after ingest keyed it loses its key: the body's key joined from the
     /// line keys stays that of the body as it is.
