@@ -90,6 +90,11 @@ enum Command {
         /// `markdown` for a pull-request comment or $GITHUB_STEP_SUMMARY
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
+        /// The rules whose claim types give counts their plural, as the pages write them
+        /// (`~1000 soldiers (US)`); by default rules.toml when there is one, else counts
+        /// keep report.json's unit (`~1000 soldier (US)`)
+        #[arg(long)]
+        rules: Option<PathBuf>,
     },
     /// Check rules.toml: compile every pattern and run every example and counter-example
     Check {
@@ -287,17 +292,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::mem::forget(base);
             Ok(code)
         }
-        Command::Diff { old, new, format } => {
-            let before = compare::review::load(&old)?;
-            let after = compare::review::load(&new)?;
+        Command::Diff {
+            old,
+            new,
+            format,
+            rules,
+        } => {
+            let mut before = compare::review::load(&old)?;
+            let mut after = compare::review::load(&new)?;
+            let rules = match rules {
+                Some(path) => Some(compare::rules::load(&path)?),
+                None => {
+                    let path = std::path::Path::new("rules.toml");
+                    path.is_file()
+                        .then(|| compare::rules::load(path))
+                        .transpose()?
+                }
+            };
+            let wording = rules
+                .as_ref()
+                .map(compare::verdict::Wording::of)
+                .unwrap_or_default();
+            compare::review::word(&mut before, &wording);
+            compare::review::word(&mut after, &wording);
             let d = compare::review::diff(&before, &after);
             match format {
-                DiffFormat::Text => emit(&compare::review::text(
+                DiffFormat::Text => emit(&compare::diag::printable(&compare::review::text(
                     &d,
                     &old.display().to_string(),
                     &new.display().to_string(),
-                ))?,
-                DiffFormat::Markdown => emit(&compare::review::markdown(&d))?,
+                )))?,
+                DiffFormat::Markdown => {
+                    emit(&compare::diag::printable(&compare::review::markdown(&d)))?
+                }
                 DiffFormat::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&d)?))?,
             }
             Ok(ExitCode::SUCCESS)

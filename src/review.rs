@@ -17,7 +17,9 @@
 //! same reason. Every list is sorted, so the output is as deterministic as the reports.
 
 use crate::render::markdown::escape;
-use crate::render::{MemberOut, Report, SmolStr, StatementOut, SCHEMA};
+use crate::render::{
+    ClaimOut, DocumentOut, MemberOut, Report, SmolStr, StatementOut, ValueWords, SCHEMA,
+};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -27,7 +29,8 @@ use std::path::Path;
 /// The verdicts, in the order summaries show them.
 pub const VERDICTS: [&str; 3] = ["conflict", "agree", "single"];
 
-/// Read a `report.json`, checking its schema; errors name the file.
+/// Read a `report.json`, checking its schema; errors name the file. Its values' words are
+/// those of its display alone until [`word`] gives them.
 pub fn load(path: &Path) -> Result<Report> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -48,6 +51,13 @@ pub fn load(path: &Path) -> Result<Report> {
     }
     serde_json::from_value(value)
         .with_context(|| format!("{shown} is not a valid report.json (schema {SCHEMA})"))
+}
+
+/// Give a report read back from report.json its values' words as the pages show them: names
+/// by the report's own entities, counts in the plural of `wording`'s claim types, dates in
+/// words ([`ValueWords::of_records`]).
+pub fn word(report: &mut Report, wording: &crate::verdict::Wording) {
+    report.words = ValueWords::of_records(&report.claims, &report.entities, wording);
 }
 
 /// What `compare build --fail-on` fails on.
@@ -237,6 +247,8 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DocumentRef {
     pub id: String,
+    /// The article's file, from the seeds folder.
+    pub path: String,
     pub outlet: String,
     pub published: Option<String>,
 }
@@ -251,6 +263,11 @@ pub struct StatementChange {
     pub old_id: Option<SmolStr>,
     #[serde(rename = "type")]
     pub kind: SmolStr,
+    /// The statement as its heading reads on the pages: its type and the values the
+    /// outlets give, in words (`troops: 1500 soldiers (FR) vs 2000 soldiers (FR)`).
+    pub title: String,
+    /// Its section in the site, from the site root (`statements/no-story.html#…`).
+    pub link: String,
     pub old_verdict: Option<SmolStr>,
     pub new_verdict: Option<SmolStr>,
     /// The reason of the newest verdict.
@@ -262,8 +279,13 @@ pub struct StatementChange {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemberChange {
     pub doc: SmolStr,
+    /// The article's file, from the seeds folder.
+    pub path: String,
     pub outlet: SmolStr,
+    pub published: Option<SmolStr>,
     pub sentence: usize,
+    /// The sentence's line in the article's file.
+    pub line: usize,
     /// For a statement in both reports: `kept`, `joined` (only in NEW) or `left` (only
     /// in OLD). Members of a statement that is wholly new or gone are `kept`.
     pub status: &'static str,
@@ -271,12 +293,21 @@ pub struct MemberChange {
     /// The values in OLD when they differ.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_values: Option<Vec<SmolStr>>,
+    /// `values` as the pages show them, in names and words (`~1000 soldiers (US)`).
+    pub shown: Vec<SmolStr>,
+    /// `old_values` as the pages show them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_shown: Option<Vec<SmolStr>>,
+    /// The words of the sentence around its claims of the statement's type.
+    pub excerpt: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rename {
     pub old: SmolStr,
     pub new: SmolStr,
+    /// The statement's heading in NEW ([`StatementChange::title`]).
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -293,6 +324,9 @@ pub struct TypeCount {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimChange {
     pub doc: SmolStr,
+    /// The article's file and outlet (in NEW, or in OLD when it is gone).
+    pub path: String,
+    pub outlet: String,
     #[serde(rename = "type")]
     pub kind: SmolStr,
     pub old: usize,
@@ -306,6 +340,9 @@ pub struct ClaimRef {
     pub id: SmolStr,
     pub text: SmolStr,
     pub display: SmolStr,
+    /// The value as the pages show it.
+    pub shown: SmolStr,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -325,8 +362,11 @@ pub struct NewSpelling {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MentionRef {
     pub doc: SmolStr,
+    /// The article's file, from the seeds folder.
+    pub path: String,
     pub outlet: SmolStr,
     pub text: SmolStr,
+    pub line: usize,
     /// For a spelling not listed in rules.toml: the listed alias it resembles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub like: Option<SmolStr>,
@@ -422,57 +462,122 @@ fn match_statements(old: &[StatementOut], new: &[StatementOut]) -> Vec<(usize, u
     pairs
 }
 
-fn change(old: Option<&StatementOut>, new: Option<&StatementOut>) -> StatementChange {
-    let newest = new.or(old).expect("a change has a side");
+/// One report as the diff reads it: its values' words, its documents and claims by id.
+struct Side<'a> {
+    words: &'a ValueWords,
+    docs: HashMap<&'a str, &'a DocumentOut>,
+    claims: HashMap<&'a str, &'a ClaimOut>,
+}
+
+/// How many characters of a sentence a member shows either side of its claims.
+const EXCERPT_RADIUS: usize = 40;
+
+impl<'a> Side<'a> {
+    fn of(r: &'a Report) -> Side<'a> {
+        Side {
+            words: &r.words,
+            docs: r.documents.iter().map(|d| (d.id.as_str(), d)).collect(),
+            claims: r.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+        }
+    }
+
+    fn path(&self, doc: &str) -> String {
+        self.docs
+            .get(doc)
+            .map_or_else(|| doc.to_string(), |d| d.path.clone())
+    }
+
+    fn shown(&self, values: &[SmolStr]) -> Vec<SmolStr> {
+        values.iter().map(|v| self.words.of(v).into()).collect()
+    }
+
+    /// The words of a member's sentence around its claims, on one line.
+    fn excerpt(&self, m: &MemberOut) -> String {
+        let claims: Vec<&ClaimOut> = m
+            .claims
+            .iter()
+            .filter_map(|id| self.claims.get(id.as_str()).copied())
+            .collect();
+        let text: String = crate::render::excerpt(&m.text, &claims, EXCERPT_RADIUS)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn claim(&self, c: &ClaimOut) -> ClaimRef {
+        ClaimRef {
+            id: c.id.clone(),
+            text: c.text.clone(),
+            display: c.display.clone(),
+            shown: self.words.of(&c.display).into(),
+            line: c.line,
+        }
+    }
+}
+
+fn change(
+    old: Option<(&StatementOut, &Side)>,
+    new: Option<(&StatementOut, &Side)>,
+) -> StatementChange {
+    let (newest, side) = new.or(old).expect("a change has a side");
     let mut members: Vec<MemberChange> = Vec::new();
-    if let Some(n) = new {
+    let member = |m: &MemberOut, side: &Side, status: &'static str| MemberChange {
+        doc: m.doc.clone(),
+        path: side.path(&m.doc),
+        outlet: m.outlet.clone(),
+        published: m.published.clone(),
+        sentence: m.sentence,
+        line: m.line,
+        status,
+        values: m.values.clone(),
+        old_values: None,
+        shown: side.shown(&m.values),
+        old_shown: None,
+        excerpt: side.excerpt(m),
+    };
+    if let Some((n, new_side)) = new {
         for m in &n.members {
-            let before = old.and_then(|o| {
+            let before = old.and_then(|(o, old_side)| {
                 o.members
                     .iter()
                     .filter(|x| member_score(x, m) > 0)
                     .max_by_key(|x| member_score(x, m))
+                    .map(|b| (b, old_side))
             });
-            members.push(MemberChange {
-                doc: m.doc.clone(),
-                outlet: m.outlet.clone(),
-                sentence: m.sentence,
-                status: if before.is_some() || old.is_none() {
-                    "kept"
-                } else {
-                    "joined"
-                },
-                values: m.values.clone(),
-                old_values: before
-                    .filter(|b| b.values != m.values)
-                    .map(|b| b.values.clone()),
-            });
+            let status = if before.is_some() || old.is_none() {
+                "kept"
+            } else {
+                "joined"
+            };
+            let mut c = member(m, new_side, status);
+            if let Some((b, old_side)) = before.filter(|(b, _)| b.values != m.values) {
+                c.old_values = Some(b.values.clone());
+                c.old_shown = Some(old_side.shown(&b.values));
+            }
+            members.push(c);
         }
     }
-    if let Some(o) = old {
+    if let Some((o, old_side)) = old {
         for m in &o.members {
-            let after = new.map(|n| n.members.iter().any(|x| member_score(m, x) > 0));
+            let after = new.map(|(n, _)| n.members.iter().any(|x| member_score(m, x) > 0));
             if after != Some(true) {
-                members.push(MemberChange {
-                    doc: m.doc.clone(),
-                    outlet: m.outlet.clone(),
-                    sentence: m.sentence,
-                    status: if new.is_none() { "kept" } else { "left" },
-                    values: m.values.clone(),
-                    old_values: None,
-                });
+                let status = if new.is_none() { "kept" } else { "left" };
+                members.push(member(m, old_side, status));
             }
         }
     }
     StatementChange {
         id: newest.id.clone(),
         old_id: match (old, new) {
-            (Some(o), Some(n)) if o.id != n.id => Some(o.id.clone()),
+            (Some((o, _)), Some((n, _))) if o.id != n.id => Some(o.id.clone()),
             _ => None,
         },
         kind: newest.kind.clone(),
-        old_verdict: old.map(|s| s.verdict.clone()),
-        new_verdict: new.map(|s| s.verdict.clone()),
+        title: crate::render::statement_title(side.words, newest),
+        link: newest.href(0),
+        old_verdict: old.map(|(s, _)| s.verdict.clone()),
+        new_verdict: new.map(|(s, _)| s.verdict.clone()),
         reason: newest.reason.clone(),
         members,
     }
@@ -489,8 +594,10 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     let doc_ids =
         |r: &Report| -> BTreeSet<String> { r.documents.iter().map(|x| x.id.clone()).collect() };
     let (old_docs, new_docs) = (doc_ids(old), doc_ids(new));
+    let (old_side, new_side) = (Side::of(old), Side::of(new));
     let doc_ref = |x: &crate::render::DocumentOut| DocumentRef {
         id: x.id.clone(),
+        path: x.path.clone(),
         outlet: x.outlet.clone(),
         published: x.published.clone(),
     };
@@ -515,13 +622,14 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         old_matched[oi] = true;
         new_matched[ni] = true;
         let (o, n) = (&old.statements[oi], &new.statements[ni]);
+        let c = change(Some((o, &old_side)), Some((n, &new_side)));
         if o.id != n.id {
             d.renamed.push(Rename {
                 old: o.id.clone(),
                 new: n.id.clone(),
+                title: c.title.clone(),
             });
         }
-        let c = change(Some(o), Some(n));
         let was = o.verdict == "conflict";
         let is = n.verdict == "conflict";
         if is && !was {
@@ -540,7 +648,7 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     }
     for (ni, n) in new.statements.iter().enumerate() {
         if !new_matched[ni] {
-            let c = change(None, Some(n));
+            let c = change(None, Some((n, &new_side)));
             if n.verdict == "conflict" {
                 d.new_conflicts.push(c);
             } else {
@@ -550,7 +658,7 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
     }
     for (oi, o) in old.statements.iter().enumerate() {
         if !old_matched[oi] {
-            let c = change(Some(o), None);
+            let c = change(Some((o, &old_side)), None);
             if o.verdict == "conflict" {
                 d.resolved_conflicts.push(c);
             } else {
@@ -573,7 +681,7 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
 
     // Claims, as multisets keyed by (doc, type, text, value).
     type Key = (SmolStr, SmolStr, SmolStr, SmolStr);
-    let claim_sets = |r: &Report| {
+    let claim_sets = |r: &Report, side: &Side| {
         let mut m: BTreeMap<Key, Vec<ClaimRef>> = BTreeMap::new();
         for c in &r.claims {
             m.entry((
@@ -583,15 +691,11 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
                 c.display.clone(),
             ))
             .or_default()
-            .push(ClaimRef {
-                id: c.id.clone(),
-                text: c.text.clone(),
-                display: c.display.clone(),
-            });
+            .push(side.claim(c));
         }
         m
     };
-    let (old_claims, new_claims) = (claim_sets(old), claim_sets(new));
+    let (old_claims, new_claims) = (claim_sets(old, &old_side), claim_sets(new, &new_side));
     let count = |r: &Report| {
         let mut m: BTreeMap<(SmolStr, SmolStr), usize> = BTreeMap::new();
         for c in &r.claims {
@@ -611,6 +715,15 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
         let dk = (key.0.clone(), key.1.clone());
         let entry = by_doc.entry(dk.clone()).or_insert_with(|| ClaimChange {
             doc: dk.0.clone(),
+            path: match new_side.docs.get(dk.0.as_str()) {
+                Some(d) => d.path.clone(),
+                None => old_side.path(&dk.0),
+            },
+            outlet: new_side
+                .docs
+                .get(dk.0.as_str())
+                .or_else(|| old_side.docs.get(dk.0.as_str()))
+                .map_or_else(String::new, |d| d.outlet.clone()),
             kind: dk.1.clone(),
             old: old_count.get(&dk).copied().unwrap_or(0),
             new: new_count.get(&dk).copied().unwrap_or(0),
@@ -679,13 +792,15 @@ pub fn diff(old: &Report, new: &Report) -> ReportDiff {
             .filter(|m| !old_texts.contains(m.text.as_str()))
             .map(|m| MentionRef {
                 doc: m.doc.clone(),
+                path: new_side.path(&m.doc),
                 outlet: m.outlet.clone(),
                 text: m.text.clone(),
+                line: m.line,
                 like: like.get(m.claim.as_str()).map(|&l| l.clone()),
             })
             .collect();
-        mentions.sort_by(|a, b| (&a.doc, &a.text).cmp(&(&b.doc, &b.text)));
-        mentions.dedup();
+        mentions.sort_by(|a, b| (&a.doc, &a.text, a.line).cmp(&(&b.doc, &b.text, b.line)));
+        mentions.dedup_by(|a, b| (&a.doc, &a.text) == (&b.doc, &b.text));
         d.new_spellings.push(NewSpelling {
             entity: e.id.clone(),
             kind: e.kind.clone(),
@@ -746,8 +861,9 @@ fn verdicts_line(d: &ReportDiff) -> String {
         .join(", ")
 }
 
+/// A verdict in the words of the pages (`single source`), or `absent`.
 fn verdict_word(v: Option<&str>) -> &str {
-    v.unwrap_or("absent")
+    v.map_or("absent", |v| crate::render::verdict_words(v).1)
 }
 
 fn symbol(v: Option<&str>) -> &'static str {
@@ -761,7 +877,7 @@ fn symbol(v: Option<&str>) -> &'static str {
 
 fn transition(c: &StatementChange) -> String {
     match (&c.old_verdict, &c.new_verdict) {
-        (Some(o), Some(n)) if o == n => n.to_string(),
+        (Some(o), Some(n)) if o == n => verdict_word(Some(n)).to_string(),
         (o, n) => format!(
             "{} → {}",
             verdict_word(o.as_deref()),
@@ -770,6 +886,10 @@ fn transition(c: &StatementChange) -> String {
     }
 }
 
+/// A member as a reviewer reads it: whether it joined or left, its outlet, where it is
+/// (the file, unless the outlet's name gives it, and the line), its publication date and
+/// its values as the pages show them: `+ Sahel Journal (b_journal.md, line 3, 2023-12-23):
+/// 2000 soldiers (FR) (was 1500 soldiers (FR))`.
 fn member_line(m: &MemberChange) -> String {
     let sign = match m.status {
         "joined" => "+ ",
@@ -777,17 +897,43 @@ fn member_line(m: &MemberChange) -> String {
         _ => "",
     };
     let was = m
-        .old_values
+        .old_shown
         .as_ref()
-        .map(|v| format!(" (was {})", v.join(", ")))
+        .map(|v| format!(" (was {})", crate::render::values_text(v)))
         .unwrap_or_default();
+    let file = if m.outlet.ends_with(m.path.as_str()) {
+        String::new()
+    } else {
+        format!("{}, ", m.path)
+    };
+    let date = m
+        .published
+        .as_deref()
+        .map_or_else(|| ", no date".to_string(), |d| format!(", {d}"));
     format!(
-        "{sign}{} ({}, sentence {}): {}{was}",
+        "{sign}{} ({file}line {}{date}): {}{was}",
         m.outlet,
-        m.doc,
-        m.sentence,
-        m.values.join(", ")
+        m.line,
+        crate::render::values_text(&m.shown)
     )
+}
+
+/// An article as a reviewer knows it: its outlet and file, or the name of its unknown
+/// outlet, which gives the file already.
+fn outlet_and_file(outlet: &str, path: &str) -> String {
+    if outlet.ends_with(path) {
+        outlet.to_string()
+    } else {
+        format!("{outlet}, {path}")
+    }
+}
+
+/// A renamed statement's id in OLD, after its link: ` (was date-001_…-s3)`.
+fn was_id(c: &StatementChange) -> String {
+    c.old_id
+        .as_ref()
+        .map(|x| format!(" (id was {x})"))
+        .unwrap_or_default()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -825,10 +971,10 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
             for x in docs {
                 let _ = writeln!(
                     o,
-                    "  {} ({}, {})",
-                    x.id,
+                    "  {}, {}: {}",
                     x.outlet,
-                    x.published.as_deref().unwrap_or("no date")
+                    x.published.as_deref().unwrap_or("no date"),
+                    x.path
                 );
             }
         }
@@ -842,23 +988,19 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
             let _ = writeln!(o, "  none");
         }
         for c in list {
-            let renamed = c
-                .old_id
-                .as_ref()
-                .map(|x| format!(", was {x}"))
-                .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "  {} {} [{}; {}{renamed}]",
+                "  {} {} [{}]",
                 symbol(c.new_verdict.as_deref().or(c.old_verdict.as_deref())),
-                c.id,
-                c.kind,
+                c.title,
                 transition(c)
             );
             let _ = writeln!(o, "    {}", c.reason);
             for m in &c.members {
                 let _ = writeln!(o, "    {}", member_line(m));
+                let _ = writeln!(o, "      «{}»", m.excerpt);
             }
+            let _ = writeln!(o, "    at {}{}", c.link, was_id(c));
         }
     }
     if !d.renamed.is_empty() {
@@ -868,7 +1010,7 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
             d.renamed.len()
         );
         for r in &d.renamed {
-            let _ = writeln!(o, "  {} → {}", r.old, r.new);
+            let _ = writeln!(o, "  {}: {} → {}", r.title, r.old, r.new);
         }
     }
     if !d.claims_by_document.is_empty() {
@@ -887,8 +1029,8 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
         for c in &d.claims_by_document {
             let _ = writeln!(
                 o,
-                "  {} {}: {} (+{} −{})",
-                c.doc,
+                "  {}: {}: {} (+{} −{})",
+                outlet_and_file(&c.outlet, &c.path),
                 c.kind,
                 signed(c.old, c.new),
                 c.gained.len(),
@@ -896,7 +1038,11 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
             );
             for (sign, list) in [("+", &c.gained), ("−", &c.lost)] {
                 for x in list {
-                    let _ = writeln!(o, "    {sign} {} = {} ({})", x.text, x.display, x.id);
+                    let _ = writeln!(
+                        o,
+                        "    {sign} line {}: «{}» = {} ({})",
+                        x.line, x.text, x.shown, x.id
+                    );
                 }
             }
         }
@@ -910,10 +1056,10 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
         for s in &d.new_spellings {
             let _ = writeln!(
                 o,
-                "  {} ({}, {}{}): {}",
-                s.entity,
-                s.kind,
+                "  {} ({} {}{}): {}",
                 s.canonical,
+                s.kind,
+                s.entity,
                 if s.new_entity { ", new name" } else { "" },
                 s.spellings.join(" / ")
             );
@@ -923,7 +1069,13 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
                     .as_ref()
                     .map(|l| format!(", resembles listed {l}"))
                     .unwrap_or_default();
-                let _ = writeln!(o, "    {} in {} ({}{like})", m.text, m.outlet, m.doc);
+                let _ = writeln!(
+                    o,
+                    "    «{}» in {} (line {}{like})",
+                    m.text,
+                    outlet_and_file(&m.outlet, &m.path),
+                    m.line
+                );
             }
         }
     }
@@ -1024,10 +1176,10 @@ pub fn markdown(d: &ReportDiff) -> String {
             for x in docs {
                 let _ = writeln!(
                     o,
-                    "- {} {} ({})",
-                    code(&x.id, false),
+                    "- {}, {}: {}",
                     escape(&x.outlet),
-                    x.published.as_deref().unwrap_or("no date")
+                    x.published.as_deref().unwrap_or("no date"),
+                    code(&x.path, false)
                 );
             }
             let _ = writeln!(o);
@@ -1052,12 +1204,16 @@ pub fn markdown(d: &ReportDiff) -> String {
                 .as_ref()
                 .map(|x| format!("<br>was {}", code(x, true)))
                 .unwrap_or_default();
-            let members: Vec<String> = c.members.iter().map(|m| escape(&member_line(m))).collect();
+            let members: Vec<String> = c
+                .members
+                .iter()
+                .map(|m| format!("{}<br>«{}»", escape(&member_line(m)), escape(&m.excerpt)))
+                .collect();
             let _ = writeln!(
                 o,
-                "| {} {}{renamed} | {} {} | {} | {} |",
+                "| {}<br>{}{renamed} | {} {} | {} | {} |",
+                escape(&c.title),
                 code(&c.id, true),
-                escape(&c.kind),
                 symbol(c.new_verdict.as_deref().or(c.old_verdict.as_deref())),
                 escape(&transition(c)),
                 members.join("<br>"),
@@ -1073,7 +1229,13 @@ pub fn markdown(d: &ReportDiff) -> String {
             d.renamed.len()
         );
         for r in &d.renamed {
-            let _ = writeln!(o, "- {} → {}", code(&r.old, false), code(&r.new, false));
+            let _ = writeln!(
+                o,
+                "- {}: {} → {}",
+                escape(&r.title),
+                code(&r.old, false),
+                code(&r.new, false)
+            );
         }
         let _ = writeln!(o, "\n</details>\n");
     }
@@ -1093,7 +1255,7 @@ pub fn markdown(d: &ReportDiff) -> String {
             );
         }
         let _ = writeln!(o, "\n<details><summary>By document</summary>\n");
-        let _ = writeln!(o, "| Document | Type | Before | After | Claims |");
+        let _ = writeln!(o, "| Article | Type | Before | After | Claims |");
         let _ = writeln!(o, "|---|---|---:|---:|---|");
         for c in &d.claims_by_document {
             let claims: Vec<String> = c
@@ -1101,12 +1263,19 @@ pub fn markdown(d: &ReportDiff) -> String {
                 .iter()
                 .map(|x| ("+", x))
                 .chain(c.lost.iter().map(|x| ("−", x)))
-                .map(|(sign, x)| format!("{sign} {} = {}", escape(&x.text), escape(&x.display)))
+                .map(|(sign, x)| {
+                    format!(
+                        "{sign} line {}: {} = {}",
+                        x.line,
+                        escape(&x.text),
+                        escape(&x.shown)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} |",
-                code(&c.doc, true),
+                escape(&outlet_and_file(&c.outlet, &c.path)),
                 escape(&c.kind),
                 c.old,
                 c.new,
@@ -1129,14 +1298,19 @@ pub fn markdown(d: &ReportDiff) -> String {
                         .as_ref()
                         .map(|l| format!(", resembles listed {}", escape(l)))
                         .unwrap_or_default();
-                    format!("{} in {}{like}", escape(&m.text), escape(&m.outlet))
+                    format!(
+                        "{} in {} (line {}){like}",
+                        escape(&m.text),
+                        escape(&outlet_and_file(&m.outlet, &m.path)),
+                        m.line
+                    )
                 })
                 .collect();
             let _ = writeln!(
                 o,
                 "| {} {}{} | {} | {} |",
-                code(&s.entity, true),
                 escape(&s.canonical),
+                code(&s.entity, true),
                 if s.new_entity { " (new)" } else { "" },
                 escape(&s.spellings.join(" / ")),
                 where_.join("<br>")
@@ -1306,7 +1480,8 @@ mod tests {
             d.renamed,
             [Rename {
                 old: "troops-b-s2".into(),
-                new: "troops-a-s1".into()
+                new: "troops-a-s1".into(),
+                title: "troops: 2000 vs 1000".into()
             }]
         );
         assert!(d.added.is_empty() && d.removed.is_empty(), "{d:#?}");
@@ -1417,7 +1592,7 @@ mod tests {
         let md = markdown(&diff(&old, &new));
         let row = md.lines().find(|l| l.contains("evil")).unwrap();
         assert!(
-            row.starts_with("| ``troops-x` \\| [l](http:evil) `\\|y-s1`` troops |"),
+            row.starts_with("| troops: 1 vs 2<br>``troops-x` \\| [l](http:evil) `\\|y-s1`` |"),
             "{row}"
         );
     }

@@ -459,6 +459,18 @@ impl Wording {
         Wording { names, plurals }
     }
 
+    /// This wording with other canonical names for some entities (a report's own, as
+    /// its `entities` give them), which take the place of the rules' names.
+    pub fn with_names<'a>(&self, names: impl IntoIterator<Item = (&'a str, &'a str)>) -> Wording {
+        let mut w = self.clone();
+        w.names.extend(
+            names
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name.to_string())),
+        );
+        w
+    }
+
     /// An entity's canonical name; an id rules.toml does not list, as it is.
     pub fn name<'a>(&'a self, entity: &'a str) -> &'a str {
         self.names.get(entity).map_or(entity, String::as_str)

@@ -386,8 +386,8 @@ fn diff_lists_what_changed_in_three_formats() {
     let text = stdout(&text);
     assert!(text.contains("New conflicts (1):"), "{text}");
     assert!(text.contains("conflict 0 → 1 (+1)"), "{text}");
-    assert!(text.contains("26 فبراير الماضي = 2024-02-26"), "{text}");
-    assert!(text.contains("26 مارس الماضي = 2024-03-26"), "{text}");
+    assert!(text.contains("«26 فبراير الماضي» = 2024-02-26"), "{text}");
+    assert!(text.contains("«26 مارس الماضي» = 2024-03-26"), "{text}");
 
     let md = stdout(&compare(
         tmp.path(),
@@ -842,4 +842,65 @@ fn the_documented_workflow_fails_when_the_committed_site_is_stale() {
         "{log}"
     );
     assert!(s.summary().contains("✓ No new conflicts."));
+}
+
+/// Build `seeds` (from the repository root) into `dir/name` with the shipped rules; the
+/// report's path, relative to `dir`.
+fn build_into(dir: &Path, seeds: &str, name: &str) -> String {
+    std::fs::copy(root().join("rules.toml"), dir.join("rules.toml")).unwrap();
+    let seeds = root().join(seeds);
+    let o = compare(
+        dir,
+        &["build", "--seeds", seeds.to_str().unwrap(), "--out", name],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    format!("{name}/report.json")
+}
+
+/// `compare diff` in each format, on reports under `dir`.
+fn diff_formats(dir: &Path, old: &str, new: &str) -> [String; 3] {
+    ["text", "markdown", "json"].map(|format| {
+        let o = compare(dir, &["diff", old, new, "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    })
+}
+
+/// The fixture `conflict-before` is `conflict` with Sahel Journal agreeing on 1500 soldiers
+/// and spelling تياني as listed, and النهار اليومية reporting one more sentence: against it,
+/// `conflict` has a new conflict, a new spelling and two claims lost. The diff says so in
+/// words (statements by their type and values as the pages write them, outlets, files,
+/// lines and the sentence), with the ids after them for reference.
+#[test]
+fn diff_reads_in_words_on_a_fixture() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = build_into(tmp.path(), "tests/fixtures/conflict-before", "before");
+    let new = build_into(tmp.path(), "tests/fixtures/conflict", "after");
+    let [text, md, json] = diff_formats(tmp.path(), &old, &new);
+    insta::assert_snapshot!("diff_fixture_text", text);
+    insta::assert_snapshot!("diff_fixture_markdown", md);
+    insta::assert_snapshot!("diff_fixture_json", json);
+    assert!(
+        text.contains("✗ troops: 1500 soldiers (FR) vs 2000 soldiers (FR)"),
+        "{text}"
+    );
+    assert!(!text.contains("\n  ✗ troops-"), "{text}");
+}
+
+/// On the seeds, a date moved by a month makes a conflict: the diff names it by its dates
+/// and the outlets that give them.
+#[test]
+fn diff_reads_in_words_on_the_seeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    built(tmp.path());
+    std::fs::copy(
+        tmp.path().join("site/report.json"),
+        tmp.path().join("base.json"),
+    )
+    .unwrap();
+    make_conflict(tmp.path());
+    assert!(compare(tmp.path(), &["build"]).status.success());
+    let [text, md, _] = diff_formats(tmp.path(), "base.json", "site/report.json");
+    insta::assert_snapshot!("diff_seeds_text", text);
+    insta::assert_snapshot!("diff_seeds_markdown", md);
 }

@@ -83,6 +83,41 @@ impl ValueWords {
         ValueWords(Arc::new(map))
     }
 
+    /// The words of the values of a report read back from report.json, which keeps only
+    /// their display (`compare diff`): each claim's value is made again from its record
+    /// (its number, qualifier, unit and subject; its ISO date, precision and part; its
+    /// entity, named as the report's `entities` name it, else as `wording` does) and
+    /// worded as the pages word it. A record that does not give its display back is
+    /// shown as it is.
+    pub fn of_records(
+        claims: &[ClaimOut],
+        entities: &[EntityOut],
+        wording: &verdict::Wording,
+    ) -> ValueWords {
+        let wording = wording.with_names(
+            entities
+                .iter()
+                .map(|e| (e.id.as_str(), e.canonical.as_str())),
+        );
+        let mut map: HashMap<SmolStr, SmolStr> = HashMap::default();
+        for c in claims {
+            if map.contains_key(&c.display) {
+                continue;
+            }
+            let Some(value) = claim_value(c) else {
+                continue;
+            };
+            if verdict::display(&value) != c.display {
+                continue;
+            }
+            let words = wording.shown(&value);
+            if words != c.display {
+                map.insert(c.display.clone(), words.into());
+            }
+        }
+        ValueWords(Arc::new(map))
+    }
+
     /// A value's words, by its display.
     pub fn of<'a>(&'a self, display: &'a str) -> &'a str {
         self.0.get(display).map_or(display, SmolStr::as_str)
@@ -1328,6 +1363,51 @@ fn json_value(v: &Value) -> serde_json::Value {
             }
         }
         _ => serde_json::Value::String(value_text(v)),
+    }
+}
+
+/// A claim's value made again from its report.json record, as far as its words need it:
+/// `None` for a record whose value is not one `compare build` writes.
+fn claim_value(c: &ClaimOut) -> Option<Value> {
+    use crate::dates::{DateValue, Part, Precision};
+    match &c.value {
+        serde_json::Value::Number(n) => Some(Value::Quantity {
+            amount: n.as_f64()?,
+            qualifier: c.qualifier.as_deref().map_or(
+                Some(crate::model::Qualifier::Exact),
+                crate::model::Qualifier::parse,
+            )?,
+            unit: c.unit.as_ref().map(ToString::to_string),
+            subject: c.subject.as_ref().map(ToString::to_string),
+            tolerance: 0.0,
+            ambiguous: c.ambiguous == Some(true),
+        }),
+        serde_json::Value::String(v) => match c.precision.as_deref() {
+            Some(precision) => Some(Value::Date(DateValue {
+                iso: v.clone(),
+                precision: match precision {
+                    "day" => Precision::Day,
+                    "week" => Precision::Week,
+                    "month" => Precision::Month,
+                    "year" => Precision::Year,
+                    _ => return None,
+                },
+                resolved: c.resolved.unwrap_or(false),
+                range: None,
+                part: match c.qualifier.as_deref() {
+                    None => None,
+                    Some("early") => Some(Part::Early),
+                    Some("mid") => Some(Part::Mid),
+                    Some("late") => Some(Part::Late),
+                    Some(_) => return None,
+                },
+            })),
+            None => Some(Value::Name {
+                entity: v.clone(),
+                how: MatchHow::Alias,
+            }),
+        },
+        _ => None,
     }
 }
 
