@@ -21,8 +21,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// The explanation of one article, as printed by `compare explain FILE`.
-pub fn article(file: &Path, rules: &RuleSet, read: ReadOptions) -> anyhow::Result<String> {
+/// The explanation of one article, as printed by `compare explain FILE`; `rules_path`
+/// names the rules file in each claim's rule reference (`rules.toml:331`).
+pub fn article(
+    file: &Path,
+    rules: &RuleSet,
+    rules_path: &str,
+    read: ReadOptions,
+) -> anyhow::Result<String> {
     let (doc, warnings) = ingest::document(file, rules, read)?;
     let mut docs = vec![doc];
     let (texts, mut sentences) = crate::sentences(&mut docs, 0, rules);
@@ -33,6 +39,7 @@ pub fn article(file: &Path, rules: &RuleSet, read: ReadOptions) -> anyhow::Resul
     let published: Vec<_> = docs.iter().map(|d| d.published).collect();
     let claims = extract::claims(rules, &published, &mut sentences, keys, 0);
     let doc = &docs[0];
+    let wording = verdict::Wording::of(rules);
     let mut o = String::new();
 
     let _ = writeln!(o, "{}", file.display());
@@ -99,11 +106,11 @@ pub fn article(file: &Path, rules: &RuleSet, read: ReadOptions) -> anyhow::Resul
         for c in &mine {
             let _ = writeln!(
                 o,
-                "      {:<8} «{}» → {}  {}{}",
+                "      {:<8} «{}» → {}  ({}{})",
                 c.rule,
                 doc.text[c.span.clone()].trim(),
-                verdict::display(&c.value),
-                c.pattern,
+                value_words(&wording, &c.value),
+                rule_reference(rules, rules_path, c),
                 how(&c.value)
             );
         }
@@ -151,21 +158,66 @@ fn published_source(doc: &Document) -> String {
     }
 }
 
-/// How a claim's value was recognised, when there is more to say than the pattern.
+/// A claim's value as the pages show it (`~1000 soldiers (US)`, `عبد الرحمن تياني`), a
+/// date with its ISO form when the words are not it (`March (year unknown) = XXXX-03`).
+fn value_words(wording: &verdict::Wording, v: &Value) -> String {
+    let words = wording.shown(v);
+    match v {
+        Value::Date(_) => {
+            let code = verdict::display(v);
+            if words == code {
+                words
+            } else {
+                format!("{words} = {code}")
+            }
+        }
+        _ => words,
+    }
+}
+
+/// The rule of rules.toml that gave a claim, by its place in the file: the pattern of a
+/// claim type (`date pattern 2, rules.toml:331`) or the listed name of an entity (`entity
+/// tiani, rules.toml:405`).
+fn rule_reference(rules: &RuleSet, rules_path: &str, c: &Claim) -> String {
+    if let Value::Name { entity, .. } = &c.value {
+        return match rules.entities.iter().find(|e| &e.id == entity) {
+            Some(e) => format!("[[entity]] {}, {rules_path}:{}", e.id, e.line),
+            None => format!("[[entity]] {entity}"),
+        };
+    }
+    let rule = rules.claim(&c.rule);
+    let n = c
+        .pattern
+        .rsplit_once('#')
+        .and_then(|(_, n)| n.parse::<usize>().ok());
+    match (rule, n) {
+        (Some(r), Some(n)) => match r.patterns.get(n.wrapping_sub(1)) {
+            Some(p) => format!("{} pattern {n}, {rules_path}:{}", c.rule, p.line),
+            None => format!(
+                "{} pattern {n}, [[claim]] at {rules_path}:{}",
+                c.rule, r.line
+            ),
+        },
+        (Some(r), None) => format!("[[claim]] {}, {rules_path}:{}", c.rule, r.line),
+        _ => c.pattern.to_string(),
+    }
+}
+
+/// How a claim's value was recognised, when there is more to say than the rule.
 fn how(v: &Value) -> String {
     match v {
         Value::Name {
             how: MatchHow::Fuzzy { alias, score },
             ..
-        } => format!("  (spelling not listed; resembles `{alias}`, score {score:.2})"),
+        } => format!("; spelling not listed, resembles `{alias}`, score {score:.2}"),
         Value::Name {
             how: MatchHow::Alias,
             ..
-        } => "  (listed alias)".into(),
+        } => "; listed spelling".into(),
         Value::Quantity {
             ambiguous: true, ..
-        } => "  (ambiguous: `1.500` read as thousands)".into(),
-        Value::Date(d) if !d.resolved => "  (unresolved: no publication date)".into(),
+        } => "; ambiguous: `1.500` read as thousands".into(),
+        Value::Date(d) if !d.resolved => "; unresolved: no publication date".into(),
         _ => String::new(),
     }
 }

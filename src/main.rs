@@ -348,7 +348,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let read = compare::ingest::ReadOptions { lossy };
             print!(
                 "{}",
-                compare::diag::printable(&compare::explain::article(&file, &set, read)?)
+                compare::diag::printable(&compare::explain::article(
+                    &file,
+                    &set,
+                    &rules.display().to_string(),
+                    read
+                )?)
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -283,6 +283,8 @@ pub struct Pattern {
     pub regex: Regex,
     /// The pattern as written in rules.toml.
     pub source: String,
+    /// Its line in rules.toml, for `compare explain`.
+    pub line: usize,
     /// The pattern has no look-around (`^`, `$`, `\b`, `\B`): its groups in a match depend
     /// on the matched text alone, not on the text around it, so they can be remembered by
     /// that text (see `extract`).
@@ -385,6 +387,8 @@ pub struct EntityRule {
     /// Every known spelling as rules.toml writes it, one per name key, in the same order
     /// as `aliases`: what the rules page shows.
     pub written: Vec<String>,
+    /// Line of the `id` in rules.toml, for `compare explain`.
+    pub line: usize,
 }
 
 /// A boilerplate marker as compiled.
@@ -1617,6 +1621,7 @@ impl<'a> Compiler<'a> {
                 Some(Pattern {
                     regex,
                     source: text.clone(),
+                    line: crate::diag::line_of(self.source, span.start),
                     context_free,
                 })
             }
@@ -2138,6 +2143,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             out.push(EntityRule {
+                line: crate::diag::line_of(self.source, e.id.span().start),
                 id,
                 kind: e.kind.clone(),
                 canonical: e.canonical.get_ref().clone(),
