@@ -521,7 +521,9 @@ fn bare_weekday_iso(w: Weekday) -> String {
 }
 
 /// A date as a reader sees it. A resolved one is its ISO string, unambiguous at its precision
-/// (`2024-03-26`, `2024-03`, `2024-W15`), its part after it (`2024-03 (mid)`). An unresolved one
+/// (`2024-03-26`, `2024-03`), its part after it (`2024-03 (mid)`), except an ISO week, whose
+/// code few read: it is named by its days, `week of 8–14 April 2024` (`2024-W15`), `week of
+/// 29 April – 5 May 2024`, `week of 30 December 2024 – 5 January 2025`. An unresolved one
 /// (its article has no publication date) is in words that say what is not known, since its `X`s
 /// are a code: `March (year unknown)`, `mid-March (year unknown)`, `26 March (year unknown)`, `the
 /// 15th (month unknown)`, `Thursday (date unknown)`, and `a month (date unknown)` for a period
@@ -573,10 +575,50 @@ pub fn words(v: &DateValue) -> String {
                 return format!("{within}a {period} (date unknown)");
             }
         },
-        None => v.iso.clone(),
+        None => Known::parse(&v.iso)
+            .filter(|k| k.weekday.is_none())
+            .and_then(|k| k.iso_week)
+            .and_then(|(y, w)| week_words(y, w))
+            .unwrap_or_else(|| v.iso.clone()),
     };
     s.push_str(v.part.map_or("", Part::suffix));
     s
+}
+
+/// An ISO week by its days, Monday to Sunday: `week of 8–14 April 2024`; `None` for a
+/// week its year does not have (`2024-W53`).
+fn week_words(year: i32, week: u32) -> Option<String> {
+    let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)?;
+    let sunday = add_days(monday, 6)?;
+    let month = |d: NaiveDate| {
+        u8::try_from(d.month())
+            .ok()
+            .and_then(|m| chrono::Month::try_from(m).ok())
+            .map_or("", |m| m.name())
+    };
+    let (a, b) = (monday, sunday);
+    Some(if a.year() != b.year() {
+        format!(
+            "week of {} {} {} – {} {} {}",
+            a.day(),
+            month(a),
+            a.year(),
+            b.day(),
+            month(b),
+            b.year()
+        )
+    } else if a.month() != b.month() {
+        format!(
+            "week of {} {} – {} {} {}",
+            a.day(),
+            month(a),
+            b.day(),
+            month(b),
+            b.year()
+        )
+    } else {
+        format!("week of {}–{} {} {}", a.day(), b.day(), month(b), b.year())
+    })
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -1211,7 +1253,7 @@ mod tests {
     }
 
     #[test]
-    fn unresolved_dates_read_as_words_resolved_ones_as_iso() {
+    fn unresolved_dates_and_weeks_read_as_words_resolved_ones_as_iso() {
         let v = |iso: &str, precision, resolved, part| DateValue {
             iso: iso.into(),
             precision,
@@ -1254,10 +1296,24 @@ mod tests {
             ),
             (v("XXXX-XX-XX", Day, false, None), "a day (date unknown)"),
             (v("XXXX", Year, false, None), "a year (date unknown)"),
-            // Resolved values are unambiguous ISO 8601 at their precision.
+            // Resolved values are unambiguous ISO 8601 at their precision, but for a week,
+            // named by its days, Monday to Sunday.
             (v("2024-03-26", Day, true, None), "2024-03-26"),
             (v("2024-03", Month, true, Some(Part::Mid)), "2024-03 (mid)"),
-            (v("2024-W15", Week, true, None), "2024-W15"),
+            (v("2024-W15", Week, true, None), "week of 8–14 April 2024"),
+            (
+                v("2024-W18", Week, true, None),
+                "week of 29 April – 5 May 2024",
+            ),
+            (
+                v("2025-W01", Week, true, None),
+                "week of 30 December 2024 – 5 January 2025",
+            ),
+            (
+                v("2020-W53", Week, true, None),
+                "week of 28 December 2020 – 3 January 2021",
+            ),
+            (v("2024-W53", Week, true, None), "2024-W53"),
             (v("2023", Year, true, None), "2023"),
             // A shape that cannot be read stays as it is rather than be guessed at.
             (v("XXXX-13", Month, false, None), "XXXX-13"),

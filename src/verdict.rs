@@ -918,7 +918,7 @@ mod tests {
         #[test]
         fn values_that_display_alike_read_alike(
             a in 0.0f64..3.0, b in 0.0f64..3.0, unit in "soldier|person|%|USD",
-            iso in "(XXXX|2024)(-(0[1-9]|1[0-2]|XX|WXX)(-(0[1-9]|XX|[1-7]))?)?",
+            iso in "(XXXX|2024)(-(0[1-9]|1[0-2]|XX|WXX|W(0[1-9]|[1-4][0-9]|5[0-3]))(-(0[1-9]|XX|[1-7]))?)?",
             part in 0usize..4, resolved in proptest::bool::ANY,
         ) {
             let w = wording();

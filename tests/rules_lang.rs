@@ -1075,6 +1075,7 @@ fn explain_shows_values_in_words_and_rules_by_their_line() {
             "explain_fixture_c_daily",
             "tests/fixtures/conflict/c_daily.txt",
         ),
+        ("explain_fixture_week", "tests/fixtures/weeks/a.md"),
     ] {
         let out = compare(root(), &["explain", file]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -1429,3 +1429,38 @@ fn articles_without_text_are_listed_but_not_counted_as_compared() {
     assert_eq!(corpus["last_published"], "2023-12-23", "{corpus}");
     assert_eq!(report["documents"].as_array().expect("documents").len(), 6);
 }
+
+/// A placed week (الأسبوع الماضي in articles with a publication date) reads as its days on
+/// every page and in report.md, as other dates read in words; report.json keeps its ISO
+/// code.
+#[test]
+fn a_placed_week_reads_as_its_days_while_report_json_keeps_its_code() {
+    let (_tmp, site) = build(&fixture("weeks"));
+    let files = files(&site);
+    insta::assert_snapshot!("weeks_report_md", text(&files, "report.md"));
+    for page in [
+        "report.md",
+        "index.html",
+        "timeline.html",
+        "statements/no-story.html",
+        "documents/no-story.html",
+    ] {
+        let t = text(&files, page);
+        assert!(t.contains("week of 1–7 April 2024"), "{page}: {t}");
+        assert!(!t.contains("2024-W14"), "{page}: {t}");
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&text(&files, "report.json")).expect("JSON");
+    let displays: Vec<&str> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["display"].as_str().unwrap())
+        .collect();
+    assert_eq!(displays, ["2024-W14", "2024-W14"]);
+    // The members' values are codes too; only the reason reads as the pages do.
+    assert_eq!(
+        report["statements"][0]["members"][0]["values"],
+        serde_json::json!(["2024-W14"])
+    );
+}

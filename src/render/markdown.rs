@@ -160,7 +160,7 @@ pub fn report(r: &Report) -> String {
     let _ = writeln!(o, "{}{see}.\n", corpus_line(r));
     let _ = writeln!(
         o,
-        "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; dates are ISO 8601 at their precision (`2024-03-26`, `2024-03`), and a date in an article with no publication date says what is unknown (`March (year unknown)`, `Thursday (date unknown)`); names are spelt as `rules.toml` lists them.\n"
+        "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; dates are ISO 8601 at their precision (`2024-03-26`, `2024-03`), a week by its days (`week of 8–14 April 2024`), and a date in an article with no publication date says what is unknown (`March (year unknown)`, `Thursday (date unknown)`); names are spelt as `rules.toml` lists them.\n"
     );
 
     for (title, verdict, empty) in [

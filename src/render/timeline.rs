@@ -25,7 +25,8 @@ struct Mark<'a> {
     from: NaiveDate,
     to: NaiveDate,
     precision: &'a str,
-    iso: &'a str,
+    /// The date as the pages show it: its ISO form, a week by its days.
+    shown: &'a str,
     text: &'a str,
     verdict: &'a str,
     statement: Option<&'a StatementOut>,
@@ -160,7 +161,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
             from,
             to,
             precision: p,
-            iso,
+            shown: r.words.of(iso),
             text: &c.text,
             verdict: statement.map_or("single", |s| s.verdict.as_str()),
             statement,
@@ -303,7 +304,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
         let title = format!(
             "<title>{} — {} ({}): {}</title>",
             esc(m.outlet),
-            esc(m.iso),
+            esc(m.shown),
             esc(m.verdict),
             esc(m.text)
         );
@@ -404,7 +405,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                 .iter()
                 .map(|m| format!(
                     r#"<span class="value" dir="ltr">{}</span> (<bdi>{}</bdi>)"#,
-                    esc(m.iso),
+                    esc(m.shown),
                     esc(m.outlet)
                 ))
                 .collect::<Vec<_>>()
@@ -433,7 +434,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
         let _ = writeln!(
             o,
             r#"<tr><td class="value" dir="ltr">{}</td><td><bdi>{}</bdi></td><td {}>{}</td><td>{statement}</td></tr>"#,
-            esc(m.iso),
+            esc(m.shown),
             esc(m.outlet),
             lang_dir(m.text),
             esc(m.text),
