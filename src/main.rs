@@ -302,11 +302,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut after = compare::review::load(&new)?;
             let rules = match rules {
                 Some(path) => Some(compare::rules::load(&path)?),
+                // Found, not asked for: rules that do not load (being edited, say) only
+                // cost the counts their plural, so the diff goes on with a warning.
                 None => {
                     let path = std::path::Path::new("rules.toml");
-                    path.is_file()
-                        .then(|| compare::rules::load(path))
-                        .transpose()?
+                    match path.is_file().then(|| compare::rules::load(path)) {
+                        Some(Err(_)) => {
+                            eprintln!(
+                                "warning: rules.toml does not load, so counts keep their unit's singular (1500 soldier)\n  = help: `compare check` says why; or pass --rules FILE"
+                            );
+                            None
+                        }
+                        found => found.and_then(Result::ok),
+                    }
                 }
             };
             let wording = rules

@@ -904,3 +904,39 @@ fn diff_reads_in_words_on_the_seeds() {
     insta::assert_snapshot!("diff_seeds_text", text);
     insta::assert_snapshot!("diff_seeds_markdown", md);
 }
+
+/// `compare diff` reads the rules it finds in its folder only for the counts' plural:
+/// rules.toml being edited (not loading) does not stop the diff, which warns and writes
+/// counts in the singular; rules asked for with --rules must load.
+#[test]
+fn diff_goes_on_when_the_rules_it_finds_do_not_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    built(tmp.path());
+    std::fs::copy(
+        tmp.path().join("site/report.json"),
+        tmp.path().join("base.json"),
+    )
+    .unwrap();
+    make_conflict(tmp.path());
+    assert!(compare(tmp.path(), &["build"]).status.success());
+    std::fs::write(tmp.path().join("rules.toml"), "broken = [\n").unwrap();
+    let o = compare(tmp.path(), &["diff", "base.json", "site/report.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: rules.toml does not load"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("date: 2024-02-26"), "{}", stdout(&o));
+    let o = compare(
+        tmp.path(),
+        &[
+            "diff",
+            "base.json",
+            "site/report.json",
+            "--rules",
+            "rules.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
