@@ -91,6 +91,20 @@ fn make_conflict(dir: &Path) {
     edit_seed(dir, "000_", "26 مارس الماضي", "26 فبراير الماضي");
 }
 
+/// A copy of the seeds built, its report kept as `base.json`, then given a conflict
+/// ([`make_conflict`]) that is not yet built.
+fn seeds_with_a_new_conflict() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    built(tmp.path());
+    std::fs::copy(
+        tmp.path().join("site/report.json"),
+        tmp.path().join("base.json"),
+    )
+    .unwrap();
+    make_conflict(tmp.path());
+    tmp
+}
+
 /// The names in `dir` in the order the file system lists them.
 fn listing(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -891,14 +905,7 @@ fn diff_reads_in_words_on_a_fixture() {
 /// and the outlets that give them.
 #[test]
 fn diff_reads_in_words_on_the_seeds() {
-    let tmp = tempfile::tempdir().unwrap();
-    built(tmp.path());
-    std::fs::copy(
-        tmp.path().join("site/report.json"),
-        tmp.path().join("base.json"),
-    )
-    .unwrap();
-    make_conflict(tmp.path());
+    let tmp = seeds_with_a_new_conflict();
     assert!(compare(tmp.path(), &["build"]).status.success());
     let [text, md, _] = diff_formats(tmp.path(), "base.json", "site/report.json");
     insta::assert_snapshot!("diff_seeds_text", text);
@@ -910,14 +917,7 @@ fn diff_reads_in_words_on_the_seeds() {
 /// counts in the singular; rules asked for with --rules must load.
 #[test]
 fn diff_goes_on_when_the_rules_it_finds_do_not_load() {
-    let tmp = tempfile::tempdir().unwrap();
-    built(tmp.path());
-    std::fs::copy(
-        tmp.path().join("site/report.json"),
-        tmp.path().join("base.json"),
-    )
-    .unwrap();
-    make_conflict(tmp.path());
+    let tmp = seeds_with_a_new_conflict();
     assert!(compare(tmp.path(), &["build"]).status.success());
     std::fs::write(tmp.path().join("rules.toml"), "broken = [\n").unwrap();
     let o = compare(tmp.path(), &["diff", "base.json", "site/report.json"]);
