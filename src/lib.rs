@@ -58,6 +58,9 @@ pub struct Outcome {
     /// Files in the site written, and how many of them were kept (linked) unchanged from
     /// the site it replaced; both zero when nothing was written.
     pub files: (u64, u64),
+    /// How the rules word values (names, plurals), for reading another report, such as a
+    /// `--baseline`, in the same words ([`review::word`]).
+    pub wording: verdict::Wording,
 }
 
 /// Run the pipeline on a seeds folder with compiled rules; nothing is written.
@@ -162,6 +165,7 @@ pub fn analyse(
         timings,
         stats,
         files: (0, 0),
+        wording,
     })
 }
 

@@ -222,7 +222,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("--fail-on new-conflict needs --baseline REPORT\n  = help: pass the report.json to compare with, such as the main branch's site/report.json");
             }
             // Read the baseline first: a bad one fails before anything is written.
-            let base = baseline
+            let mut base = baseline
                 .as_deref()
                 .map(compare::review::load)
                 .transpose()
@@ -247,6 +247,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 let (files, kept) = outcome.files;
                 eprintln!("{:>18}: {kept} of {files}", "unchanged files");
+            }
+            // The baseline's values, which new conflicts show as they were, read in the
+            // words of these rules, as the report's do.
+            if let Some(b) = base
+                .as_mut()
+                .filter(|_| fail_on == Some(compare::review::FailOn::NewConflict))
+            {
+                compare::review::word(b, &outcome.wording);
             }
             let found = fail_on.map(|f| {
                 (
@@ -277,9 +285,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let code = match found.filter(|(_, list)| !list.is_empty()) {
                 Some((f, list)) => {
+                    // File names, outlets and excerpts come from the seeds: their control
+                    // characters are written out, not sent to the terminal.
                     eprint!(
                         "{}",
-                        compare::review::findings_message(f, baseline.as_deref(), &list)
+                        compare::diag::printable(&compare::review::findings_message(
+                            f,
+                            baseline.as_deref(),
+                            &out,
+                            &list
+                        ))
                     );
                     ExitCode::from(1)
                 }

@@ -78,32 +78,52 @@ impl FailOn {
     }
 }
 
-/// The statements that fail the build: every conflict, or with a baseline only those that
-/// [`diff`] lists as new conflicts.
-pub fn findings<'a>(
-    report: &'a Report,
+/// The statements that fail the build, in the report's order, each as [`diff`] shows a
+/// statement (its title, link, reason and members in words): every conflict, or with a
+/// baseline only those that [`diff`] lists as new conflicts. Give the baseline its words
+/// first ([`word`]), so its values read as the report's do.
+pub fn findings(
+    report: &Report,
     fail_on: FailOn,
     baseline: Option<&Report>,
-) -> Vec<&'a StatementOut> {
-    let conflicts = report.statements.iter().filter(|s| s.verdict == "conflict");
+) -> Vec<StatementChange> {
+    let conflicts: Vec<&StatementOut> = report
+        .statements
+        .iter()
+        .filter(|s| s.verdict == "conflict")
+        .collect();
+    if conflicts.is_empty() {
+        return Vec::new();
+    }
     match (fail_on, baseline) {
         (FailOn::NewConflict, Some(base)) => {
-            let new: BTreeSet<SmolStr> = diff(base, report)
-                .new_conflicts
-                .into_iter()
-                .map(|c| c.id)
+            let order: HashMap<&str, usize> = conflicts
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), i))
                 .collect();
-            conflicts.filter(|s| new.contains(&s.id)).collect()
+            let mut new = diff(base, report).new_conflicts;
+            new.sort_by_key(|c| order.get(c.id.as_str()).copied());
+            new
         }
-        _ => conflicts.collect(),
+        _ => {
+            let side = Side::of(report);
+            conflicts
+                .into_iter()
+                .map(|s| change(None, Some((s, &side))))
+                .collect()
+        }
     }
 }
 
-/// What `compare build --fail-on` prints on stderr before exiting 1.
+/// What `compare build --fail-on` prints on stderr before exiting 1: how many statements
+/// fail, then each as `compare diff` shows it (with `--fail-on new-conflict`, its verdict
+/// in the baseline too), its link into the site written to `out`.
 pub fn findings_message(
     fail_on: FailOn,
     baseline: Option<&Path>,
-    found: &[&StatementOut],
+    out: &Path,
+    found: &[StatementChange],
 ) -> String {
     let n = found.len();
     let mut o = match (fail_on, baseline) {
@@ -118,8 +138,10 @@ pub fn findings_message(
             fail_on.as_str()
         ),
     };
-    for s in found {
-        let _ = writeln!(o, "  ✗ {} [{}]: {}", s.id, s.kind, s.reason);
+    for c in found {
+        let was = (fail_on == FailOn::NewConflict).then(|| transition(c));
+        let link = out.join(&c.link).display().to_string();
+        statement_text(&mut o, c, was.as_deref(), &link);
     }
     let _ = writeln!(
         o,
@@ -152,6 +174,11 @@ pub struct Summary {
     /// Ids of the statements that fail the build under `fail_on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<SmolStr>>,
+    /// The same statements in words, as `compare diff --format json` gives a statement
+    /// (`title`, `link`, `reason`, `members` with outlet, path, line, date, values and
+    /// excerpt); `old_verdict` is the baseline's, null with `--fail-on conflict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding_statements: Option<Vec<StatementChange>>,
 }
 
 /// The summary `compare build --format json` prints.
@@ -159,7 +186,7 @@ pub fn summary(
     report: &Report,
     out: &Path,
     warnings: usize,
-    fail_on: Option<(FailOn, &[&StatementOut])>,
+    fail_on: Option<(FailOn, &[StatementChange])>,
 ) -> Summary {
     let c = &report.corpus;
     let mut by_verdict: BTreeMap<String, usize> =
@@ -179,6 +206,7 @@ pub fn summary(
         warnings,
         fail_on: fail_on.map(|(f, _)| f.as_str()),
         findings: fail_on.map(|(_, found)| found.iter().map(|s| s.id.clone()).collect()),
+        finding_statements: fail_on.map(|(_, found)| found.to_vec()),
     }
 }
 
@@ -952,6 +980,27 @@ fn statement_sections(d: &ReportDiff) -> [(&'static str, &[StatementChange]); 6]
     ]
 }
 
+/// A statement as a reviewer reads it in a terminal or a CI log: its symbol and heading,
+/// with `verdicts` in brackets (`agree → conflict`), the reason, each member with the words
+/// around its claims, and `at` its link (and its id in OLD, when renamed).
+fn statement_text(o: &mut String, c: &StatementChange, verdicts: Option<&str>, link: &str) {
+    let _ = write!(
+        o,
+        "  {} {}",
+        symbol(c.new_verdict.as_deref().or(c.old_verdict.as_deref())),
+        c.title
+    );
+    if let Some(v) = verdicts {
+        let _ = write!(o, " [{v}]");
+    }
+    let _ = writeln!(o, "\n    {}", c.reason);
+    for m in &c.members {
+        let _ = writeln!(o, "    {}", member_line(m));
+        let _ = writeln!(o, "      «{}»", m.excerpt);
+    }
+    let _ = writeln!(o, "    at {link}{}", was_id(c));
+}
+
 /// `compare diff` as plain text, for a terminal or a CI log.
 pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
     let mut o = String::new();
@@ -988,19 +1037,7 @@ pub fn text(d: &ReportDiff, old_name: &str, new_name: &str) -> String {
             let _ = writeln!(o, "  none");
         }
         for c in list {
-            let _ = writeln!(
-                o,
-                "  {} {} [{}]",
-                symbol(c.new_verdict.as_deref().or(c.old_verdict.as_deref())),
-                c.title,
-                transition(c)
-            );
-            let _ = writeln!(o, "    {}", c.reason);
-            for m in &c.members {
-                let _ = writeln!(o, "    {}", member_line(m));
-                let _ = writeln!(o, "      «{}»", m.excerpt);
-            }
-            let _ = writeln!(o, "    at {}{}", c.link, was_id(c));
+            statement_text(&mut o, c, Some(&transition(c)), &c.link);
         }
     }
     if !d.renamed.is_empty() {

@@ -940,3 +940,122 @@ fn diff_goes_on_when_the_rules_it_finds_do_not_load() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// `build --fail-on conflict` lists each conflict of the fixture as `compare diff` does:
+/// by its type and values in words, the reason, each outlet with its file, line, date,
+/// value and the words around it, and its link into the site written (the id as anchor);
+/// with `--fail-on new-conflict`, the baseline's values are in words too.
+#[test]
+fn fail_on_conflict_reads_in_words_on_a_fixture() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("rules.toml"), tmp.path().join("rules.toml")).unwrap();
+    let seeds = root().join("tests/fixtures/conflict");
+    let o = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--seeds",
+            seeds.to_str().unwrap(),
+            "--fail-on",
+            "conflict",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    insta::assert_snapshot!("fail_on_conflict_fixture", err);
+    assert!(
+        err.contains("\n  ✗ troops: 1500 soldiers (FR) vs 2000 soldiers (FR)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("    at site/statements/no-story.html#troops-a_wakala-s2\n"),
+        "{err}"
+    );
+    assert!(!err.contains("\n  ✗ troops-"), "{err}");
+
+    // Against the report of `conflict-before`, where Sahel Journal gave 1500 soldiers, the
+    // baseline's value reads in the words of the rules too.
+    let base = build_into(tmp.path(), "tests/fixtures/conflict-before", "before");
+    let o = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--seeds",
+            seeds.to_str().unwrap(),
+            "--fail-on",
+            "new-conflict",
+            "--baseline",
+            &base,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "    Sahel Journal (b_journal.md, line 8, 2023-12-23): 2000 soldiers (FR) (was 1500 soldiers (FR))\n"
+        ),
+        "{err}"
+    );
+}
+
+/// `build --fail-on new-conflict` on the seeds with a date moved by a month: the conflict
+/// reads as in `compare diff` against the same baseline, with its verdict there and the
+/// baseline's value in words.
+#[test]
+fn fail_on_new_conflict_reads_in_words_on_the_seeds() {
+    let tmp = seeds_with_a_new_conflict();
+    let o = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--fail-on",
+            "new-conflict",
+            "--baseline",
+            "base.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    insta::assert_snapshot!("fail_on_new_conflict_seeds", err);
+    // Each statement as the diff shows it under "New conflicts", the link aside.
+    let diff = stdout(&compare(
+        tmp.path(),
+        &["diff", "base.json", "site/report.json"],
+    ));
+    let listed = diff
+        .split("New conflicts (1):\n")
+        .nth(1)
+        .and_then(|rest| rest.split("    at ").next())
+        .unwrap();
+    assert!(err.contains(listed), "{err}\n---\n{diff}");
+}
+
+/// The findings name each article's file, which may hold anything: its control characters
+/// are written out rather than sent to the terminal (article text has them replaced with
+/// spaces when read).
+#[test]
+fn fail_on_findings_write_control_characters_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("rules.toml"), tmp.path().join("rules.toml")).unwrap();
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir(&seeds).unwrap();
+    for (from, to) in [
+        ("a_wakala.md", "a_wakala.md"),
+        ("b_journal.md", "b_\u{1b}[2J\u{7}.md"),
+        ("c_daily.txt", "c_daily.txt"),
+    ] {
+        std::fs::copy(
+            root().join("tests/fixtures/conflict").join(from),
+            seeds.join(to),
+        )
+        .unwrap();
+    }
+    let o = compare(tmp.path(), &["build", "--fail-on", "conflict"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains(['\u{1b}', '\u{7}']), "{err:?}");
+    assert!(
+        err.contains("Sahel Journal (b_\\u{1b}[2J\\u{7}.md, line 8, 2023-12-23)"),
+        "{err}"
+    );
+}
