@@ -116,6 +116,10 @@ pub fn findings(
     }
 }
 
+/// The failing statements `build --fail-on` writes out in full, a few lines each; a CI log
+/// of a large corpus's tens of thousands of conflicts would be megabytes long.
+pub const FINDINGS_SHOWN: usize = 20;
+
 /// What `compare build --fail-on` prints on stderr before exiting 1: how many statements
 /// fail, then each as `compare diff` shows it (with `--fail-on new-conflict`, its verdict
 /// in the baseline too), its link into the site written to `out`.
@@ -138,10 +142,18 @@ pub fn findings_message(
             fail_on.as_str()
         ),
     };
-    for c in found {
+    for c in found.iter().take(FINDINGS_SHOWN) {
         let was = (fail_on == FailOn::NewConflict).then(|| transition(c));
         let link = out.join(&c.link).display().to_string();
         statement_text(&mut o, c, was.as_deref(), &link);
+    }
+    if n > FINDINGS_SHOWN {
+        let _ = writeln!(
+            o,
+            "  … and {} more, not written out here: `--format json` lists them all, and {} leads to each",
+            n - FINDINGS_SHOWN,
+            out.join("index.html").display()
+        );
     }
     let _ = writeln!(
         o,

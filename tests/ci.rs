@@ -1059,3 +1059,68 @@ fn fail_on_findings_write_control_characters_out() {
         "{err}"
     );
 }
+
+/// A corpus with more failing statements than `build --fail-on` writes out in full gives
+/// the first ones and says how many more there are and where: a CI log of a monitoring
+/// desk's corpus (44 000 conflicts at 100 000 articles) stays short.
+#[test]
+fn fail_on_writes_out_the_first_conflicts_and_counts_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("rules.toml"), tmp.path().join("rules.toml")).unwrap();
+    let corpus = tmp.path().join("corpus");
+    compare::gen::generate(&compare::gen::GenOptions {
+        stories: 40,
+        seed: 1,
+        out: corpus.clone(),
+        force: false,
+    })
+    .expect("generation succeeds");
+    let seeds = corpus.join("seeds");
+    let o = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--seeds",
+            seeds.to_str().unwrap(),
+            "--fail-on",
+            "conflict",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let first = err.lines().next().unwrap_or_default();
+    let total: usize = first
+        .strip_prefix("error: ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count of conflicts: {first}"));
+    let shown = compare::review::FINDINGS_SHOWN;
+    assert!(total > shown, "the corpus has more than {shown}: {first}");
+    assert_eq!(err.matches("\n  ✗ ").count(), shown, "{err}");
+    assert!(
+        err.contains(&format!(
+            "\n  … and {} more, not written out here: `--format json` lists them all",
+            total - shown
+        )),
+        "{err}"
+    );
+    let json = compare(
+        tmp.path(),
+        &[
+            "build",
+            "--seeds",
+            seeds.to_str().unwrap(),
+            "--fail-on",
+            "conflict",
+            "--format",
+            "json",
+        ],
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&json.stdout).expect("one JSON object on stdout");
+    assert_eq!(
+        summary["findings"].as_array().map(Vec::len),
+        Some(total),
+        "{summary}"
+    );
+}
