@@ -643,6 +643,23 @@ fn ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
+/// A month's first and last days narrowed to the part of it a value's display names
+/// (`2024-03 (mid)`: 11 to 20 March); the whole month for a display without a part.
+pub fn month_part_range(
+    first: NaiveDate,
+    last: NaiveDate,
+    display: &str,
+) -> (NaiveDate, NaiveDate) {
+    let part = [Part::Early, Part::Mid, Part::Late]
+        .into_iter()
+        .find(|p| display.ends_with(p.suffix()));
+    let (from, to) = part_days(part, last.day());
+    (
+        first.with_day(from).unwrap_or(first),
+        first.with_day(to).unwrap_or(last),
+    )
+}
+
 /// The days of a month a part covers (the whole month without one).
 fn part_days(part: Option<Part>, last: u32) -> (u32, u32) {
     match part {

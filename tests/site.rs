@@ -333,6 +333,34 @@ fn a_numbered_date_says_which_outlets_are_not_on_the_chart() {
     }
 }
 
+/// A month with a part (منتصف مارس, mid-March) is drawn on the timeline over the days of
+/// that part, 11 to 20 March, and named with its part: it was drawn over the whole month
+/// and named "2024-03", as if the article had said only "March".
+#[test]
+fn the_timeline_draws_a_part_of_a_month_over_its_days() {
+    let seeds = common::seeds_from(&[
+        (
+            "a.md",
+            "+++\noutlet = \"وكالة أ\"\npublished = 2024-04-12\n+++\n\nوأعلنت النيجر في منتصف مارس إلغاء الاتفاق العسكري مع الولايات المتحدة.\n",
+        ),
+        (
+            "b.md",
+            "+++\noutlet = \"وكالة ب\"\npublished = 2024-04-13\n+++\n\nوكانت النيجر قد أعلنت في 16 مارس إلغاء الاتفاق العسكري مع الولايات المتحدة.\n",
+        ),
+    ]);
+    let (_tmp, site) = build(seeds.path());
+    let page = text(&files(&site), "timeline.html");
+    assert!(
+        page.contains("Dated claims from 2024-03-11 to 2024-03-20"),
+        "the axis spans the part of March and the day in it: {page}"
+    );
+    assert!(
+        page.contains("<title>وكالة أ — 2024-03 (mid) (agree): منتصف مارس</title>"),
+        "{page}"
+    );
+    assert!(!page.contains("2024-03-01"), "{page}");
+}
+
 #[test]
 fn a_spelling_rules_toml_does_not_list_is_marked_with_the_listed_one_it_is_close_to() {
     // العربية writes Sadio Camara «ساجيو كامارا», the only outlet to name him, so the name

@@ -14,6 +14,7 @@
 
 use super::html::{esc, lang_dir, mixed};
 use super::{statement_title, values_text, DocumentOut, Report, StatementOut};
+use crate::dates;
 use chrono::{Datelike as _, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -148,9 +149,12 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
         let (Some(iso), Some(p)) = (c.value.as_str(), c.precision.as_deref()) else {
             continue;
         };
-        let Some((from, to)) = range_of(iso, p) else {
+        let Some((mut from, mut to)) = range_of(iso, p) else {
             continue;
         };
+        if p == "month" {
+            (from, to) = dates::month_part_range(from, to, &c.display);
+        }
         let statement = c
             .statement
             .as_deref()
@@ -161,7 +165,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
             from,
             to,
             precision: p,
-            shown: r.words.of(iso),
+            shown: r.words.of(&c.display),
             text: &c.text,
             verdict: statement.map_or("single", |s| s.verdict.as_str()),
             statement,
