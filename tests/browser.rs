@@ -167,6 +167,13 @@ fn conflict_site(dir: &Path) -> PathBuf {
     build_site(&root.join("tests/fixtures/conflict"), dir.join("site"))
 }
 
+/// [`probe_at`] on the index.html of a site built from the seeds.
+fn probe_seeds_index(browser: &Path, width: u32, checks: &str) -> Vec<String> {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let site = seeds_site(tmp.path());
+    probe_at(browser, tmp.path(), &site.join("index.html"), width, checks)
+}
+
 /// The site of the sample corpus (`seeds/`), built into `dir/site`.
 fn seeds_site(dir: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -344,12 +351,8 @@ fn a_card_fits_a_phone_whatever_its_outlet_is_called() {
     let Some(browser) = browser_or_skip("a_card_fits_a_phone_whatever_its_outlet_is_called") else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let site = seeds_site(tmp.path());
-    let lines = probe_at(
+    let lines = probe_seeds_index(
         &browser,
-        tmp.path(),
-        &site.join("index.html"),
         360,
         r#"
         var t = d.querySelectorAll('table.values'), wide = 0;
@@ -404,12 +407,8 @@ fn a_table_that_scrolls_on_a_phone_shows_a_shadow_where_more_is() {
     else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let site = seeds_site(tmp.path());
-    let lines = probe_at(
+    let lines = probe_seeds_index(
         &browser,
-        tmp.path(),
-        &site.join("index.html"),
         360,
         r#"
         var box = d.querySelector('#coverage table.matrix').parentElement;
@@ -442,12 +441,9 @@ fn the_coverage_table_fits_a_desktop_window() {
     let Some(browser) = browser_or_skip("the_coverage_table_fits_a_desktop_window") else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let site = seeds_site(tmp.path());
-    let lines = probe(
+    let lines = probe_seeds_index(
         &browser,
-        tmp.path(),
-        &site.join("index.html"),
+        1280,
         r#"
         var t = d.querySelector('#coverage table.matrix'), box = t.parentElement;
         var v = t.querySelectorAll('td .value'), split = 0;

@@ -19,6 +19,17 @@ fn compare(dir: &Path, args: &[&str]) -> Output {
         .expect("compare runs")
 }
 
+/// `compare build` of the articles in `seeds`, run in `dir`, with `args` after the seeds
+/// (the gate, its baseline, the format).
+fn build_seeds(dir: &Path, seeds: &Path, args: &[&str]) -> Output {
+    let seeds = seeds.to_str().expect("a UTF-8 path");
+    let all: Vec<&str> = ["build", "--seeds", seeds]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    compare(dir, &all)
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -950,16 +961,7 @@ fn fail_on_conflict_reads_in_words_on_a_fixture() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::copy(root().join("rules.toml"), tmp.path().join("rules.toml")).unwrap();
     let seeds = root().join("tests/fixtures/conflict");
-    let o = compare(
-        tmp.path(),
-        &[
-            "build",
-            "--seeds",
-            seeds.to_str().unwrap(),
-            "--fail-on",
-            "conflict",
-        ],
-    );
+    let o = build_seeds(tmp.path(), &seeds, &["--fail-on", "conflict"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     insta::assert_snapshot!("fail_on_conflict_fixture", err);
@@ -976,17 +978,10 @@ fn fail_on_conflict_reads_in_words_on_a_fixture() {
     // Against the report of `conflict-before`, where Sahel Journal gave 1500 soldiers, the
     // baseline's value reads in the words of the rules too.
     let base = build_into(tmp.path(), "tests/fixtures/conflict-before", "before");
-    let o = compare(
+    let o = build_seeds(
         tmp.path(),
-        &[
-            "build",
-            "--seeds",
-            seeds.to_str().unwrap(),
-            "--fail-on",
-            "new-conflict",
-            "--baseline",
-            &base,
-        ],
+        &seeds,
+        &["--fail-on", "new-conflict", "--baseline", &base],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
@@ -1076,16 +1071,7 @@ fn fail_on_writes_out_the_first_conflicts_and_counts_the_rest() {
     })
     .expect("generation succeeds");
     let seeds = corpus.join("seeds");
-    let o = compare(
-        tmp.path(),
-        &[
-            "build",
-            "--seeds",
-            seeds.to_str().unwrap(),
-            "--fail-on",
-            "conflict",
-        ],
-    );
+    let o = build_seeds(tmp.path(), &seeds, &["--fail-on", "conflict"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     let first = err.lines().next().unwrap_or_default();
@@ -1104,17 +1090,10 @@ fn fail_on_writes_out_the_first_conflicts_and_counts_the_rest() {
         )),
         "{err}"
     );
-    let json = compare(
+    let json = build_seeds(
         tmp.path(),
-        &[
-            "build",
-            "--seeds",
-            seeds.to_str().unwrap(),
-            "--fail-on",
-            "conflict",
-            "--format",
-            "json",
-        ],
+        &seeds,
+        &["--fail-on", "conflict", "--format", "json"],
     );
     let summary: serde_json::Value =
         serde_json::from_slice(&json.stdout).expect("one JSON object on stdout");
