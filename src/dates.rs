@@ -534,12 +534,7 @@ pub fn words(v: &DateValue) -> String {
     // them: the pages find a value's words by its display.
     let unknown = Known::parse(&v.iso)
         .filter(|k| v.iso.starts_with("XXXX") && k.year.is_none() && k.iso_week.is_none());
-    let month = |k: &Known| {
-        k.month
-            .and_then(|m| u8::try_from(m).ok())
-            .and_then(|m| chrono::Month::try_from(m).ok())
-            .map(|m| m.name())
-    };
+    let month = |k: &Known| k.month.and_then(month_name);
     let mut s = match unknown {
         Some(k) if k.month.is_some() && month(&k).is_none() => v.iso.clone(),
         Some(k) => match (month(&k), k.day, k.weekday) {
@@ -590,12 +585,7 @@ pub fn words(v: &DateValue) -> String {
 fn week_words(year: i32, week: u32) -> Option<String> {
     let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)?;
     let sunday = add_days(monday, 6)?;
-    let month = |d: NaiveDate| {
-        u8::try_from(d.month())
-            .ok()
-            .and_then(|m| chrono::Month::try_from(m).ok())
-            .map_or("", |m| m.name())
-    };
+    let month = |d: NaiveDate| month_name(d.month()).unwrap_or_default();
     let (a, b) = (monday, sunday);
     Some(if a.year() != b.year() {
         format!(
@@ -621,6 +611,12 @@ fn week_words(year: i32, week: u32) -> Option<String> {
     })
 }
 
+/// A month's English name by its number, 1 to 12.
+fn month_name(month: u32) -> Option<&'static str> {
+    let m = chrono::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    Some(m.name())
+}
+
 const WEEKDAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
@@ -643,23 +639,6 @@ fn ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
-/// A month's first and last days narrowed to the part of it a value's display names
-/// (`2024-03 (mid)`: 11 to 20 March); the whole month for a display without a part.
-pub fn month_part_range(
-    first: NaiveDate,
-    last: NaiveDate,
-    display: &str,
-) -> (NaiveDate, NaiveDate) {
-    let part = [Part::Early, Part::Mid, Part::Late]
-        .into_iter()
-        .find(|p| display.ends_with(p.suffix()));
-    let (from, to) = part_days(part, last.day());
-    (
-        first.with_day(from).unwrap_or(first),
-        first.with_day(to).unwrap_or(last),
-    )
-}
-
 /// The days of a month a part covers (the whole month without one).
 fn part_days(part: Option<Part>, last: u32) -> (u32, u32) {
     match part {
@@ -676,31 +655,46 @@ fn part_days(part: Option<Part>, last: u32) -> (u32, u32) {
 /// The value's day interval: its range, or for a hand-built resolved value without one, the interval its
 /// ISO string names.
 fn interval(v: &DateValue) -> Option<(NaiveDate, NaiveDate)> {
-    v.range.or_else(|| {
-        let k = Known::of(v);
-        if let Some((y, w)) = k.iso_week {
-            let monday = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)?;
-            return Some((monday, add_days(monday, 6)?));
+    v.range.or_else(|| iso_interval(&v.iso, v.part))
+}
+
+/// The day interval an ISO string names, a month narrowed to `part`: `None` for one with
+/// an unknown year.
+fn iso_interval(iso: &str, part: Option<Part>) -> Option<(NaiveDate, NaiveDate)> {
+    let k = Known::parse(iso).unwrap_or_default();
+    if let Some((y, w)) = k.iso_week {
+        let monday = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)?;
+        return Some((monday, add_days(monday, 6)?));
+    }
+    match (k.year, k.month, k.day) {
+        (Some(y), Some(m), Some(d)) => {
+            let date = NaiveDate::from_ymd_opt(y, m, d)?;
+            Some((date, date))
         }
-        match (k.year, k.month, k.day) {
-            (Some(y), Some(m), Some(d)) => {
-                let date = NaiveDate::from_ymd_opt(y, m, d)?;
-                Some((date, date))
-            }
-            (Some(y), Some(m), None) => {
-                let (from, to) = part_days(v.part, days_in_month(y, m));
-                Some((
-                    NaiveDate::from_ymd_opt(y, m, from)?,
-                    NaiveDate::from_ymd_opt(y, m, to)?,
-                ))
-            }
-            (Some(y), None, None) if k.weekday.is_none() => Some((
-                NaiveDate::from_ymd_opt(y, 1, 1)?,
-                NaiveDate::from_ymd_opt(y, 12, 31)?,
-            )),
-            _ => None,
+        (Some(y), Some(m), None) => {
+            let (from, to) = part_days(part, days_in_month(y, m));
+            Some((
+                NaiveDate::from_ymd_opt(y, m, from)?,
+                NaiveDate::from_ymd_opt(y, m, to)?,
+            ))
         }
-    })
+        (Some(y), None, None) if k.weekday.is_none() => Some((
+            NaiveDate::from_ymd_opt(y, 1, 1)?,
+            NaiveDate::from_ymd_opt(y, 12, 31)?,
+        )),
+        _ => None,
+    }
+}
+
+/// The days a date covers, read from its display as report.json gives it: `2024-03-26`,
+/// `2024-03 (mid)` (11 to 20 March), `2024-W15`, `2023`; `None` for one with an unknown
+/// year (`XXXX-03`).
+pub fn display_interval(display: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let part = [Part::Early, Part::Mid, Part::Late]
+        .into_iter()
+        .find(|p| display.ends_with(p.suffix()));
+    let iso = part.map_or(display, |p| &display[..display.len() - p.suffix().len()]);
+    iso_interval(iso, part)
 }
 
 /// The fields an ISO string (with X for unknown parts) and a part pin down.
@@ -1267,6 +1261,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A display names the days it covers, a month's part included; one with an unknown
+    /// year names none.
+    #[test]
+    fn a_display_names_its_days() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            display_interval("2024-03-26"),
+            Some((d(2024, 3, 26), d(2024, 3, 26)))
+        );
+        assert_eq!(
+            display_interval("2024-02"),
+            Some((d(2024, 2, 1), d(2024, 2, 29)))
+        );
+        assert_eq!(
+            display_interval("2024-03 (early)"),
+            Some((d(2024, 3, 1), d(2024, 3, 10)))
+        );
+        assert_eq!(
+            display_interval("2024-03 (mid)"),
+            Some((d(2024, 3, 11), d(2024, 3, 20)))
+        );
+        assert_eq!(
+            display_interval("2024-03 (late)"),
+            Some((d(2024, 3, 21), d(2024, 3, 31)))
+        );
+        assert_eq!(
+            display_interval("2024-W15"),
+            Some((d(2024, 4, 8), d(2024, 4, 14)))
+        );
+        assert_eq!(
+            display_interval("2023"),
+            Some((d(2023, 1, 1), d(2023, 12, 31)))
+        );
+        assert_eq!(display_interval("XXXX-03"), None);
+        assert_eq!(display_interval("XXXX-WXX-4"), None);
     }
 
     #[test]

@@ -33,33 +33,6 @@ struct Mark<'a> {
     statement: Option<&'a StatementOut>,
 }
 
-fn range_of(iso: &str, precision: &str) -> Option<(NaiveDate, NaiveDate)> {
-    match precision {
-        "day" => NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-            .ok()
-            .map(|d| (d, d)),
-        "month" => {
-            let first = NaiveDate::parse_from_str(&format!("{iso}-01"), "%Y-%m-%d").ok()?;
-            let next = first.checked_add_months(chrono::Months::new(1))?;
-            Some((first, next.pred_opt()?))
-        }
-        "year" => {
-            let y: i32 = iso.parse().ok()?;
-            Some((
-                NaiveDate::from_ymd_opt(y, 1, 1)?,
-                NaiveDate::from_ymd_opt(y, 12, 31)?,
-            ))
-        }
-        "week" => {
-            let (y, w) = iso.split_once("-W")?;
-            let monday =
-                NaiveDate::from_isoywd_opt(y.parse().ok()?, w.parse().ok()?, chrono::Weekday::Mon)?;
-            Some((monday, monday + chrono::Days::new(6)))
-        }
-        _ => None,
-    }
-}
-
 /// Geometry of the chart, in SVG user units.
 const LEFT: f64 = 190.0;
 const WIDTH: f64 = 860.0;
@@ -146,15 +119,12 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
         if c.resolved != Some(true) {
             continue;
         }
-        let (Some(iso), Some(p)) = (c.value.as_str(), c.precision.as_deref()) else {
+        let (true, Some(p)) = (c.value.is_string(), c.precision.as_deref()) else {
             continue;
         };
-        let Some((mut from, mut to)) = range_of(iso, p) else {
+        let Some((from, to)) = dates::display_interval(&c.display) else {
             continue;
         };
-        if p == "month" {
-            (from, to) = dates::month_part_range(from, to, &c.display);
-        }
         let statement = c
             .statement
             .as_deref()
