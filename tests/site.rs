@@ -1049,6 +1049,41 @@ fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
     assert_eq!(values, [40, 65]);
 }
 
+/// One sentence, two dates: the broadcast on Thursday and the landing the night before.
+/// أ and ب agree on Thursday but place the landing on different nights (Wednesday, the
+/// 10th, and Tuesday, the 9th): a conflict, whose reason names the dates that differ and
+/// the one both give. ج gives only Thursday, which agrees with both.
+#[test]
+fn two_dates_in_one_sentence_conflict_when_one_of_them_differs() {
+    let (_tmp, site) = build(&fixture("two-dates"));
+    let files = files(&site);
+    let report: serde_json::Value =
+        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let statements = statements_of(&report);
+    let dates = &statements["date-a-s2"];
+    assert_eq!(dates.0, "conflict", "{statements:?}");
+    assert_eq!(dates.1, ["وكالة أ", "صحيفة ب", "موقع ج"], "{statements:?}");
+    assert_eq!(
+        member_values(&report, "date-a-s2", "a"),
+        ["2024-04-11", "2024-04-10"]
+    );
+    assert_eq!(member_values(&report, "date-a-s2", "c"), ["2024-04-11"]);
+    let reason = report["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|s| s["id"] == "date-a-s2")
+        .and_then(|s| s["reason"].as_str())
+        .expect("a reason");
+    assert_eq!(
+        reason,
+        "وكالة أ gives 2024-04-10 but صحيفة ب gives 2024-04-09 (the dates do not overlap); \
+         both give 2024-04-11"
+    );
+    let md = String::from_utf8(files["report.md"].clone()).expect("report.md");
+    assert!(md.contains("## Conflicts (1)"), "{md}");
+}
+
 /// Russian troops sent to two countries, in one sentence by two outlets (أ: 1500 to Mali
 /// and 1000 to Niger; د: in Mali 1500 and in Niger 1000) and in a sentence each by two
 /// others: each count goes with the place of its own clause, so there are two statements,
