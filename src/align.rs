@@ -1018,6 +1018,7 @@ pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::shipped;
 
     /// `word_ranges` as it was written first, one decoded char at a time.
     fn word_ranges_by_char(key: &str) -> Vec<std::ops::Range<usize>> {
@@ -1100,11 +1101,6 @@ mod tests {
         out
     }
 
-    fn shipped() -> RuleSet {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
-        crate::rules::load(&path).expect("shipped rules")
-    }
-
     const AID: &str = "وأعلنت فرنسا عن حزمة مساعدات بقيمة 86 مليون دولار لصالح موريتانيا.";
     const ARRIVAL: &str = "وحطت أولى طائرات النقل العسكري في مطار نواكشوط في 24 مارس.";
     const STORY: &[(&str, &str)] = &[
@@ -1126,13 +1122,13 @@ mod tests {
             ("money", "single", 1),
         ]
         .map(|(k, v, n)| (k.to_string(), v.to_string(), n));
-        assert_eq!(statements(&shipped(), STORY), want);
+        assert_eq!(statements(shipped(), STORY), want);
     }
 
     #[test]
     fn without_a_topic_floor_they_conflict() {
         // The case above fails without `align.min_topic`: the shared keys carry the pair.
-        let mut rules = shipped();
+        let mut rules = shipped().clone();
         rules.min_topic = 0.0;
         let got = statements(&rules, STORY);
         assert!(got.iter().any(|s| s.1 == "conflict"), "{got:?}");
@@ -1237,7 +1233,7 @@ mod tests {
         let (_, sentences, claims) = crate::analyse_bytes(
             "x.md",
             article.as_bytes(),
-            &rules,
+            rules,
             crate::ingest::ReadOptions::default(),
         )
         .expect("article");

@@ -166,15 +166,13 @@ mod tests {
     /// around it, so the report shows no text twice. It was listed in both.
     #[test]
     fn a_metadata_line_inside_a_cut_tail_is_listed_once() {
-        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules.toml"))
-            .expect("the shipped rules");
-        let rules = crate::rules::compile("rules.toml", &source).expect("shipped rules");
+        let rules = crate::rules::shipped();
         let text = "قال الجيش إن 1500 جندي وصلوا.\n\nإقرأ أيضاً: عنوان آخر\n\nالمصدر: الجزيرة نت\n\nعنوان ثالث\n";
         let (doc, _) = parse(
             "a.txt",
             "a.txt",
             text.as_bytes(),
-            &rules,
+            rules,
             ReadOptions::default(),
         )
         .expect("parsed");
@@ -198,9 +196,8 @@ mod tests {
     /// line keys stays that of the body as it is.
     #[test]
     fn setting_aside_again_clears_the_keys_of_the_lines_it_blanks() {
-        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules.toml"))
-            .expect("the shipped rules");
-        let shipped = crate::rules::compile("rules.toml", &source).expect("shipped rules");
+        let source = crate::rules::SHIPPED;
+        let shipped = crate::rules::shipped();
         let more = source.replacen(
             "drop = [\n",
             "drop = [\n  { pattern = 'سطر للحذف', reason = \"test\" },\n",
@@ -213,7 +210,7 @@ mod tests {
             "a.txt",
             "a.txt",
             text.as_bytes(),
-            &shipped,
+            shipped,
             ReadOptions::default(),
         )
         .expect("parsed");

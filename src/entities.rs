@@ -692,16 +692,11 @@ mod tests {
 mod extension_tests {
     use crate::model::MatchHow;
 
-    fn rules() -> crate::rules::RuleSet {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
-        crate::rules::load(&path).expect("shipped rules")
-    }
-
     #[test]
     fn a_mention_does_not_swallow_the_word_before_it() {
-        let r = rules();
+        let r = crate::rules::shipped();
         let key = crate::normalize::key("وصلت الرحلة الأولى لفيلق أفريقيا ومتطوعيه");
-        let m = super::mentions(&r, &key);
+        let m = super::mentions(r, &key);
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!(&key[m[0].range.clone()], "فيلق افريقيا");
         assert_eq!(m[0].how, MatchHow::Alias);
@@ -712,7 +707,7 @@ mod extension_tests {
         ($($name:ident: $text:expr => [$(($surface:expr, $id:expr)),* $(,)?];)*) => {$(
             #[test]
             fn $name() {
-                let r = rules();
+                let r = crate::rules::shipped();
                 let key = crate::normalize::key($text);
                 let got: Vec<(String, String)> = super::mentions(&r, &key)
                     .iter()
@@ -799,9 +794,9 @@ aliases = ["سمير طرابلسي"]
 
     #[test]
     fn an_unlisted_spelling_grows_over_its_first_names() {
-        let r = rules();
+        let r = crate::rules::shipped();
         let key = crate::normalize::key("نائب وزير الدفاع لونوس بك إيفكوروف برئيس الحكومة");
-        let m = super::mentions(&r, &key);
+        let m = super::mentions(r, &key);
         assert_eq!(&key[m[0].range.clone()], "لونوس بك ايفكوروف");
         assert!(matches!(m[0].how, MatchHow::Fuzzy { .. }));
     }

@@ -792,6 +792,7 @@ fn subject_before(rules: &RuleSet, key: &str, start: usize, window: usize) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::shipped;
 
     #[test]
     fn word_edges_allow_proclitics_only() {
@@ -801,14 +802,6 @@ mod tests {
         assert!(at_word_edges(k, "وب".len()..k.len()));
         assert!(!at_word_edges("الفيلق", 0.."الف".len()));
         assert!(!at_word_edges("مالف", "م".len().."مالف".len()));
-    }
-
-    fn shipped() -> &'static RuleSet {
-        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
-        RULES.get_or_init(|| {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
-            crate::rules::load(&path).expect("shipped rules")
-        })
     }
 
     /// A build's workers keep their caches from one chunk to the next: a second chunk

@@ -1510,11 +1510,11 @@ mod tests {
     /// each by its own patterns.
     #[test]
     fn only_lines_no_metadata_or_boilerplate_pattern_matches_are_plain() {
-        let rules = crate::rules::compile("rules.toml", include_str!("../rules.toml")).unwrap();
+        let rules = crate::rules::shipped();
         // A document of `text` whose metadata and boilerplate are not read yet.
         let fresh = |text: &str| {
             let (mut doc, _) =
-                parse("t.txt", "t.txt", b"-", &rules, ReadOptions::default()).unwrap();
+                parse("t.txt", "t.txt", b"-", rules, ReadOptions::default()).unwrap();
             doc.text = text.to_string();
             doc.body = text.to_string();
             doc.excluded.clear();
@@ -1523,31 +1523,31 @@ mod tests {
         let text =
             "أرسلت روسيا 1500 جندي.\nالمصدر: وكالة الأنباء\nكلمات دلالية: روسيا\nوصل الجنود.\n";
         let mut doc = fresh(text);
-        let (found, keys, plain) = metadata(&mut doc, &rules);
+        let (found, keys, plain) = metadata(&mut doc, rules);
         assert_eq!(plain, [true, false, false, true, false]);
         assert!(keys[0].is_some() && keys[3].is_some());
         assert_eq!(found.outlet.as_deref(), Some("وكالة الأنباء"));
         let mut keys = keys;
-        crate::boilerplate::set_aside_with(&mut doc, &rules, &mut keys, &plain);
+        crate::boilerplate::set_aside_with(&mut doc, rules, &mut keys, &plain);
         let aside: Vec<&str> = doc.excluded.iter().map(|e| &text[e.span.clone()]).collect();
         assert_eq!(aside, ["المصدر: وكالة الأنباء", "كلمات دلالية: روسيا"]);
         // A line wrongly taken as plain is not read: the keyword line stays in the body.
         let mut doc = fresh(text);
         let mut keys = vec![None; 5];
-        crate::boilerplate::set_aside_with(&mut doc, &rules, &mut keys, &[true, true, true]);
+        crate::boilerplate::set_aside_with(&mut doc, rules, &mut keys, &[true, true, true]);
         assert!(doc.excluded.is_empty());
         assert!(doc.body.contains("كلمات دلالية"));
     }
 
     #[test]
     fn a_long_dateline_is_prose_not_metadata() {
-        let rules = crate::rules::compile("rules.toml", include_str!("../rules.toml")).unwrap();
+        let rules = crate::rules::shipped();
         let short = "تاريخ النشر: 12th, April 2024 GMT\nأرسلت روسيا 1500 جندي.\n";
         let (d, _) = parse(
             "s.txt",
             "s.txt",
             short.as_bytes(),
-            &rules,
+            rules,
             ReadOptions::default(),
         )
         .unwrap();
@@ -1564,7 +1564,7 @@ mod tests {
             "l.txt",
             "l.txt",
             long.as_bytes(),
-            &rules,
+            rules,
             ReadOptions::default(),
         )
         .unwrap();
@@ -1636,10 +1636,10 @@ mod tests {
     /// only after that. The body's line keys then still give the body's key.
     #[test]
     fn markers_inside_a_markdown_paragraph_are_read_line_by_line() {
-        let rules = crate::rules::compile("rules.toml", include_str!("../rules.toml")).unwrap();
+        let rules = crate::rules::shipped();
         let text = "أرسلت روسيا 1500 جندي.\nمادة إعلانية\nكلمات دلالية: النيجر\n[إعلان 3]\nوغادر 95 جنديا.\nالصورة: جنود في نيامي.\nوقتل 40 شخصا.\nالمصدر: وكالة أ\nوأصيب 65 شخصا.\nإقرأ أيضاً: خبر\nخبر آخر\n";
         let read = |name: &str| {
-            parse(name, name, text.as_bytes(), &rules, ReadOptions::default())
+            parse(name, name, text.as_bytes(), rules, ReadOptions::default())
                 .unwrap()
                 .0
         };
@@ -1686,7 +1686,7 @@ mod tests {
             "b.md",
             "b.md",
             text.as_bytes(),
-            &rules,
+            rules,
             ReadOptions::default(),
         )
         .unwrap();

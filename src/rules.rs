@@ -2352,6 +2352,18 @@ pub fn period(key: &str) -> Option<dates::Precision> {
     })
 }
 
+/// The shipped rules.toml's text, for the crate's tests.
+#[cfg(test)]
+pub(crate) const SHIPPED: &str = include_str!("../rules.toml");
+
+/// The shipped rules.toml, compiled once for all of the crate's tests (a test that
+/// changes a setting clones them).
+#[cfg(test)]
+pub(crate) fn shipped() -> &'static RuleSet {
+    static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| compile("rules.toml", SHIPPED).expect("the shipped rules compile"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2365,7 +2377,7 @@ mod tests {
 
     #[test]
     fn a_lexicon_automaton_finds_what_its_regex_alternation_finds() {
-        let rules = compile("rules.toml", include_str!("../rules.toml")).expect("shipped rules");
+        let rules = shipped();
         assert!(!rules.lexicons.is_empty());
         for (name, lex) in &rules.lexicons {
             let re = Regex::new(&lex.alternation()).unwrap();
@@ -2514,7 +2526,7 @@ mod tests {
 
     #[test]
     fn date_claims_need_the_lexicons_dates_read_by_name() {
-        let shipped = include_str!("../rules.toml");
+        let shipped = SHIPPED;
         assert_eq!(errors(shipped), "ok");
         let renamed = shipped.replace("[lexicon.tense]", "[lexicon.tenses]");
         let out = errors(&renamed);
