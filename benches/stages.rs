@@ -75,10 +75,11 @@ fn main() -> anyhow::Result<()> {
             timed(t);
             let t = Instant::now();
             let namers = verdict::Namers::of(&entities, &claims, &docs);
+            let givers = verdict::Givers::of(&groups, &claims, &sentences, &docs);
             let wording = verdict::Wording::of(&rules);
             let judged: Vec<_> = groups
                 .iter()
-                .map(|g| verdict::judge(g, &claims, &sentences, &docs, &namers, &wording))
+                .map(|g| verdict::judge(g, &claims, &sentences, &docs, &namers, &givers, &wording))
                 .collect();
             timed(t);
             counts = (sentences.len(), claims.len(), judged.len());

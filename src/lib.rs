@@ -138,15 +138,18 @@ pub fn analyse(
     timings.push(("align", t.elapsed()));
     let t = Instant::now();
     let namers = verdict::Namers::of(&entities, &claims, &docs);
+    let givers = verdict::Givers::of(&groups, &claims, &sentences, &docs);
     let wording = verdict::Wording::of(rules);
     let judged: Vec<_> = groups
         .into_par_iter()
         .map(|g| {
-            let (v, reason) = verdict::judge(&g, &claims, &sentences, &docs, &namers, &wording);
+            let (v, reason) =
+                verdict::judge(&g, &claims, &sentences, &docs, &namers, &givers, &wording);
             (g, v, reason)
         })
         .collect();
     drop(namers);
+    drop(givers);
     timings.push(("verdict", t.elapsed()));
     // The report model: every sentence, claim and statement as the pages show them,
     // with each member's word diff against its statement's reference sentence. It is

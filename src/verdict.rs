@@ -56,6 +56,99 @@ impl<'a> Namers<'a> {
     }
 }
 
+/// What a figure or a date says, to find the same value in other sentences: a figure by
+/// its amount, unit and whose it is, whatever its qualifier (نحو 100 and 100 are the
+/// same figure, and always compatible); a placed date by the days it covers. A date an
+/// article without a publication date cannot place says nothing here: two "Thursday"s of
+/// unknown weeks need not be the same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Said<'a> {
+    Figure {
+        amount: u64,
+        unit: Option<&'a str>,
+        subject: Option<&'a str>,
+    },
+    Days(chrono::NaiveDate, chrono::NaiveDate),
+}
+
+impl<'a> Said<'a> {
+    fn of(v: &'a Value) -> Option<Self> {
+        match v {
+            Value::Quantity {
+                amount,
+                unit,
+                subject,
+                ..
+            } => Some(Said::Figure {
+                amount: amount.to_bits(),
+                unit: unit.as_deref(),
+                subject: subject.as_deref(),
+            }),
+            Value::Date(d) if d.resolved => d.range.map(|(a, b)| Said::Days(a, b)),
+            _ => None,
+        }
+    }
+}
+
+/// The outlets that give the figures and dates of the single-source statements, in any
+/// sentence of the story: (story, claim type, value) → outlets, sorted. Only the values
+/// of single-source statements are looked for, so the table stays small.
+pub struct Givers<'a> {
+    by: HashMap<(&'a str, &'a str, Said<'a>), Vec<&'a str>>,
+}
+
+impl<'a> Givers<'a> {
+    pub fn of(
+        groups: &[Group],
+        claims: &'a [Claim],
+        sentences: &[Sentence],
+        docs: &'a [Document],
+    ) -> Self {
+        let mut by: HashMap<(&str, &str, Said), Vec<&str>> = HashMap::default();
+        let outlet = |s: usize| docs[sentences[s].doc].outlet.as_str();
+        for g in groups {
+            let first = outlet(g.members[0].0);
+            if g.members.iter().any(|(s, _)| outlet(*s) != first) {
+                continue;
+            }
+            for (_, cs) in &g.members {
+                for &c in cs {
+                    let claim = &claims[c];
+                    if let Some(said) = Said::of(&claim.value) {
+                        let story = docs[claim.doc].story.as_str();
+                        by.insert((story, claim.rule.as_str(), said), Vec::new());
+                    }
+                }
+            }
+        }
+        if !by.is_empty() {
+            for claim in claims {
+                let Some(said) = Said::of(&claim.value) else {
+                    continue;
+                };
+                let doc = &docs[claim.doc];
+                if let Some(outlets) = by.get_mut(&(doc.story.as_str(), claim.rule.as_str(), said))
+                {
+                    outlets.push(doc.outlet.as_str());
+                }
+            }
+            for outlets in by.values_mut() {
+                outlets.sort_unstable();
+                outlets.dedup();
+            }
+        }
+        Givers { by }
+    }
+
+    /// The outlets that give `claim`'s value in `story`, if it is a figure or a placed date
+    /// of a single-source statement.
+    fn outlets(&self, story: &'a str, claim: &'a Claim) -> &[&'a str] {
+        Said::of(&claim.value)
+            .and_then(|said| self.by.get(&(story, claim.rule.as_str(), said)))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The verdict on one group and why.
 pub fn judge(
     group: &Group,
@@ -63,6 +156,7 @@ pub fn judge(
     sentences: &[Sentence],
     docs: &[Document],
     namers: &Namers,
+    givers: &Givers,
     wording: &Wording,
 ) -> (Verdict, String) {
     let outlet = |s: usize| docs[sentences[s].doc].outlet.as_str();
@@ -90,9 +184,10 @@ pub fn judge(
         return (
             Verdict::Single,
             format!(
-                "Only {who} reports this ({}){}",
+                "Only {who} reports this ({}){}{}",
                 shown(cs),
-                named_elsewhere(namers, wording, cs, claims, story, outlet(*s))
+                named_elsewhere(namers, wording, cs, claims, story, outlet(*s)),
+                given_elsewhere(givers, wording, cs, claims, story, outlet(*s))
             ),
         );
     }
@@ -260,6 +355,46 @@ fn names_shared<'d>(
         }
     }
     Some(parts.join("; "))
+}
+
+/// For a single-source statement of figures or dates: the other outlets that give the
+/// same value in other sentences of the story (a headline's figure that the body repeats,
+/// a figure said again in words the aligner did not match), `; also given in other
+/// sentences: 100 people by B`, listed as [`named_elsewhere`] lists outlets; empty when
+/// there are none.
+fn given_elsewhere<'a>(
+    givers: &Givers<'a>,
+    wording: &Wording,
+    cs: &[usize],
+    claims: &'a [Claim],
+    story: &'a str,
+    outlet: &str,
+) -> String {
+    const SHOWN: usize = 3;
+    let mut parts: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for &c in cs {
+        let others: Vec<&str> = givers
+            .outlets(story, &claims[c])
+            .iter()
+            .copied()
+            .filter(|o| *o != outlet)
+            .collect();
+        let value = wording.shown(&claims[c].value);
+        if others.is_empty() || seen.contains(&value) {
+            continue;
+        }
+        parts.push(format!(
+            "{value} by {}",
+            outlets_list(&others, SHOWN, str::to_string)
+        ));
+        seen.push(value);
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; also given in other sentences: {}", parts.join("; "))
+    }
 }
 
 /// For a single-source name statement: the other outlets that name its entities in other
@@ -829,6 +964,36 @@ mod tests {
         );
         assert_eq!(pairs(2, 2, |i, j| i == 0 || j == 0), [Some(1), Some(0)]);
         assert_eq!(pairs(3, 1, |_, _| true), [Some(0), None, None]);
+    }
+
+    /// A figure is the same value whatever its qualifier (نحو 100 is 100), and not with
+    /// another unit; a placed date is the days it covers; a date an article could not
+    /// place is no value to find elsewhere.
+    #[test]
+    fn the_same_value_elsewhere_is_a_figure_by_its_amount_and_a_date_by_its_days() {
+        let exact = q(100.0, Qualifier::Exact);
+        assert_eq!(Said::of(&exact), Said::of(&q(100.0, Qualifier::Approx)));
+        assert_ne!(Said::of(&exact), Said::of(&q(101.0, Qualifier::Exact)));
+        let mut other_unit = q(100.0, Qualifier::Exact);
+        if let Value::Quantity { unit, .. } = &mut other_unit {
+            *unit = Some("person".into());
+        }
+        assert_ne!(Said::of(&exact), Said::of(&other_unit));
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2024, 4, d).expect("a day");
+        let date = |iso: &str, resolved: bool, range: Option<(u32, u32)>| {
+            Value::Date(dates::DateValue {
+                iso: iso.into(),
+                precision: dates::Precision::Day,
+                resolved,
+                range: range.map(|(a, b)| (day(a), day(b))),
+                part: None,
+            })
+        };
+        assert_eq!(
+            Said::of(&date("2024-04-11", true, Some((11, 11)))),
+            Some(Said::Days(day(11), day(11)))
+        );
+        assert_eq!(Said::of(&date("XXXX-WXX-4", false, None)), None);
     }
 
     /// Two sentences naming a person in common agree on him, whatever else each names.

@@ -1084,6 +1084,48 @@ fn two_dates_in_one_sentence_conflict_when_one_of_them_differs() {
     assert!(md.contains("## Conflicts (1)"), "{md}");
 }
 
+/// A figure in a headline is a statement of its own, which only its outlet reports: the
+/// headline is matched with no other sentence. Its reason then says which other outlets
+/// give the same figure elsewhere in the story (here ب, in the body sentence أ's body
+/// repeats), and not the outlet itself. A figure no other outlet gives says nothing more.
+#[test]
+fn a_single_source_figure_says_which_outlets_give_it_in_other_sentences() {
+    let (_tmp, site) = build(&fixture("headline-figure"));
+    let files = files(&site);
+    let report: serde_json::Value =
+        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let reasons: BTreeMap<&str, (&str, &str)> = report["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| {
+            let field = |k: &str| s[k].as_str().expect("a string");
+            (field("id"), (field("verdict"), field("reason")))
+        })
+        .collect();
+    assert_eq!(
+        reasons["people-a-s1"],
+        (
+            "single",
+            "Only وكالة أ reports this (100 people); also given in other sentences: 100 people by صحيفة ب"
+        ),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons["people-a-s2"].0, "agree", "{reasons:?}");
+    assert_eq!(
+        reasons["money-a-s3"],
+        ("single", "Only وكالة أ reports this (50,000,000 USD)"),
+        "{reasons:?}"
+    );
+    let page = String::from_utf8(files["statements/no-story.html"].clone()).expect("a page");
+    assert!(
+        page.contains(
+            r#"also given in other sentences: 100 people by <bdi lang="ar">صحيفة ب</bdi>"#
+        ),
+        "{page}"
+    );
+}
+
 /// Russian troops sent to two countries, in one sentence by two outlets (أ: 1500 to Mali
 /// and 1000 to Niger; د: in Mali 1500 and in Niger 1000) and in a sentence each by two
 /// others: each count goes with the place of its own clause, so there are two statements,

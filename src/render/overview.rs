@@ -486,7 +486,7 @@ impl<'a> Overview<'a> {
         };
         let _ = writeln!(
             o,
-            r#"<p>Sentences no other outlet's sentence was matched with, so there is nothing to check their value against. Another outlet may still name the same person or give a figure elsewhere: a name's reason says which outlets name it in other sentences.</p><div class="scroll"><table><thead><tr>{story_col}<th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
+            r#"<p>Sentences no other outlet's sentence was matched with, so there is nothing to check their value against. Another outlet may still name the same person or give the same figure or date elsewhere: the statement's reason says which outlets do, in other sentences of the story.</p><div class="scroll"><table><thead><tr>{story_col}<th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
         );
         for s in &singles[range] {
             let m = &s.members[0];
