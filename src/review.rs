@@ -1396,6 +1396,7 @@ mod tests {
             kind: "troops".into(),
             verdict: verdict.into(),
             reason: format!("reason of {id}"),
+            elsewhere: Vec::new(),
             members,
             page: "statements/no-story.html".into(),
         }

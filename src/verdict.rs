@@ -149,6 +149,38 @@ impl<'a> Givers<'a> {
     }
 }
 
+/// Why a group has its verdict: the sentence the pages show, and for a single-source
+/// statement the other outlets that give its names, figures or dates in other sentences of
+/// the story (which the sentence ends with too).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reason {
+    pub text: String,
+    pub elsewhere: Vec<Elsewhere>,
+}
+
+/// A value of a single-source statement that other outlets give in other sentences of the
+/// story: a name, a figure or a date.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Elsewhere {
+    /// As report.json writes values ([`display`]: `wagner`, `100 person`, `2024-04-11`).
+    pub value: String,
+    /// The outlets, sorted; articles of unknown outlet as the pages name them.
+    pub outlets: Vec<String>,
+}
+
+impl Elsewhere {
+    /// `فاغنر by العربية and RT`, the value in `words` (as the pages show it), up to four
+    /// outlets, past that three and how many more.
+    pub fn told(&self, words: &str) -> String {
+        const SHOWN: usize = 3;
+        let outlets: Vec<&str> = self.outlets.iter().map(String::as_str).collect();
+        format!(
+            "{words} by {}",
+            outlets_list(&outlets, SHOWN, str::to_string)
+        )
+    }
+}
+
 /// The verdict on one group and why.
 pub fn judge(
     group: &Group,
@@ -158,7 +190,7 @@ pub fn judge(
     namers: &Namers,
     givers: &Givers,
     wording: &Wording,
-) -> (Verdict, String) {
+) -> (Verdict, Reason) {
     let outlet = |s: usize| docs[sentences[s].doc].outlet.as_str();
     let mut outlets: Vec<&str> = group.members.iter().map(|(s, _)| outlet(*s)).collect();
     outlets.sort_unstable();
@@ -181,15 +213,23 @@ pub fn judge(
         } else {
             doc.outlet.clone()
         };
-        return (
-            Verdict::Single,
-            format!(
-                "Only {who} reports this ({}){}{}",
-                shown(cs),
-                named_elsewhere(namers, wording, cs, claims, story, outlet(*s)),
-                given_elsewhere(givers, wording, cs, claims, story, outlet(*s))
-            ),
+        let named = named_elsewhere(namers, wording, cs, claims, story, outlet(*s));
+        let given = given_elsewhere(givers, wording, cs, claims, story, outlet(*s));
+        let tail = |what: &str, found: &[(String, Elsewhere)]| {
+            if found.is_empty() {
+                return String::new();
+            }
+            let parts: Vec<String> = found.iter().map(|(words, e)| e.told(words)).collect();
+            format!("; also {what} in other sentences: {}", parts.join("; "))
+        };
+        let text = format!(
+            "Only {who} reports this ({}){}{}",
+            shown(cs),
+            tail("named", &named),
+            tail("given", &given)
         );
+        let elsewhere = named.into_iter().chain(given).map(|(_, e)| e).collect();
+        return (Verdict::Single, Reason { text, elsewhere });
     }
     let (ref_s, ref_c) = &group.members[0];
     for (i, (sa, ca)) in group.members.iter().enumerate() {
@@ -205,16 +245,20 @@ pub fn judge(
             } else {
                 format!("; both give {}", shown(&apart.shared))
             };
+            let text = format!(
+                "{} gives {} but {} gives {}{}{both}",
+                outlet(*sa),
+                shown(&apart.a),
+                outlet(*sb),
+                shown(&apart.b),
+                why_apart(&apart.a, &apart.b, claims)
+            );
             return (
                 Verdict::Conflict,
-                format!(
-                    "{} gives {} but {} gives {}{}{both}",
-                    outlet(*sa),
-                    shown(&apart.a),
-                    outlet(*sb),
-                    shown(&apart.b),
-                    why_apart(&apart.a, &apart.b, claims)
-                ),
+                Reason {
+                    text,
+                    elsewhere: Vec::new(),
+                },
             );
         }
     }
@@ -237,7 +281,13 @@ pub fn judge(
             tolerance_note(ref_c, &group.members, claims)
         )
     };
-    (Verdict::Agree, reason)
+    (
+        Verdict::Agree,
+        Reason {
+            text: reason,
+            elsewhere: Vec::new(),
+        },
+    )
 }
 
 /// Outlets in a list that stays short: all of them while there are at most `shown + 1`
@@ -359,9 +409,8 @@ fn names_shared<'d>(
 
 /// For a single-source statement of figures or dates: the other outlets that give the
 /// same value in other sentences of the story (a headline's figure that the body repeats,
-/// a figure said again in words the aligner did not match), `; also given in other
-/// sentences: 100 people by B`, listed as [`named_elsewhere`] lists outlets; empty when
-/// there are none.
+/// a figure said again in words the aligner did not match), the reason's `; also given in
+/// other sentences: 100 people by B`.
 fn given_elsewhere<'a>(
     givers: &Givers<'a>,
     wording: &Wording,
@@ -369,38 +418,30 @@ fn given_elsewhere<'a>(
     claims: &'a [Claim],
     story: &'a str,
     outlet: &str,
-) -> String {
-    const SHOWN: usize = 3;
-    let mut parts: Vec<String> = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+) -> Vec<(String, Elsewhere)> {
+    let mut found: Vec<(String, Elsewhere)> = Vec::new();
     for &c in cs {
-        let others: Vec<&str> = givers
+        let outlets: Vec<String> = givers
             .outlets(story, &claims[c])
             .iter()
-            .copied()
-            .filter(|o| *o != outlet)
+            .filter(|o| **o != outlet)
+            .map(|o| o.to_string())
             .collect();
-        let value = wording.shown(&claims[c].value);
-        if others.is_empty() || seen.contains(&value) {
+        let value = display(&claims[c].value);
+        if outlets.is_empty() || found.iter().any(|(_, e)| e.value == value) {
             continue;
         }
-        parts.push(format!(
-            "{value} by {}",
-            outlets_list(&others, SHOWN, str::to_string)
+        found.push((
+            wording.shown(&claims[c].value),
+            Elsewhere { value, outlets },
         ));
-        seen.push(value);
     }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("; also given in other sentences: {}", parts.join("; "))
-    }
+    found
 }
 
 /// For a single-source name statement: the other outlets that name its entities in other
-/// sentences of the story, `; also named in other sentences: فاغنر by العربية and RT`,
-/// up to four outlets an entity, past that three and how many more; empty when there
-/// are none.
+/// sentences of the story, the reason's `; also named in other sentences: فاغنر by
+/// العربية and RT` (up to four outlets an entity, past that three and how many more).
 fn named_elsewhere(
     namers: &Namers,
     wording: &Wording,
@@ -408,9 +449,8 @@ fn named_elsewhere(
     claims: &[Claim],
     story: &str,
     outlet: &str,
-) -> String {
-    const SHOWN: usize = 3;
-    let mut parts: Vec<String> = Vec::new();
+) -> Vec<(String, Elsewhere)> {
+    let mut found: Vec<(String, Elsewhere)> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for &c in cs {
         let Value::Name { entity, .. } = &claims[c].value else {
@@ -420,26 +460,24 @@ fn named_elsewhere(
             continue;
         }
         seen.push(entity);
-        let others: Vec<&str> = namers
+        let outlets: Vec<String> = namers
             .outlets(entity, story)
             .iter()
-            .copied()
-            .filter(|o| *o != outlet)
+            .filter(|o| **o != outlet)
+            .map(|o| o.to_string())
             .collect();
-        if others.is_empty() {
+        if outlets.is_empty() {
             continue;
         }
-        parts.push(format!(
-            "{} by {}",
-            wording.name(entity),
-            outlets_list(&others, SHOWN, str::to_string)
+        found.push((
+            wording.name(entity).to_string(),
+            Elsewhere {
+                value: display(&claims[c].value),
+                outlets,
+            },
         ));
     }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("; also named in other sentences: {}", parts.join("; "))
-    }
+    found
 }
 
 /// What sets two members' values apart, when they cannot both be right.
@@ -1164,10 +1202,18 @@ mod tests {
             spellings: Vec::new(),
         }];
         let namers = Namers::of(&entities, &claims, &docs);
+        let found = named_elsewhere(&namers, &wording(), &[0], &claims, "", "A");
         assert_eq!(
-            named_elsewhere(&namers, &wording(), &[0], &claims, "", "A"),
-            "; also named in other sentences: عبد الرحمن تياني by B"
+            found,
+            [(
+                "عبد الرحمن تياني".to_string(),
+                Elsewhere {
+                    value: "tiani".into(),
+                    outlets: vec!["B".into()]
+                }
+            )]
         );
+        assert_eq!(found[0].1.told(&found[0].0), "عبد الرحمن تياني by B");
     }
 
     #[test]

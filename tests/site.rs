@@ -1124,6 +1124,32 @@ fn a_single_source_figure_says_which_outlets_give_it_in_other_sentences() {
         ),
         "{page}"
     );
+    // The same, for machines, and in the single-source tables' own column.
+    let headline = report["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|s| s["id"] == "people-a-s1")
+        .expect("the headline's statement");
+    assert_eq!(
+        headline["elsewhere"],
+        serde_json::json!([{"value": "100 person", "outlets": ["صحيفة ب"]}])
+    );
+    let money = report["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|s| s["id"] == "money-a-s3")
+        .expect("the money statement");
+    assert!(money.get("elsewhere").is_none(), "{money}");
+    let index = String::from_utf8(files["index.html"].clone()).expect("index.html");
+    assert!(
+        index.contains(r#"<td class="elsewhere">100 people by <bdi lang="ar">صحيفة ب</bdi></td>"#),
+        "{index}"
+    );
+    let md = String::from_utf8(files["report.md"].clone()).expect("report.md");
+    assert!(md.contains("| 100 people by صحيفة ب |"), "{md}");
+    assert!(md.contains(r#"| — |"#), "{md}");
 }
 
 /// Russian troops sent to two countries, in one sentence by two outlets (أ: 1500 to Mali

@@ -239,12 +239,23 @@ pub(super) fn value_into(out: &mut String, v: &str) {
 /// A list of values as `values_text` joins them (`2024-04-11, 2024-04-10`), each a
 /// [`value`] of its own: a narrow column wraps the list between its values, never inside one.
 pub(super) fn value_list(list: &str) -> String {
-    let mut out = String::with_capacity(list.len() + 40);
-    for (i, v) in list.split(", ").enumerate() {
+    value_list_upto(list, usize::MAX)
+}
+
+/// [`value_list`] of at most `shown` values, then how many more (`and 2,990 more`), for a
+/// table cell that links to the statement with them all.
+pub(super) fn value_list_upto(list: &str, shown: usize) -> String {
+    let mut out = String::with_capacity(list.len().min(shown.saturating_mul(40)) + 40);
+    let mut values = list.split(", ");
+    for (i, v) in values.by_ref().take(shown).enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
         value_into(&mut out, v);
+    }
+    let more = values.count();
+    if more > 0 {
+        let _ = write!(out, " and {} more", readable(&more.to_string()));
     }
     out
 }
@@ -1281,6 +1292,21 @@ fn markdown_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cell lists a statement's values up to its limit and counts the rest.
+    #[test]
+    fn a_cell_lists_some_values_and_counts_the_rest() {
+        let v = |x: &str| format!(r#"<span class="value" dir="ltr">{x}</span>"#);
+        assert_eq!(
+            value_list_upto("1, 2", 5),
+            format!("{}, {}", v("1"), v("2"))
+        );
+        assert_eq!(
+            value_list_upto("1, 2, 3, 4", 2),
+            format!("{}, {} and 2 more", v("1"), v("2"))
+        );
+        assert_eq!(value_list("1, 2, 3"), value_list_upto("1, 2, 3", 3));
+    }
 
     /// `esc` and `lang_dir` as first written, a char at a time.
     fn esc_by_char(text: &str) -> String {

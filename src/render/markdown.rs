@@ -191,13 +191,21 @@ pub fn report(r: &Report) -> String {
     if singles.is_empty() {
         let _ = writeln!(o, "Every statement is reported by at least two outlets.\n");
     } else {
-        let _ = writeln!(o, "| Type | Outlet | Value | Evidence |");
-        let _ = writeln!(o, "|---|---|---|---|");
+        let _ = writeln!(
+            o,
+            "| Type | Outlet | Value | Elsewhere in the story | Evidence |"
+        );
+        let _ = writeln!(o, "|---|---|---|---|---|");
         for s in singles.iter().take(PAGE) {
             let m = &s.members[0];
+            let elsewhere = if s.elsewhere.is_empty() {
+                "—".to_string()
+            } else {
+                escape(&super::elsewhere_text(s, &r.words))
+            };
             let _ = writeln!(
                 o,
-                "| {} | {} | [{}]({}) | {} |",
+                "| {} | {} | [{}]({}) | {elsewhere} | {} |",
                 escape(&s.kind),
                 escape(&m.outlet),
                 escape(&values_text(&r.words.list(&m.values))),

@@ -129,6 +129,18 @@ impl ValueWords {
     }
 }
 
+/// What a single-source statement's "Elsewhere in the story" says: each of its values
+/// other outlets give in other sentences, in words, with them (`فاغنر by العربية; 100
+/// people by B`).
+pub fn elsewhere_text(s: &StatementOut, words: &ValueWords) -> String {
+    let parts: Vec<String> = s
+        .elsewhere
+        .iter()
+        .map(|e| e.told(words.of(&e.value)))
+        .collect();
+    parts.join("; ")
+}
+
 /// Serialise a list of records (claims, sentences, diff runs…) with each record compact on
 /// a line of its own, however deep the list is indented: a record is then one line of
 /// report.json, which keeps a diff of two reports readable (the changed line carries its
@@ -493,6 +505,10 @@ pub struct StatementOut {
     pub kind: SmolStr,
     pub verdict: SmolStr,
     pub reason: String,
+    /// For a single-source statement, the other outlets that give its names, figures or
+    /// dates in other sentences of the story (the end of `reason`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elsewhere: Vec<verdict::Elsewhere>,
     pub members: Vec<MemberOut>,
     /// The site page that shows it, from the site root: its story's statements page
     /// (`statements/{story}.html`, then `statements/{story}.p2.html`…), which holds
@@ -657,7 +673,7 @@ pub fn report(
     sentences: Vec<Sentence>,
     claims: Vec<Claim>,
     entities: &[Entity],
-    groups: Vec<(Group, Verdict, String)>,
+    groups: Vec<(Group, Verdict, verdict::Reason)>,
     wording: &verdict::Wording,
 ) -> Report {
     let gathered = Gathered::of(&docs, &sentences, &claims, &groups);
@@ -821,7 +837,7 @@ impl Gathered {
         docs: &[Document],
         sentences: &[Sentence],
         claims: &[Claim],
-        groups: &[(Group, Verdict, String)],
+        groups: &[(Group, Verdict, verdict::Reason)],
     ) -> Gathered {
         // Claims are in sentence and text order, so a sentence's claims are one run, and
         // what a claim's id and line need is found within its run: the runs in parallel.
@@ -966,7 +982,7 @@ fn claims_and_statements(
     claims: Vec<Claim>,
     gathered: Gathered,
     entities: &[Entity],
-    groups: Vec<(Group, Verdict, String)>,
+    groups: Vec<(Group, Verdict, verdict::Reason)>,
     wording: &verdict::Wording,
 ) -> (Vec<ClaimOut>, Vec<EntityOut>, Vec<StatementOut>, ValueWords) {
     let Gathered {
@@ -1094,7 +1110,8 @@ fn claims_and_statements(
                 id: statement_ids[gi].clone(),
                 kind: SmolStr::from(&g.rule),
                 verdict: SmolStr::new_static(v.as_str()),
-                reason,
+                reason: reason.text,
+                elsewhere: reason.elsewhere,
                 members: g
                     .members
                     .iter()
@@ -1900,6 +1917,7 @@ mod tests {
             kind: "org".into(),
             verdict: "single".into(),
             reason: String::new(),
+            elsewhere: Vec::new(),
             members: vec![member],
             page: String::new(),
         };

@@ -14,7 +14,8 @@
 
 use super::html::{
     bdi, bdi_into, date_or_unknown, date_or_unknown_into, esc, excerpt, excerpt_into, lang_dir,
-    mixed, put_page, value, value_into, value_list, verdict_badge, verdict_symbol, Ctx, Nav,
+    mixed, put_page, value_into, value_list, value_list_upto, verdict_badge, verdict_symbol, Ctx,
+    Nav,
 };
 use super::markdown::corpus_line;
 use super::{slug, statement_title, story_name, values_text, StatementOut, PAGE, WIDE};
@@ -486,7 +487,7 @@ impl<'a> Overview<'a> {
         };
         let _ = writeln!(
             o,
-            r#"<p>Sentences no other outlet's sentence was matched with, so there is nothing to check their value against. Another outlet may still name the same person or give the same figure or date elsewhere: the statement's reason says which outlets do, in other sentences of the story.</p><div class="scroll"><table><thead><tr>{story_col}<th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Evidence</th></tr></thead><tbody>"#
+            r#"<p>Sentences no other outlet's sentence was matched with, so there is nothing to check their value against. Another outlet may still name the same person or give the same figure or date in another sentence of the story: <em>Elsewhere in the story</em> says which outlets do.</p><div class="scroll"><table><thead><tr>{story_col}<th scope="col">Type</th><th scope="col">Outlet</th><th scope="col">Value</th><th scope="col">Elsewhere in the story</th><th scope="col">Evidence</th></tr></thead><tbody>"#
         );
         for s in &singles[range] {
             let m = &s.members[0];
@@ -497,11 +498,12 @@ impl<'a> Overview<'a> {
             };
             let _ = writeln!(
                 o,
-                r#"<tr>{story}<td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td {}>{}</td></tr>"#,
+                r#"<tr>{story}<td>{}</td><td>{}</td><td class="single-value"><a href="{}">{}</a></td><td class="elsewhere">{}</td><td {}>{}</td></tr>"#,
                 esc(&s.kind),
                 bdi(&m.outlet),
                 statement_href(s, depth),
-                value(&values_text(&self.ctx.r.words.list(&m.values))),
+                value_list_upto(&values_text(&self.ctx.r.words.list(&m.values)), CELL_VALUES),
+                elsewhere(s, &self.ctx.r.words),
                 lang_dir(&m.text),
                 excerpt(&m.text, &self.ctx.member_claims(m), 60)
             );
@@ -897,4 +899,17 @@ impl<'a> StoryRow<'a> {
 pub(super) fn story_rows(mut rows: Vec<StoryRow<'_>>) -> Vec<StoryRow<'_>> {
     rows.sort_by(|a, b| b.conflicts.cmp(&a.conflicts).then(a.id.cmp(b.id)));
     rows
+}
+
+/// How many of a statement's values a table cell lists before saying how many more: the
+/// cell links to the statement, which lists them all.
+const CELL_VALUES: usize = 12;
+
+/// The "Elsewhere in the story" cell of a single-source statement: the other outlets that
+/// give its values in other sentences (`فاغنر by العربية`), or a dash.
+fn elsewhere(s: &StatementOut, words: &super::ValueWords) -> String {
+    if s.elsewhere.is_empty() {
+        return r#"<span class="muted">—</span>"#.to_string();
+    }
+    mixed(&super::elsewhere_text(s, words))
 }
