@@ -1150,6 +1150,13 @@ fn a_single_source_figure_says_which_outlets_give_it_in_other_sentences() {
     let md = String::from_utf8(files["report.md"].clone()).expect("report.md");
     assert!(md.contains("| 100 people by صحيفة ب |"), "{md}");
     assert!(md.contains(r#"| — |"#), "{md}");
+    // The coverage matrix: ب reports the headline's statement nowhere, but gives its
+    // figure in another sentence.
+    assert!(md.contains("| _elsewhere_ | 100 people |"), "{md}");
+    assert!(
+        index.contains(r#"<td class="silent"><em>elsewhere</em>"#),
+        "{index}"
+    );
 }
 
 /// Russian troops sent to two countries, in one sentence by two outlets (أ: 1500 to Mali

@@ -308,7 +308,7 @@ pub fn report(r: &Report) -> String {
     } else {
         let _ = writeln!(
             o,
-            "Each statement's value by outlet; — where the outlet does not report that statement (it may give the value or name in another sentence).\n"
+            "Each statement's value by outlet; — where the outlet does not report that statement (it may give the value or name in another sentence: for a single-source statement, _elsewhere_ says it does).\n"
         );
         // One column per outlet while the table stays readable; past that, the outlets
         // that report and a count of the silent ones.
@@ -374,7 +374,9 @@ pub fn report(r: &Report) -> String {
                         .filter(|m| m.outlet == *outlet)
                         .flat_map(|m| r.words.list(&m.values))
                         .collect();
-                    if vals.is_empty() {
+                    if vals.is_empty() && s.given_elsewhere_by(outlet) {
+                        let _ = write!(o, " _elsewhere_ |");
+                    } else if vals.is_empty() {
                         let _ = write!(o, " — |");
                     } else {
                         let _ = write!(o, " {} |", escape(&values_text(&vals)));

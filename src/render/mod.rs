@@ -519,6 +519,14 @@ pub struct StatementOut {
 }
 
 impl StatementOut {
+    /// Whether `outlet` gives one of its values in another sentence of the story (for a
+    /// single-source statement: see `elsewhere`).
+    pub fn given_elsewhere_by(&self, outlet: &str) -> bool {
+        self.elsewhere
+            .iter()
+            .any(|e| e.outlets.iter().any(|o| o == outlet))
+    }
+
     /// Its link from a page `depth` folders below the site root.
     pub fn href(&self, depth: usize) -> String {
         let mut out = String::with_capacity(3 * depth + self.page.len() + self.id.len() + 10);

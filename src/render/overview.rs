@@ -751,7 +751,7 @@ impl<'a> Overview<'a> {
         let mut o = String::new();
         let _ = writeln!(
             o,
-            r#"<p>Every statement (rows: ✗ conflict, ✓ agree, ○ single source) against every outlet (columns): the value an outlet reports, or — where it does not report that statement (it may give the value or name in another sentence).</p>"#
+            r#"<p>Every statement (rows: ✗ conflict, ✓ agree, ○ single source) against every outlet (columns): the value an outlet reports, or — where it does not report that statement (it may give the value or name in another sentence: for a single-source statement, <em>elsewhere</em> says it does).</p>"#
         );
         if r.statements.is_empty() {
             let _ = writeln!(o, r#"<p class="none">No statements.</p>"#);
@@ -822,7 +822,12 @@ impl<'a> Overview<'a> {
                     .filter(|m| m.outlet == *outlet)
                     .flat_map(|m| ctx.r.words.list(&m.values))
                     .collect();
-                if vals.is_empty() {
+                if vals.is_empty() && s.given_elsewhere_by(outlet) {
+                    let _ = write!(
+                        o,
+                        r#"<td class="silent"><em>elsewhere</em><span class="sr">: gives it in another sentence</span></td>"#
+                    );
+                } else if vals.is_empty() {
                     let _ = write!(
                         o,
                         r#"<td class="silent"><span aria-hidden="true">—</span><span class="sr">not reported</span></td>"#
