@@ -985,20 +985,24 @@ fn statements_of(report: &serde_json::Value) -> BTreeMap<String, (String, Vec<St
         .collect()
 }
 
-/// The values a statement's member from document `doc` gives (report.json's `values`).
-fn member_values(report: &serde_json::Value, statement: &str, doc: &str) -> Vec<String> {
-    let statement = report["statements"]
+/// The statement `id` of report.json.
+fn statement<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["statements"]
         .as_array()
         .expect("statements")
         .iter()
-        .find(|s| s["id"] == statement)
-        .unwrap_or_else(|| panic!("no statement {statement}"));
-    let member = statement["members"]
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no statement {id}"))
+}
+
+/// The values a statement's member from document `doc` gives (report.json's `values`).
+fn member_values(report: &serde_json::Value, id: &str, doc: &str) -> Vec<String> {
+    let member = statement(report, id)["members"]
         .as_array()
         .expect("members")
         .iter()
         .find(|m| m["doc"] == doc)
-        .unwrap_or_else(|| panic!("{doc} is not in {statement}"));
+        .unwrap_or_else(|| panic!("{doc} is not in {id}"));
     member["values"]
         .as_array()
         .expect("values")
@@ -1068,12 +1072,8 @@ fn two_dates_in_one_sentence_conflict_when_one_of_them_differs() {
         ["2024-04-11", "2024-04-10"]
     );
     assert_eq!(member_values(&report, "date-a-s2", "c"), ["2024-04-11"]);
-    let reason = report["statements"]
-        .as_array()
-        .expect("statements")
-        .iter()
-        .find(|s| s["id"] == "date-a-s2")
-        .and_then(|s| s["reason"].as_str())
+    let reason = statement(&report, "date-a-s2")["reason"]
+        .as_str()
         .expect("a reason");
     assert_eq!(
         reason,
@@ -1125,22 +1125,11 @@ fn a_single_source_figure_says_which_outlets_give_it_in_other_sentences() {
         "{page}"
     );
     // The same, for machines, and in the single-source tables' own column.
-    let headline = report["statements"]
-        .as_array()
-        .expect("statements")
-        .iter()
-        .find(|s| s["id"] == "people-a-s1")
-        .expect("the headline's statement");
     assert_eq!(
-        headline["elsewhere"],
+        statement(&report, "people-a-s1")["elsewhere"],
         serde_json::json!([{"value": "100 person", "outlets": ["صحيفة ب"]}])
     );
-    let money = report["statements"]
-        .as_array()
-        .expect("statements")
-        .iter()
-        .find(|s| s["id"] == "money-a-s3")
-        .expect("the money statement");
+    let money = statement(&report, "money-a-s3");
     assert!(money.get("elsewhere").is_none(), "{money}");
     let index = String::from_utf8(files["index.html"].clone()).expect("index.html");
     assert!(
