@@ -152,7 +152,7 @@ impl<'a> Givers<'a> {
 /// Why a group has its verdict: the sentence the pages show, and for a single-source
 /// statement the other outlets that give its names, figures or dates in other sentences of
 /// the story (which the sentence ends with too).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
     pub text: String,
     pub elsewhere: Vec<Elsewhere>,
@@ -514,7 +514,10 @@ fn members_apart(a: &[usize], b: &[usize], claims: &[Claim]) -> Option<Apart> {
         });
     }
     let partner = pairs(a.len(), b.len(), |i, j| fits(a[i], b[j]));
-    let paired_b: Vec<bool> = (0..b.len()).map(|j| partner.contains(&Some(j))).collect();
+    let mut paired_b = vec![false; b.len()];
+    for &j in partner.iter().flatten() {
+        paired_b[j] = true;
+    }
     let left_a: Vec<usize> = (0..a.len())
         .filter(|&i| partner[i].is_none())
         .map(|i| a[i])
