@@ -3,6 +3,8 @@
 //!
 //! A page whose bytes are those of the same page in the site it replaces is not written
 //! again: the previous site's file is hard-linked into the new site (see [`Sink::put`]).
+//! Each page is stamped with its length and hash (`Stamp`), so that a rebuild knows an
+//! unchanged page without reading the previous one back from the disk.
 //! A rebuild after a small change then writes only what changed, keeps the unchanged
 //! files' modification times (so `rsync` and web servers see what changed), and spares
 //! ext4 the cost of creating tens of thousands of files where it has just deleted as many
@@ -341,6 +343,8 @@ pub struct Sink {
     /// file (`(swap)`: between the two renames) until it is killed, so a test can kill a
     /// build at a known point.
     stall_after: Option<String>,
+    /// Set when the file system refused a [`Stamp`]: no other file is stamped.
+    unstamped: std::sync::atomic::AtomicBool,
     /// Nanoseconds threads spent writing files, for `--timings`.
     busy: std::sync::atomic::AtomicU64,
     /// The folders made so far: most pages go to a few folders, which need not be made
@@ -409,7 +413,8 @@ impl Sink {
         let path = self.path(rel)?;
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if self.keep_same(rel, &path, parts) {
+        let stamp = Stamp::of(parts);
+        if self.keep_same(rel, &path, parts, &stamp) {
             self.count(t);
             return self.written(rel);
         }
@@ -428,23 +433,49 @@ impl Sink {
                 Err(e) => return Err(e).with_context(cannot),
             }
         }
+        self.stamp(&file, &stamp);
         self.count(t);
         self.written(rel)
     }
 
-    /// Link the previous site's `rel` to `path` if its bytes are `parts`, joined; whether
-    /// it did. Anything unexpected (no previous site, no such file, another size or
-    /// content, a link, a file system without hard links) means the file is written.
-    fn keep_same(&self, rel: &str, path: &Path, parts: &[&[u8]]) -> bool {
+    /// Record on a file just written what its bytes were ([`Stamp`]), for the next build.
+    /// Best effort: a file system without extended attributes only means the next build
+    /// reads the file back, and after the first refusal no other file is tried.
+    fn stamp(&self, file: &std::fs::File, stamp: &Stamp) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.unstamped.load(Relaxed) {
+            return;
+        }
+        let set = file.metadata().is_ok_and(|m| stamp.put(file, &m));
+        if !set {
+            self.unstamped.store(true, Relaxed);
+        }
+    }
+
+    /// Link the previous site's `rel` to `path` if its bytes are `parts`, joined (whose
+    /// [`Stamp`] is `stamp`); whether it did. Anything unexpected (no previous site, no
+    /// such file, another size or content, a link, a file system without hard links)
+    /// means the file is written.
+    ///
+    /// A previous file that carries a stamp still true of it (its size and modification
+    /// time those the stamp records) is not read: the stamp's hash stands for its bytes.
+    /// Otherwise (no stamp, as after a `git clone` or a copy without extended attributes;
+    /// a file changed since it was written) every byte is compared.
+    fn keep_same(&self, rel: &str, path: &Path, parts: &[&[u8]], stamp: &Stamp) -> bool {
         let Some(prev) = &self.prev else {
             return false;
         };
         let old = prev.join(rel);
-        let len: usize = parts.iter().map(|p| p.len()).sum();
         // The size first, from the folder entry: a changed page usually has another.
-        let Some((mut file, meta)) = open_previous(&old, Some(len as u64)) else {
+        let Some((mut file, meta)) = open_previous(&old, Some(stamp.len)) else {
             return false;
         };
+        match Stamp::read(&file, &meta) {
+            Some(hash) if hash == stamp.hash => return self.link(&old, path, &meta),
+            Some(_) => return false,
+            None => {}
+        }
+        let len = stamp.len as usize;
         let mut bytes = Vec::with_capacity(len);
         if std::io::Read::read_to_end(&mut file, &mut bytes).is_err() || bytes.len() != len {
             return false;
@@ -457,7 +488,16 @@ impl Sink {
             }
             rest = tail;
         }
-        self.link(&old, path, &meta)
+        if !self.link(&old, path, &meta) {
+            return false;
+        }
+        // Now known to hold these bytes: stamped, the next build need not read it. Only
+        // its attribute changes, never its bytes or time; if it cannot be stamped (not
+        // this build's file, say), it is read again next time.
+        if !self.unstamped.load(std::sync::atomic::Ordering::Relaxed) {
+            stamp.put(&file, &meta);
+        }
+        true
     }
 
     /// Hard-link `old`, whose open file's metadata is `read`, to `new`; whether `new` is
@@ -532,6 +572,83 @@ fn open_previous(old: &Path, len: Option<u64>) -> Option<(std::fs::File, std::fs
     let file = std::fs::File::open(old).ok()?;
     let read = file.metadata().ok()?;
     Some((file, read))
+}
+
+/// The extended attribute in which a page records its [`Stamp`].
+const STAMP: &str = "user.compare.page";
+
+/// What a page of the site was when it was written: its length and a 128-bit hash of its
+/// bytes (XXH3), kept in an extended attribute ([`STAMP`]) with the file's modification
+/// time. The next build then knows whether the page it renders is the one already there
+/// without reading it, which matters when the previous site is no longer in memory (a
+/// 100 000-article site is about 4 GB). The stamp is believed only while the file's size
+/// and modification time are those it records: a file changed in place since gets a new
+/// time, and is read and compared byte by byte. A copy that keeps extended attributes
+/// and times (`cp -a`) keeps the bytes too, so its stamps stay true; one that keeps
+/// neither (`git clone`) has none.
+struct Stamp {
+    len: u64,
+    hash: u128,
+}
+
+impl Stamp {
+    fn of(parts: &[&[u8]]) -> Stamp {
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        for p in parts {
+            h.update(p);
+        }
+        Stamp {
+            len: parts.iter().map(|p| p.len() as u64).sum(),
+            hash: h.digest128(),
+        }
+    }
+
+    /// The attribute's value for a file of these bytes whose metadata, once written, is
+    /// `meta`: a version byte, then the hash, length, seconds and nanoseconds of the
+    /// modification time, little-endian. `None` when the file has no such time.
+    fn encode(&self, meta: &std::fs::Metadata) -> Option<Vec<u8>> {
+        let (secs, nanos) = mtime(meta)?;
+        let mut v = Vec::with_capacity(STAMP_LEN);
+        v.push(STAMP_VERSION);
+        v.extend_from_slice(&self.hash.to_le_bytes());
+        v.extend_from_slice(&self.len.to_le_bytes());
+        v.extend_from_slice(&secs.to_le_bytes());
+        v.extend_from_slice(&nanos.to_le_bytes());
+        Some(v)
+    }
+
+    /// Stamp `file`, whose metadata is `meta`; whether the file system took it.
+    fn put(&self, file: &std::fs::File, meta: &std::fs::Metadata) -> bool {
+        self.encode(meta)
+            .is_some_and(|v| xattr::FileExt::set_xattr(file, STAMP, &v).is_ok())
+    }
+
+    /// The hash a file's stamp vouches for, if it has one and it is still true of the
+    /// file (`meta` its metadata): same length, same modification time.
+    fn read(file: &std::fs::File, meta: &std::fs::Metadata) -> Option<u128> {
+        let v = xattr::FileExt::get_xattr(file, STAMP).ok()??;
+        if v.len() != STAMP_LEN || v[0] != STAMP_VERSION {
+            return None;
+        }
+        let hash = u128::from_le_bytes(v[1..17].try_into().ok()?);
+        let len = u64::from_le_bytes(v[17..25].try_into().ok()?);
+        let secs = u64::from_le_bytes(v[25..33].try_into().ok()?);
+        let nanos = u32::from_le_bytes(v[33..37].try_into().ok()?);
+        (len == meta.len() && mtime(meta)? == (secs, nanos)).then_some(hash)
+    }
+}
+
+const STAMP_VERSION: u8 = 1;
+const STAMP_LEN: usize = 1 + 16 + 8 + 8 + 4;
+
+/// A file's modification time as seconds and nanoseconds since 1970, if it has one.
+fn mtime(meta: &std::fs::Metadata) -> Option<(u64, u32)> {
+    let d = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((d.as_secs(), d.subsec_nanos()))
 }
 
 /// Create a new file at `path`. A file already there is removed first, never truncated:
@@ -730,6 +847,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
         prev: abs.is_dir().then(|| abs.clone()),
         files: Default::default(),
         kept: Default::default(),
+        unstamped: Default::default(),
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
         busy: std::sync::atomic::AtomicU64::new(0),
@@ -957,6 +1075,136 @@ mod tests {
             );
         }
         assert_eq!(std::fs::read(&outside).expect("outside"), b"page");
+    }
+
+    /// Whether this file system keeps extended attributes (user.*): without them nothing
+    /// is stamped, and the stamp tests have nothing to check.
+    fn stamps_kept(dir: &Path) -> bool {
+        let probe = dir.join("probe");
+        std::fs::write(&probe, "x").expect("probe");
+        let kept = xattr::set(&probe, "user.compare.probe", b"1").is_ok();
+        std::fs::remove_file(&probe).expect("probe");
+        if !kept {
+            eprintln!("skipped: {} keeps no extended attributes", dir.display());
+        }
+        kept
+    }
+
+    fn mtime_of(p: &Path) -> std::time::SystemTime {
+        std::fs::metadata(p)
+            .expect("file")
+            .modified()
+            .expect("time")
+    }
+
+    /// Write `bytes` over the file at `p` in place (same inode, so the same stamp), then
+    /// give it modification time `at`.
+    fn change_in_place(p: &Path, bytes: &[u8], at: std::time::SystemTime) {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(p)
+            .expect("open");
+        std::io::Write::write_all(&mut &f, bytes).expect("write");
+        f.set_modified(at).expect("time");
+    }
+
+    /// Every file a build writes is stamped with its length and the hash of its bytes;
+    /// the stamp is what the next build believes instead of reading the file, as long as
+    /// the file's size and time are those it records.
+    #[cfg(unix)]
+    #[test]
+    fn a_stamped_file_is_linked_on_its_stamp_without_being_read() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        if !stamps_kept(tmp.path()) {
+            return;
+        }
+        let out = tmp.path().join("site");
+        site(
+            &out,
+            &[("a.html", b"the page"), ("b.html", b"another page")],
+        );
+        for (rel, bytes) in [("a.html", &b"the page"[..]), ("b.html", b"another page")] {
+            let file = std::fs::File::open(out.join(rel)).expect("file");
+            let meta = file.metadata().expect("meta");
+            assert_eq!(
+                Stamp::read(&file, &meta),
+                Some(Stamp::of(&[bytes]).hash),
+                "{rel}"
+            );
+        }
+        // Bytes changed behind the stamp's back, size and time put back as they were:
+        // the stamp still holds, so the file is linked without being read. (Only a tool
+        // that restores the time after changing the bytes can do this.)
+        let a = out.join("a.html");
+        change_in_place(&a, b"THE PAGE", mtime_of(&a));
+        let again = site(
+            &out,
+            &[("a.html", b"the page"), ("b.html", b"another page")],
+        );
+        assert_eq!(again.kept, 2);
+        assert_eq!(std::fs::read(&a).expect("a"), b"THE PAGE");
+    }
+
+    /// A file changed in place since its build has another modification time: its stamp
+    /// no longer holds, so it is compared byte by byte, and written again when it
+    /// differs. One that is the same is linked, and stamped anew.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_since_it_was_stamped_is_compared_byte_by_byte() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        if !stamps_kept(tmp.path()) {
+            return;
+        }
+        let out = tmp.path().join("site");
+        let pages: [(&str, &[u8]); 2] = [("edited.html", b"the page"), ("touched.html", b"same")];
+        site(&out, &pages);
+        let later = mtime_of(&out.join("edited.html")) + std::time::Duration::from_secs(2);
+        change_in_place(&out.join("edited.html"), b"THE PAGE", later);
+        change_in_place(&out.join("touched.html"), b"same", later);
+        let touched = inode(&out.join("touched.html"));
+        let again = site(&out, &pages);
+        assert_eq!((again.files, again.kept), (2, 1));
+        assert_eq!(
+            std::fs::read(out.join("edited.html")).expect("edited"),
+            b"the page"
+        );
+        assert_eq!(inode(&out.join("touched.html")), touched);
+        let file = std::fs::File::open(out.join("touched.html")).expect("file");
+        let meta = file.metadata().expect("meta");
+        assert_eq!(Stamp::read(&file, &meta), Some(Stamp::of(&[b"same"]).hash));
+    }
+
+    /// A site without stamps (checked out by git, copied without extended attributes) is
+    /// compared byte by byte, and the files found unchanged are stamped for next time.
+    #[cfg(unix)]
+    #[test]
+    fn a_site_without_stamps_is_compared_and_stamped() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        if !stamps_kept(tmp.path()) {
+            return;
+        }
+        let out = tmp.path().join("site");
+        let pages: [(&str, &[u8]); 2] = [("same.html", b"the page"), ("other.html", b"abcd")];
+        site(&out, &pages);
+        for (rel, _) in &pages {
+            xattr::remove(out.join(rel), STAMP).expect("remove stamp");
+        }
+        let again = site(&out, &[("same.html", b"the page"), ("other.html", b"abcX")]);
+        assert_eq!(again.kept, 1);
+        assert_eq!(
+            std::fs::read(out.join("other.html")).expect("other"),
+            b"abcX"
+        );
+        for (rel, bytes) in [("same.html", &b"the page"[..]), ("other.html", b"abcX")] {
+            let file = std::fs::File::open(out.join(rel)).expect("file");
+            let meta = file.metadata().expect("meta");
+            assert_eq!(
+                Stamp::read(&file, &meta),
+                Some(Stamp::of(&[bytes]).hash),
+                "{rel}"
+            );
+        }
     }
 
     /// Everything under the folder goes, the folder too; a link is removed, not followed.
