@@ -115,6 +115,12 @@ def unchanged_files(stderr):
     return [int(m[1]), int(m[2])] if m else None
 
 
+def known_by_stamp(stderr):
+    """`known by stamp: S` (files found unchanged without reading them back) → S, or None."""
+    m = re.search(r"known by stamp:\s*([0-9]+)", stderr)
+    return int(m[1]) if m else None
+
+
 def score(compare, truth, report):
     return json.loads(run([compare, "score", "--truth", truth, report, "--format", "json"]).stdout)
 
@@ -251,7 +257,8 @@ def one_size(args, target):
                                                     "--out", os.path.join(site_root, "site"), "--timings"], work,
                                                    "compare-rebuild")
     rebuild = {"wall_s": r_wall, "cpu_s": r_cpu, "sys_s": r_sys, "rss_mb": round(r_rss, 1),
-               "stages_ms": stage_times(r_err)[0], "unchanged_files": unchanged_files(r_err)}
+               "stages_ms": stage_times(r_err)[0], "unchanged_files": unchanged_files(r_err),
+               "known_by_stamp": known_by_stamp(r_err)}
     # The median build; of an even number, the slower of the two in the middle.
     wall, cpu, rss, load, err, sys_s, probe_s, stolen = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
@@ -362,6 +369,7 @@ def markdown(result):
             kept = b.get("unchanged_files")
             out.append(f"- {r['label']}: {b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}; "
                        + (f"{kept[0]} of {kept[1]} files unchanged" if kept else "files unchanged not reported")
+                       + (f" ({b['known_by_stamp']} known by their stamps)" if b.get("known_by_stamp") is not None else "")
                        + f"; write {f(b['stages_ms'].get('write'), 0)} ms")
     both = [r for r in rows if r["peer"]]
     out.append("")

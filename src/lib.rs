@@ -58,6 +58,9 @@ pub struct Outcome {
     /// Files in the site written, and how many of them were kept (linked) unchanged from
     /// the site it replaced; both zero when nothing was written.
     pub files: (u64, u64),
+    /// Of the files kept, how many were known unchanged by their stamps (an extended
+    /// attribute with their hash), without being read back.
+    pub unread: u64,
     /// How the rules word values (names, plurals), for reading another report, such as a
     /// `--baseline`, in the same words ([`review::word`]).
     pub wording: verdict::Wording,
@@ -168,6 +171,7 @@ pub fn analyse(
         timings,
         stats,
         files: (0, 0),
+        unread: 0,
         wording,
     })
 }
@@ -345,6 +349,7 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
     let threads = u32::try_from(rayon::current_num_threads().max(1)).unwrap_or(1);
     let write = (writing.busy / threads).min(both);
     outcome.files = (writing.files, writing.kept);
+    outcome.unread = writing.unread;
     outcome.timings.push(("render", both - write));
     outcome.timings.push(("write", write));
     outcome.timings.push(("total", started.elapsed()));

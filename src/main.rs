@@ -67,7 +67,8 @@ enum Command {
         /// extract, align, verdict, diff, render, write) and the candidate pairs alignment
         /// examined. Render and write overlap; write is file-system time over the threads.
         /// Also how many files of the site were unchanged from the site it replaced, and
-        /// so linked rather than written.
+        /// so linked rather than written, and how many of those were known unchanged by
+        /// their stamps (an extended attribute holding their hash), without reading them.
         #[arg(long)]
         timings: bool,
         /// `json`: print one JSON object with counts by verdict and type on stdout
@@ -247,6 +248,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 let (files, kept) = outcome.files;
                 eprintln!("{:>18}: {kept} of {files}", "unchanged files");
+                eprintln!("{:>18}: {}", "known by stamp", outcome.unread);
             }
             // The baseline's values, which new conflicts show as they were, read in the
             // words of these rules, as the report's do.

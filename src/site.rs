@@ -336,6 +336,8 @@ pub struct Sink {
     /// Files written, and how many of them were the previous site's, linked.
     files: std::sync::atomic::AtomicU64,
     kept: std::sync::atomic::AtomicU64,
+    /// Of the files linked, how many were known unchanged by their [`Stamp`], unread.
+    unread: std::sync::atomic::AtomicU64,
     /// `COMPARE_FAIL_AFTER_WRITE=report.md` fails the build right after writing that
     /// file, to test that a failed build leaves the previous site as it was.
     fail_after: Option<String>,
@@ -471,7 +473,14 @@ impl Sink {
             return false;
         };
         match Stamp::read(&file, &meta) {
-            Some(hash) if hash == stamp.hash => return self.link(&old, path, &meta),
+            Some(hash) if hash == stamp.hash => {
+                let linked = self.link(&old, path, &meta);
+                if linked {
+                    self.unread
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                return linked;
+            }
             Some(_) => return false,
             None => {}
         }
@@ -554,11 +563,15 @@ impl Sink {
         self.written(rel)
     }
 
-    /// How many files the build wrote, and how many of them it linked unchanged from the
-    /// previous site.
-    fn tally(&self) -> (u64, u64) {
+    /// How many files the build wrote, how many of them it linked unchanged from the
+    /// previous site, and how many of those it knew by their stamps.
+    fn tally(&self) -> (u64, u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
-        (self.files.load(Relaxed), self.kept.load(Relaxed))
+        (
+            self.files.load(Relaxed),
+            self.kept.load(Relaxed),
+            self.unread.load(Relaxed),
+        )
     }
 }
 
@@ -847,6 +860,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
         prev: abs.is_dir().then(|| abs.clone()),
         files: Default::default(),
         kept: Default::default(),
+        unread: Default::default(),
         unstamped: Default::default(),
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
@@ -919,11 +933,12 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
         remove_tree(&old);
     }
     sink.count(t);
-    let (files, kept) = sink.tally();
+    let (files, kept, unread) = sink.tally();
     Ok(Written {
         busy: std::time::Duration::from_nanos(sink.busy.load(std::sync::atomic::Ordering::Relaxed)),
         files,
         kept,
+        unread,
     })
 }
 
@@ -936,6 +951,9 @@ pub struct Written {
     /// it replaced.
     pub files: u64,
     pub kept: u64,
+    /// Of the files kept, how many were known unchanged by their stamps, without reading
+    /// them back.
+    pub unread: u64,
 }
 
 #[cfg(test)]
@@ -1021,6 +1039,9 @@ mod tests {
 
         let second = site(&out, &after);
         assert_eq!((second.files, second.kept), (13, 3));
+        // The two pages on their stamps where the file system keeps them; the streamed
+        // file compared as it was streamed.
+        assert!(second.unread == 2 || !stamps_kept(tmp.path()), "{second:?}");
         for (i, (rel, bytes)) in after.iter().enumerate() {
             let path = out.join(rel);
             assert_eq!(std::fs::read(&path).expect("file"), *bytes, "{rel}");
@@ -1142,7 +1163,7 @@ mod tests {
             &out,
             &[("a.html", b"the page"), ("b.html", b"another page")],
         );
-        assert_eq!(again.kept, 2);
+        assert_eq!((again.kept, again.unread), (2, 2));
         assert_eq!(std::fs::read(&a).expect("a"), b"THE PAGE");
     }
 
@@ -1164,7 +1185,7 @@ mod tests {
         change_in_place(&out.join("touched.html"), b"same", later);
         let touched = inode(&out.join("touched.html"));
         let again = site(&out, &pages);
-        assert_eq!((again.files, again.kept), (2, 1));
+        assert_eq!((again.files, again.kept, again.unread), (2, 1, 0));
         assert_eq!(
             std::fs::read(out.join("edited.html")).expect("edited"),
             b"the page"
@@ -1191,7 +1212,7 @@ mod tests {
             xattr::remove(out.join(rel), STAMP).expect("remove stamp");
         }
         let again = site(&out, &[("same.html", b"the page"), ("other.html", b"abcX")]);
-        assert_eq!(again.kept, 1);
+        assert_eq!((again.kept, again.unread), (1, 0));
         assert_eq!(
             std::fs::read(out.join("other.html")).expect("other"),
             b"abcX"
