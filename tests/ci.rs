@@ -243,6 +243,15 @@ fn build_format_json_prints_one_object_and_no_progress() {
     assert!(!stderr(&text).contains("wrote "));
 }
 
+/// The CI gate of docs/ci.md: a build that fails on a conflict absent from `base.json`.
+const GATE: [&str; 5] = [
+    "build",
+    "--fail-on",
+    "new-conflict",
+    "--baseline",
+    "base.json",
+];
+
 #[test]
 fn fail_on_conflict_and_new_conflict_exit_codes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -253,31 +262,11 @@ fn fail_on_conflict_and_new_conflict_exit_codes() {
     // The seeds have no conflict: both gates pass.
     let o = compare(tmp.path(), &["build", "--fail-on", "conflict"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = compare(
-        tmp.path(),
-        &[
-            "build",
-            "--fail-on",
-            "new-conflict",
-            "--baseline",
-            "base.json",
-        ],
-    );
+    let o = compare(tmp.path(), &GATE);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 
     make_conflict(tmp.path());
-    let o = compare(
-        tmp.path(),
-        &[
-            "build",
-            "--fail-on",
-            "new-conflict",
-            "--baseline",
-            "base.json",
-            "--format",
-            "json",
-        ],
-    );
+    let o = compare(tmp.path(), &[&GATE[..], &["--format", "json"]].concat());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(summary["fail_on"], "new-conflict");
@@ -299,16 +288,7 @@ fn fail_on_conflict_and_new_conflict_exit_codes() {
 
     // Against the new report itself the conflict is not new; --fail-on conflict still fails.
     std::fs::copy(&report, &base).unwrap();
-    let o = compare(
-        tmp.path(),
-        &[
-            "build",
-            "--fail-on",
-            "new-conflict",
-            "--baseline",
-            "base.json",
-        ],
-    );
+    let o = compare(tmp.path(), &GATE);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = compare(tmp.path(), &["build", "--fail-on", "conflict"]);
     assert_eq!(o.status.code(), Some(1));
@@ -999,16 +979,7 @@ fn fail_on_conflict_reads_in_words_on_a_fixture() {
 #[test]
 fn fail_on_new_conflict_reads_in_words_on_the_seeds() {
     let tmp = seeds_with_a_new_conflict();
-    let o = compare(
-        tmp.path(),
-        &[
-            "build",
-            "--fail-on",
-            "new-conflict",
-            "--baseline",
-            "base.json",
-        ],
-    );
+    let o = compare(tmp.path(), &GATE);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     insta::assert_snapshot!("fail_on_new_conflict_seeds", err);
