@@ -1268,36 +1268,20 @@ mod tests {
     #[test]
     fn a_display_names_its_days() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(
-            display_interval("2024-03-26"),
-            Some((d(2024, 3, 26), d(2024, 3, 26)))
-        );
-        assert_eq!(
-            display_interval("2024-02"),
-            Some((d(2024, 2, 1), d(2024, 2, 29)))
-        );
-        assert_eq!(
-            display_interval("2024-03 (early)"),
-            Some((d(2024, 3, 1), d(2024, 3, 10)))
-        );
-        assert_eq!(
-            display_interval("2024-03 (mid)"),
-            Some((d(2024, 3, 11), d(2024, 3, 20)))
-        );
-        assert_eq!(
-            display_interval("2024-03 (late)"),
-            Some((d(2024, 3, 21), d(2024, 3, 31)))
-        );
-        assert_eq!(
-            display_interval("2024-W15"),
-            Some((d(2024, 4, 8), d(2024, 4, 14)))
-        );
-        assert_eq!(
-            display_interval("2023"),
-            Some((d(2023, 1, 1), d(2023, 12, 31)))
-        );
-        assert_eq!(display_interval("XXXX-03"), None);
-        assert_eq!(display_interval("XXXX-WXX-4"), None);
+        let cases = [
+            ("2024-03-26", Some((d(2024, 3, 26), d(2024, 3, 26)))),
+            ("2024-02", Some((d(2024, 2, 1), d(2024, 2, 29)))),
+            ("2024-03 (early)", Some((d(2024, 3, 1), d(2024, 3, 10)))),
+            ("2024-03 (mid)", Some((d(2024, 3, 11), d(2024, 3, 20)))),
+            ("2024-03 (late)", Some((d(2024, 3, 21), d(2024, 3, 31)))),
+            ("2024-W15", Some((d(2024, 4, 8), d(2024, 4, 14)))),
+            ("2023", Some((d(2023, 1, 1), d(2023, 12, 31)))),
+            ("XXXX-03", None),
+            ("XXXX-WXX-4", None),
+        ];
+        for (display, days) in cases {
+            assert_eq!(display_interval(display), days, "{display}");
+        }
     }
 
     #[test]
