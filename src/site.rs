@@ -1118,6 +1118,16 @@ mod tests {
             .expect("time")
     }
 
+    /// Each file of the site at `out` carries a stamp that holds and vouches for `bytes`.
+    fn assert_stamped(out: &Path, files: &[(&str, &[u8])]) {
+        for (rel, bytes) in files {
+            let file = std::fs::File::open(out.join(rel)).expect("file");
+            let meta = file.metadata().expect("meta");
+            let hash = Stamp::of(&[bytes]).hash;
+            assert_eq!(Stamp::read(&file, &meta), Some(hash), "{rel}");
+        }
+    }
+
     /// Write `bytes` over the file at `p` in place (same inode, so the same stamp), then
     /// give it modification time `at`.
     fn change_in_place(p: &Path, bytes: &[u8], at: std::time::SystemTime) {
@@ -1145,15 +1155,10 @@ mod tests {
             &out,
             &[("a.html", b"the page"), ("b.html", b"another page")],
         );
-        for (rel, bytes) in [("a.html", &b"the page"[..]), ("b.html", b"another page")] {
-            let file = std::fs::File::open(out.join(rel)).expect("file");
-            let meta = file.metadata().expect("meta");
-            assert_eq!(
-                Stamp::read(&file, &meta),
-                Some(Stamp::of(&[bytes]).hash),
-                "{rel}"
-            );
-        }
+        assert_stamped(
+            &out,
+            &[("a.html", b"the page"), ("b.html", b"another page")],
+        );
         // Bytes changed behind the stamp's back, size and time put back as they were:
         // the stamp still holds, so the file is linked without being read. (Only a tool
         // that restores the time after changing the bytes can do this.)
@@ -1191,9 +1196,7 @@ mod tests {
             b"the page"
         );
         assert_eq!(inode(&out.join("touched.html")), touched);
-        let file = std::fs::File::open(out.join("touched.html")).expect("file");
-        let meta = file.metadata().expect("meta");
-        assert_eq!(Stamp::read(&file, &meta), Some(Stamp::of(&[b"same"]).hash));
+        assert_stamped(&out, &[("touched.html", b"same")]);
     }
 
     /// A site without stamps (checked out by git, copied without extended attributes) is
@@ -1217,15 +1220,7 @@ mod tests {
             std::fs::read(out.join("other.html")).expect("other"),
             b"abcX"
         );
-        for (rel, bytes) in [("same.html", &b"the page"[..]), ("other.html", b"abcX")] {
-            let file = std::fs::File::open(out.join(rel)).expect("file");
-            let meta = file.metadata().expect("meta");
-            assert_eq!(
-                Stamp::read(&file, &meta),
-                Some(Stamp::of(&[bytes]).hash),
-                "{rel}"
-            );
-        }
+        assert_stamped(&out, &[("same.html", b"the page"), ("other.html", b"abcX")]);
     }
 
     /// Everything under the folder goes, the folder too; a link is removed, not followed.
