@@ -66,12 +66,24 @@ pub struct Outcome {
     pub wording: verdict::Wording,
 }
 
-/// Run the pipeline on a seeds folder with compiled rules; nothing is written.
-pub fn analyse(
+/// A corpus read and analysed up to alignment: every document, sentence and claim.
+pub struct Corpus {
+    pub docs: Vec<Document>,
+    pub sentences: Vec<Sentence>,
+    pub claims: Vec<model::Claim>,
+    /// Warnings of ingest, not yet sorted.
+    pub warnings: Vec<String>,
+    /// Wall time of ingest, normalise, segment and extract.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Read every article of a seeds folder and analyse it up to alignment: ingest,
+/// normalise, segment, extract.
+pub fn read_corpus(
     seeds: &std::path::Path,
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<Corpus> {
     // Documents are read and analysed in chunks: each chunk's normalised text is dropped
     // once its claims and alignment terms are known, so memory follows the corpus text,
     // not five times it.
@@ -134,6 +146,28 @@ pub fn analyse(
     drop(workers);
     ingest::fail_on(errors)?;
     ingest::unique_ids(&mut docs);
+    Ok(Corpus {
+        docs,
+        sentences,
+        claims,
+        warnings,
+        timings,
+    })
+}
+
+/// Run the pipeline on a seeds folder with compiled rules; nothing is written.
+pub fn analyse(
+    seeds: &std::path::Path,
+    rules: &rules::RuleSet,
+    read: ingest::ReadOptions,
+) -> anyhow::Result<Outcome> {
+    let Corpus {
+        docs,
+        mut sentences,
+        claims,
+        mut warnings,
+        mut timings,
+    } = read_corpus(seeds, rules, read)?;
 
     let t = Instant::now();
     let entities = entities::group(rules, &claims, |c| &docs[c.doc].text[c.span.clone()]);
