@@ -252,6 +252,162 @@ fn group_story(
     (members, candidates)
 }
 
+/// How alignment judged two sentences (`compare why`).
+#[derive(Debug)]
+pub enum Why {
+    /// Sentences of two stories never meet: alignment runs within a story.
+    Stories(String, String),
+    /// Two sentences of one document are never one statement.
+    OneDocument,
+    /// For each pair of facts of one claim type, one from each sentence, the tests of
+    /// [`groups`] in order; empty when the sentences hold no claim type in common.
+    Facts(Vec<FactPair>),
+}
+
+/// One fact of each sentence, of one claim type, as [`groups`] judges them.
+#[derive(Debug)]
+pub struct FactPair {
+    pub rule: String,
+    /// The claims of each fact.
+    pub claims: (Vec<usize>, Vec<usize>),
+    /// The features both hold, by weight in the first (highest first).
+    pub shared: Vec<SharedFeature>,
+    /// Features of each fact in all.
+    pub features: (usize, usize),
+    /// Blocking proposed the pair: a shared feature at most `align.max_postings` facts
+    /// of the type hold in the story.
+    pub candidate: bool,
+    /// Subjects and `align.distinguish` words compatible.
+    pub compatible: bool,
+    /// Cosine similarity of all features, and of the topic alone.
+    pub similarity: f64,
+    pub topic: f64,
+    /// Topic features shared, and how many the type needs (`min_shared_topic`).
+    pub shared_topic: usize,
+    pub needed_topic: usize,
+    /// The sentences each fact's statement holds in the end (the fact's own first).
+    pub groups: (Vec<usize>, Vec<usize>),
+}
+
+/// A feature two facts share: its name (a stem; `@entity`, `$type:subject`,
+/// `=type:unit`, `=month:MM`, `=lexicon:key` and `~stem` for the other kinds), its IDF
+/// weight in the story (doubled for names and keys), how many facts of the type hold it
+/// in the story, and whether it is topic (not context such as a unit, month or place).
+#[derive(Debug)]
+pub struct SharedFeature {
+    pub name: String,
+    pub weight: f64,
+    pub postings: usize,
+    pub topic: bool,
+}
+
+/// Why sentences `a` and `b` (indices in `sentences`) are, or are not, one statement:
+/// the story of `a` grouped as [`groups`] groups it, and every test it applies to each
+/// pair of their facts.
+pub fn why(
+    rules: &RuleSet,
+    docs: &[Document],
+    sentences: &[Sentence],
+    claims: &[Claim],
+    a: usize,
+    b: usize,
+) -> Why {
+    let (da, db) = (&docs[sentences[a].doc], &docs[sentences[b].doc]);
+    if da.story != db.story {
+        return Why::Stories(da.story.clone(), db.story.clone());
+    }
+    if sentences[a].doc == sentences[b].doc {
+        return Why::OneDocument;
+    }
+    // The corpus's facts and feature ids, as `groups` makes them, so that the story is
+    // grouped exactly as in the build (ids order the sums of the similarities).
+    let all = facts(rules, claims, sentences);
+    let (ids, names) = feature_ids_named(sentences, claims, &all);
+    let mut name_of: Vec<&str> = vec![""; names.len()];
+    for (n, &i) in &names {
+        name_of[i as usize] = n.as_str();
+    }
+    let story: Vec<usize> = (0..all.len())
+        .filter(|&f| docs[all[f].doc].story == da.story)
+        .collect();
+    let (grouped, _) = group_story(rules, claims, sentences, &all, &ids, &story);
+    // From here on a fact is its place in `story`, as in `group_story`.
+    let story_facts: Vec<&Fact> = story.iter().map(|&f| &all[f]).collect();
+    let place: HashMap<usize, usize> = story.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+    let members: Vec<Vec<usize>> = grouped
+        .iter()
+        .map(|m| m.iter().map(|f| place[f]).collect())
+        .collect();
+    let mut group_of = vec![0; story.len()];
+    for (g, m) in members.iter().enumerate() {
+        for &f in m {
+            group_of[f] = g;
+        }
+    }
+    let weights = ids.weigh(&story);
+    let mut postings: HashMap<(&str, u32), usize> = HashMap::default();
+    for (f, fv) in story_facts.iter().zip(&weights.all) {
+        for &(t, _) in fv {
+            *postings.entry((f.rule, t)).or_default() += 1;
+        }
+    }
+    let sentences_of = |f: usize| -> Vec<usize> {
+        let mut v: Vec<usize> = members[group_of[f]]
+            .iter()
+            .map(|&g| story_facts[g].sentence)
+            .collect();
+        v.sort_by_key(|&s| (s != story_facts[f].sentence, s));
+        v
+    };
+    let mut out = Vec::new();
+    for (i, fa) in story_facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.sentence == a)
+    {
+        for (j, fb) in story_facts
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.sentence == b && f.rule == fa.rule)
+        {
+            let (wa, wb) = (&weights.all[i], &weights.all[j]);
+            let mut shared: Vec<SharedFeature> = wa
+                .iter()
+                .filter(|(t, _)| wb.binary_search_by_key(t, |x| x.0).is_ok())
+                .map(|&(t, w)| SharedFeature {
+                    name: name_of[t as usize].to_string(),
+                    weight: w,
+                    postings: postings[&(fa.rule, t)],
+                    topic: !ids.context[t as usize],
+                })
+                .collect();
+            shared.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.name.cmp(&y.name)));
+            let needed = rules
+                .claims
+                .iter()
+                .find(|c| c.id == fa.rule)
+                .map_or(1, |c| c.min_shared_topic);
+            out.push(FactPair {
+                rule: fa.rule.to_string(),
+                claims: (fa.claims.clone(), fb.claims.clone()),
+                candidate: shared.iter().any(|f| f.postings <= rules.max_postings),
+                shared,
+                features: (wa.len(), wb.len()),
+                compatible: compatible(
+                    &Scope::of(fa, claims, sentences),
+                    &Scope::of(fb, claims, sentences),
+                ),
+                similarity: cosine(wa, wb),
+                topic: cosine(&weights.topic[i], &weights.topic[j]),
+                shared_topic: overlap(&weights.topic[i], &weights.topic[j]).0,
+                needed_topic: needed,
+                groups: (sentences_of(i), sentences_of(j)),
+            });
+        }
+    }
+    Why::Facts(out)
+}
+
 /// The pairs of facts worth a similarity check (blocking, never all pairs): `(a, b)` with
 /// `a < b`, each once, by `a` (the caller orders them by score), where facts `a` and `b` are of two documents and share a
 /// feature of their rule that at most `cap` facts hold. `owner(i)` is fact `i`'s rule and
@@ -830,6 +986,15 @@ impl FeatureIds {
 const NAMING_CHUNK: usize = 16_384;
 
 fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> FeatureIds {
+    feature_ids_named(sentences, claims, facts).0
+}
+
+/// [`feature_ids`], and the features' names by id (for `compare why`).
+fn feature_ids_named(
+    sentences: &[Sentence],
+    claims: &[Claim],
+    facts: &[Fact],
+) -> (FeatureIds, HashMap<SmolStr, u32>) {
     // Names and values enter as language-independent keys (entity ids, subjects,
     // numbers, dates); the words of the sentence are its `terms`.
     // Features are `SmolStr`s: most are short enough to be held inline, without an
@@ -893,7 +1058,7 @@ fn feature_ids(sentences: &[Sentence], claims: &[Claim], facts: &[Fact]) -> Feat
         key[i as usize] = t.starts_with(['@', '$', '=']);
         context[i as usize] = t.starts_with(['=', '~']);
     }
-    FeatureIds { of, key, context }
+    (FeatureIds { of, key, context }, ids)
 }
 
 /// Language-independent keys of a claim: whose (troops) and what unit for quantities, the

@@ -1,4 +1,5 @@
-//! `compare explain` and `compare rules`: the pipeline and the rules, shown as plain text.
+//! `compare explain`, `compare why` and `compare rules`: the pipeline and the rules, shown
+//! as plain text.
 //!
 //! `explain` runs one article through the same stages as `compare build` (ingest with
 //! boilerplate, normalise, segment, extract) and says what each found: the metadata and
@@ -7,6 +8,9 @@
 //! the alias they resemble). A rules author reads it to see why a claim was or was not
 //! found. Numbers that no claim covers are listed under their sentence: the usual reason
 //! a claim is missing is a pattern that does not expect the words around the number.
+//!
+//! `why` reads the whole corpus and groups the story of two sentences as `compare build`
+//! does, then shows each test alignment applied to them, with its setting in `[align]`.
 //!
 //! Output is deterministic: no clock, no absolute paths beyond the one given.
 
@@ -122,6 +126,258 @@ pub fn article(
         }
     }
     Ok(o)
+}
+
+/// Why two sentences of the corpus in `seeds` are, or are not, one statement, as printed
+/// by `compare why A B`: each sentence, then for each claim type both hold, every test
+/// alignment applies to them in order (blocking, subjects, similarity, topic), with the
+/// `[align]` setting each is held to, and where each ended. `a` and `b` are sentence ids
+/// as the site's links to a sentence end (`000_ad269960ebcb6093-s6`: the article's id,
+/// then `-s` and the sentence's number).
+pub fn pair(
+    seeds: &Path,
+    rules: &RuleSet,
+    a: &str,
+    b: &str,
+    read: ReadOptions,
+) -> anyhow::Result<String> {
+    let corpus = crate::read_corpus(seeds, rules, read)?;
+    let (docs, sentences, claims) = (&corpus.docs, &corpus.sentences, &corpus.claims);
+    let find = |id: &str| sentence_by_id(seeds, docs, sentences, id);
+    let (sa, sb) = (find(a)?, find(b)?);
+    let wording = verdict::Wording::of(rules);
+    let mut o = String::new();
+    let described = |o: &mut String, label: &str, si: usize| {
+        let s = &sentences[si];
+        let d = &docs[s.doc];
+        let date = d
+            .published
+            .map_or("no publication date".to_string(), |p| p.to_string());
+        let _ = writeln!(
+            o,
+            "{label}  {}-s{}: {}, line {}; {}, {date}",
+            d.id,
+            s.ordinal,
+            ingest::shown(seeds, &d.path),
+            s.line,
+            d.outlet
+        );
+        let text: Vec<&str> = d.text[s.span.clone()].split_whitespace().collect();
+        let _ = writeln!(o, "   «{}»", text.join(" "));
+    };
+    described(&mut o, "A", sa);
+    described(&mut o, "B", sb);
+    let _ = writeln!(o);
+    let claim_list = |cs: &[usize]| -> String {
+        cs.iter()
+            .map(|&c| {
+                let c = &claims[c];
+                format!(
+                    "«{}» → {}",
+                    docs[c.doc].text[c.span.clone()].trim(),
+                    value_words(&wording, &c.value)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let name = |si: usize| format!("{}-s{}", docs[sentences[si].doc].id, sentences[si].ordinal);
+    match crate::align::why(rules, docs, sentences, claims, sa, sb) {
+        crate::align::Why::Stories(x, y) => {
+            let _ = writeln!(
+                o,
+                "not one statement: A is of story «{x}» and B of story «{y}», and sentences are aligned only within a story (front matter `story`)"
+            );
+        }
+        crate::align::Why::OneDocument => {
+            let _ = writeln!(
+                o,
+                "not one statement: both are of one article, and a statement holds at most one sentence of each article"
+            );
+        }
+        crate::align::Why::Facts(pairs) if pairs.is_empty() => {
+            let types = |si: usize| -> String {
+                let mut t: Vec<&str> = claims
+                    .iter()
+                    .filter(|c| c.sentence == si)
+                    .map(|c| c.rule.as_str())
+                    .collect();
+                t.dedup();
+                if t.is_empty() {
+                    "no claim".to_string()
+                } else {
+                    format!("claims of type {}", t.join(", "))
+                }
+            };
+            let _ = writeln!(
+                o,
+                "not one statement: A holds {} and B holds {}; a statement is made of claims of one type, and these have none in common",
+                types(sa),
+                types(sb)
+            );
+        }
+        crate::align::Why::Facts(pairs) => {
+            for p in &pairs {
+                let _ = writeln!(o, "{}  A {}", p.rule, claim_list(&p.claims.0));
+                let _ = writeln!(
+                    o,
+                    "{:w$}  B {}",
+                    "",
+                    claim_list(&p.claims.1),
+                    w = p.rule.len()
+                );
+                let shared: Vec<String> = p
+                    .shared
+                    .iter()
+                    .map(|f| {
+                        let context = if f.topic { "" } else { ", context" };
+                        format!("{} {:.2} ({}{context})", f.name, f.weight, f.postings)
+                    })
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    "  features      A {}, B {}, {} shared (weight; facts of the type holding it in the story): {}",
+                    p.features.0,
+                    p.features.1,
+                    p.shared.len(),
+                    if shared.is_empty() { "none".to_string() } else { shared.join(", ") }
+                );
+                let mark = |ok: bool| if ok { "✓" } else { "✗" };
+                let _ = writeln!(
+                    o,
+                    "  blocking      {} {}",
+                    mark(p.candidate),
+                    if p.candidate {
+                        format!(
+                            "proposed: a shared feature is held by at most {} facts of the type (align.max_postings)",
+                            rules.max_postings
+                        )
+                    } else if p.shared.is_empty() {
+                        "never compared: no feature in common".to_string()
+                    } else {
+                        format!(
+                            "never compared: every shared feature is held by more than {} facts of the type (align.max_postings)",
+                            rules.max_postings
+                        )
+                    }
+                );
+                let _ = writeln!(
+                    o,
+                    "  subjects      {} {}",
+                    mark(p.compatible),
+                    if p.compatible {
+                        "compatible (whose troops, align.distinguish words)"
+                    } else {
+                        "incompatible: different subjects (whose troops) or align.distinguish words (places)"
+                    }
+                );
+                // A score against its floor: whether it reaches it, and the line saying so.
+                let floor = |o: &mut String, what: &str, score: f64, min: f64, key: &str| {
+                    let ok = score >= min;
+                    let cmp = if ok { "≥" } else { "<" };
+                    let _ = writeln!(
+                        o,
+                        "  {what:<13} {} {score:.3} {cmp} {min} ({key})",
+                        mark(ok)
+                    );
+                    ok
+                };
+                let sim_ok = floor(
+                    &mut o,
+                    "similarity",
+                    p.similarity,
+                    rules.min_similarity,
+                    "align.min_similarity",
+                );
+                let topic_ok = floor(&mut o, "topic", p.topic, rules.min_topic, "align.min_topic");
+                let shared_ok = p.needed_topic <= 1 || p.shared_topic >= p.needed_topic;
+                if p.needed_topic > 1 {
+                    let _ = writeln!(
+                        o,
+                        "  topic words   {} {} shared, {} needed (min_shared_topic of {})",
+                        mark(shared_ok),
+                        p.shared_topic,
+                        p.needed_topic,
+                        p.rule
+                    );
+                }
+                let passes = p.candidate && p.compatible && sim_ok && topic_ok && shared_ok;
+                let together = p.groups.0.contains(&sb);
+                let with = |g: &[usize]| -> String {
+                    let others: Vec<String> = g[1..].iter().map(|&s| name(s)).collect();
+                    if others.is_empty() {
+                        "stands alone".to_string()
+                    } else {
+                        format!("is with {}", others.join(", "))
+                    }
+                };
+                let result = if together {
+                    format!("one statement, with {}", {
+                        let mut all: Vec<String> = p.groups.0.iter().map(|&s| name(s)).collect();
+                        all.sort();
+                        all.join(", ")
+                    })
+                } else if passes {
+                    let b_doc = sentences[sb].doc;
+                    let why = if p.groups.0.iter().any(|&s| sentences[s].doc == b_doc) {
+                        "A's statement already holds another sentence of B's article, and a statement holds one sentence an article"
+                    } else {
+                        "the pair passes, but their statements did not merge: two statements merge only when their sentences are similar on average (align.min_similarity, align.min_topic)"
+                    };
+                    format!(
+                        "different statements: {why}; A's {}, B's {}",
+                        with(&p.groups.0),
+                        with(&p.groups.1)
+                    )
+                } else {
+                    format!(
+                        "different statements; A's {}, B's {}",
+                        with(&p.groups.0),
+                        with(&p.groups.1)
+                    )
+                };
+                let _ = writeln!(o, "  result        {result}");
+                let _ = writeln!(o);
+            }
+        }
+    }
+    Ok(o)
+}
+
+/// The sentence of the corpus with id `id` (`{article id}-s{number}`), or an error that
+/// says what is wrong with it.
+fn sentence_by_id(
+    seeds: &Path,
+    docs: &[Document],
+    sentences: &[crate::model::Sentence],
+    id: &str,
+) -> anyhow::Result<usize> {
+    let help = "a sentence id is the article's id, -s and the sentence's number, as the site's links to a sentence end (documents/….html#000_ad269960ebcb6093-s6); `compare explain FILE` numbers an article's sentences";
+    let Some((doc_id, n)) = id.rsplit_once("-s") else {
+        anyhow::bail!("«{id}» is not a sentence id\n  = help: {help}");
+    };
+    let Ok(n) = n.parse::<usize>() else {
+        anyhow::bail!("«{id}» is not a sentence id: «{n}» is not a number\n  = help: {help}");
+    };
+    let Some(d) = docs.iter().position(|d| d.id == doc_id) else {
+        anyhow::bail!(
+            "no article of {} has the id «{doc_id}»\n  = help: {help}",
+            seeds.display()
+        );
+    };
+    let mine: Vec<usize> = (0..sentences.len())
+        .filter(|&s| sentences[s].doc == d)
+        .collect();
+    mine.iter()
+        .copied()
+        .find(|&s| sentences[s].ordinal == n)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{doc_id} has {} (s1 to s{}), not s{n}",
+                count(mine.len(), "sentence"),
+                mine.len()
+            )
+        })
 }
 
 /// Where the outlet came from, with the line when it is a metadata line.

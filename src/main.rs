@@ -112,6 +112,22 @@ enum Command {
         #[arg(long)]
         lossy: bool,
     },
+    /// Show why two sentences are, or are not, one statement: each test of alignment
+    Why {
+        /// A sentence id, as the site's links to a sentence end: the article's id, -s and
+        /// the sentence's number (000_ad269960ebcb6093-s6; `compare explain FILE` numbers
+        /// an article's sentences)
+        a: String,
+        /// The other sentence's id
+        b: String,
+        #[arg(long, default_value = "seeds")]
+        seeds: PathBuf,
+        #[arg(long, default_value = "rules.toml")]
+        rules: PathBuf,
+        /// Replace invalid UTF-8 with U+FFFD (with a warning) instead of failing
+        #[arg(long)]
+        lossy: bool,
+    },
     /// List the claim types of rules.toml with their descriptions and example counts
     Rules {
         #[arg(long, default_value = "rules.toml")]
@@ -379,6 +395,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     &rules.display().to_string(),
                     read
                 )?)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Why {
+            a,
+            b,
+            seeds,
+            rules,
+            lossy,
+        } => {
+            let set = compare::rules::load(&rules)?;
+            let read = compare::ingest::ReadOptions { lossy };
+            print!(
+                "{}",
+                compare::diag::printable(&compare::explain::pair(&seeds, &set, &a, &b, read)?)
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -1,6 +1,26 @@
 //! Helpers shared by the test binaries (each includes this module with `mod common;`).
+// Each binary uses some of them.
+#![allow(dead_code)]
 
 use std::path::Path;
+use std::process::Output;
+
+/// `compare ARGS` run in `dir`, through the real binary.
+pub fn compare(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_compare"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("compare runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
 
 /// A fresh temporary seeds folder holding `files`, each a path inside it (with `/`
 /// between folders, which are made as needed) and the file's text. The folder is the

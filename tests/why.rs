@@ -1,0 +1,167 @@
+//! `compare why A B`: every test alignment applies to two sentences, on the seeds and on
+//! small fixtures, and the same answer as the build gives.
+
+mod common;
+
+use common::{compare, stderr, stdout};
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `compare why A B` on the seeds, which must succeed: its output.
+fn why_on_seeds(a: &str, b: &str) -> String {
+    let o = compare(root(), &["why", a, b]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+/// The Thursday broadcast of 000 and 003's paraphrase of it: blocking proposes the pair
+/// and the topic is shared, but the similarity is far below `align.min_similarity`, so
+/// they stay two single-source statements.
+#[test]
+fn a_paraphrase_below_the_similarity_floor_says_so() {
+    let out = why_on_seeds("000_ad269960ebcb6093-s6", "003_542dd368f5c3bf23-s4");
+    assert!(
+        out.contains("  similarity    ✗ 0.127 < 0.3 (align.min_similarity)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  result        different statements; A's stands alone, B's stands alone"),
+        "{out}"
+    );
+    insta::assert_snapshot!("why_thursday_paraphrase", out);
+}
+
+/// Three outlets' end of the US agreement: every test passes, and the result names the
+/// statement's three sentences.
+#[test]
+fn an_agreement_passes_every_test_and_names_its_sentences() {
+    let out = why_on_seeds("000_ad269960ebcb6093-s13", "004_71888a1a17af4fa9-s4");
+    assert!(!out.contains('✗'), "{out}");
+    insta::assert_snapshot!("why_agreement", out);
+}
+
+/// `why` groups as the build does: for every statement of the seeds' report, its first
+/// two members are one statement of its type, and two single-source statements of one
+/// type (the first twelve such pairs from two articles) are not.
+#[test]
+fn why_answers_as_the_build_groups() {
+    let rules = compare::rules::load(&root().join("rules.toml")).expect("rules");
+    let seeds = root().join("seeds");
+    let outcome = compare::analyse(&seeds, &rules, Default::default()).expect("seeds");
+    let id = |m: &compare::render::MemberOut| format!("{}-s{}", m.doc, m.sentence);
+    let result_of = |out: &str, kind: &str| -> String {
+        let at = out
+            .find(&format!("\n{kind}  A "))
+            .unwrap_or_else(|| panic!("no {kind} section: {out}"));
+        out[at..]
+            .lines()
+            .find(|l| l.starts_with("  result"))
+            .expect("a result line")
+            .to_string()
+    };
+    let mut checked = (0, 0);
+    for s in &outcome.report.statements {
+        if let [a, b, ..] = &s.members[..] {
+            let out = compare::explain::pair(&seeds, &rules, &id(a), &id(b), Default::default())
+                .expect("why");
+            let result = result_of(&out, &s.kind);
+            assert!(result.contains("one statement"), "{}: {result}", s.id);
+            checked.0 += 1;
+        }
+    }
+    let singles: Vec<_> = outcome
+        .report
+        .statements
+        .iter()
+        .filter(|s| s.members.len() == 1)
+        .collect();
+    let apart = singles.iter().enumerate().flat_map(|(i, x)| {
+        singles[i + 1..]
+            .iter()
+            .filter(move |y| y.kind == x.kind && y.members[0].doc != x.members[0].doc)
+            .map(move |y| (x, y))
+    });
+    for (x, y) in apart.take(12) {
+        let (a, b) = (&x.members[0], &y.members[0]);
+        let out = compare::explain::pair(&seeds, &rules, &id(a), &id(b), Default::default())
+            .expect("why");
+        let result = result_of(&out, &x.kind);
+        assert!(result.contains("different statements"), "{result}");
+        checked.1 += 1;
+    }
+    assert_eq!(checked, (5, 12));
+}
+
+/// Sentences of two stories, two of one article, and two without a claim type in common
+/// are never one statement, each for its own reason.
+#[test]
+fn sentences_that_cannot_meet_say_why() {
+    let seeds = common::seeds_from(&[
+        (
+            "a.md",
+            "+++\noutlet = \"وكالة أ\"\npublished = 2024-04-12\nstory = \"one\"\n+++\nوصل 100 جندي روسي إلى نيامي يوم الخميس.\n\nوقال مسؤول إن الزيارة تستمر يومين.\n",
+        ),
+        (
+            "b.md",
+            "+++\noutlet = \"صحيفة ب\"\npublished = 2024-04-12\nstory = \"two\"\n+++\nوصل 100 جندي روسي إلى نيامي يوم الخميس.\n",
+        ),
+        (
+            "c.md",
+            "+++\noutlet = \"موقع ج\"\npublished = 2024-04-12\nstory = \"one\"\n+++\nوقال مسؤول إن الزيارة تستمر يومين.\n",
+        ),
+    ]);
+    let dir = seeds.path();
+    let rules = root().join("rules.toml");
+    let why = |a: &str, b: &str| {
+        let o = compare(
+            dir,
+            &[
+                "why",
+                a,
+                b,
+                "--seeds",
+                ".",
+                "--rules",
+                rules.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let out = why("a-s1", "b-s1");
+    assert!(
+        out.contains("A is of story «one» and B of story «two»"),
+        "{out}"
+    );
+    let out = why("a-s1", "a-s2");
+    assert!(out.contains("both are of one article"), "{out}");
+    let out = why("a-s1", "c-s1");
+    assert!(
+        out.contains("A holds claims of type troops, date and B holds no claim")
+            || out.contains("A holds claims of type date, troops and B holds no claim"),
+        "{out}"
+    );
+}
+
+/// A sentence id that is malformed, names no article or a sentence past the article's
+/// last is a usage error (exit 2) that says what is wrong and what an id looks like.
+#[test]
+fn a_wrong_sentence_id_is_an_error_that_says_what_an_id_is() {
+    for (a, says) in [
+        ("nonsense", "«nonsense» is not a sentence id"),
+        ("000_ad269960ebcb6093-sX", "«X» is not a number"),
+        ("missing-s1", "no article of seeds has the id «missing»"),
+        (
+            "000_ad269960ebcb6093-s99",
+            "000_ad269960ebcb6093 has 14 sentences (s1 to s14), not s99",
+        ),
+    ] {
+        let o = compare(root(), &["why", a, "004_71888a1a17af4fa9-s4"]);
+        assert_eq!(o.status.code(), Some(2), "{a}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{a}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{a}");
+    }
+}
