@@ -2,6 +2,9 @@
 //! `compare diff`, `build --fail-on` and `--format json`, exit codes, and the GitHub
 //! Actions workflow of docs/ci.md run step by step in a scratch repository.
 
+mod common;
+
+use common::{compare, stderr, stdout};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -9,14 +12,6 @@ use std::time::{Duration, SystemTime};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn compare(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_compare"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("compare runs")
 }
 
 /// `compare build` of the articles in `seeds`, run in `dir`, with `args` after the seeds
@@ -28,14 +23,6 @@ fn build_seeds(dir: &Path, seeds: &Path, args: &[&str]) -> Output {
         .chain(args.iter().copied())
         .collect();
     compare(dir, &all)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn seed_names() -> Vec<String> {

@@ -7,10 +7,12 @@
 //!
 //! CLI tests run the real binary in a temporary folder.
 
+mod common;
+
+use common::{compare, stderr, stdout};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,22 +23,6 @@ fn shipped_rules() -> String {
 }
 
 /// Run the compare binary in `dir`.
-fn compare(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_compare"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("compare runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// A small clean rules file; each snapshot test breaks it one way.
 const BASE: &str = r#"[examples]
 published = "2024-04-12"
