@@ -268,6 +268,8 @@ pub enum Why {
 #[derive(Debug)]
 pub struct FactPair {
     pub rule: String,
+    /// The two facts' sentences.
+    pub sentences: (usize, usize),
     /// The claims of each fact.
     pub claims: (Vec<usize>, Vec<usize>),
     /// The features both hold, by weight in the first (highest first).
@@ -285,6 +287,8 @@ pub struct FactPair {
     /// Topic features shared, and how many the type needs (`min_shared_topic`).
     pub shared_topic: usize,
     pub needed_topic: usize,
+    /// Whether the two ended in one statement.
+    pub together: bool,
     /// The sentences each fact's statement holds in the end (the fact's own first).
     pub groups: (Vec<usize>, Vec<usize>),
 }
@@ -319,93 +323,187 @@ pub fn why(
     if sentences[a].doc == sentences[b].doc {
         return Why::OneDocument;
     }
-    // The corpus's facts and feature ids, as `groups` makes them, so that the story is
-    // grouped exactly as in the build (ids order the sums of the similarities).
-    let all = facts(rules, claims, sentences);
-    let (ids, names) = feature_ids_named(sentences, claims, &all);
-    let mut name_of: Vec<&str> = vec![""; names.len()];
-    for (n, &i) in &names {
-        name_of[i as usize] = n.as_str();
-    }
-    let story: Vec<usize> = (0..all.len())
-        .filter(|&f| docs[all[f].doc].story == da.story)
-        .collect();
-    let (grouped, _) = group_story(rules, claims, sentences, &all, &ids, &story);
-    // From here on a fact is its place in `story`, as in `group_story`.
-    let story_facts: Vec<&Fact> = story.iter().map(|&f| &all[f]).collect();
-    let place: HashMap<usize, usize> = story.iter().enumerate().map(|(i, &f)| (f, i)).collect();
-    let members: Vec<Vec<usize>> = grouped
-        .iter()
-        .map(|m| m.iter().map(|f| place[f]).collect())
-        .collect();
-    let mut group_of = vec![0; story.len()];
-    for (g, m) in members.iter().enumerate() {
-        for &f in m {
-            group_of[f] = g;
-        }
-    }
-    let weights = ids.weigh(&story);
-    let mut postings: HashMap<(&str, u32), usize> = HashMap::default();
-    for (f, fv) in story_facts.iter().zip(&weights.all) {
-        for &(t, _) in fv {
-            *postings.entry((f.rule, t)).or_default() += 1;
-        }
-    }
-    let sentences_of = |f: usize| -> Vec<usize> {
-        let mut v: Vec<usize> = members[group_of[f]]
-            .iter()
-            .map(|&g| story_facts[g].sentence)
-            .collect();
-        v.sort_by_key(|&s| (s != story_facts[f].sentence, s));
-        v
-    };
+    let view = StoryView::of(rules, docs, sentences, claims, &da.story);
     let mut out = Vec::new();
-    for (i, fa) in story_facts
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.sentence == a)
-    {
-        for (j, fb) in story_facts
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.sentence == b && f.rule == fa.rule)
-        {
-            let (wa, wb) = (&weights.all[i], &weights.all[j]);
-            let mut shared: Vec<SharedFeature> = wa
-                .iter()
-                .filter(|(t, _)| wb.binary_search_by_key(t, |x| x.0).is_ok())
-                .map(|&(t, w)| SharedFeature {
-                    name: name_of[t as usize].to_string(),
-                    weight: w,
-                    postings: postings[&(fa.rule, t)],
-                    topic: !ids.context[t as usize],
-                })
-                .collect();
-            shared.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.name.cmp(&y.name)));
-            let needed = rules
-                .claims
-                .iter()
-                .find(|c| c.id == fa.rule)
-                .map_or(1, |c| c.min_shared_topic);
-            out.push(FactPair {
-                rule: fa.rule.to_string(),
-                claims: (fa.claims.clone(), fb.claims.clone()),
-                candidate: shared.iter().any(|f| f.postings <= rules.max_postings),
-                shared,
-                features: (wa.len(), wb.len()),
-                compatible: compatible(
-                    &Scope::of(fa, claims, sentences),
-                    &Scope::of(fb, claims, sentences),
-                ),
-                similarity: cosine(wa, wb),
-                topic: cosine(&weights.topic[i], &weights.topic[j]),
-                shared_topic: overlap(&weights.topic[i], &weights.topic[j]).0,
-                needed_topic: needed,
-                groups: (sentences_of(i), sentences_of(j)),
-            });
+    for i in view.places_of(a) {
+        for j in view.places_of(b) {
+            if view.fact(i).rule == view.fact(j).rule {
+                out.push(view.pair(rules, claims, sentences, i, j));
+            }
         }
     }
     Why::Facts(out)
+}
+
+/// For each fact of sentence `a`, the `k` facts of its type in the story's other
+/// articles most similar to it, most similar first, each judged as [`why`] judges a pair.
+pub fn nearest(
+    rules: &RuleSet,
+    docs: &[Document],
+    sentences: &[Sentence],
+    claims: &[Claim],
+    a: usize,
+    k: usize,
+) -> Vec<Vec<FactPair>> {
+    let view = StoryView::of(
+        rules,
+        docs,
+        sentences,
+        claims,
+        &docs[sentences[a].doc].story,
+    );
+    view.places_of(a)
+        .map(|i| {
+            let fa = view.fact(i);
+            let mut near: Vec<(f64, usize)> = (0..view.story.len())
+                .filter(|&j| view.fact(j).rule == fa.rule && view.fact(j).doc != fa.doc)
+                .map(|j| (cosine(&view.weights.all[i], &view.weights.all[j]), j))
+                .collect();
+            near.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            near.into_iter()
+                .take(k)
+                .map(|(_, j)| view.pair(rules, claims, sentences, i, j))
+                .collect()
+        })
+        .collect()
+}
+
+/// One story grouped as [`groups`] groups it, with what explaining a pair of its facts
+/// needs: the features' names, weights and posting counts. A fact is known by its place
+/// in `story`, as in [`group_story`].
+struct StoryView<'a> {
+    all: Vec<Fact<'a>>,
+    /// By place, the fact's index in `all`.
+    story: Vec<usize>,
+    /// By place, its group; by group, its places.
+    group_of: Vec<usize>,
+    members: Vec<Vec<usize>>,
+    weights: Weights,
+    /// Facts of the type holding each feature, in the story.
+    postings: HashMap<(&'a str, u32), usize>,
+    /// By feature id, its name, and whether it is context (not topic).
+    names: Vec<SmolStr>,
+    context: Vec<bool>,
+}
+
+impl<'a> StoryView<'a> {
+    fn of(
+        rules: &'a RuleSet,
+        docs: &[Document],
+        sentences: &'a [Sentence],
+        claims: &'a [Claim],
+        story_name: &str,
+    ) -> StoryView<'a> {
+        // The corpus's facts and feature ids, as `groups` makes them, so that the story
+        // is grouped exactly as in the build (ids order the sums of the similarities).
+        let all = facts(rules, claims, sentences);
+        let (ids, named) = feature_ids_named(sentences, claims, &all);
+        let mut names = vec![SmolStr::default(); named.len()];
+        for (n, i) in named {
+            names[i as usize] = n;
+        }
+        let story: Vec<usize> = (0..all.len())
+            .filter(|&f| docs[all[f].doc].story == story_name)
+            .collect();
+        let (grouped, _) = group_story(rules, claims, sentences, &all, &ids, &story);
+        let place: HashMap<usize, usize> = story.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+        let members: Vec<Vec<usize>> = grouped
+            .iter()
+            .map(|m| m.iter().map(|f| place[f]).collect())
+            .collect();
+        let mut group_of = vec![0; story.len()];
+        for (g, m) in members.iter().enumerate() {
+            for &f in m {
+                group_of[f] = g;
+            }
+        }
+        let weights = ids.weigh(&story);
+        let mut postings: HashMap<(&str, u32), usize> = HashMap::default();
+        for (&f, fv) in story.iter().zip(&weights.all) {
+            for &(t, _) in fv {
+                *postings.entry((all[f].rule, t)).or_default() += 1;
+            }
+        }
+        StoryView {
+            all,
+            story,
+            group_of,
+            members,
+            weights,
+            postings,
+            names,
+            context: ids.context,
+        }
+    }
+
+    fn fact(&self, place: usize) -> &Fact<'a> {
+        &self.all[self.story[place]]
+    }
+
+    /// The places of sentence `s`'s facts.
+    fn places_of(&self, s: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.story.len()).filter(move |&i| self.fact(i).sentence == s)
+    }
+
+    /// The sentences of the statement the fact at `place` ended in, its own first.
+    fn sentences_of(&self, place: usize) -> Vec<usize> {
+        let own = self.fact(place).sentence;
+        let mut v: Vec<usize> = self.members[self.group_of[place]]
+            .iter()
+            .map(|&g| self.fact(g).sentence)
+            .collect();
+        v.sort_by_key(|&s| (s != own, s));
+        v
+    }
+
+    /// The facts at places `i` and `j`, of one type, judged as [`group_story`] judges
+    /// a pair.
+    fn pair(
+        &self,
+        rules: &RuleSet,
+        claims: &[Claim],
+        sentences: &[Sentence],
+        i: usize,
+        j: usize,
+    ) -> FactPair {
+        let (fa, fb) = (self.fact(i), self.fact(j));
+        let (wa, wb) = (&self.weights.all[i], &self.weights.all[j]);
+        let (ta, tb) = (&self.weights.topic[i], &self.weights.topic[j]);
+        let mut shared: Vec<SharedFeature> = wa
+            .iter()
+            .filter(|(t, _)| wb.binary_search_by_key(t, |x| x.0).is_ok())
+            .map(|&(t, w)| SharedFeature {
+                name: self.names[t as usize].to_string(),
+                weight: w,
+                postings: self.postings[&(fa.rule, t)],
+                topic: !self.context[t as usize],
+            })
+            .collect();
+        shared.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.name.cmp(&y.name)));
+        let needed = rules
+            .claims
+            .iter()
+            .find(|c| c.id == fa.rule)
+            .map_or(1, |c| c.min_shared_topic);
+        FactPair {
+            rule: fa.rule.to_string(),
+            sentences: (fa.sentence, fb.sentence),
+            claims: (fa.claims.clone(), fb.claims.clone()),
+            candidate: shared.iter().any(|f| f.postings <= rules.max_postings),
+            shared,
+            features: (wa.len(), wb.len()),
+            compatible: compatible(
+                &Scope::of(fa, claims, sentences),
+                &Scope::of(fb, claims, sentences),
+            ),
+            similarity: cosine(wa, wb),
+            topic: cosine(ta, tb),
+            shared_topic: overlap(ta, tb).0,
+            needed_topic: needed,
+            together: self.group_of[i] == self.group_of[j],
+            groups: (self.sentences_of(i), self.sentences_of(j)),
+        }
+    }
 }
 
 /// The pairs of facts worth a similarity check (blocking, never all pairs): `(a, b)` with

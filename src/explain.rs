@@ -134,17 +134,25 @@ pub fn article(
 /// `[align]` setting each is held to, and where each ended. `a` and `b` are sentence ids
 /// as the site's links to a sentence end (`000_ad269960ebcb6093-s6`: the article's id,
 /// then `-s` and the sentence's number).
+///
+/// Without `b`, the sentences of the story's other articles nearest to `a` instead: for
+/// each claim type of `a`, the [`NEAREST`] most similar sentences of that type, each
+/// with its similarity, topic and whether it is in `a`'s statement.
 pub fn pair(
     seeds: &Path,
     rules: &RuleSet,
     a: &str,
-    b: &str,
+    b: Option<&str>,
     read: ReadOptions,
 ) -> anyhow::Result<String> {
     let corpus = crate::read_corpus(seeds, rules, read)?;
     let (docs, sentences, claims) = (&corpus.docs, &corpus.sentences, &corpus.claims);
     let find = |id: &str| sentence_by_id(seeds, docs, sentences, id);
-    let (sa, sb) = (find(a)?, find(b)?);
+    let sa = find(a)?;
+    let sb = match b {
+        Some(b) => Some(find(b)?),
+        None => None,
+    };
     let wording = verdict::Wording::of(rules);
     let mut o = String::new();
     let described = |o: &mut String, label: &str, si: usize| {
@@ -166,7 +174,9 @@ pub fn pair(
         let _ = writeln!(o, "   «{}»", text.join(" "));
     };
     described(&mut o, "A", sa);
-    described(&mut o, "B", sb);
+    if let Some(sb) = sb {
+        described(&mut o, "B", sb);
+    }
     let _ = writeln!(o);
     let claim_list = |cs: &[usize]| -> String {
         cs.iter()
@@ -182,6 +192,57 @@ pub fn pair(
             .join("; ")
     };
     let name = |si: usize| format!("{}-s{}", docs[sentences[si].doc].id, sentences[si].ordinal);
+    let Some(sb) = sb else {
+        let near = crate::align::nearest(rules, docs, sentences, claims, sa, NEAREST);
+        if near.is_empty() {
+            let _ = writeln!(
+                o,
+                "A holds no claim: only sentences with claims are aligned"
+            );
+        }
+        for pairs in &near {
+            let Some(first) = pairs.first() else {
+                continue;
+            };
+            let _ = writeln!(o, "{}  A {}", first.rule, claim_list(&first.claims.0));
+            let others: Vec<String> = first.groups.0[1..].iter().map(|&s| name(s)).collect();
+            let _ = writeln!(
+                o,
+                "  statement     {}",
+                if others.is_empty() {
+                    "A's stands alone".to_string()
+                } else {
+                    format!("A's is with {}", others.join(", "))
+                }
+            );
+            let _ = writeln!(
+                o,
+                "  nearest       the {} most similar {} sentences of the story's other articles (similarity, topic):",
+                pairs.len(),
+                first.rule
+            );
+            for p in pairs {
+                let state = if p.together {
+                    "one statement with A"
+                } else {
+                    "apart"
+                };
+                let _ = writeln!(
+                    o,
+                    "    {:<28} {:.3}  {:.3}  {state:<20} {}",
+                    name(p.sentences.1),
+                    p.similarity,
+                    p.topic,
+                    claim_list(&p.claims.1)
+                );
+            }
+            let _ = writeln!(o);
+        }
+        if near.iter().any(|p| !p.is_empty()) {
+            let _ = writeln!(o, "compare why {a} B shows every test for one of them");
+        }
+        return Ok(o);
+    };
     match crate::align::why(rules, docs, sentences, claims, sa, sb) {
         crate::align::Why::Stories(x, y) => {
             let _ = writeln!(
@@ -302,7 +363,7 @@ pub fn pair(
                     );
                 }
                 let passes = p.candidate && p.compatible && sim_ok && topic_ok && shared_ok;
-                let together = p.groups.0.contains(&sb);
+                let together = p.together;
                 let with = |g: &[usize]| -> String {
                     let others: Vec<String> = g[1..].iter().map(|&s| name(s)).collect();
                     if others.is_empty() {
@@ -343,6 +404,9 @@ pub fn pair(
     }
     Ok(o)
 }
+
+/// How many sentences `compare why A` lists for each claim type of `A`.
+pub const NEAREST: usize = 5;
 
 /// The sentence of the corpus with id `id` (`{article id}-s{number}`), or an error that
 /// says what is wrong with it.

@@ -112,14 +112,16 @@ enum Command {
         #[arg(long)]
         lossy: bool,
     },
-    /// Show why two sentences are, or are not, one statement: each test of alignment
+    /// Show why two sentences are, or are not, one statement: each test of alignment (with
+    /// one sentence, the nearest sentences of the story's other articles)
     Why {
         /// A sentence id, as the site's links to a sentence end: the article's id, -s and
         /// the sentence's number (000_ad269960ebcb6093-s6; `compare explain FILE` numbers
         /// an article's sentences)
         a: String,
-        /// The other sentence's id
-        b: String,
+        /// The other sentence's id; without it, the sentences of the story's other
+        /// articles nearest to A, for each of its claim types
+        b: Option<String>,
         #[arg(long, default_value = "seeds")]
         seeds: PathBuf,
         #[arg(long, default_value = "rules.toml")]
@@ -409,7 +411,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let read = compare::ingest::ReadOptions { lossy };
             print!(
                 "{}",
-                compare::diag::printable(&compare::explain::pair(&seeds, &set, &a, &b, read)?)
+                compare::diag::printable(&compare::explain::pair(
+                    &seeds,
+                    &set,
+                    &a,
+                    b.as_deref(),
+                    read
+                )?)
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -17,6 +17,13 @@ fn why_on_seeds(a: &str, b: &str) -> String {
     stdout(&o)
 }
 
+/// `compare why A` on the seeds, which must succeed: its output.
+fn why_on_seeds_one(a: &str) -> String {
+    let o = compare(root(), &["why", a]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
 /// The Thursday broadcast of 000 and 003's paraphrase of it: blocking proposes the pair
 /// and the topic is shared, but the similarity is far below `align.min_similarity`, so
 /// they stay two single-source statements.
@@ -43,6 +50,45 @@ fn an_agreement_passes_every_test_and_names_its_sentences() {
     insta::assert_snapshot!("why_agreement", out);
 }
 
+/// With one sentence, `why` lists for each of its claim types the nearest sentences of
+/// the story's other articles, most similar first, and says which are in its statement:
+/// 003's mid-March is with 000's and 004's, 004's below the similarity floor (it joined
+/// through 000's, on average).
+#[test]
+fn one_sentence_lists_its_nearest_most_similar_first() {
+    let out = why_on_seeds_one("003_542dd368f5c3bf23-s29");
+    let date = &out[out.find("\ndate  A ").expect("a date section")..];
+    let date = &date[..date.find("\n\n").expect("its end")];
+    assert!(
+        date.contains(
+            "  statement     A's is with 000_ad269960ebcb6093-s13, 004_71888a1a17af4fa9-s4"
+        ),
+        "{date}"
+    );
+    let rows: Vec<(&str, f64, &str)> = date
+        .lines()
+        .filter(|l| l.starts_with("    "))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[0], f[1].parse().expect("similarity"), f[3])
+        })
+        .collect();
+    assert_eq!(rows.len(), compare::explain::NEAREST, "{date}");
+    assert!(rows.windows(2).all(|w| w[0].1 >= w[1].1), "{rows:?}");
+    let with_a: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.2 == "one")
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(
+        with_a,
+        ["000_ad269960ebcb6093-s13", "004_71888a1a17af4fa9-s4"],
+        "{date}"
+    );
+    assert!(rows[1].1 < 0.3, "004's joined below the floor: {rows:?}");
+    insta::assert_snapshot!("why_nearest", out);
+}
+
 /// `why` groups as the build does: for every statement of the seeds' report, its first
 /// two members are one statement of its type, and two single-source statements of one
 /// type (the first twelve such pairs from two articles) are not.
@@ -65,8 +111,9 @@ fn why_answers_as_the_build_groups() {
     let mut checked = (0, 0);
     for s in &outcome.report.statements {
         if let [a, b, ..] = &s.members[..] {
-            let out = compare::explain::pair(&seeds, &rules, &id(a), &id(b), Default::default())
-                .expect("why");
+            let out =
+                compare::explain::pair(&seeds, &rules, &id(a), Some(&id(b)), Default::default())
+                    .expect("why");
             let result = result_of(&out, &s.kind);
             assert!(result.contains("one statement"), "{}: {result}", s.id);
             checked.0 += 1;
@@ -86,7 +133,7 @@ fn why_answers_as_the_build_groups() {
     });
     for (x, y) in apart.take(12) {
         let (a, b) = (&x.members[0], &y.members[0]);
-        let out = compare::explain::pair(&seeds, &rules, &id(a), &id(b), Default::default())
+        let out = compare::explain::pair(&seeds, &rules, &id(a), Some(&id(b)), Default::default())
             .expect("why");
         let result = result_of(&out, &x.kind);
         assert!(result.contains("different statements"), "{result}");
