@@ -75,11 +75,7 @@ fn one_sentence_lists_its_nearest_most_similar_first() {
         .collect();
     assert_eq!(rows.len(), compare::explain::NEAREST, "{date}");
     assert!(rows.windows(2).all(|w| w[0].1 >= w[1].1), "{rows:?}");
-    let with_a: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.2 == "one")
-        .map(|r| r.0)
-        .collect();
+    let with_a: Vec<&str> = rows.iter().filter(|r| r.2 == "one").map(|r| r.0).collect();
     assert_eq!(
         with_a,
         ["000_ad269960ebcb6093-s13", "004_71888a1a17af4fa9-s4"],
