@@ -258,12 +258,13 @@ pub fn pair(
         }
         crate::align::Why::Facts(pairs) if pairs.is_empty() => {
             let types = |si: usize| -> String {
-                let mut t: Vec<&str> = claims
-                    .iter()
-                    .filter(|c| c.sentence == si)
-                    .map(|c| c.rule.as_str())
-                    .collect();
-                t.dedup();
+                // Each type once, in the order the sentence first gives it.
+                let mut t: Vec<&str> = Vec::new();
+                for c in claims.iter().filter(|c| c.sentence == si) {
+                    if !t.contains(&c.rule.as_str()) {
+                        t.push(c.rule.as_str());
+                    }
+                }
                 if t.is_empty() {
                     "no claim".to_string()
                 } else {
