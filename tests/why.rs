@@ -41,6 +41,30 @@ fn a_paraphrase_below_the_similarity_floor_says_so() {
     insta::assert_snapshot!("why_thursday_paraphrase", out);
 }
 
+/// The README's example is what `compare why` prints: each of its lines is a line of the
+/// output (a line cut short with `…` is the start of one).
+#[test]
+fn the_readme_example_is_the_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let from = readme
+        .find("stay apart on similarity")
+        .expect("the example's introduction");
+    let block = &readme[from..];
+    let start = block.find("```\n").expect("the example's fence") + 4;
+    let block = &block[start..];
+    let block = &block[..block.find("```").expect("the example's end")];
+    let out = why_on_seeds("000_ad269960ebcb6093-s6", "003_542dd368f5c3bf23-s4");
+    let lines: Vec<&str> = out.lines().collect();
+    for line in block.lines() {
+        let found = match line.strip_suffix('…') {
+            Some(start) => lines.iter().any(|l| l.starts_with(start)),
+            None => lines.contains(&line),
+        };
+        assert!(found, "README line not in the output: {line}\n{out}");
+    }
+    assert!(block.lines().count() >= 8, "{block}");
+}
+
 /// Three outlets' end of the US agreement: every test passes, and the result names the
 /// statement's three sentences.
 #[test]
