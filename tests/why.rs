@@ -41,28 +41,47 @@ fn a_paraphrase_below_the_similarity_floor_says_so() {
     insta::assert_snapshot!("why_thursday_paraphrase", out);
 }
 
-/// The README's example is what `compare why` prints: each of its lines is a line of the
-/// output (a line cut short with `…` is the start of one).
-#[test]
-fn the_readme_example_is_the_real_output() {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
-    let from = readme
-        .find("stay apart on similarity")
-        .expect("the example's introduction");
-    let block = &readme[from..];
-    let start = block.find("```\n").expect("the example's fence") + 4;
+/// The fenced block after `intro` in the document at `doc` (its lines without the
+/// indent of their list item), each line of which must be a line of `out`; a line cut
+/// short with `…` is the start of one.
+fn example_is_output(doc: &str, intro: &str, out: &str) {
+    let text = std::fs::read_to_string(root().join(doc)).expect(doc);
+    let from = text
+        .find(intro)
+        .unwrap_or_else(|| panic!("{intro} in {doc}"));
+    let block = &text[from..];
+    let start = block.find("```").expect("the example's fence");
     let block = &block[start..];
+    let block = &block[block.find('\n').expect("the fence's line") + 1..];
     let block = &block[..block.find("```").expect("the example's end")];
-    let out = why_on_seeds("000_ad269960ebcb6093-s6", "003_542dd368f5c3bf23-s4");
+    let indent = block.len() - block.trim_start_matches(' ').len();
     let lines: Vec<&str> = out.lines().collect();
-    for line in block.lines() {
+    let mut checked = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let line = line.get(indent..).unwrap_or(line);
         let found = match line.strip_suffix('…') {
             Some(start) => lines.iter().any(|l| l.starts_with(start)),
             None => lines.contains(&line),
         };
-        assert!(found, "README line not in the output: {line}\n{out}");
+        assert!(found, "{doc}: line not in the output: {line}\n{out}");
+        checked += 1;
     }
-    assert!(block.lines().count() >= 8, "{block}");
+    assert!(checked >= 8, "{doc}: {block}");
+}
+
+/// The examples of README.md and docs/rules.md are what `compare why` prints.
+#[test]
+fn the_documented_examples_are_the_real_output() {
+    example_is_output(
+        "README.md",
+        "stay apart on similarity",
+        &why_on_seeds("000_ad269960ebcb6093-s6", "003_542dd368f5c3bf23-s4"),
+    );
+    example_is_output(
+        "docs/rules.md",
+        "or without a claim type in common say so instead",
+        &why_on_seeds("000_ad269960ebcb6093-s13", "004_71888a1a17af4fa9-s4"),
+    );
 }
 
 /// Three outlets' end of the US agreement: every test passes, and the result names the
