@@ -291,6 +291,8 @@ pub struct FactPair {
     pub together: bool,
     /// The sentences each fact's statement holds in the end (the fact's own first).
     pub groups: (Vec<usize>, Vec<usize>),
+    /// Each fact's statement id, as report.json and the pages give it.
+    pub statements: (String, String),
 }
 
 /// A feature two facts share: its name (a stem; `@entity`, `$type:subject`,
@@ -372,6 +374,9 @@ pub fn nearest(
 /// needs: the features' names, weights and posting counts. A fact is known by its place
 /// in `story`, as in [`group_story`].
 struct StoryView<'a> {
+    docs: &'a [Document],
+    sentences: &'a [Sentence],
+    claims: &'a [Claim],
     all: Vec<Fact<'a>>,
     /// By place, the fact's index in `all`.
     story: Vec<usize>,
@@ -389,7 +394,7 @@ struct StoryView<'a> {
 impl<'a> StoryView<'a> {
     fn of(
         rules: &'a RuleSet,
-        docs: &[Document],
+        docs: &'a [Document],
         sentences: &'a [Sentence],
         claims: &'a [Claim],
         story_name: &str,
@@ -425,6 +430,9 @@ impl<'a> StoryView<'a> {
             }
         }
         StoryView {
+            docs,
+            sentences,
+            claims,
             all,
             story,
             group_of,
@@ -454,6 +462,51 @@ impl<'a> StoryView<'a> {
             .collect();
         v.sort_by_key(|&s| (s != own, s));
         v
+    }
+
+    /// The id of the statement the fact at `place` ended in, made as the report makes
+    /// it: `{type}-{article}-s{n}` of its anchor sentence (see [`anchor`]), with `-{k}`
+    /// when the anchor's first claim of the type in the statement is its k-th (k > 1).
+    fn statement_id(&self, place: usize) -> String {
+        let (docs, sentences) = (self.docs, self.sentences);
+        let members = &self.members[self.group_of[place]];
+        let key = |p: usize| {
+            let s = &sentences[self.fact(p).sentence];
+            (docs[s.doc].id.as_str(), s.ordinal)
+        };
+        let Some(first) = members.iter().copied().min_by(|&a, &b| key(a).cmp(&key(b))) else {
+            return String::new();
+        };
+        let si = self.fact(first).sentence;
+        // The k-th claim of its type in its sentence: claims are in sentence and text
+        // order, so those before it in its sentence are just before it.
+        let nth = |c: usize| {
+            let rule = &self.claims[c].rule;
+            1 + self.claims[..c]
+                .iter()
+                .rev()
+                .take_while(|d| d.sentence == si)
+                .filter(|d| &d.rule == rule)
+                .count()
+        };
+        let k = members
+            .iter()
+            .filter(|&&p| self.fact(p).sentence == si)
+            .flat_map(|&p| self.fact(p).claims.iter().map(|&c| nth(c)))
+            .min()
+            .unwrap_or(1);
+        let s = &sentences[si];
+        let base = format!(
+            "{}-{}-s{}",
+            self.fact(first).rule,
+            docs[s.doc].id,
+            s.ordinal
+        );
+        if k > 1 {
+            format!("{base}-{k}")
+        } else {
+            base
+        }
     }
 
     /// The facts at places `i` and `j`, of one type, judged as [`group_story`] judges
@@ -502,6 +555,7 @@ impl<'a> StoryView<'a> {
             needed_topic: needed,
             together: self.group_of[i] == self.group_of[j],
             groups: (self.sentences_of(i), self.sentences_of(j)),
+            statements: (self.statement_id(i), self.statement_id(j)),
         }
     }
 }

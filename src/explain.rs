@@ -208,11 +208,12 @@ pub fn pair(
             let others: Vec<String> = first.groups.0[1..].iter().map(|&s| name(s)).collect();
             let _ = writeln!(
                 o,
-                "  statement     {}",
+                "  statement     {} {}",
+                first.statements.0,
                 if others.is_empty() {
-                    "A's stands alone".to_string()
+                    "(A's alone)".to_string()
                 } else {
-                    format!("A's is with {}", others.join(", "))
+                    format!("(A's, with {})", others.join(", "))
                 }
             );
             let _ = writeln!(
@@ -365,16 +366,16 @@ pub fn pair(
                 }
                 let passes = p.candidate && p.compatible && sim_ok && topic_ok && shared_ok;
                 let together = p.together;
-                let with = |g: &[usize]| -> String {
+                let with = |id: &str, g: &[usize]| -> String {
                     let others: Vec<String> = g[1..].iter().map(|&s| name(s)).collect();
                     if others.is_empty() {
-                        "stands alone".to_string()
+                        format!("{id} stands alone")
                     } else {
-                        format!("is with {}", others.join(", "))
+                        format!("{id} is with {}", others.join(", "))
                     }
                 };
                 let result = if together {
-                    format!("one statement, with {}", {
+                    format!("one statement, {}, with {}", p.statements.0, {
                         let mut all: Vec<String> = p.groups.0.iter().map(|&s| name(s)).collect();
                         all.sort();
                         all.join(", ")
@@ -388,14 +389,14 @@ pub fn pair(
                     };
                     format!(
                         "different statements: {why}; A's {}, B's {}",
-                        with(&p.groups.0),
-                        with(&p.groups.1)
+                        with(&p.statements.0, &p.groups.0),
+                        with(&p.statements.1, &p.groups.1)
                     )
                 } else {
                     format!(
                         "different statements; A's {}, B's {}",
-                        with(&p.groups.0),
-                        with(&p.groups.1)
+                        with(&p.statements.0, &p.groups.0),
+                        with(&p.statements.1, &p.groups.1)
                     )
                 };
                 let _ = writeln!(o, "  result        {result}");

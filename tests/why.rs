@@ -35,7 +35,7 @@ fn a_paraphrase_below_the_similarity_floor_says_so() {
         "{out}"
     );
     assert!(
-        out.contains("  result        different statements; A's stands alone, B's stands alone"),
+        out.contains("  result        different statements; A's date-000_ad269960ebcb6093-s6 stands alone, B's date-003_542dd368f5c3bf23-s4 stands alone"),
         "{out}"
     );
     insta::assert_snapshot!("why_thursday_paraphrase", out);
@@ -104,7 +104,7 @@ fn one_sentence_lists_its_nearest_most_similar_first() {
     let date = &date[..date.find("\n\n").expect("its end")];
     assert!(
         date.contains(
-            "  statement     A's is with 000_ad269960ebcb6093-s13, 004_71888a1a17af4fa9-s4"
+            "  statement     date-000_ad269960ebcb6093-s13 (A's, with 000_ad269960ebcb6093-s13, 004_71888a1a17af4fa9-s4)"
         ),
         "{date}"
     );
@@ -128,9 +128,10 @@ fn one_sentence_lists_its_nearest_most_similar_first() {
     insta::assert_snapshot!("why_nearest", out);
 }
 
-/// `why` groups as the build does: for every statement of the seeds' report, its first
-/// two members are one statement of its type, and two single-source statements of one
-/// type (the first twelve such pairs from two articles) are not.
+/// `why` groups and names statements as the build does: for every statement of the
+/// seeds' report, its first two members are that statement, by its id; two single-source
+/// statements of one type (the first twelve such pairs from two articles) are not one,
+/// each named by its own id.
 #[test]
 fn why_answers_as_the_build_groups() {
     let rules = compare::rules::load(&root().join("rules.toml")).expect("rules");
@@ -154,7 +155,8 @@ fn why_answers_as_the_build_groups() {
                 compare::explain::pair(&seeds, &rules, &id(a), Some(&id(b)), Default::default())
                     .expect("why");
             let result = result_of(&out, &s.kind);
-            assert!(result.contains("one statement"), "{}: {result}", s.id);
+            let said = format!("one statement, {}, with", s.id);
+            assert!(result.contains(&said), "{}: {result}", s.id);
             checked.0 += 1;
         }
     }
@@ -175,10 +177,46 @@ fn why_answers_as_the_build_groups() {
         let out = compare::explain::pair(&seeds, &rules, &id(a), Some(&id(b)), Default::default())
             .expect("why");
         let result = result_of(&out, &x.kind);
-        assert!(result.contains("different statements"), "{result}");
+        let said = format!("A's {} stands alone, B's {} stands alone", x.id, y.id);
+        assert!(result.contains(&said), "{result}");
         checked.1 += 1;
     }
     assert_eq!(checked, (5, 12));
+}
+
+/// A sentence split between two statements of one type (40 killed, 65 wounded) that
+/// anchors both: `why` names the second by the number of its first claim in the
+/// sentence, `-2`, as the report does.
+#[test]
+fn a_split_sentence_anchoring_two_statements_names_both_as_the_report_does() {
+    let fixture = root().join("tests/fixtures/casualties");
+    let read = |f: &str| std::fs::read(fixture.join(f)).expect(f);
+    // c.md, whose one sentence gives both counts, first by id.
+    let seeds = common::seeds_from(&[
+        ("0.md", read("c.md")),
+        ("a.md", read("a.md")),
+        ("b.md", read("b.md")),
+        ("d.md", read("d.md")),
+    ]);
+    let rules = compare::rules::load(&root().join("rules.toml")).expect("rules");
+    let report = compare::analyse(seeds.path(), &rules, Default::default())
+        .expect("fixture")
+        .report;
+    let ids: Vec<&str> = report.statements.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["people-0-s2", "people-0-s2-2"]);
+    for s in &report.statements {
+        let b = &s.members[1];
+        let out = compare::explain::pair(
+            seeds.path(),
+            &rules,
+            "0-s2",
+            Some(&format!("{}-s{}", b.doc, b.sentence)),
+            Default::default(),
+        )
+        .expect("why");
+        let said = format!("one statement, {}, with", s.id);
+        assert!(out.contains(&said), "{said}\n{out}");
+    }
 }
 
 /// Sentences of two stories, two of one article, and two without a claim type in common
