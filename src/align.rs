@@ -292,7 +292,7 @@ pub struct FactPair {
     /// The sentences each fact's statement holds in the end (the fact's own first).
     pub groups: (Vec<usize>, Vec<usize>),
     /// Each fact's statement id, as report.json and the pages give it.
-    pub statements: (String, String),
+    pub statements: (SmolStr, SmolStr),
 }
 
 /// A feature two facts share: its name (a stem; `@entity`, `$type:subject`,
@@ -330,7 +330,7 @@ pub fn why(
     for i in view.places_of(a) {
         for j in view.places_of(b) {
             if view.fact(i).rule == view.fact(j).rule {
-                out.push(view.pair(rules, claims, sentences, i, j));
+                out.push(view.pair(i, j));
             }
         }
     }
@@ -364,7 +364,7 @@ pub fn nearest(
             near.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
             near.into_iter()
                 .take(k)
-                .map(|(_, j)| view.pair(rules, claims, sentences, i, j))
+                .map(|(_, j)| view.pair(i, j))
                 .collect()
         })
         .collect()
@@ -374,6 +374,7 @@ pub fn nearest(
 /// needs: the features' names, weights and posting counts. A fact is known by its place
 /// in `story`, as in [`group_story`].
 struct StoryView<'a> {
+    rules: &'a RuleSet,
     docs: &'a [Document],
     sentences: &'a [Sentence],
     claims: &'a [Claim],
@@ -430,6 +431,7 @@ impl<'a> StoryView<'a> {
             }
         }
         StoryView {
+            rules,
             docs,
             sentences,
             claims,
@@ -464,20 +466,16 @@ impl<'a> StoryView<'a> {
         v
     }
 
-    /// The id of the statement the fact at `place` ended in, made as the report makes
-    /// it: `{type}-{article}-s{n}` of its anchor sentence (see [`anchor`]), with `-{k}`
-    /// when the anchor's first claim of the type in the statement is its k-th (k > 1).
-    fn statement_id(&self, place: usize) -> String {
+    /// The id of the statement the fact at `place` ended in, as the report makes it
+    /// ([`statement_id`]).
+    fn statement_id(&self, place: usize) -> SmolStr {
         let (docs, sentences) = (self.docs, self.sentences);
         let members = &self.members[self.group_of[place]];
-        let key = |p: usize| {
-            let s = &sentences[self.fact(p).sentence];
-            (docs[s.doc].id.as_str(), s.ordinal)
-        };
-        let Some(first) = members.iter().copied().min_by(|&a, &b| key(a).cmp(&key(b))) else {
-            return String::new();
-        };
-        let si = self.fact(first).sentence;
+        let si = anchor_of(
+            members.iter().map(|&p| self.fact(p).sentence),
+            docs,
+            sentences,
+        );
         // The k-th claim of its type in its sentence: claims are in sentence and text
         // order, so those before it in its sentence are just before it.
         let nth = |c: usize| {
@@ -496,29 +494,13 @@ impl<'a> StoryView<'a> {
             .min()
             .unwrap_or(1);
         let s = &sentences[si];
-        let base = format!(
-            "{}-{}-s{}",
-            self.fact(first).rule,
-            docs[s.doc].id,
-            s.ordinal
-        );
-        if k > 1 {
-            format!("{base}-{k}")
-        } else {
-            base
-        }
+        statement_id(self.fact(place).rule, &docs[s.doc].id, s.ordinal, k)
     }
 
     /// The facts at places `i` and `j`, of one type, judged as [`group_story`] judges
     /// a pair.
-    fn pair(
-        &self,
-        rules: &RuleSet,
-        claims: &[Claim],
-        sentences: &[Sentence],
-        i: usize,
-        j: usize,
-    ) -> FactPair {
+    fn pair(&self, i: usize, j: usize) -> FactPair {
+        let (rules, claims, sentences) = (self.rules, self.claims, self.sentences);
         let (fa, fb) = (self.fact(i), self.fact(j));
         let (wa, wb) = (&self.weights.all[i], &self.weights.all[j]);
         let (ta, tb) = (&self.weights.topic[i], &self.weights.topic[j]);
@@ -606,15 +588,32 @@ fn candidate_pairs<'a>(
 /// move when a publication date is corrected or an article named later is added, so the
 /// id `{type}-{doc}-s{ordinal}` stays put and `compare diff` stays small.
 pub fn anchor(group: &Group, docs: &[Document], sentences: &[Sentence]) -> usize {
-    group
-        .members
-        .iter()
-        .map(|(si, _)| *si)
+    anchor_of(group.members.iter().map(|(si, _)| *si), docs, sentences)
+}
+
+/// [`anchor`] of a statement whose members are the sentences `members`.
+fn anchor_of(
+    members: impl Iterator<Item = usize>,
+    docs: &[Document],
+    sentences: &[Sentence],
+) -> usize {
+    members
         .min_by(|&a, &b| {
             let (sa, sb) = (&sentences[a], &sentences[b]);
             (docs[sa.doc].id.as_str(), sa.ordinal).cmp(&(docs[sb.doc].id.as_str(), sb.ordinal))
         })
         .expect("a group has at least one member")
+}
+
+/// A statement's id: `{type}-{article}-s{n}` of its anchor sentence (see [`anchor`]),
+/// with `-{k}` when the anchor's first claim of the type in the statement is its k-th
+/// claim of the type (k > 1: a sentence split between statements of one type).
+pub fn statement_id(rule: &str, doc_id: &str, ordinal: usize, k: usize) -> SmolStr {
+    if k > 1 {
+        format_smolstr!("{rule}-{doc_id}-s{ordinal}-{k}")
+    } else {
+        format_smolstr!("{rule}-{doc_id}-s{ordinal}")
+    }
 }
 
 fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) -> Vec<Fact<'a>> {

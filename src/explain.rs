@@ -192,6 +192,8 @@ pub fn pair(
             .join("; ")
     };
     let name = |si: usize| format!("{}-s{}", docs[sentences[si].doc].id, sentences[si].ordinal);
+    // The other sentences of a statement whose sentences are `g`, its own first.
+    let others = |g: &[usize]| -> Vec<String> { g[1..].iter().map(|&s| name(s)).collect() };
     let Some(sb) = sb else {
         let near = crate::align::nearest(rules, docs, sentences, claims, sa, NEAREST);
         if near.is_empty() {
@@ -205,15 +207,15 @@ pub fn pair(
                 continue;
             };
             let _ = writeln!(o, "{}  A {}", first.rule, claim_list(&first.claims.0));
-            let others: Vec<String> = first.groups.0[1..].iter().map(|&s| name(s)).collect();
+            let with = others(&first.groups.0);
             let _ = writeln!(
                 o,
                 "  statement     {} {}",
                 first.statements.0,
-                if others.is_empty() {
+                if with.is_empty() {
                     "(A's alone)".to_string()
                 } else {
-                    format!("(A's, with {})", others.join(", "))
+                    format!("(A's, with {})", with.join(", "))
                 }
             );
             let _ = writeln!(
@@ -367,7 +369,7 @@ pub fn pair(
                 let passes = p.candidate && p.compatible && sim_ok && topic_ok && shared_ok;
                 let together = p.together;
                 let with = |id: &str, g: &[usize]| -> String {
-                    let others: Vec<String> = g[1..].iter().map(|&s| name(s)).collect();
+                    let others = others(g);
                     if others.is_empty() {
                         format!("{id} stands alone")
                     } else {

@@ -908,11 +908,7 @@ impl Gathered {
                     .flat_map(|(_, cs)| cs.iter().map(|&c| nth[c]))
                     .min()
                     .unwrap_or(1);
-                if n > 1 {
-                    format_smolstr!("{}-{}-s{}-{n}", g.rule, docs[s.doc].id, s.ordinal)
-                } else {
-                    format_smolstr!("{}-{}-s{}", g.rule, docs[s.doc].id, s.ordinal)
-                }
+                crate::align::statement_id(&g.rule, &docs[s.doc].id, s.ordinal, n)
             })
             .collect();
         let claim_texts = claims
