@@ -91,6 +91,11 @@ fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
+/// The site's report.json, parsed.
+fn report_json(files: &BTreeMap<String, Vec<u8>>) -> serde_json::Value {
+    serde_json::from_slice(&files["report.json"]).expect("report.json")
+}
+
 fn fixture(case: &str) -> PathBuf {
     root().join("tests/fixtures").join(case)
 }
@@ -391,8 +396,7 @@ fn a_spelling_rules_toml_does_not_list_is_marked_with_the_listed_one_it_is_close
         ),
         "{md}"
     );
-    let report: serde_json::Value =
-        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let report = report_json(&files);
     let likes: Vec<&str> = report["claims"]
         .as_array()
         .expect("claims")
@@ -530,7 +534,7 @@ fn values_and_reasons_show_names_and_words_while_report_json_keeps_codes() {
     assert!(statements.contains(
         r#"person: <bdi lang="ar">عبد الرحمن تياني</bdi>, <bdi lang="ar">فلاديمير بوتين</bdi> / <bdi lang="ar">فلاديمير بوتين</bdi>"#
     ));
-    let report: serde_json::Value = serde_json::from_slice(&files["report.json"]).unwrap();
+    let report = report_json(&files);
     let displays: Vec<&str> = report["claims"]
         .as_array()
         .unwrap()
@@ -777,8 +781,7 @@ fn statements_and_articles_of_one_large_story_are_spread_over_numbered_pages() {
     let (_tmp, site) = build(&seeds);
     assert_links_resolve(&site);
     let files = files(&site);
-    let report: serde_json::Value =
-        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let report = report_json(&files);
     let statements = report["statements"].as_array().expect("statements");
     assert!(
         statements.len() > 2 * compare::render::STATEMENTS_PER_PAGE,
@@ -1020,8 +1023,7 @@ fn member_values(report: &serde_json::Value, id: &str, doc: &str) -> Vec<String>
 fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
     let (_tmp, site) = build(&fixture("casualties"));
     let files = files(&site);
-    let report: serde_json::Value =
-        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let report = report_json(&files);
     let statements = statements_of(&report);
     assert_eq!(statements.len(), 2, "{statements:?}");
     let killed = &statements["people-a-s2"];
@@ -1061,8 +1063,7 @@ fn the_dead_and_the_wounded_are_two_statements_not_a_conflict() {
 fn two_dates_in_one_sentence_conflict_when_one_of_them_differs() {
     let (_tmp, site) = build(&fixture("two-dates"));
     let files = files(&site);
-    let report: serde_json::Value =
-        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let report = report_json(&files);
     let statements = statements_of(&report);
     let dates = &statements["date-a-s2"];
     assert_eq!(dates.0, "conflict", "{statements:?}");
@@ -1092,8 +1093,7 @@ fn two_dates_in_one_sentence_conflict_when_one_of_them_differs() {
 fn a_single_source_figure_says_which_outlets_give_it_in_other_sentences() {
     let (_tmp, site) = build(&fixture("headline-figure"));
     let files = files(&site);
-    let report: serde_json::Value =
-        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let report = report_json(&files);
     let reasons: BTreeMap<&str, (&str, &str)> = report["statements"]
         .as_array()
         .expect("statements")
@@ -1158,8 +1158,7 @@ fn a_single_source_figure_says_which_outlets_give_it_in_other_sentences() {
 fn troops_sent_to_two_places_in_one_sentence_are_two_statements() {
     let (_tmp, site) = build(&fixture("places"));
     let files = files(&site);
-    let report: serde_json::Value =
-        serde_json::from_slice(&files["report.json"]).expect("report.json");
+    let report = report_json(&files);
     let statements = statements_of(&report);
     assert_eq!(statements.len(), 2, "{statements:?}");
     let mali = &statements["troops-a-s2"];
