@@ -61,6 +61,9 @@ pub struct Outcome {
     /// Of the files kept, how many were known unchanged by their stamps (an extended
     /// attribute with their hash), without being read back.
     pub unread: u64,
+    /// Files written past the page cache (the site's larger pages, on a Linux file
+    /// system that allows it).
+    pub direct: u64,
     /// How the rules word values (names, plurals), for reading another report, such as a
     /// `--baseline`, in the same words ([`review::word`]).
     pub wording: verdict::Wording,
@@ -206,6 +209,7 @@ pub fn analyse(
         stats,
         files: (0, 0),
         unread: 0,
+        direct: 0,
         wording,
     })
 }
@@ -377,13 +381,16 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
     let writing = site::write(&opts.out, |sink| {
         render::write(&outcome.report, &rules_page, sink)
     })?;
-    // Pages are written as they are rendered, on every core: the write share is the time
-    // threads spent in file-system calls, spread over the threads.
+    // Pages are written as they are rendered, on every core, the larger ones by writer
+    // threads beside them: the write share is the time the rendering threads spent in
+    // file-system calls, spread over the threads, and the time the build then waited for
+    // the writers to finish.
     let both = t.elapsed();
     let threads = u32::try_from(rayon::current_num_threads().max(1)).unwrap_or(1);
-    let write = (writing.busy / threads).min(both);
+    let write = (writing.busy / threads + writing.tail).min(both);
     outcome.files = (writing.files, writing.kept);
     outcome.unread = writing.unread;
+    outcome.direct = writing.direct;
     outcome.timings.push(("render", both - write));
     outcome.timings.push(("write", write));
     outcome.timings.push(("total", started.elapsed()));

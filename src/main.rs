@@ -65,10 +65,12 @@ enum Command {
         lossy: bool,
         /// Print the wall time of each stage on stderr (rules, ingest, normalise, segment,
         /// extract, align, verdict, diff, render, write) and the candidate pairs alignment
-        /// examined. Render and write overlap; write is file-system time over the threads.
-        /// Also how many files of the site were unchanged from the site it replaced, and
-        /// so linked rather than written, and how many of those were known unchanged by
-        /// their stamps (an extended attribute holding their hash), without reading them.
+        /// examined. Render and write overlap; write is the rendering threads' file-system
+        /// time spread over them, plus the wait for the writer threads at the end. Also
+        /// how many files of the site were unchanged from the site it replaced, and so
+        /// linked rather than written, how many of those were known unchanged by their
+        /// stamps (an extended attribute holding their hash), without reading them, and
+        /// how many were written direct (past the page cache, by the writer threads).
         #[arg(long)]
         timings: bool,
         /// `json`: print one JSON object with counts by verdict and type on stdout
@@ -267,6 +269,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let (files, kept) = outcome.files;
                 eprintln!("{:>18}: {kept} of {files}", "unchanged files");
                 eprintln!("{:>18}: {}", "known by stamp", outcome.unread);
+                eprintln!("{:>18}: {}", "written direct", outcome.direct);
             }
             // The baseline's values, which new conflicts show as they were, read in the
             // words of these rules, as the report's do.

@@ -10,6 +10,9 @@
 //! ext4 the cost of creating tens of thousands of files where it has just deleted as many
 //! (it scans past recently freed inodes one by one for minutes after a large delete).
 //!
+//! Larger pages are written by writer threads past the page cache, where the system
+//! allows it ([`direct`]), while the build's own threads go on rendering.
+//!
 //! Never writes outside `--out` (and its temporary siblings); refuses an `--out` that is
 //! `/`, the home folder, a repository root, the seeds folder or a folder containing it,
 //! and refuses to replace a non-empty folder it did not create (no marker file), or a site
@@ -17,6 +20,8 @@
 
 use anyhow::{bail, Context, Result};
 use std::path::{Component, Path, PathBuf};
+
+mod direct;
 
 /// The file that marks a folder as written by compare. After its first line it lists
 /// the files the build wrote, one a line, after [`LISTED`]: any other file found in the
@@ -347,8 +352,21 @@ pub struct Sink {
     stall_after: Option<String>,
     /// Set when the file system refused a [`Stamp`]: no other file is stamped.
     unstamped: std::sync::atomic::AtomicBool,
-    /// Nanoseconds threads spent writing files, for `--timings`.
+    /// Set when the file system refused a direct write ([`direct`]): every other file is
+    /// written through the page cache.
+    buffered: std::sync::atomic::AtomicBool,
+    /// Pages for the writer threads ([`Writers`]) to write, while the build has them.
+    queue: std::sync::Mutex<Option<std::sync::mpsc::SyncSender<Job>>>,
+    /// Buffers the writers are done with, for the next pages.
+    spare: std::sync::Mutex<Vec<Vec<u8>>>,
+    /// The first error of a writer thread; set, the build stops at the next page.
+    failed: std::sync::Mutex<Option<anyhow::Error>>,
+    /// Nanoseconds the build's threads spent writing files, for `--timings`.
     busy: std::sync::atomic::AtomicU64,
+    /// Files the writer threads wrote past the page cache, and nanoseconds the build
+    /// waited for them after the last page.
+    direct: std::sync::atomic::AtomicU64,
+    tail: std::sync::atomic::AtomicU64,
     /// The folders made so far: most pages go to a few folders, which need not be made
     /// (two system calls each) for every page.
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -420,6 +438,10 @@ impl Sink {
             self.count(t);
             return self.written(rel);
         }
+        if self.queued(rel, &path, parts, &stamp)? {
+            self.count(t);
+            return Ok(());
+        }
         let cannot = || format!("cannot write {}", path.display());
         let mut file = create(&path).with_context(cannot)?;
         let mut slices: Vec<IoSlice> = parts.iter().map(|p| IoSlice::new(p)).collect();
@@ -438,6 +460,82 @@ impl Sink {
         self.stamp(&file, &stamp);
         self.count(t);
         self.written(rel)
+    }
+
+    /// Hand a page to the writer threads, to be written past the page cache
+    /// ([`direct`]); whether it did. A small page, any page once the file system has
+    /// refused a direct write, and any outside [`write`]'s writers, are left to the
+    /// caller to write.
+    fn queued(&self, rel: &str, path: &Path, parts: &[&[u8]], stamp: &Stamp) -> Result<bool> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(e) = &*self.failed.lock().unwrap_or_else(|e| e.into_inner()) {
+            bail!("stopped: {e:#}");
+        }
+        if stamp.len < direct::MIN_LEN || self.buffered.load(Relaxed) {
+            return Ok(false);
+        }
+        let Some(queue) = self.queue.lock().unwrap_or_else(|e| e.into_inner()).clone() else {
+            return Ok(false);
+        };
+        let buf = self
+            .spare
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let job = Job {
+            rel: rel.to_string(),
+            path: path.to_path_buf(),
+            block: direct::Block::new(buf, parts),
+            stamp: *stamp,
+        };
+        // The writers stop only once the queue is closed, after the last page.
+        queue
+            .send(job)
+            .map_err(|_| anyhow::anyhow!("internal error: the writer threads stopped"))?;
+        Ok(true)
+    }
+
+    /// A writer thread: write the queue's pages until it is closed. After an error the
+    /// rest are taken and dropped, so that no page waits for a place in the queue.
+    fn drain(&self, jobs: &std::sync::Mutex<std::sync::mpsc::Receiver<Job>>) {
+        loop {
+            let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+            let Ok(job) = job else {
+                return;
+            };
+            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+            if failed.is_none() {
+                drop(failed);
+                let done = self.write_job(&job);
+                failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+                if let Err(e) = done {
+                    failed.get_or_insert(e);
+                }
+            }
+            drop(failed);
+            self.spare
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(job.block.into_buf());
+        }
+    }
+
+    /// Write one page of the queue: direct, or the usual way where that is refused.
+    fn write_job(&self, job: &Job) -> Result<()> {
+        use std::io::Write as _;
+        let cannot = || format!("cannot write {}", job.path.display());
+        let mut file = create(&job.path).with_context(cannot)?;
+        if job.block.write(&file).with_context(cannot)? {
+            self.direct
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            self.buffered
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            file.write_all(job.block.bytes()).with_context(cannot)?;
+        }
+        self.stamp(&file, &job.stamp);
+        self.written(&job.rel)
     }
 
     /// Record on a file just written what its bytes were ([`Stamp`]), for the next build.
@@ -599,6 +697,7 @@ const STAMP: &str = "user.compare.page";
 /// time, and is read and compared byte by byte. A copy that keeps extended attributes
 /// and times (`cp -a`) keeps the bytes too, so its stamps stay true; one that keeps
 /// neither (`git clone`) has none.
+#[derive(Clone, Copy)]
 struct Stamp {
     len: u64,
     hash: u128,
@@ -724,7 +823,7 @@ enum Stream {
         matched: u64,
         scratch: Vec<u8>,
     },
-    Writing(std::fs::File),
+    Writing(direct::Writer),
 }
 
 impl Streamed {
@@ -741,20 +840,20 @@ impl Streamed {
         });
         let state = match same {
             Some(s) => s,
-            None => Stream::Writing(create(&path)?),
+            None => Stream::Writing(direct::Writer::new(create(&path)?, true)),
         };
         Ok(Streamed { path, state })
     }
 
     /// Leave comparing: create the file with the `matched` bytes it shares with the
     /// previous file, copied from it.
-    fn diverge(&mut self) -> std::io::Result<&mut std::fs::File> {
+    fn diverge(&mut self) -> std::io::Result<&mut direct::Writer> {
         if let Stream::Same {
             old_path, matched, ..
         } = &self.state
         {
             let from = std::fs::File::open(old_path)?;
-            let mut file = create(&self.path)?;
+            let mut file = direct::Writer::new(create(&self.path)?, true);
             let copied = std::io::copy(&mut std::io::Read::take(from, *matched), &mut file)?;
             if copied != *matched {
                 return Err(std::io::Error::other(format!(
@@ -783,7 +882,7 @@ impl Streamed {
         }
         match self.state {
             Stream::Same { old_path, read, .. } => Ok(Some((old_path, *read))),
-            Stream::Writing(_) => Ok(None),
+            Stream::Writing(file) => file.finish().map(|_| None),
         }
     }
 }
@@ -862,9 +961,15 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
         kept: Default::default(),
         unread: Default::default(),
         unstamped: Default::default(),
+        buffered: Default::default(),
+        queue: Default::default(),
+        spare: Default::default(),
+        failed: Default::default(),
         fail_after: std::env::var("COMPARE_FAIL_AFTER_WRITE").ok(),
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
         busy: std::sync::atomic::AtomicU64::new(0),
+        direct: Default::default(),
+        tail: Default::default(),
         made: Default::default(),
         names: Default::default(),
     };
@@ -887,7 +992,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
             Ok(f)
         });
     let written = marker.and_then(|mut lock| {
-        fill(&sink)?;
+        Writers::run(&sink, fill)?;
         // The files written, for the next build to tell the user's own from them.
         let mut names = std::mem::take(&mut *sink.names.lock().unwrap_or_else(|e| e.into_inner()));
         names.sort();
@@ -936,17 +1041,80 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
     let (files, kept, unread) = sink.tally();
     Ok(Written {
         busy: std::time::Duration::from_nanos(sink.busy.load(std::sync::atomic::Ordering::Relaxed)),
+        tail: std::time::Duration::from_nanos(sink.tail.load(std::sync::atomic::Ordering::Relaxed)),
+        direct: sink.direct.load(std::sync::atomic::Ordering::Relaxed),
         files,
         kept,
         unread,
     })
 }
 
+/// One page for a writer thread: where it goes, its bytes laid out for a direct write,
+/// and its stamp.
+struct Job {
+    rel: String,
+    path: PathBuf,
+    block: direct::Block,
+    stamp: Stamp,
+}
+
+/// The threads that write the site's larger pages past the page cache ([`direct`]),
+/// while the build's own threads go on rendering. A direct write waits for the device;
+/// on the build's threads, a core would wait with it.
+struct Writers;
+
+impl Writers {
+    /// How many: enough to keep the device busy while both cores render.
+    const THREADS: usize = 4;
+    /// Pages waiting at most: a few megabytes.
+    const QUEUE: usize = 16;
+
+    /// Run `fill` with writer threads taking `sink`'s larger pages; done when every
+    /// page is written. The first error, of `fill` or a writer, is the build's.
+    fn run(sink: &Sink, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
+        /// Closes the queue when `fill` is done, or panics: the writers then finish.
+        struct Close<'a>(&'a Sink);
+        impl Drop for Close<'_> {
+            fn drop(&mut self) {
+                *self.0.queue.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            }
+        }
+        let (send, receive) = std::sync::mpsc::sync_channel(Self::QUEUE);
+        *sink.queue.lock().unwrap_or_else(|e| e.into_inner()) = Some(send);
+        let receive = std::sync::Mutex::new(receive);
+        let mut waited = std::time::Instant::now();
+        let filled = std::thread::scope(|scope| {
+            for _ in 0..Self::THREADS {
+                scope.spawn(|| sink.drain(&receive));
+            }
+            let close = Close(sink);
+            let filled = fill(sink);
+            drop(close);
+            waited = std::time::Instant::now();
+            // The writers finish the queue (joined as the scope ends): the build waits.
+            filled
+        });
+        sink.tail.fetch_add(
+            u64::try_from(waited.elapsed().as_nanos()).unwrap_or(u64::MAX),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        // A writer's error first: the build's own error may only say it stopped for it.
+        match sink.failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(e) => Err(e),
+            None => filled,
+        }
+    }
+}
+
 /// What [`write`] did.
 #[derive(Debug, Clone, Copy)]
 pub struct Written {
-    /// Time threads spent in the file system, summed over threads.
+    /// Time the build's threads spent in the file system, summed over threads.
     pub busy: std::time::Duration,
+    /// Time the build waited for the writer threads after its last page.
+    pub tail: std::time::Duration,
+    /// Files the writer threads wrote past the page cache.
+    pub direct: u64,
     /// Files in the new site, and how many of them were linked unchanged from the site
     /// it replaced.
     pub files: u64,
@@ -1224,6 +1392,87 @@ mod tests {
     }
 
     /// Everything under the folder goes, the folder too; a link is removed, not followed.
+    /// Pages from `MIN_LEN` up go to the writer threads and are written past the page
+    /// cache (where the file system allows it), the rest as before: every page comes back
+    /// byte for byte, stamped, listed in the marker, and a rebuild knows them all by their
+    /// stamps. Streamed files (report.json) are written direct too.
+    #[test]
+    fn large_pages_are_written_past_the_page_cache_by_the_writer_threads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("site");
+        let min = direct::MIN_LEN as usize;
+        let pages: Vec<(String, Vec<u8>)> = (0..40)
+            .map(|i| {
+                let len = if i % 4 == 0 { 100 + i } else { min + i * 997 };
+                let bytes = (0..len).map(|k| ((k * 7 + i) % 251) as u8).collect();
+                (format!("pages/p{i:02}.html"), bytes)
+            })
+            .chain(std::iter::once((
+                "stream.json".to_string(),
+                (0..3 * min + 5).map(|k| (k % 241) as u8).collect(),
+            )))
+            .collect();
+        let files: Vec<(&str, &[u8])> = pages
+            .iter()
+            .map(|(r, b)| (r.as_str(), b.as_slice()))
+            .collect();
+        let large = files
+            .iter()
+            .filter(|(r, b)| r.starts_with("pages") && b.len() >= min)
+            .count();
+        let first = site(&out, &files);
+        for (rel, bytes) in &files {
+            assert_eq!(&std::fs::read(out.join(rel)).expect(rel), bytes, "{rel}");
+        }
+        if direct::allowed_in(&out) {
+            assert_eq!(first.direct, large as u64);
+        } else {
+            eprintln!("no direct writes here: {} refuses O_DIRECT", out.display());
+            assert_eq!(first.direct, 0);
+        }
+        let marker = std::fs::read_to_string(out.join(MARKER)).expect("marker");
+        for (rel, _) in &files {
+            assert!(marker.lines().any(|l| l == *rel), "{rel} not listed");
+        }
+        if stamps_kept(dir.path()) {
+            assert_stamped(&out, &files[..files.len() - 1]);
+            let again = site(&out, &files);
+            assert_eq!((again.kept, again.unread), (41, 40));
+        }
+    }
+
+    /// A page a writer thread cannot write fails the build with that page's error, and
+    /// the site is not replaced.
+    #[test]
+    fn a_writer_threads_failure_fails_the_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("site");
+        site(&out, &[("index.html", b"old")]);
+        let large = vec![b'x'; direct::MIN_LEN as usize];
+        let failed = write(&out, |sink| {
+            sink.put("x/y.html", b"small")?;
+            // A folder is where the page should go: it cannot be created.
+            sink.put("x", &large)?;
+            for i in 0..100 {
+                sink.put(&format!("more/{i}.html"), &large)?;
+            }
+            Ok(())
+        })
+        .expect_err("the build fails");
+        let message = format!("{failed:#}");
+        let page = format!("{}x:", std::path::MAIN_SEPARATOR);
+        assert!(
+            message.contains("cannot write") && message.contains(&page),
+            "{message}"
+        );
+        assert!(!message.contains("stopped"), "{message}");
+        assert_eq!(
+            std::fs::read(out.join("index.html")).expect("old page"),
+            b"old"
+        );
+        assert!(!out.join("x").exists());
+    }
+
     #[test]
     fn remove_tree_removes_all_and_follows_no_link() {
         let tmp = tempfile::tempdir().expect("temp dir");
