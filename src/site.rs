@@ -352,8 +352,8 @@ pub struct Sink {
     stall_after: Option<String>,
     /// Set when the file system refused a [`Stamp`]: no other file is stamped.
     unstamped: std::sync::atomic::AtomicBool,
-    /// Set when the file system refused a direct write ([`direct`]): every other file is
-    /// written through the page cache.
+    /// Set when direct writes ([`direct`]) do not suit the file system, or it refused
+    /// one: every other file is written through the page cache.
     buffered: std::sync::atomic::AtomicBool,
     /// Pages for the writer threads ([`Writers`]) to write, while the build has them.
     queue: std::sync::Mutex<Option<std::sync::mpsc::SyncSender<Job>>>,
@@ -643,7 +643,8 @@ impl Sink {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let cannot = || format!("cannot write {}", path.display());
         let old = self.prev.as_ref().map(|p| p.join(rel));
-        let streamed = Streamed::new(path.clone(), old.as_deref()).with_context(cannot)?;
+        let direct = !self.buffered.load(std::sync::atomic::Ordering::Relaxed);
+        let streamed = Streamed::new(path.clone(), old.as_deref(), direct).with_context(cannot)?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, streamed);
         fill(&mut w)?;
         let streamed = w
@@ -810,6 +811,8 @@ fn same_file_linked(old: &Path, new: &Path, read: &std::fs::Metadata) -> bool {
 /// previous site's file and writes nothing until the first difference.
 pub struct Streamed {
     path: PathBuf,
+    /// Whether to write it past the page cache ([`direct`]).
+    direct: bool,
     state: Stream,
 }
 
@@ -827,7 +830,8 @@ enum Stream {
 }
 
 impl Streamed {
-    fn new(path: PathBuf, old: Option<&Path>) -> std::io::Result<Streamed> {
+    /// Compare with the previous file `old` if there is one; written, direct if `direct`.
+    fn new(path: PathBuf, old: Option<&Path>, direct: bool) -> std::io::Result<Streamed> {
         let same = old.and_then(|old_path| {
             let (file, read) = open_previous(old_path, None)?;
             Some(Stream::Same {
@@ -840,9 +844,13 @@ impl Streamed {
         });
         let state = match same {
             Some(s) => s,
-            None => Stream::Writing(direct::Writer::new(create(&path)?, true)),
+            None => Stream::Writing(direct::Writer::new(create(&path)?, direct)),
         };
-        Ok(Streamed { path, state })
+        Ok(Streamed {
+            path,
+            direct,
+            state,
+        })
     }
 
     /// Leave comparing: create the file with the `matched` bytes it shares with the
@@ -853,7 +861,7 @@ impl Streamed {
         } = &self.state
         {
             let from = std::fs::File::open(old_path)?;
-            let mut file = direct::Writer::new(create(&self.path)?, true);
+            let mut file = direct::Writer::new(create(&self.path)?, self.direct);
             let copied = std::io::copy(&mut std::io::Read::take(from, *matched), &mut file)?;
             if copied != *matched {
                 return Err(std::io::Error::other(format!(
@@ -992,6 +1000,10 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
             Ok(f)
         });
     let written = marker.and_then(|mut lock| {
+        if !direct::suits(&lock) {
+            sink.buffered
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Writers::run(&sink, fill)?;
         // The files written, for the next build to tell the user's own from them.
         let mut names = std::mem::take(&mut *sink.names.lock().unwrap_or_else(|e| e.into_inner()));
@@ -1442,6 +1454,33 @@ mod tests {
             let again = site(&out, &files);
             assert_eq!((again.kept, again.unread), (41, 40));
         }
+    }
+
+    /// On a file system where direct writes do not pay (a tmpfs: memory anyway), every
+    /// page is written the usual way, byte for byte.
+    #[test]
+    fn pages_on_a_tmpfs_are_written_the_usual_way() {
+        let Ok(dir) = tempfile::tempdir_in("/dev/shm") else {
+            eprintln!("skipped: no /dev/shm");
+            return;
+        };
+        let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+        if !mounts
+            .lines()
+            .any(|l| l.split(' ').take(3).eq(["tmpfs", "/dev/shm", "tmpfs"]))
+        {
+            eprintln!("skipped: /dev/shm is not a tmpfs here");
+            return;
+        }
+        let out = dir.path().join("site");
+        let large: Vec<u8> = (0..3 * direct::MIN_LEN).map(|k| (k % 249) as u8).collect();
+        let written = site(&out, &[("a.html", &large), ("stream.json", &large)]);
+        assert_eq!(written.direct, 0);
+        assert_eq!(std::fs::read(out.join("a.html")).expect("page"), large);
+        assert_eq!(
+            std::fs::read(out.join("stream.json")).expect("stream"),
+            large
+        );
     }
 
     /// A page a writer thread cannot write fails the build with that page's error, and

@@ -136,12 +136,38 @@ fn set_direct(_file: &File, _on: bool) -> bool {
     false
 }
 
+/// Whether direct writes pay on the file system `file` is on: a local disk file system
+/// (ext4, XFS, Btrfs, F2FS). Elsewhere pages are written the usual way: on a network file
+/// system every direct write would wait for the server, and a tmpfs is memory anyway.
+#[cfg(target_os = "linux")]
+pub fn suits(file: &File) -> bool {
+    use std::os::fd::AsRawFd;
+    /// The `f_type` of ext4 (and ext2, ext3), XFS, Btrfs and F2FS.
+    const LOCAL: [u32; 4] = [0xef53, 0x5846_5342, 0x9123_683e, 0xf2f5_2010];
+    let mut fs = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: the descriptor is open for the call's duration (`file` is borrowed), and
+    // `fstatfs` writes a whole `statfs` into `fs`, which is read only when it succeeded.
+    let kind = unsafe {
+        if libc::fstatfs(file.as_raw_fd(), fs.as_mut_ptr()) != 0 {
+            return false;
+        }
+        fs.assume_init().f_type
+    };
+    // `f_type`'s integer type varies with the platform; the magic numbers are 32 bits.
+    LOCAL.contains(&(kind as u32))
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn suits(_file: &File) -> bool {
+    false
+}
+
 /// Whether files in `dir` can be written direct (for tests: where they cannot, pages are
 /// written the usual way, and a test cannot expect direct writes).
 #[cfg(test)]
 pub fn allowed_in(dir: &std::path::Path) -> bool {
     let probe = dir.join(".direct-probe");
-    let allowed = File::create(&probe).is_ok_and(|f| set_direct(&f, true));
+    let allowed = File::create(&probe).is_ok_and(|f| suits(&f) && set_direct(&f, true));
     let _ = std::fs::remove_file(&probe);
     allowed
 }
