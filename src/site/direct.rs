@@ -7,9 +7,9 @@
 //! single cost of a build (docs/benchmarks.md, "Direct writes"). Written direct, the
 //! device takes the bytes from a buffer of ours that is reused from file to file.
 //!
-//! Direct writes must start, end and sit in memory on block boundaries, so a file is
-//! written in whole blocks from an aligned buffer, zero-padded, and then cut to its
-//! length. A file system that refuses direct I/O (or a device with larger blocks than
+//! Direct writes must start, end and sit in memory on block boundaries, so a file's
+//! whole blocks are written direct from an aligned buffer, and the rest of its last
+//! block the usual way. A file system that refuses direct I/O (or a device with larger blocks than
 //! [`ALIGN`]) gets the same bytes written the usual way: direct writing is an
 //! optimisation, never a requirement.
 
@@ -24,7 +24,7 @@ const ALIGN: usize = 4096;
 pub const MIN_LEN: u64 = 16 * 1024;
 
 /// A file's bytes laid out for a direct write: from the first [`ALIGN`] boundary of a
-/// buffer, zero-padded to whole blocks. The buffer is the caller's to reuse afterwards
+/// buffer. The buffer is the caller's to reuse afterwards
 /// ([`Block::into_buf`]): memory kept mapped costs the kernel nothing to fill again.
 pub struct Block {
     buf: Vec<u8>,
@@ -35,17 +35,14 @@ impl Block {
     /// `parts`, joined, laid out in `buf` (whatever it held before).
     pub fn new(mut buf: Vec<u8>, parts: &[&[u8]]) -> Block {
         let len = parts.iter().map(|p| p.len()).sum();
-        let whole = padded(len);
-        if buf.len() < whole + ALIGN {
-            buf.resize(whole + ALIGN, 0);
+        if buf.len() < len + ALIGN {
+            buf.resize(len + ALIGN, 0);
         }
-        let start = buf.as_ptr().align_offset(ALIGN);
-        let mut at = start;
+        let mut at = buf.as_ptr().align_offset(ALIGN);
         for p in parts {
             buf[at..at + p.len()].copy_from_slice(p);
             at += p.len();
         }
-        buf[at..start + whole].fill(0);
         Block { buf, len }
     }
 
@@ -60,7 +57,9 @@ impl Block {
         &self.buf[self.start()..self.start() + self.len]
     }
 
-    /// Write the file's bytes to `file`, just created and empty, past the page cache.
+    /// Write the file's bytes to `file`, just created and empty: its whole blocks past
+    /// the page cache, the rest (less than a block) the usual way. Cutting a padded last
+    /// block instead would make the file system read that block back to zero its end.
     /// `Ok(false)` when the file system or device refuses: the file is left empty, for
     /// the caller to write [`Block::bytes`] the usual way.
     pub fn write(&self, file: &File) -> io::Result<bool> {
@@ -68,9 +67,15 @@ impl Block {
             return Ok(false);
         }
         let start = self.start();
-        match write_at(file, &self.buf[start..start + padded(self.len)], 0) {
+        let whole = self.len / ALIGN * ALIGN;
+        match write_at(file, &self.buf[start..start + whole], 0) {
             Ok(()) => {
-                file.set_len(self.len as u64)?;
+                set_direct(file, false);
+                write_at(
+                    file,
+                    &self.buf[start + whole..start + self.len],
+                    whole as u64,
+                )?;
                 Ok(true)
             }
             Err(e) if refused(&e) => {
@@ -86,11 +91,6 @@ impl Block {
     pub fn into_buf(self) -> Vec<u8> {
         self.buf
     }
-}
-
-/// `len` rounded up to whole blocks.
-fn padded(len: usize) -> usize {
-    len.div_ceil(ALIGN) * ALIGN
 }
 
 /// Write `bytes` at `offset` (past the page cache when the file is set so).
@@ -205,44 +205,35 @@ impl Writer {
     }
 
     /// Write the buffer's whole blocks, keeping the rest (less than a block) for later;
-    /// at the end (`last`), the rest too, padded, and cut the file to its length.
+    /// at the end (`last`), write the rest the usual way (see [`Block::write`]).
     fn drain(&mut self, last: bool) -> io::Result<()> {
         let Some(d) = &mut self.direct else {
             return Ok(());
         };
         let start = d.buf.as_ptr().align_offset(ALIGN);
-        let whole = if last {
-            padded(d.filled)
-        } else {
-            d.filled / ALIGN * ALIGN
-        };
-        let end = d.offset + d.filled as u64;
-        d.buf[start + d.filled..start + whole].fill(0);
-        let written = write_at(&self.file, &d.buf[start..start + whole], d.offset);
-        if let Err(e) = written {
-            if !refused(&e) {
-                return Err(e);
+        let whole = d.filled / ALIGN * ALIGN;
+        match write_at(&self.file, &d.buf[start..start + whole], d.offset) {
+            Ok(()) => {}
+            Err(e) if refused(&e) => {
+                // Refused (larger blocks than ALIGN): from here the usual way, starting
+                // with what the buffer holds.
+                let (offset, end) = (d.offset, d.offset + d.filled as u64);
+                set_direct(&self.file, false);
+                write_at(&self.file, &d.buf[start..start + d.filled], offset)?;
+                self.direct = None;
+                io::Seek::seek(&mut self.file, io::SeekFrom::Start(end))?;
+                return Ok(());
             }
-            // Refused (larger blocks than ALIGN): from here the usual way, starting with
-            // what the buffer holds.
-            let (filled, offset) = (d.filled, d.offset);
-            let rest = d.buf[start..start + filled].to_vec();
-            self.direct = None;
-            set_direct(&self.file, false);
-            write_at(&self.file, &rest, offset)?;
-            self.file.set_len(end)?;
-            io::Seek::seek(&mut self.file, io::SeekFrom::Start(end))?;
-            return Ok(());
+            Err(e) => return Err(e),
         }
+        d.buf.copy_within(start + whole..start + d.filled, start);
+        d.offset += whole as u64;
+        d.filled -= whole;
         if last {
-            self.file.set_len(end)?;
-            d.offset = end;
+            set_direct(&self.file, false);
+            write_at(&self.file, &d.buf[start..start + d.filled], d.offset)?;
+            d.offset += d.filled as u64;
             d.filled = 0;
-        } else {
-            let kept = d.filled - whole;
-            d.buf.copy_within(start + whole..start + d.filled, start);
-            d.offset += whole as u64;
-            d.filled = kept;
         }
         Ok(())
     }
