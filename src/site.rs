@@ -363,10 +363,8 @@ pub struct Sink {
     failed: std::sync::Mutex<Option<anyhow::Error>>,
     /// Nanoseconds the build's threads spent writing files, for `--timings`.
     busy: std::sync::atomic::AtomicU64,
-    /// Files the writer threads wrote past the page cache, and nanoseconds the build
-    /// waited for them after the last page.
+    /// Files the writer threads wrote past the page cache.
     direct: std::sync::atomic::AtomicU64,
-    tail: std::sync::atomic::AtomicU64,
     /// The folders made so far: most pages go to a few folders, which need not be made
     /// (two system calls each) for every page.
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -504,16 +502,19 @@ impl Sink {
             let Ok(job) = job else {
                 return;
             };
-            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
-            if failed.is_none() {
-                drop(failed);
-                let done = self.write_job(&job);
-                failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
-                if let Err(e) = done {
-                    failed.get_or_insert(e);
+            let stopped = self
+                .failed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_some();
+            if !stopped {
+                if let Err(e) = self.write_job(&job) {
+                    self.failed
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(e);
                 }
             }
-            drop(failed);
             self.spare
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -977,7 +978,6 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
         stall_after: std::env::var("COMPARE_STALL_AFTER_WRITE").ok(),
         busy: std::sync::atomic::AtomicU64::new(0),
         direct: Default::default(),
-        tail: Default::default(),
         made: Default::default(),
         names: Default::default(),
     };
@@ -999,12 +999,13 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
             .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(f)
         });
+    let mut tail = std::time::Duration::ZERO;
     let written = marker.and_then(|mut lock| {
         if !direct::suits(&lock) {
             sink.buffered
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        Writers::run(&sink, fill)?;
+        tail = Writers::run(&sink, fill)?;
         // The files written, for the next build to tell the user's own from them.
         let mut names = std::mem::take(&mut *sink.names.lock().unwrap_or_else(|e| e.into_inner()));
         names.sort();
@@ -1053,7 +1054,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
     let (files, kept, unread) = sink.tally();
     Ok(Written {
         busy: std::time::Duration::from_nanos(sink.busy.load(std::sync::atomic::Ordering::Relaxed)),
-        tail: std::time::Duration::from_nanos(sink.tail.load(std::sync::atomic::Ordering::Relaxed)),
+        tail,
         direct: sink.direct.load(std::sync::atomic::Ordering::Relaxed),
         files,
         kept,
@@ -1085,8 +1086,9 @@ impl Writers {
     const QUEUE: usize = 32;
 
     /// Run `fill` with writer threads taking `sink`'s larger pages; done when every
-    /// page is written. The first error, of `fill` or a writer, is the build's.
-    fn run(sink: &Sink, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<()> {
+    /// page is written, with the time the build then waited for the writers. The first
+    /// error, of `fill` or a writer, is the build's.
+    fn run(sink: &Sink, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<std::time::Duration> {
         /// Closes the queue when `fill` is done, or panics: the writers then finish.
         struct Close<'a>(&'a Sink);
         impl Drop for Close<'_> {
@@ -1109,14 +1111,10 @@ impl Writers {
             // The writers finish the queue (joined as the scope ends): the build waits.
             filled
         });
-        sink.tail.fetch_add(
-            u64::try_from(waited.elapsed().as_nanos()).unwrap_or(u64::MAX),
-            std::sync::atomic::Ordering::Relaxed,
-        );
         // A writer's error first: the build's own error may only say it stopped for it.
         match sink.failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
             Some(e) => Err(e),
-            None => filled,
+            None => filled.map(|()| waited.elapsed()),
         }
     }
 }
@@ -1406,7 +1404,6 @@ mod tests {
         assert_stamped(&out, &[("same.html", b"the page"), ("other.html", b"abcX")]);
     }
 
-    /// Everything under the folder goes, the folder too; a link is removed, not followed.
     /// Pages from `MIN_LEN` up go to the writer threads and are written past the page
     /// cache (where the file system allows it), the rest as before: every page comes back
     /// byte for byte, stamped, listed in the marker, and a rebuild knows them all by their
@@ -1515,6 +1512,7 @@ mod tests {
         assert!(!out.join("x").exists());
     }
 
+    /// Everything under the folder goes, the folder too; a link is removed, not followed.
     #[test]
     fn remove_tree_removes_all_and_follows_no_link() {
         let tmp = tempfile::tempdir().expect("temp dir");

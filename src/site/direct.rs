@@ -9,9 +9,9 @@
 //!
 //! Direct writes must start, end and sit in memory on block boundaries, so a file's
 //! whole blocks are written direct from an aligned buffer, and the rest of its last
-//! block the usual way. A file system that refuses direct I/O (or a device with larger blocks than
-//! [`ALIGN`]) gets the same bytes written the usual way: direct writing is an
-//! optimisation, never a requirement.
+//! block the usual way. A file system that refuses direct I/O (or a device with larger
+//! blocks than [`ALIGN`]) gets the same bytes written the usual way: direct writing is
+//! an optimisation, never a requirement.
 
 use std::fs::File;
 use std::io;
@@ -24,8 +24,8 @@ const ALIGN: usize = 4096;
 pub const MIN_LEN: u64 = 16 * 1024;
 
 /// A file's bytes laid out for a direct write: from the first [`ALIGN`] boundary of a
-/// buffer. The buffer is the caller's to reuse afterwards
-/// ([`Block::into_buf`]): memory kept mapped costs the kernel nothing to fill again.
+/// buffer. The buffer is the caller's to reuse afterwards ([`Block::into_buf`]): memory
+/// kept mapped costs the kernel nothing to fill again.
 pub struct Block {
     buf: Vec<u8>,
     len: usize,
