@@ -1189,19 +1189,31 @@ fn feature_ids_named(
     };
     let mut ids: HashMap<SmolStr, u32> = HashMap::default();
     let mut of: Vec<Vec<u32>> = Vec::with_capacity(facts.len());
+    let give =
+        |named: Vec<BTreeSet<SmolStr>>, ids: &mut HashMap<SmolStr, u32>, of: &mut Vec<Vec<u32>>| {
+            for feats in named {
+                let v: Vec<u32> = feats
+                    .into_iter()
+                    .map(|t| {
+                        let n = ids.len() as u32;
+                        *ids.entry(t).or_insert(n)
+                    })
+                    .collect();
+                of.push(v);
+            }
+        };
+    // Giving ids is one thread's work: it gives the previous chunk's while the next
+    // chunk is named, so no core waits for it but on the last chunk.
+    let mut named: Vec<BTreeSet<SmolStr>> = Vec::new();
     for chunk in facts.chunks(NAMING_CHUNK) {
-        let named: Vec<BTreeSet<SmolStr>> = chunk.par_iter().map(name).collect();
-        for feats in named {
-            let v: Vec<u32> = feats
-                .into_iter()
-                .map(|t| {
-                    let n = ids.len() as u32;
-                    *ids.entry(t).or_insert(n)
-                })
-                .collect();
-            of.push(v);
-        }
+        let previous = std::mem::take(&mut named);
+        named = rayon::join(
+            || give(previous, &mut ids, &mut of),
+            || chunk.par_iter().map(name).collect(),
+        )
+        .1;
     }
+    give(named, &mut ids, &mut of);
     // Names and claim keys say more about what a sentence reports than any one word.
     let mut key = vec![false; ids.len()];
     let mut context = vec![false; ids.len()];
