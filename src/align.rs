@@ -631,17 +631,13 @@ fn facts<'a>(rules: &RuleSet, claims: &'a [Claim], sentences: &'a [Sentence]) ->
         .map(|(i, c)| (c.sentence, c.rule.as_str(), i))
         .collect();
     keyed.par_sort_unstable();
-    let by: Vec<((usize, &str), Vec<usize>)> = keyed
+    let facts: Vec<Fact> = keyed
         .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
-        .map(|run| ((run[0].0, run[0].1), run.iter().map(|k| k.2).collect()))
-        .collect();
-    let facts: Vec<Fact> = by
-        .into_par_iter()
-        .map(|((sentence, rule), cs)| Fact {
-            sentence,
-            doc: sentences[sentence].doc,
-            rule,
-            claims: cs,
+        .map(|run| Fact {
+            sentence: run[0].0,
+            doc: sentences[run[0].0].doc,
+            rule: run[0].1,
+            claims: run.iter().map(|k| k.2).collect(),
         })
         .collect();
     // A sentence whose claims of one type go with different keys (40 قتيلا و65 جريحا) is

@@ -322,13 +322,19 @@ fn format_of(name: &str) -> Option<Format> {
 /// `a_txt.md`): the later ones in path order then get `-2`, `-3`… so every id is one
 /// document's, and links and anchors never land on another article.
 pub fn unique_ids(docs: &mut [Document]) {
-    use std::collections::{BTreeMap, BTreeSet};
-    let mut count = BTreeMap::<String, usize>::new();
+    use std::collections::{BTreeSet, HashMap};
+    let mut count = HashMap::<&str, usize>::with_capacity(docs.len());
     for d in docs.iter() {
-        *count.entry(d.id.clone()).or_default() += 1;
+        *count.entry(d.id.as_str()).or_default() += 1;
     }
-    for d in docs.iter_mut() {
-        if count[&d.id] > 1 {
+    let shared: Vec<bool> = docs.iter().map(|d| count[d.id.as_str()] > 1).collect();
+    drop(count);
+    // Ids from distinct stems are distinct: nothing more to do.
+    if !shared.contains(&true) {
+        return;
+    }
+    for (d, shared) in docs.iter_mut().zip(shared) {
+        if shared {
             d.id = d.path.replace('/', "__").replace('.', "_");
         }
     }

@@ -497,25 +497,30 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
     }
     // Several stories: each story's pages from its own report, in parallel; then the
     // index with every story's line (its counts, not the report's whole `Corpus`, held
-    // for every story until the end, the build's largest moment).
-    let rows: Vec<overview::StoryRow> = ids
-        .par_iter()
-        .map(|&id| -> Result<overview::StoryRow> {
-            let sub = stories.report(r, id);
-            let ctx = Ctx::new(&sub);
-            let overview = Overview {
-                ctx: &ctx,
-                path: overview::story_path(id),
-                prefix: format!("story-{}-", super::story_slug(id)),
-                story: Some(id),
-                stories: Vec::new(),
-            };
-            overview.write(sink)?;
-            scope_pages(&ctx, sink)?;
-            Ok(overview::StoryRow::of(id, &sub.corpus))
-        })
-        .collect::<Result<_>>()?;
-    let ctx = Ctx::new(r);
+    // for every story until the end, the build's largest moment). The index's context,
+    // one thread's work, is made meanwhile.
+    let (rows, ctx) = rayon::join(
+        || {
+            ids.par_iter()
+                .map(|&id| -> Result<overview::StoryRow> {
+                    let sub = stories.report(r, id);
+                    let ctx = Ctx::new(&sub);
+                    let overview = Overview {
+                        ctx: &ctx,
+                        path: overview::story_path(id),
+                        prefix: format!("story-{}-", super::story_slug(id)),
+                        story: Some(id),
+                        stories: Vec::new(),
+                    };
+                    overview.write(sink)?;
+                    scope_pages(&ctx, sink)?;
+                    Ok(overview::StoryRow::of(id, &sub.corpus))
+                })
+                .collect::<Result<Vec<_>>>()
+        },
+        || Ctx::new(r),
+    );
+    let rows = rows?;
     let overview = Overview {
         ctx: &ctx,
         path: "index.html".into(),
