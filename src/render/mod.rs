@@ -1274,7 +1274,7 @@ pub struct Stories<'a> {
     parts: BTreeMap<&'a str, StoryParts>,
 }
 
-#[derive(Default)]
+#[derive(Default, PartialEq)]
 struct StoryParts {
     documents: Vec<usize>,
     claims: Vec<usize>,
@@ -1284,25 +1284,51 @@ struct StoryParts {
 
 impl<'a> Stories<'a> {
     pub fn index(r: &'a Report) -> Stories<'a> {
-        let mut parts: BTreeMap<&str, StoryParts> = BTreeMap::new();
-        let mut story_of: HashMap<&str, &str> = HashMap::default();
+        // The stories are numbered in id order, and each document's story is found once,
+        // by its id: the claims, statements and mentions then go to their story's parts
+        // by number, without a search among the story ids each.
+        let mut ids: Vec<&str> = r.documents.iter().map(|d| d.story.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut parts: Vec<StoryParts> = ids.iter().map(|_| StoryParts::default()).collect();
+        let mut story_of: HashMap<&str, usize> = HashMap::default();
+        story_of.reserve(r.documents.len());
         for (i, d) in r.documents.iter().enumerate() {
-            story_of.insert(&d.id, &d.story);
-            parts.entry(&d.story).or_default().documents.push(i);
+            // Every document's story is one of `ids`.
+            let n = ids.binary_search(&d.story.as_str()).unwrap_or_default();
+            story_of.insert(&d.id, n);
+            parts[n].documents.push(i);
         }
-        let of = |doc: &str| story_of.get(doc).copied().unwrap_or("");
+        // What no document owns goes to the story "" (none, when every document is found).
+        let orphan = ids.binary_search(&"").ok();
+        let mut orphans = StoryParts::default();
+        let slot = |doc: &str| story_of.get(doc).copied().or(orphan);
+        fn of<'p>(
+            parts: &'p mut [StoryParts],
+            orphans: &'p mut StoryParts,
+            n: Option<usize>,
+        ) -> &'p mut StoryParts {
+            match n {
+                Some(n) => &mut parts[n],
+                None => orphans,
+            }
+        }
         for (i, c) in r.claims.iter().enumerate() {
-            parts.entry(of(&c.doc)).or_default().claims.push(i);
+            of(&mut parts, &mut orphans, slot(&c.doc)).claims.push(i);
         }
         for (i, s) in r.statements.iter().enumerate() {
             let doc = s.members.first().map_or("", |m| m.doc.as_str());
-            parts.entry(of(doc)).or_default().statements.push(i);
+            of(&mut parts, &mut orphans, slot(doc)).statements.push(i);
         }
         for (ei, e) in r.entities.iter().enumerate() {
             for (mi, m) in e.mentions.iter().enumerate() {
-                let p = parts.entry(of(&m.doc)).or_default();
+                let p = of(&mut parts, &mut orphans, slot(&m.doc));
                 p.mentions.entry(ei).or_default().push(mi);
             }
+        }
+        let mut parts: BTreeMap<&str, StoryParts> = ids.into_iter().zip(parts).collect();
+        if orphans != StoryParts::default() {
+            parts.insert("", orphans);
         }
         Stories { parts }
     }
