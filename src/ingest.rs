@@ -322,8 +322,9 @@ fn format_of(name: &str) -> Option<Format> {
 /// `a_txt.md`): the later ones in path order then get `-2`, `-3`… so every id is one
 /// document's, and links and anchors never land on another article.
 pub fn unique_ids(docs: &mut [Document]) {
-    use std::collections::{BTreeSet, HashMap};
-    let mut count = HashMap::<&str, usize>::with_capacity(docs.len());
+    use std::collections::BTreeSet;
+    let mut count: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    count.reserve(docs.len());
     for d in docs.iter() {
         *count.entry(d.id.as_str()).or_default() += 1;
     }
