@@ -1299,33 +1299,24 @@ impl<'a> Stories<'a> {
             story_of.insert(&d.id, n);
             parts[n].documents.push(i);
         }
-        // What no document owns goes to the story "" (none, when every document is found).
-        let orphan = ids.binary_search(&"").ok();
-        let mut orphans = StoryParts::default();
-        let slot = |doc: &str| story_of.get(doc).copied().or(orphan);
-        fn of<'p>(
-            parts: &'p mut [StoryParts],
-            orphans: &'p mut StoryParts,
-            n: Option<usize>,
-        ) -> &'p mut StoryParts {
-            match n {
-                Some(n) => &mut parts[n],
-                None => orphans,
-            }
-        }
+        // What no document owns goes to the story "": its slot if "" is a document's
+        // story, else one more slot at the end, kept only if anything went there.
+        let orphan = ids.binary_search(&"").unwrap_or(ids.len());
+        parts.push(StoryParts::default());
+        let slot = |doc: &str| story_of.get(doc).copied().unwrap_or(orphan);
         for (i, c) in r.claims.iter().enumerate() {
-            of(&mut parts, &mut orphans, slot(&c.doc)).claims.push(i);
+            parts[slot(&c.doc)].claims.push(i);
         }
         for (i, s) in r.statements.iter().enumerate() {
             let doc = s.members.first().map_or("", |m| m.doc.as_str());
-            of(&mut parts, &mut orphans, slot(doc)).statements.push(i);
+            parts[slot(doc)].statements.push(i);
         }
         for (ei, e) in r.entities.iter().enumerate() {
             for (mi, m) in e.mentions.iter().enumerate() {
-                let p = of(&mut parts, &mut orphans, slot(&m.doc));
-                p.mentions.entry(ei).or_default().push(mi);
+                parts[slot(&m.doc)].mentions.entry(ei).or_default().push(mi);
             }
         }
+        let orphans = parts.pop().unwrap_or_default();
         let mut parts: BTreeMap<&str, StoryParts> = ids.into_iter().zip(parts).collect();
         if orphans != StoryParts::default() {
             parts.insert("", orphans);
