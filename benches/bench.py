@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import mmap
 import os
 import re
 import shutil
@@ -66,6 +67,29 @@ def probe():
         if p.wait() != 0:
             sys.exit("error: the machine probe (a loop of plain Python) failed")
     return round(time.perf_counter() - t, 3)
+
+
+def fresh_page_us(mib=64):
+    """Microseconds to first touch a 4 KiB page of fresh memory (an anonymous map of `mib`
+    MiB, one byte written per page, less the same loop over the pages once mapped). The
+    kernel zeroes each page; a VM that hands free memory back to its host must get it back
+    first, at the host's price: 1.3 to 11 µs a page on machine 5, and a 100k build touches
+    some 750 000 pages (docs/benchmarks.md, "Fresh memory, and one-thread stretches")."""
+    size = mib << 20
+    pages = size // mmap.PAGESIZE
+    m = mmap.mmap(-1, size)
+    try:
+        t = time.perf_counter()
+        for i in range(0, size, mmap.PAGESIZE):
+            m[i] = 1
+        first = time.perf_counter() - t
+        t = time.perf_counter()
+        for i in range(0, size, mmap.PAGESIZE):
+            m[i] = 2
+        again = time.perf_counter() - t
+    finally:
+        m.close()
+    return round(max(first - again, 0.0) / pages * 1e6, 2)
 
 
 def steal_s():
@@ -235,15 +259,17 @@ def one_size(args, target):
     builds = []
     for i in range(args.repeat):
         settle(seeds, args.page_cache)
+        page_us = fresh_page_us()
         probe_s = probe()
         load = os.getloadavg()
-        print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f}, probe {probe_s:.2f} s)"
+        print(f"   {articles} articles, {mb:.1f} MB; compare build --timings (load {load[0]:.2f}, probe {probe_s:.2f} s, "
+              f"fresh page {page_us:.2f} µs)"
               + (f", build {i + 1} of {args.repeat}" if args.repeat > 1 else ""), file=sys.stderr)
         out_dir = os.path.join(site_root, "site" if i == 0 else f"site-{i + 1}")
         err, wall, cpu, rss, sys_s, stolen = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
                                                     "--out", out_dir, "--force", "--timings"], work,
                                                    "compare" if i == 0 else f"compare-{i + 1}")
-        builds.append((wall, cpu, rss, load, err, sys_s, probe_s, stolen))
+        builds.append((wall, cpu, rss, load, err, sys_s, probe_s, stolen, page_us))
         # A site folder elsewhere (a tmpfs, say) may hold only one more site: the first
         # build's is kept for scoring, later ones go as soon as they are timed.
         if args.site_dir and i > 0:
@@ -260,15 +286,15 @@ def one_size(args, target):
                "stages_ms": stage_times(r_err)[0], "unchanged_files": unchanged_files(r_err),
                "known_by_stamp": known_by_stamp(r_err)}
     # The median build; of an even number, the slower of the two in the middle.
-    wall, cpu, rss, load, err, sys_s, probe_s, stolen = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
+    wall, cpu, rss, load, err, sys_s, probe_s, stolen, page_us = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
     # Every build writes the same site (the build is deterministic): the first is scored.
     row["compare"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
-                      "probe_s": probe_s, "steal_s": stolen,
+                      "probe_s": probe_s, "steal_s": stolen, "fresh_page_us": page_us,
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                       "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(site_root, "site", "report.json")),
                       "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1),
-                                  "probe_s": b[6], "steal_s": b[7],
+                                  "probe_s": b[6], "steal_s": b[7], "fresh_page_us": b[8],
                                   "rules_ms": stage_times(b[4])[0].get("rules")} for b in builds],
                       "rebuild": rebuild}
 
@@ -277,16 +303,17 @@ def one_size(args, target):
         row["peer"], row["speed_ratio"] = None, None
         return row
     settle(seeds, args.page_cache)
+    page_us = fresh_page_us()
     probe_s = probe()
     load = os.getloadavg()
-    print(f"   peer (load {load[0]:.2f}, probe {probe_s:.2f} s)", file=sys.stderr)
+    print(f"   peer (load {load[0]:.2f}, probe {probe_s:.2f} s, fresh page {page_us:.2f} µs)", file=sys.stderr)
     peer_report = os.path.join(work, "peer-report.json")
     err, wall, cpu, rss, sys_s, stolen = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"),
                                                 "--seeds", seeds, "--rules", args.rules, "--out", peer_report],
                                                work, "peer")
     stages, _ = stage_times(err)
     row["peer"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
-                   "probe_s": probe_s, "steal_s": stolen,
+                   "probe_s": probe_s, "steal_s": stolen, "fresh_page_us": page_us,
                    "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                    "score": score(args.compare, truth, peer_report)}
     row["speed_ratio"] = row["peer"]["wall_s"] / row["compare"]["wall_s"] if row["compare"]["wall_s"] else None
@@ -349,15 +376,17 @@ def markdown(result):
         out += [f"- {r['label']}: " + ", ".join(f"{b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}"
                                                  for b in r["compare"]["builds"]) for r in repeated]
     out += ["", "The machine just before each timed run: the probe's seconds (a fixed loop of plain Python on every "
-            "core at once; slower means slower cores at that moment), and CPU seconds the hypervisor took from the "
-            "machine during the run (steal); for compare, also the milliseconds its build took to load the rules "
-            "(`--timings`), the same work at every size:", ""]
+            "core at once; slower means slower cores at that moment), the microseconds a page of fresh memory took "
+            "to touch (the kernel zeroes it, and fetches it back from the host first if it was handed back), and "
+            "CPU seconds the hypervisor took from the machine during the run (steal); for compare, also the "
+            "milliseconds its build took to load the rules (`--timings`), the same work at every size:", ""]
     for r in rows:
         for tool in tools(r):
             runs = r[tool].get("builds") or [r[tool]]
             rules = [b.get("rules_ms") for b in runs]
             out.append(f"- {r['label']}, {tool}: probe " + ", ".join(f(b.get('probe_s'), 2) for b in runs)
-                       + " s; steal " + ", ".join(f(b.get('steal_s'), 2) for b in runs) + " s"
+                       + " s; fresh page " + ", ".join(f(b.get('fresh_page_us'), 2) for b in runs)
+                       + " µs; steal " + ", ".join(f(b.get('steal_s'), 2) for b in runs) + " s"
                        + ("; rules " + ", ".join(f(ms, 0) for ms in rules) + " ms"
                           if any(ms is not None for ms in rules) else ""))
     rebuilt = [r for r in rows if r["compare"].get("rebuild")]
