@@ -1305,9 +1305,12 @@ pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = key.as_bytes();
     // Words average more than six bytes with their space: one allocation for most keys.
     let mut out = Vec::with_capacity(bytes.len() / 6 + 1);
-    let two_byte: &[bool; 0x800] = &TWO_BYTE_WORD_CHARS;
-    // Whether the char at `i` is a word char, and its width.
-    let class = |i: usize| -> (bool, usize) {
+    // Whether the char at `i` is a word char, and its width. Inlined by force: the two
+    // loops below are the whole function, and a call per character doubled its cost
+    // in builds where the compiler chose not to inline it.
+    #[inline(always)]
+    fn class(key: &str, two_byte: &[bool; 0x800], i: usize) -> (bool, usize) {
+        let bytes = key.as_bytes();
         let b = bytes[i];
         match b {
             0..0x80 => (b.is_ascii_alphanumeric(), 1),
@@ -1321,11 +1324,12 @@ pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
                 (normalize::is_word_char(c), c.len_utf8())
             }
         }
-    };
+    }
+    let two_byte: &[bool; 0x800] = &TWO_BYTE_WORD_CHARS;
     let mut i = 0;
     // Between words, then through a word, each in a loop of its own.
     while i < bytes.len() {
-        let (word, width) = class(i);
+        let (word, width) = class(key, two_byte, i);
         if !word {
             i += width;
             continue;
@@ -1334,7 +1338,7 @@ pub fn word_ranges(key: &str) -> Vec<std::ops::Range<usize>> {
         let mut end = bytes.len();
         i += width;
         while i < bytes.len() {
-            let (word, width) = class(i);
+            let (word, width) = class(key, two_byte, i);
             if !word {
                 // The char that ends the word is stepped over, not read again.
                 end = i;
