@@ -301,7 +301,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         eprintln!(
                             "wrote {}: {}",
                             out.display(),
-                            compare::render::markdown::corpus_line(&outcome.report)
+                            compare::render::markdown::corpus_line(&outcome.report.corpus)
                         );
                     }
                 }

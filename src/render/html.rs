@@ -17,8 +17,8 @@ use super::overview::{self, Overview};
 use super::timeline;
 use super::{
     readable, readable_diff, slug, slug_into, statement_title, values_text, verdict_words,
-    ClaimOut, DocumentOut, MemberOut, Report, SmolStr, StatementOut, Stories, DOCUMENTS_PER_PAGE,
-    STATEMENTS_PER_PAGE,
+    ClaimOut, DocumentOut, MemberOut, Report, Scope, SmolStr, StatementOut, Stories,
+    DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
 };
 use crate::diff::Change;
 use crate::rules::RuleSet;
@@ -366,7 +366,7 @@ pub(super) fn put_page(
 
 /// Lookups shared by the pages of one scope (the corpus, or one story of several).
 pub(super) struct Ctx<'a> {
-    pub r: &'a Report,
+    pub r: &'a Scope<'a>,
     /// Claims of each document, in report order.
     by_doc: HashMap<&'a str, Vec<&'a ClaimOut>>,
     pub docs: HashMap<&'a str, &'a DocumentOut>,
@@ -386,17 +386,17 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(r: &'a Report) -> Self {
-        let outlets = super::outlets(r);
+    pub fn new(r: &'a Scope<'a>) -> Self {
+        let outlets = super::outlets(&r.documents);
         let mut by_doc: HashMap<&str, Vec<&ClaimOut>> = HashMap::default();
         for c in &r.claims {
             by_doc.entry(&c.doc).or_default().push(c);
         }
-        let mut ordered = super::by_verdict(r, "conflict");
+        let mut ordered = super::by_verdict(&r.statements, "conflict");
         let conflicts = ordered.len();
-        ordered.extend(super::by_verdict(r, "agree"));
+        ordered.extend(super::by_verdict(&r.statements, "agree"));
         let runs = [conflicts, ordered.len()];
-        ordered.extend(super::by_verdict(r, "single"));
+        ordered.extend(super::by_verdict(&r.statements, "single"));
         Ctx {
             ordered,
             runs,
@@ -410,7 +410,7 @@ impl<'a> Ctx<'a> {
                 .collect(),
             outlets,
             statement_of: r.statements.iter().map(|s| (s.id.as_str(), s)).collect(),
-            unlisted: super::unlisted(r),
+            unlisted: super::unlisted(&r.claims),
         }
     }
 
@@ -476,7 +476,8 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
     let ids = stories.ids();
     if ids.len() <= 1 {
         // One story: the index is its overview, the timeline its timeline.
-        let ctx = Ctx::new(r);
+        let whole = Scope::whole(r);
+        let ctx = Ctx::new(&whole);
         let overview = Overview {
             ctx: &ctx,
             path: "index.html".into(),
@@ -491,7 +492,7 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
             "Timeline",
             0,
             Nav::Timeline,
-            &timeline::svg_page(r, 0),
+            &timeline::svg_page(&whole, 0),
         )?;
         return scope_pages(&ctx, sink);
     }
@@ -499,11 +500,12 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
     // index with every story's line (its counts, not the report's whole `Corpus`, held
     // for every story until the end, the build's largest moment). The index's context,
     // one thread's work, is made meanwhile.
+    let whole = Scope::whole(r);
     let (rows, ctx) = rayon::join(
         || {
             ids.par_iter()
                 .map(|&id| -> Result<overview::StoryRow> {
-                    let sub = stories.report(r, id);
+                    let sub = stories.scope(r, id);
                     let ctx = Ctx::new(&sub);
                     let overview = Overview {
                         ctx: &ctx,
@@ -518,7 +520,7 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
                 })
                 .collect::<Result<Vec<_>>>()
         },
-        || Ctx::new(r),
+        || Ctx::new(&whole),
     );
     let rows = rows?;
     let overview = Overview {
@@ -565,8 +567,8 @@ fn scope_pages(ctx: &Ctx, sink: &Sink) -> Result<()> {
 
 /// `items` grouped by the page that shows them, the pages in order: `x.html` sorts after
 /// `x.p2.html` as text, so the page numbers give the order.
-fn by_page<'a, T>(
-    items: &'a [T],
+fn by_page<'a, T: 'a>(
+    items: impl IntoIterator<Item = &'a T>,
     page_of: impl Fn(&'a T) -> &'a str,
 ) -> Vec<(&'a str, Vec<&'a T>)> {
     let mut pages: BTreeMap<&str, Vec<&T>> = BTreeMap::new();
@@ -931,7 +933,7 @@ fn statements_page(
             r##"<li>{} <a href="#{}">{}</a>{at}</li>"##,
             verdict_symbol(&s.verdict),
             slug(&s.id),
-            mixed(&statement_title(&ctx.r.words, s))
+            mixed(&statement_title(ctx.r.words, s))
         );
     }
     let _ = writeln!(o, "</ul></nav>");
@@ -958,7 +960,7 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         o,
         r##"<h2>{} <a class="self" href="#{anchor}">{}</a></h2>"##,
         verdict_badge(&s.verdict),
-        mixed(&statement_title(&ctx.r.words, s))
+        mixed(&statement_title(ctx.r.words, s))
     );
     let (sym, word) = verdict_words(&s.verdict);
     let _ = writeln!(

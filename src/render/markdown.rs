@@ -53,8 +53,7 @@ fn sources(articles: usize, outlets: usize, unknown: usize) -> String {
 /// The summary line shared by report.md, index.html and the closing line of a build: the
 /// articles compared, then those read with no text to compare, which count in no other
 /// number (each page that shows the line points to the list of articles after it).
-pub fn corpus_line(r: &Report) -> String {
-    let c = &r.corpus;
+pub fn corpus_line(c: &super::Corpus) -> String {
     let range = match (&c.first_published, &c.last_published) {
         (Some(a), Some(b)) if a == b => format!(", published {a}"),
         (Some(a), Some(b)) => format!(", published {a} to {b}"),
@@ -157,7 +156,7 @@ pub fn report(r: &Report) -> String {
     } else {
         ""
     };
-    let _ = writeln!(o, "{}{see}.\n", corpus_line(r));
+    let _ = writeln!(o, "{}{see}.\n", corpus_line(&r.corpus));
     let _ = writeln!(
         o,
         "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; dates are ISO 8601 at their precision (`2024-03-26`, `2024-03`), a week by its days (`week of 8–14 April 2024`), and a date in an article with no publication date says what is unknown (`March (year unknown)`, `Thursday (date unknown)`); names are spelt as `rules.toml` lists them.\n"
@@ -175,7 +174,7 @@ pub fn report(r: &Report) -> String {
             "No statement is reported by two outlets.",
         ),
     ] {
-        let list = by_verdict(r, verdict);
+        let list = by_verdict(&r.statements, verdict);
         let _ = writeln!(o, "## {title} ({})\n", list.len());
         if list.is_empty() {
             let _ = writeln!(o, "{empty}\n");
@@ -186,7 +185,7 @@ pub fn report(r: &Report) -> String {
         more(&mut o, list.len(), &title.to_lowercase());
     }
 
-    let singles = by_verdict(r, "single");
+    let singles = by_verdict(&r.statements, "single");
     let _ = writeln!(o, "## Single-source statements ({})\n", singles.len());
     if singles.is_empty() {
         let _ = writeln!(o, "Every statement is reported by at least two outlets.\n");
@@ -225,7 +224,7 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(o, "|---|---|---|---|");
         let mut entities: Vec<_> = r.entities.iter().collect();
         entities.sort_by_key(|e| super::entity_order(&e.verdict));
-        let unlisted = super::unlisted(r);
+        let unlisted = super::unlisted(&r.claims);
         for e in entities {
             let mut by_outlet: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
             for m in &e.mentions {
@@ -288,7 +287,7 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(o);
     }
 
-    let outlets = super::outlets(r);
+    let outlets = super::outlets(&r.documents);
     let _ = writeln!(o, "## Coverage\n");
     if multi {
         let _ = writeln!(
@@ -327,7 +326,11 @@ pub fn report(r: &Report) -> String {
         let (found_total, unknown_total) = super::outlet_counts(outlets.iter().copied());
         let rows: Vec<(&str, &StatementOut)> = ["conflict", "agree", "single"]
             .into_iter()
-            .flat_map(|v| by_verdict(r, v).into_iter().map(move |s| (v, s)))
+            .flat_map(|v| {
+                by_verdict(&r.statements, v)
+                    .into_iter()
+                    .map(move |s| (v, s))
+            })
             .collect();
         for &(v, s) in rows.iter().take(PAGE) {
             {

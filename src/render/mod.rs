@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use smol_str::format_smolstr;
 pub use smol_str::SmolStr;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -1188,12 +1189,17 @@ fn claims_and_statements(
 
 impl Corpus {
     /// The counts of a set of documents with their claims and statements.
-    pub fn of(
-        documents: &[DocumentOut],
-        claims: &[ClaimOut],
-        statements: &[StatementOut],
+    pub fn of<'a>(
+        documents: impl IntoIterator<Item = &'a DocumentOut>,
+        claims: impl IntoIterator<Item = &'a ClaimOut>,
+        statements: impl IntoIterator<Item = &'a StatementOut>,
     ) -> Corpus {
-        let compared: Vec<&DocumentOut> = documents.iter().filter(|d| d.compared()).collect();
+        let mut all = 0;
+        let compared: Vec<&DocumentOut> = documents
+            .into_iter()
+            .inspect(|_| all += 1)
+            .filter(|d| d.compared())
+            .collect();
         let outlets: BTreeSet<&str> = compared
             .iter()
             .filter(|d| d.outlet_known())
@@ -1204,22 +1210,26 @@ impl Corpus {
             .filter_map(|d| d.published.as_ref())
             .collect();
         let mut by_verdict = BTreeMap::new();
+        let mut stated = 0;
         for s in statements {
+            stated += 1;
             *by_verdict.entry(s.verdict.to_string()).or_insert(0) += 1;
         }
         let mut by_type = BTreeMap::new();
+        let mut claimed = 0;
         for c in claims {
+            claimed += 1;
             *by_type.entry(c.kind.to_string()).or_insert(0) += 1;
         }
         Corpus {
             articles: compared.len(),
-            without_text: documents.len() - compared.len(),
+            without_text: all - compared.len(),
             outlets: outlets.len(),
             outlet_unknown: compared.iter().filter(|d| !d.outlet_known()).count(),
             first_published: dates.iter().min().map(|d| d.to_string()),
             last_published: dates.iter().max().map(|d| d.to_string()),
-            claims: claims.len(),
-            statements: statements.len(),
+            claims: claimed,
+            statements: stated,
             by_verdict,
             by_type,
         }
@@ -1234,10 +1244,9 @@ pub fn outlet_order(outlet: &str) -> (bool, &str) {
 
 /// The outlets of a report's articles compared, each once, in [`outlet_order`]: an
 /// outlet whose every article had no text to compare reports nothing.
-pub fn outlets(r: &Report) -> Vec<&str> {
-    let mut outlets: Vec<&str> = r
-        .documents
-        .iter()
+pub fn outlets<'a>(documents: impl IntoIterator<Item = &'a DocumentOut>) -> Vec<&'a str> {
+    let mut outlets: Vec<&str> = documents
+        .into_iter()
         .filter(|d| d.compared())
         .map(|d| d.outlet.as_str())
         .collect::<BTreeSet<&str>>()
@@ -1306,8 +1315,8 @@ pub fn story_name(story: &str) -> &str {
     }
 }
 
-/// Where each story's parts sit in a report, found in one pass, so a story's own report
-/// is cut out without scanning the whole corpus once per story.
+/// Where each story's parts sit in a report, found in one pass, so a story's [`Scope`] is
+/// picked out without scanning the whole corpus once per story.
 pub struct Stories<'a> {
     /// Story → indices of its documents, claims and statements, and of the name
     /// mentions it holds per entity.
@@ -1369,31 +1378,23 @@ impl<'a> Stories<'a> {
         self.parts.keys().copied().collect()
     }
 
-    /// The report of one story alone: its documents, their claims, its statements and the
-    /// names it mentions, with counts of its own.
-    pub fn report(&self, r: &Report, story: &str) -> Report {
+    /// The part of the report one story's pages show: its documents, their claims, its
+    /// statements and the names it mentions, with counts of its own. Borrowed: only the
+    /// names, whose mentions and verdict are the story's own, are made anew.
+    pub fn scope<'r>(&self, r: &'r Report, story: &str) -> Scope<'r> {
         let Some(p) = self.parts.get(story) else {
-            return Report {
-                schema: SCHEMA,
-                corpus: Corpus::of(&[], &[], &[]),
-                documents: Vec::new(),
-                claims: Vec::new(),
-                entities: Vec::new(),
-                statements: Vec::new(),
-                words: r.words.clone(),
+            return Scope {
+                corpus: Cow::Owned(Corpus::of([], [], [])),
+                documents: Part::Some(Vec::new()),
+                claims: Part::Some(Vec::new()),
+                statements: Part::Some(Vec::new()),
+                entities: Cow::Owned(Vec::new()),
+                words: &r.words,
             };
         };
-        let documents: Vec<DocumentOut> = p
-            .documents
-            .iter()
-            .map(|&i| r.documents[i].clone())
-            .collect();
-        let claims: Vec<ClaimOut> = p.claims.iter().map(|&i| r.claims[i].clone()).collect();
-        let statements: Vec<StatementOut> = p
-            .statements
-            .iter()
-            .map(|&i| r.statements[i].clone())
-            .collect();
+        let documents = Part::pick(&r.documents, &p.documents);
+        let claims = Part::pick(&r.claims, &p.claims);
+        let statements = Part::pick(&r.statements, &p.statements);
         let entities: Vec<EntityOut> = p
             .mentions
             .iter()
@@ -1417,14 +1418,125 @@ impl<'a> Stories<'a> {
                 }
             })
             .collect();
-        Report {
-            schema: SCHEMA,
-            corpus: Corpus::of(&documents, &claims, &statements),
+        Scope {
+            corpus: Cow::Owned(Corpus::of(&documents, &claims, &statements)),
             documents,
             claims,
-            entities,
             statements,
-            words: r.words.clone(),
+            entities: Cow::Owned(entities),
+            words: &r.words,
+        }
+    }
+}
+
+/// What one set of pages shows: the whole report, or one story's part of it. Its lists
+/// are borrowed from the report, whole or in part, so a story's pages copy none of its
+/// records.
+pub struct Scope<'a> {
+    pub corpus: Cow<'a, Corpus>,
+    pub documents: Part<'a, DocumentOut>,
+    pub claims: Part<'a, ClaimOut>,
+    pub statements: Part<'a, StatementOut>,
+    pub entities: Cow<'a, [EntityOut]>,
+    pub words: &'a ValueWords,
+}
+
+impl<'a> Scope<'a> {
+    /// The whole report.
+    pub fn whole(r: &'a Report) -> Scope<'a> {
+        Scope {
+            corpus: Cow::Borrowed(&r.corpus),
+            documents: Part::All(&r.documents),
+            claims: Part::All(&r.claims),
+            statements: Part::All(&r.statements),
+            entities: Cow::Borrowed(&r.entities),
+            words: &r.words,
+        }
+    }
+}
+
+/// A report's list, whole or some of its items in its order.
+pub enum Part<'a, T> {
+    All(&'a [T]),
+    Some(Vec<&'a T>),
+}
+
+impl<'a, T> Part<'a, T> {
+    /// The items of `list` at `at`, in that order.
+    fn pick(list: &'a [T], at: &[usize]) -> Part<'a, T> {
+        Part::Some(at.iter().map(|&i| &list[i]).collect())
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Part::All(all) => all.len(),
+            Part::Some(some) => some.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn first(&self) -> Option<&'a T> {
+        self.iter().next()
+    }
+
+    /// The items, in order.
+    pub fn iter(&self) -> PartIter<'a, '_, T> {
+        match self {
+            Part::All(all) => PartIter::All(all.iter()),
+            Part::Some(some) => PartIter::Some(some.iter()),
+        }
+    }
+}
+
+impl<'a, 'p, T> IntoIterator for &'p Part<'a, T> {
+    type Item = &'a T;
+    type IntoIter = PartIter<'a, 'p, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// The items of a [`Part`].
+pub enum PartIter<'a, 'p, T> {
+    All(std::slice::Iter<'a, T>),
+    Some(std::slice::Iter<'p, &'a T>),
+}
+
+impl<'a, T> Iterator for PartIter<'a, '_, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        match self {
+            PartIter::All(it) => it.next(),
+            PartIter::Some(it) => it.next().copied(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            PartIter::All(it) => it.size_hint(),
+            PartIter::Some(it) => it.size_hint(),
+        }
+    }
+
+    fn nth(&mut self, n: usize) -> Option<&'a T> {
+        match self {
+            PartIter::All(it) => it.nth(n),
+            PartIter::Some(it) => it.nth(n).copied(),
+        }
+    }
+}
+
+impl<T> ExactSizeIterator for PartIter<'_, '_, T> {}
+
+impl<T> DoubleEndedIterator for PartIter<'_, '_, T> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            PartIter::All(it) => it.next_back(),
+            PartIter::Some(it) => it.next_back().copied(),
         }
     }
 }
@@ -1531,9 +1643,12 @@ fn hashed_slug_into(out: &mut String, id: &str) {
 }
 
 /// The statements ordered as the overview shows them: conflicts, agreements, singles.
-pub fn by_verdict<'a>(r: &'a Report, verdict: &str) -> Vec<&'a StatementOut> {
-    r.statements
-        .iter()
+pub fn by_verdict<'a>(
+    statements: impl IntoIterator<Item = &'a StatementOut>,
+    verdict: &str,
+) -> Vec<&'a StatementOut> {
+    statements
+        .into_iter()
         .filter(|s| s.verdict == verdict)
         .collect()
 }
@@ -1598,9 +1713,9 @@ pub fn excerpt(text: &str, claims: &[&ClaimOut], radius: usize) -> Vec<(bool, St
 
 /// The claims found as a spelling rules.toml does not list: claim id → the listed alias
 /// it is close to (`like`), which the names tables mark with `≈`.
-pub fn unlisted(r: &Report) -> HashMap<&str, &str> {
-    r.claims
-        .iter()
+pub fn unlisted<'a>(claims: impl IntoIterator<Item = &'a ClaimOut>) -> HashMap<&'a str, &'a str> {
+    claims
+        .into_iter()
         .filter_map(|c| Some((c.id.as_str(), c.like.as_deref()?)))
         .collect()
 }

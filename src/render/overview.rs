@@ -243,7 +243,7 @@ impl<'a> Overview<'a> {
             o,
             r#"<p class="corpus">{}{}{see}.</p>"#,
             esc(&stories),
-            mixed(&corpus_line(r))
+            mixed(&corpus_line(&r.corpus))
         );
         let mut toc: Vec<String> = Vec::new();
         for list in self.lists() {
@@ -450,7 +450,7 @@ impl<'a> Overview<'a> {
             v = esc(&s.verdict),
             badge = verdict_badge(&s.verdict),
             href = statement_href(s, depth),
-            title = mixed(&statement_title(&self.ctx.r.words, s)),
+            title = mixed(&statement_title(self.ctx.r.words, s)),
             story = self.story_link(s, depth),
             reason = mixed(&s.reason)
         );
@@ -503,7 +503,7 @@ impl<'a> Overview<'a> {
                 bdi(&m.outlet),
                 statement_href(s, depth),
                 value_list_upto(&values_text(&self.ctx.r.words.list(&m.values)), CELL_VALUES),
-                elsewhere(s, &self.ctx.r.words),
+                elsewhere(s, self.ctx.r.words),
                 lang_dir(&m.text),
                 excerpt(&m.text, &self.ctx.member_claims(m), 60)
             );
@@ -566,7 +566,7 @@ impl<'a> Overview<'a> {
                 o,
                 r#"<td><a href="{}">{}</a></td><td class="num">{count}</td><td {dir}>"#,
                 statement_href(s, depth),
-                mixed(&statement_title(&self.ctx.r.words, s)),
+                mixed(&statement_title(self.ctx.r.words, s)),
             );
             for (i, outlet) in outlets.into_iter().enumerate() {
                 if i > 0 {
@@ -783,7 +783,7 @@ impl<'a> Overview<'a> {
                 esc(&s.verdict),
                 verdict_symbol(&s.verdict),
                 statement_href(s, depth),
-                mixed(&statement_title(&self.ctx.r.words, s))
+                mixed(&statement_title(self.ctx.r.words, s))
             );
             if !wide {
                 let mut by_outlet: std::collections::BTreeMap<&str, Vec<&str>> =
@@ -853,7 +853,7 @@ impl<'a> Overview<'a> {
             o,
             r#"<div class="scroll"><table><thead><tr><th scope="col">Article</th><th scope="col">Outlet</th><th scope="col">Published</th><th scope="col">File</th><th scope="col">Claims</th><th scope="col">Set aside</th></tr></thead><tbody>"#
         );
-        for d in &ctx.r.documents[range] {
+        for d in ctx.r.documents.iter().skip(range.start).take(range.len()) {
             let compared = if d.compared() {
                 ""
             } else {

@@ -13,7 +13,7 @@
 //! the chart instead of drawn.
 
 use super::html::{esc, lang_dir, mixed};
-use super::{statement_title, values_text, DocumentOut, Report, StatementOut};
+use super::{statement_title, values_text, DocumentOut, Scope, StatementOut};
 use crate::dates;
 use chrono::{Datelike as _, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
@@ -86,7 +86,7 @@ fn ticks(min: NaiveDate, max: NaiveDate, per_day: f64) -> Vec<(NaiveDate, String
 
 /// A story's timeline as the last section of its page (`#timeline`), for a page `depth`
 /// folders below the site root: [`svg_page`] one heading level down.
-pub fn story_section(r: &Report, depth: usize) -> String {
+pub fn story_section(r: &Scope, depth: usize) -> String {
     let mut o = String::from(
         "<section id=\"timeline\" aria-labelledby=\"h-timeline\"><h2 id=\"h-timeline\">Timeline</h2>\n",
     );
@@ -96,7 +96,7 @@ pub fn story_section(r: &Report, depth: usize) -> String {
 }
 
 /// The timeline page body, for a page `depth` folders below the site root.
-pub fn svg_page(r: &Report, depth: usize) -> String {
+pub fn svg_page(r: &Scope, depth: usize) -> String {
     let mut o = String::from("<h1>Timeline</h1>\n");
     timeline_into(&mut o, r, depth, 2);
     o
@@ -104,7 +104,7 @@ pub fn svg_page(r: &Report, depth: usize) -> String {
 
 /// The timeline under its heading, at the end of `o`: the axis, the table of dates given
 /// by more than one outlet and the table of every date, those two headed `<h{sub}>`.
-fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
+fn timeline_into(o: &mut String, r: &Scope, depth: usize, sub: u8) {
     let statement_of: BTreeMap<&str, &StatementOut> =
         r.statements.iter().map(|s| (s.id.as_str(), s)).collect();
     let doc_of: BTreeMap<&str, &DocumentOut> =
@@ -364,7 +364,7 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                 i + 1,
                 badge(&s.verdict),
                 s.href(depth),
-                mixed(&statement_title(&r.words, s)),
+                mixed(&statement_title(r.words, s)),
                 dates.join("<br>")
             );
         }
@@ -399,8 +399,8 @@ fn timeline_into(o: &mut String, r: &Report, depth: usize, sub: u8) {
                 badge(&s.verdict),
                 s.href(depth),
                 match key_of(s) {
-                    Some(k) => format!("no. {k}: {}", mixed(&statement_title(&r.words, s))),
-                    None => mixed(&statement_title(&r.words, s)),
+                    Some(k) => format!("no. {k}: {}", mixed(&statement_title(r.words, s))),
+                    None => mixed(&statement_title(r.words, s)),
                 }
             ),
             None => r#"<span class="muted">—</span>"#.to_string(),
@@ -459,7 +459,7 @@ fn badge(v: &str) -> String {
     )
 }
 
-fn unresolved_note(r: &Report, unresolved: &BTreeMap<&str, usize>, depth: usize) -> String {
+fn unresolved_note(r: &Scope, unresolved: &BTreeMap<&str, usize>, depth: usize) -> String {
     if unresolved.is_empty() {
         return String::new();
     }
