@@ -1275,32 +1275,65 @@ fn bounded(s: &str, max: usize) -> String {
 }
 
 /// `ar` when at least a third of the letters are Arabic, else `en` when any, else `und`.
+///
+/// Run on every article's whole body, so it reads bytes: ASCII, and the basic Arabic
+/// letters (ء to ي, tatweel included: U+0620 to U+064A, two bytes led by 0xD8 or 0xD9),
+/// are most of any article and are told without decoding; any other character is
+/// decoded and classed as [`lang_of_char`] does.
 fn detect_lang(body: &str) -> String {
-    let (mut arabic, mut letters) = (0usize, 0usize);
-    for c in body.chars() {
-        // Fast paths first: ASCII and the basic Arabic letters (ء to ي, tatweel included,
-        // all alphabetic) are most of any article; `is_letter` reads other Arabic-block
-        // characters from a table, and any other from the general (slow) lookup.
-        let (letter, in_arabic) = if c.is_ascii() {
-            (c.is_ascii_alphabetic(), false)
-        } else if ('\u{0620}'..='\u{064A}').contains(&c) {
-            (true, true)
-        } else {
-            let arabic_block =
-                ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{FB50}'..='\u{FEFF}').contains(&c);
-            (normalize::is_letter(c), arabic_block)
-        };
-        if letter {
-            letters += 1;
-            arabic += usize::from(in_arabic);
-        }
-    }
+    let (arabic, letters) = letter_counts(body);
     if letters == 0 {
         "und".into()
     } else if arabic * 3 >= letters {
         "ar".into()
     } else {
         "en".into()
+    }
+}
+
+/// The Arabic letters and all the letters of `body`, as [`detect_lang`] counts them.
+fn letter_counts(body: &str) -> (usize, usize) {
+    let (mut arabic, mut letters) = (0usize, 0usize);
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (letter, in_arabic, width) = if b.is_ascii() {
+            (b.is_ascii_alphabetic(), false, 1)
+        } else {
+            let basic = match (b, bytes.get(i + 1)) {
+                (0xD8, Some(&next)) => next >= 0xA0,
+                (0xD9, Some(&next)) => next <= 0x8A,
+                _ => false,
+            };
+            if basic {
+                (true, true, 2)
+            } else {
+                let c = body[i..].chars().next().unwrap_or(' ');
+                let (letter, in_arabic) = lang_of_char(c);
+                (letter, in_arabic, c.len_utf8())
+            }
+        };
+        if letter {
+            letters += 1;
+            arabic += usize::from(in_arabic);
+        }
+        i += width;
+    }
+    (arabic, letters)
+}
+
+/// Whether `c` is a letter, and whether it is in an Arabic block, as [`detect_lang`]
+/// counts them.
+fn lang_of_char(c: char) -> (bool, bool) {
+    if c.is_ascii() {
+        (c.is_ascii_alphabetic(), false)
+    } else if ('\u{0620}'..='\u{064A}').contains(&c) {
+        (true, true)
+    } else {
+        let arabic_block =
+            ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{FB50}'..='\u{FEFF}').contains(&c);
+        (normalize::is_letter(c), arabic_block)
     }
 }
 
@@ -1781,6 +1814,34 @@ mod tests {
             "سؤال؟ نعم! 1,500 > 1,400",
         ] {
             assert!(is_plain_prose(text), "{text:?}");
+        }
+    }
+
+    /// [`letter_counts`] as it was written first, one decoded char at a time.
+    fn letter_counts_by_char(body: &str) -> (usize, usize) {
+        let (mut arabic, mut letters) = (0usize, 0usize);
+        for c in body.chars() {
+            let (letter, in_arabic) = lang_of_char(c);
+            if letter {
+                letters += 1;
+                arabic += usize::from(in_arabic);
+            }
+        }
+        (arabic, letters)
+    }
+
+    proptest::proptest! {
+        /// Reading bytes counts the letters as reading chars does, on any text: ASCII,
+        /// the whole Arabic block and its neighbours (the two-byte leads 0xD8 and 0xD9
+        /// on both sides of the basic letters), presentation forms, any other char.
+        #[test]
+        fn letters_are_counted_from_bytes_as_from_chars(
+            text in crate::normalize::text_from(
+                &["[a-z0-9 .,]", "[\u{05F0}-\u{0700}]", "[\u{FB50}-\u{FEFF}]", "\\PC"],
+                60,
+            )
+        ) {
+            proptest::prop_assert_eq!(letter_counts(&text), letter_counts_by_char(&text));
         }
     }
 
