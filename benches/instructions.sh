@@ -18,6 +18,10 @@
 #   benches/instructions.sh --build 300
 #
 # Needs valgrind (callgrind_annotate comes with it). Takes about a minute (--build: three).
+#
+# KEEP=1 keeps the work folder (its path is printed) with callgrind's outputs, out.1 and
+# out.2: when a count moves in code a change does not touch, compare two builds function
+# by function (`callgrind_annotate --inclusive=no out.2`) before believing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=stages
@@ -39,6 +43,7 @@ esac
 command -v valgrind >/dev/null || { echo "error: valgrind not found (apt-get install valgrind)" >&2; exit 2; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+[ -z "${KEEP:-}" ] || echo "== work folder kept: $work" >&2
 
 # Runs one callgrind measurement: $1 is its name (1 or 2), the rest the command.
 measure() {
