@@ -1190,16 +1190,17 @@ fn claims_and_statements(
 impl Corpus {
     /// The counts of a set of documents with their claims and statements.
     pub fn of<'a>(
-        documents: impl IntoIterator<Item = &'a DocumentOut>,
-        claims: impl IntoIterator<Item = &'a ClaimOut>,
-        statements: impl IntoIterator<Item = &'a StatementOut>,
+        documents: impl IntoIterator<Item = &'a DocumentOut, IntoIter: ExactSizeIterator>,
+        claims: impl IntoIterator<Item = &'a ClaimOut, IntoIter: ExactSizeIterator>,
+        statements: impl IntoIterator<Item = &'a StatementOut, IntoIter: ExactSizeIterator>,
     ) -> Corpus {
-        let mut all = 0;
-        let compared: Vec<&DocumentOut> = documents
-            .into_iter()
-            .inspect(|_| all += 1)
-            .filter(|d| d.compared())
-            .collect();
+        let (documents, claims, statements) = (
+            documents.into_iter(),
+            claims.into_iter(),
+            statements.into_iter(),
+        );
+        let (all, claimed, stated) = (documents.len(), claims.len(), statements.len());
+        let compared: Vec<&DocumentOut> = documents.filter(|d| d.compared()).collect();
         let outlets: BTreeSet<&str> = compared
             .iter()
             .filter(|d| d.outlet_known())
@@ -1210,15 +1211,11 @@ impl Corpus {
             .filter_map(|d| d.published.as_ref())
             .collect();
         let mut by_verdict = BTreeMap::new();
-        let mut stated = 0;
         for s in statements {
-            stated += 1;
             *by_verdict.entry(s.verdict.to_string()).or_insert(0) += 1;
         }
         let mut by_type = BTreeMap::new();
-        let mut claimed = 0;
         for c in claims {
-            claimed += 1;
             *by_type.entry(c.kind.to_string()).or_insert(0) += 1;
         }
         Corpus {
@@ -1455,7 +1452,9 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// A report's list, whole or some of its items in its order.
+/// A report's list, whole or some of its items in its order. The whole list is borrowed
+/// as it is, not as a list of references to each item: the index's scope is made when a
+/// build's memory peaks, and such a list would be 8 MB at 100 000 articles.
 pub enum Part<'a, T> {
     All(&'a [T]),
     Some(Vec<&'a T>),
@@ -1531,15 +1530,6 @@ impl<'a, T> Iterator for PartIter<'a, '_, T> {
 }
 
 impl<T> ExactSizeIterator for PartIter<'_, '_, T> {}
-
-impl<T> DoubleEndedIterator for PartIter<'_, '_, T> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        match self {
-            PartIter::All(it) => it.next_back(),
-            PartIter::Some(it) => it.next_back().copied(),
-        }
-    }
-}
 
 fn json_value(v: &Value) -> serde_json::Value {
     match v {
