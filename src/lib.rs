@@ -15,6 +15,7 @@ pub mod explain;
 pub mod extract;
 pub mod gen;
 pub mod ingest;
+pub mod memory;
 pub mod model;
 pub mod normalize;
 pub mod numbers;
@@ -91,6 +92,9 @@ pub fn read_corpus(
     // once its claims and alignment terms are known, so memory follows the corpus text,
     // not five times it.
     let listing = Instant::now();
+    // Each chunk frees its working copies and the next needs as much again: the allocator
+    // keeps them meanwhile, rather than the kernel zeroing fresh pages for every chunk.
+    let _kept = memory::keep_freed();
     let io = ingest::IoThreads::start();
     let (files, links) = ingest::list(seeds, &io)?;
     let mut docs: Vec<Document> = Vec::with_capacity(files.len());
@@ -226,7 +230,7 @@ pub fn analyse_bytes(
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
 ) -> Result<(Document, Vec<Sentence>, Vec<model::Claim>), String> {
-    let (doc, _warnings) = ingest::parse(path, path, bytes, rules, read)?;
+    let (doc, _warnings) = ingest::parse(path, path, bytes.to_vec(), rules, read)?;
     let published = [doc.published];
     let mut docs = [doc];
     let (texts, mut sentences) = self::sentences(&mut docs, 0, rules);

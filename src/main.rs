@@ -12,27 +12,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `purge_delay` option: its number in the `mi_option_t` enum of the bundled
-/// mimalloc v3, which the sys crate does not name. The tests pin it.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// How long, in milliseconds, freed memory stays with the allocator before it goes back to
-/// the system. mimalloc v3 waits 1 000 ms. A build frees the articles' texts and sentences
-/// and at once builds the report: with the default, both are held for a moment and the
-/// peak of a 100 000-article build rises by about 0.15 GB (docs/benchmarks.md).
-const PURGE_DELAY_MS: std::ffi::c_long = 100;
-
-/// Return freed memory to the system sooner, unless the user set the delay themselves
-/// (`MIMALLOC_PURGE_DELAY`, read by mimalloc).
-fn return_freed_memory_sooner() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-        return;
-    }
-    // SAFETY: `mi_option_set` stores one integer in mimalloc's option table; it takes no
-    // pointer and may be called at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
-}
-
 #[derive(Parser)]
 #[command(
     name = "compare",
@@ -198,7 +177,7 @@ enum FailOn {
 }
 
 fn main() -> ExitCode {
-    return_freed_memory_sooner();
+    compare::memory::manage();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -504,29 +483,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
-    /// Option 15 is `purge_delay` in the bundled mimalloc: v3 (version 3.x.y), whose default
-    /// delay is 1 000 ms, and the only option with that default. A mimalloc update that moves
-    /// or renumbers it fails here rather than setting some other option.
+    /// At start-up the binary takes over mimalloc's purge delay (src/memory.rs), unless the
+    /// user set it.
     #[test]
-    fn option_15_is_the_purge_delay_of_mimalloc_v3() {
-        // SAFETY: both calls only read mimalloc's version and option table.
-        let (version, delay) = unsafe {
-            (
-                libmimalloc_sys::mi_version(),
-                libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY),
-            )
-        };
-        assert_eq!(version / 10_000, 3, "mimalloc {version} is not v3");
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            assert_eq!(delay, 1000);
-        }
-        return_freed_memory_sooner();
-        // SAFETY: as above.
-        let set = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            assert_eq!(set, PURGE_DELAY_MS);
+    fn the_binary_returns_freed_memory_sooner() {
+        let user = std::env::var_os("MIMALLOC_PURGE_DELAY").is_some();
+        let before = compare::memory::purge_delay();
+        compare::memory::manage();
+        let after = compare::memory::purge_delay();
+        if user {
+            assert_eq!(after, before);
+        } else {
+            assert_eq!(after, compare::memory::SOON_MS);
+            let kept = compare::memory::keep_freed();
+            assert_eq!(compare::memory::purge_delay(), compare::memory::KEPT_MS);
+            drop(kept);
+            assert_eq!(compare::memory::purge_delay(), compare::memory::SOON_MS);
         }
     }
 }
