@@ -171,7 +171,7 @@ mod tests {
         let (doc, _) = parse(
             "a.txt",
             "a.txt",
-            text.as_bytes(),
+            text.as_bytes().to_vec(),
             rules,
             ReadOptions::default(),
         )
@@ -209,7 +209,7 @@ mod tests {
         let (mut doc, _) = parse(
             "a.txt",
             "a.txt",
-            text.as_bytes(),
+            text.as_bytes().to_vec(),
             shipped,
             ReadOptions::default(),
         )

@@ -811,9 +811,14 @@ mod tests {
     fn workers_keep_their_caches_from_chunk_to_chunk() {
         let rules = shipped();
         let text = "وصل نحو ألف وخمسمئة جندي أميركي إلى نيامي برفقة الجنرال عبد الرحمن تياني.\n\nوقال تشياني إن 1500 جندي وصلوا.\n";
-        let (doc, _) =
-            crate::ingest::parse("a.txt", "a.txt", text.as_bytes(), rules, Default::default())
-                .expect("parses");
+        let (doc, _) = crate::ingest::parse(
+            "a.txt",
+            "a.txt",
+            text.as_bytes().to_vec(),
+            rules,
+            Default::default(),
+        )
+        .expect("parses");
         let mut docs = [doc];
         let (texts, sentences) = crate::sentences(&mut docs, 0, rules);
         let keys = || Keys {

@@ -476,9 +476,11 @@ fn line_at(bytes: &[u8], at: usize) -> usize {
 ///
 /// Binary files are refused even with `--lossy`, which is for text in a wrong encoding.
 /// NUL and other control characters in text become spaces, with a warning.
+///
+/// Valid UTF-8 becomes the text in the bytes' own memory, without a copy.
 pub fn decode(
     name: &str,
-    bytes: &[u8],
+    mut bytes: Vec<u8>,
     opts: ReadOptions,
 ) -> Result<(String, Vec<String>), String> {
     let mut warnings = Vec::new();
@@ -487,8 +489,8 @@ pub fn decode(
             "{name}:1: this file is UTF-16 text (it starts with a UTF-16 byte order mark)\n  = help: save it as UTF-8"
         ));
     }
-    let counts = ByteCounts::of(bytes);
-    if let Some(why) = binary_kind(bytes, &counts) {
+    let counts = ByteCounts::of(&bytes);
+    if let Some(why) = binary_kind(&bytes, &counts) {
         return Err(format!(
             "{name}: this looks like a binary file, not an article: {why}\n  = help: remove it from the seeds folder, or rename it to an extension other than .txt or .md"
         ));
@@ -500,13 +502,21 @@ pub fn decode(
     // Arabic text is all multi-byte characters, where the standard library's check runs at
     // about 1 GB/s: the SIMD check says whether the bytes are valid, and the standard one
     // says where they are not, for the message.
-    let valid = simdutf8::basic::from_utf8(&bytes[bom..]).ok();
-    let text = match valid.map_or_else(|| std::str::from_utf8(&bytes[bom..]), Ok) {
-        Ok(t) => t.to_string(),
+    let checked = match simdutf8::basic::from_utf8(&bytes[bom..]) {
+        Ok(_) => Ok(()),
+        Err(_) => std::str::from_utf8(&bytes[bom..]).map(|_| ()),
+    };
+    let text = match checked {
+        Ok(()) => {
+            bytes.drain(..bom);
+            // SAFETY: the bytes after the BOM were checked to be UTF-8 just above, and
+            // removing the BOM, three whole bytes at the front, leaves exactly those.
+            unsafe { String::from_utf8_unchecked(bytes) }
+        }
         Err(e) => {
             let at = bom + e.valid_up_to();
-            let line = line_at(bytes, at);
-            let what = crate::diag::utf8_fault(bytes, at, e.error_len());
+            let line = line_at(&bytes, at);
+            let what = crate::diag::utf8_fault(&bytes, at, e.error_len());
             if opts.lossy {
                 warnings.push(format!(
                     "warning: {name}:{line}: {what}; invalid bytes replaced with U+FFFD (--lossy)"
@@ -580,7 +590,7 @@ fn read_document(
     check_size(&name, usize::try_from(meta.len()).unwrap_or(usize::MAX))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.read_to_end(&mut bytes).map_err(cannot)?;
-    parse(&name, rel, &bytes, rules, opts)
+    parse(&name, rel, bytes, rules, opts)
 }
 
 /// The most bytes one article may have: the report counts an article's lines and
@@ -633,7 +643,7 @@ pub fn outlet_counts<'a>(outlets: impl IntoIterator<Item = &'a str>) -> (usize, 
 pub fn parse(
     name: &str,
     rel: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Document, Vec<String>), String> {
@@ -1431,19 +1441,24 @@ mod tests {
 
     #[test]
     fn decode_strips_bom_and_crlf() {
-        let (t, w) = decode("a.txt", b"\xEF\xBB\xBFa\r\nb\rc", ReadOptions::default()).unwrap();
+        let (t, w) = decode(
+            "a.txt",
+            b"\xEF\xBB\xBFa\r\nb\rc".to_vec(),
+            ReadOptions::default(),
+        )
+        .unwrap();
         assert_eq!(t, "a\nb\nc");
         assert!(w.is_empty());
     }
 
     #[test]
     fn invalid_utf8_names_file_and_byte() {
-        let e = decode("x.txt", b"ok\n\xC7\xE1", ReadOptions::default()).unwrap_err();
+        let e = decode("x.txt", b"ok\n\xC7\xE1".to_vec(), ReadOptions::default()).unwrap_err();
         assert!(
             e.starts_with("x.txt:2: invalid UTF-8 at byte 3 (0xC7)\n"),
             "{e}"
         );
-        let (t, w) = decode("x.txt", b"ok\n\xC7", ReadOptions { lossy: true }).unwrap();
+        let (t, w) = decode("x.txt", b"ok\n\xC7".to_vec(), ReadOptions { lossy: true }).unwrap();
         assert_eq!(t, "ok\n\u{FFFD}");
         assert_eq!(w.len(), 1);
     }
@@ -1452,7 +1467,7 @@ mod tests {
     /// lines end at LF, CRLF or a lone CR, as the text is read.
     #[test]
     fn byte_offsets_count_the_bom_and_lines_count_lone_cr() {
-        let err = |b: &[u8]| decode("x.txt", b, ReadOptions::default()).unwrap_err();
+        let err = |b: &[u8]| decode("x.txt", b.to_vec(), ReadOptions::default()).unwrap_err();
         let e = err(b"\xEF\xBB\xBFab\xC7");
         assert!(
             e.starts_with("x.txt:1: the file ends inside a UTF-8 character at byte 5 (truncated?)"),
@@ -1495,7 +1510,7 @@ mod tests {
             (&random[..], "bytes are control characters"),
         ] {
             for opts in [ReadOptions::default(), lossy] {
-                let e = decode("b.txt", bytes, opts).unwrap_err();
+                let e = decode("b.txt", bytes.to_vec(), opts).unwrap_err();
                 assert!(
                     e.starts_with("b.txt: this looks like a binary file, not an article")
                         && e.contains(why),
@@ -1503,7 +1518,7 @@ mod tests {
                 );
             }
         }
-        let e = decode("u.txt", b"\xFF\xFEa\0", lossy).unwrap_err();
+        let e = decode("u.txt", b"\xFF\xFEa\0".to_vec(), lossy).unwrap_err();
         assert!(e.contains("UTF-16"), "{e}");
     }
 
@@ -1511,7 +1526,7 @@ mod tests {
     fn nul_and_control_characters_in_text_become_spaces() {
         let (t, w) = decode(
             "n.txt",
-            "سطر\nنص\0مع\x07صفر".as_bytes(),
+            "سطر\nنص\0مع\x07صفر".as_bytes().to_vec(),
             ReadOptions::default(),
         )
         .unwrap();
@@ -1553,8 +1568,14 @@ mod tests {
         let rules = crate::rules::shipped();
         // A document of `text` whose metadata and boilerplate are not read yet.
         let fresh = |text: &str| {
-            let (mut doc, _) =
-                parse("t.txt", "t.txt", b"-", rules, ReadOptions::default()).unwrap();
+            let (mut doc, _) = parse(
+                "t.txt",
+                "t.txt",
+                b"-".to_vec(),
+                rules,
+                ReadOptions::default(),
+            )
+            .unwrap();
             doc.text = text.to_string();
             doc.body = text.to_string();
             doc.excluded.clear();
@@ -1586,7 +1607,7 @@ mod tests {
         let (d, _) = parse(
             "s.txt",
             "s.txt",
-            short.as_bytes(),
+            short.as_bytes().to_vec(),
             rules,
             ReadOptions::default(),
         )
@@ -1603,7 +1624,7 @@ mod tests {
         let (d, _) = parse(
             "l.txt",
             "l.txt",
-            long.as_bytes(),
+            long.as_bytes().to_vec(),
             rules,
             ReadOptions::default(),
         )
@@ -1679,9 +1700,15 @@ mod tests {
         let rules = crate::rules::shipped();
         let text = "أرسلت روسيا 1500 جندي.\nمادة إعلانية\nكلمات دلالية: النيجر\n[إعلان 3]\nوغادر 95 جنديا.\nالصورة: جنود في نيامي.\nوقتل 40 شخصا.\nالمصدر: وكالة أ\nوأصيب 65 شخصا.\nإقرأ أيضاً: خبر\nخبر آخر\n";
         let read = |name: &str| {
-            parse(name, name, text.as_bytes(), rules, ReadOptions::default())
-                .unwrap()
-                .0
+            parse(
+                name,
+                name,
+                text.as_bytes().to_vec(),
+                rules,
+                ReadOptions::default(),
+            )
+            .unwrap()
+            .0
         };
         let aside = |d: &Document| -> Vec<(&str, String)> {
             d.excluded
@@ -1725,7 +1752,7 @@ mod tests {
         let (md, _) = parse(
             "b.md",
             "b.md",
-            text.as_bytes(),
+            text.as_bytes().to_vec(),
             rules,
             ReadOptions::default(),
         )
