@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage, in order:
 //! rules → ingest (with boilerplate) → normalize → segment → extract → entities → align →
 //! verdict → diff → render → site. [`build`] runs it end to end; [`analyse`] stops
-//! before writing, for `explain`, tests and benchmarks.
+//! before writing, for `explain`, tests and benchmarks. Beside the stages, [`memory`] says
+//! how long the allocator keeps what a stage frees.
 
 pub mod align;
 pub mod boilerplate;
