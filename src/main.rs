@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Building a site allocates many short strings on every core; glibc's allocator spent a
 /// tenth of a 10 000-article build in `malloc` (docs/benchmarks.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: compare::memory::Mimalloc = compare::memory::Mimalloc;
 
 #[derive(Parser)]
 #[command(
