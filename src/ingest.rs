@@ -477,7 +477,8 @@ fn line_at(bytes: &[u8], at: usize) -> usize {
 /// Binary files are refused even with `--lossy`, which is for text in a wrong encoding.
 /// NUL and other control characters in text become spaces, with a warning.
 ///
-/// Valid UTF-8 becomes the text in the bytes' own memory, without a copy.
+/// Valid UTF-8 becomes the text in the bytes' own memory, without a new allocation (a BOM
+/// is removed in place).
 pub fn decode(
     name: &str,
     mut bytes: Vec<u8>,
@@ -1449,6 +1450,17 @@ mod tests {
         .unwrap();
         assert_eq!(t, "a\nb\nc");
         assert!(w.is_empty());
+    }
+
+    /// The BOM is removed on each path the text takes: valid UTF-8 kept in the file's own
+    /// bytes (no CR to replace), and invalid bytes replaced under `--lossy`.
+    #[test]
+    fn decode_strips_the_bom_whether_the_bytes_are_kept_or_replaced() {
+        let (t, w) = decode("a.txt", b"\xEF\xBB\xBFok".to_vec(), ReadOptions::default()).unwrap();
+        assert_eq!((t.as_str(), w.len()), ("ok", 0));
+        let lossy = ReadOptions { lossy: true };
+        let (t, w) = decode("a.txt", b"\xEF\xBB\xBFok\xC7".to_vec(), lossy).unwrap();
+        assert_eq!((t.as_str(), w.len()), ("ok\u{FFFD}", 1));
     }
 
     #[test]

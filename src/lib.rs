@@ -94,7 +94,8 @@ pub fn read_corpus(
     // not five times it.
     let listing = Instant::now();
     // Each chunk frees its working copies and the next needs as much again: the allocator
-    // keeps them meanwhile, rather than the kernel zeroing fresh pages for every chunk.
+    // mostly keeps them meanwhile, rather than the kernel zeroing fresh pages for every
+    // chunk (src/memory.rs).
     let _kept = memory::keep_freed();
     let io = ingest::IoThreads::start();
     let (files, links) = ingest::list(seeds, &io)?;

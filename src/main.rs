@@ -488,7 +488,7 @@ mod tests {
     /// user set it.
     #[test]
     fn the_binary_returns_freed_memory_sooner() {
-        let user = std::env::var_os("MIMALLOC_PURGE_DELAY").is_some();
+        let user = compare::memory::user_chose_delay();
         let before = compare::memory::purge_delay();
         compare::memory::manage();
         let after = compare::memory::purge_delay();
