@@ -105,7 +105,8 @@ def steal_s():
 
 def timed(cmd, workdir, name):
     """Run under /usr/bin/time -v: (stderr of the command, wall s, cpu s, peak RSS MB,
-    kernel s, steal s: CPU time the hypervisor took from the machine meanwhile)."""
+    kernel s, steal s: CPU time the hypervisor took from the machine meanwhile, minor page
+    faults: the fresh pages the run touched, each zeroed by the kernel)."""
     tfile = os.path.join(workdir, f"{name}.time")
     stolen = steal_s()
     p = run(["/usr/bin/time", "-v", "-o", tfile, *cmd])
@@ -121,9 +122,17 @@ def timed(cmd, workdir, name):
     sys_s = float(field("System time (seconds)"))
     cpu = float(field("User time (seconds)")) + sys_s
     rss = int(field("Maximum resident set size (kbytes)")) / 1024
+    faults = int(field("Minor (reclaiming a frame) page faults"))
     with open(os.path.join(workdir, f"{name}.stderr"), "w") as f:
         f.write(p.stderr)
-    return p.stderr, wall, cpu, rss, sys_s, stolen
+    return p.stderr, wall, cpu, rss, sys_s, stolen, faults
+
+
+def faults_k(build):
+    """` / 612` (thousands of minor page faults), or nothing for a result from before they were
+    recorded."""
+    n = build.get("page_faults")
+    return f" / {n / 1000:.0f}" if n is not None else ""
 
 
 def stage_times(stderr):
@@ -266,10 +275,10 @@ def one_size(args, target):
               f"fresh page {page_us:.2f} µs)"
               + (f", build {i + 1} of {args.repeat}" if args.repeat > 1 else ""), file=sys.stderr)
         out_dir = os.path.join(site_root, "site" if i == 0 else f"site-{i + 1}")
-        err, wall, cpu, rss, sys_s, stolen = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
+        err, wall, cpu, rss, sys_s, stolen, faults = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
                                                     "--out", out_dir, "--force", "--timings"], work,
                                                    "compare" if i == 0 else f"compare-{i + 1}")
-        builds.append((wall, cpu, rss, load, err, sys_s, probe_s, stolen, page_us))
+        builds.append((wall, cpu, rss, load, err, sys_s, probe_s, stolen, page_us, faults))
         # A site folder elsewhere (a tmpfs, say) may hold only one more site: the first
         # build's is kept for scoring, later ones go as soon as they are timed.
         if args.site_dir and i > 0:
@@ -279,21 +288,22 @@ def one_size(args, target):
     # replaces, and the replaced site is removed, within the timed build.
     settle(seeds, args.page_cache)
     print("   compare build --timings again into the first build's site (a rebuild)", file=sys.stderr)
-    r_err, r_wall, r_cpu, r_rss, r_sys, _ = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
+    r_err, r_wall, r_cpu, r_rss, r_sys, _, r_faults = timed([args.compare, "build", "--seeds", seeds, "--rules", args.rules,
                                                     "--out", os.path.join(site_root, "site"), "--timings"], work,
                                                    "compare-rebuild")
-    rebuild = {"wall_s": r_wall, "cpu_s": r_cpu, "sys_s": r_sys, "rss_mb": round(r_rss, 1),
+    rebuild = {"wall_s": r_wall, "cpu_s": r_cpu, "sys_s": r_sys, "rss_mb": round(r_rss, 1), "page_faults": r_faults,
                "stages_ms": stage_times(r_err)[0], "unchanged_files": unchanged_files(r_err),
                "known_by_stamp": known_by_stamp(r_err)}
     # The median build; of an even number, the slower of the two in the middle.
-    wall, cpu, rss, load, err, sys_s, probe_s, stolen, page_us = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
+    wall, cpu, rss, load, err, sys_s, probe_s, stolen, page_us, faults = sorted(builds, key=lambda b: b[0])[len(builds) // 2]
     stages, pairs = stage_times(err)
     # Every build writes the same site (the build is deterministic): the first is scored.
-    row["compare"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
+    row["compare"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "page_faults": faults,
+                      "load_before": load,
                       "probe_s": probe_s, "steal_s": stolen, "fresh_page_us": page_us,
                       "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                       "candidate_pairs": pairs, "score": score(args.compare, truth, os.path.join(site_root, "site", "report.json")),
-                      "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1),
+                      "builds": [{"wall_s": b[0], "cpu_s": b[1], "sys_s": b[5], "rss_mb": round(b[2], 1), "page_faults": b[9],
                                   "probe_s": b[6], "steal_s": b[7], "fresh_page_us": b[8],
                                   "rules_ms": stage_times(b[4])[0].get("rules")} for b in builds],
                       "rebuild": rebuild}
@@ -308,11 +318,12 @@ def one_size(args, target):
     load = os.getloadavg()
     print(f"   peer (load {load[0]:.2f}, probe {probe_s:.2f} s, fresh page {page_us:.2f} µs)", file=sys.stderr)
     peer_report = os.path.join(work, "peer-report.json")
-    err, wall, cpu, rss, sys_s, stolen = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"),
+    err, wall, cpu, rss, sys_s, stolen, faults = timed([args.python, os.path.join(os.path.dirname(__file__), "peer.py"),
                                                 "--seeds", seeds, "--rules", args.rules, "--out", peer_report],
                                                work, "peer")
     stages, _ = stage_times(err)
-    row["peer"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "load_before": load,
+    row["peer"] = {"wall_s": wall, "cpu_s": cpu, "sys_s": sys_s, "rss_mb": round(rss, 1), "page_faults": faults,
+                   "load_before": load,
                    "probe_s": probe_s, "steal_s": stolen, "fresh_page_us": page_us,
                    "articles_per_s": articles / wall if wall else None, "stages_ms": stages,
                    "score": score(args.compare, truth, peer_report)}
@@ -371,10 +382,10 @@ def markdown(result):
                        f"| {f(s['f1'])} | {s['rows_in_statements']}/{s['rows']} |")
     repeated = [r for r in rows if len(r["compare"].get("builds", [])) > 1]
     if repeated:
-        out += ["", "compare's builds, each size (wall s / CPU s, of it in the kernel / peak RSS MB; the median build "
-                "is the row above):", ""]
+        out += ["", "compare's builds, each size (wall s / CPU s, of it in the kernel / peak RSS MB / thousands of "
+                "fresh pages touched, the minor page faults; the median build is the row above):", ""]
         out += [f"- {r['label']}: " + ", ".join(f"{b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}"
-                                                 for b in r["compare"]["builds"]) for r in repeated]
+                                                 + faults_k(b) for b in r["compare"]["builds"]) for r in repeated]
     out += ["", "The machine just before each timed run: the probe's seconds (a fixed loop of plain Python on every "
             "core at once; slower means slower cores at that moment), the microseconds a page of fresh memory took "
             "to touch (the kernel zeroes it, and fetches it back from the host first if it was handed back), and "
@@ -392,11 +403,13 @@ def markdown(result):
     rebuilt = [r for r in rows if r["compare"].get("rebuild")]
     if rebuilt:
         out += ["", "A rebuild: compare build again into the first build's site, from the same seeds (wall s / CPU s, "
-                "of it in the kernel / peak RSS MB; files unchanged, so linked from the site it replaced):", ""]
+                "of it in the kernel / peak RSS MB / thousands of fresh pages touched; files unchanged, so linked "
+                "from the site it replaced):", ""]
         for r in rebuilt:
             b = r["compare"]["rebuild"]
             kept = b.get("unchanged_files")
-            out.append(f"- {r['label']}: {b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}; "
+            out.append(f"- {r['label']}: {b['wall_s']:.2f} / {b['cpu_s']:.2f}, {b['sys_s']:.2f} / {b['rss_mb']:.0f}"
+                       + faults_k(b) + "; "
                        + (f"{kept[0]} of {kept[1]} files unchanged" if kept else "files unchanged not reported")
                        + (f" ({b['known_by_stamp']} known by their stamps)" if b.get("known_by_stamp") is not None else "")
                        + f"; write {f(b['stages_ms'].get('write'), 0)} ms")
