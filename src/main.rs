@@ -483,7 +483,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-
     /// At start-up the binary takes over mimalloc's purge delay (src/memory.rs), unless the
     /// user set it.
     #[test]

@@ -106,7 +106,7 @@ unsafe impl GlobalAlloc for Mimalloc {
 
 /// mimalloc's `purge_delay` option: its number in the `mi_option_t` enum of the bundled
 /// mimalloc v3, which the sys crate does not name. The tests pin it.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
 
 /// The delay outside the chunked read, in milliseconds. mimalloc v3 waits 1 000 ms. A build
 /// frees the articles' texts and sentences and at once builds the report: with the default,
@@ -178,14 +178,14 @@ impl Drop for Kept {
 /// mimalloc's purge delay now, in milliseconds.
 pub fn purge_delay() -> c_long {
     // SAFETY: only reads mimalloc's option table.
-    unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }
+    unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) }
 }
 
 fn set_delay(ms: c_long) {
     // SAFETY: `mi_option_set` stores one word in mimalloc's option table and takes no
     // pointer. Threads that free memory read the word without synchronisation; a store
     // seen late only hastens or delays one purge.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, ms) }
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, ms) }
 }
 
 #[cfg(test)]
@@ -248,7 +248,7 @@ mod tests {
     #[test]
     fn option_15_is_the_purge_delay_and_a_guard_sets_the_longer_delay_while_it_lives() {
         // SAFETY: only reads mimalloc's version.
-        let version = unsafe { libmimalloc_sys::mi_version() };
+        let version = unsafe { mi::mi_version() };
         assert_eq!(version / 10_000, 3, "mimalloc {version} is not v3");
         if user_chose_delay() {
             return;
