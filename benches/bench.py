@@ -233,11 +233,22 @@ def remove_old_sites(args, sizes):
     os.sync()
 
 
-def one_size(args, target):
+def generate(args, target):
+    """`compare gen` for one size, into its corpus folder (`--force`: the corpus an earlier run
+    wrote there is replaced). Returns the seconds it took."""
     stories = max(1, round(target / ARTICLES_PER_STORY))
     work = corpus_dir(args, target)
     os.makedirs(work, exist_ok=True)
     print(f"== {label(target)}: compare gen --stories {stories} --seed {args.seed} --out {work}", file=sys.stderr)
+    t = time.perf_counter()
+    run([args.compare, "gen", "--stories", str(stories), "--seed", str(args.seed), "--out", work, "--force"])
+    return time.perf_counter() - t
+
+
+def one_size(args, target, gen_s):
+    stories = max(1, round(target / ARTICLES_PER_STORY))
+    work = corpus_dir(args, target)
+    print(f"== {label(target)}: compare build, in {work}", file=sys.stderr)
     # The build is timed from an empty output folder: a site left by an earlier run would be
     # deleted inside the timed build (tens of thousands of files at 100k). Deleting it here
     # slows the build too, less: ext4 creates files slower for minutes after a large delete,
@@ -251,12 +262,6 @@ def one_size(args, target):
               "for comparable figures remove corpus-*/site* a few minutes before running", file=sys.stderr)
     for d in old_sites:
         shutil.rmtree(os.path.join(site_root, d), ignore_errors=True)
-    t = time.perf_counter()
-    run([args.compare, "gen", "--stories", str(stories), "--seed", str(args.seed), "--out", work, "--force"])
-    gen_s = time.perf_counter() - t
-    # The corpus just written (and the site just deleted) are still being flushed to disk:
-    # wait for that, so the build timed next does not share the cores with it.
-    os.sync()
     seeds, truth = os.path.join(work, "seeds"), os.path.join(work, "truth.jsonl")
     articles, mb = corpus_size(seeds)
     row = {"target": target, "label": label(target), "stories": stories, "articles": articles, "mb": round(mb, 2),
@@ -506,8 +511,15 @@ def main():
               "site_fs": fs_type(args.site_dir or args.bench_dir),
               "load_start": os.getloadavg(), "rows": []}
     remove_old_sites(args, sizes)
+    # Every corpus is written first: replacing one is a large delete and create (98 000
+    # files at 100k), after which ext4 creates files more slowly for minutes, and the
+    # first build timed right after it took 0.6-2.4 s longer than the next two
+    # (docs/benchmarks.md, "Machine 6"). Written here, the largest corpus is minutes old
+    # when its builds start.
+    gen_s = {n: generate(args, n) for n in sizes}
+    os.sync()
     for n in sizes:
-        result["rows"].append(one_size(args, n))
+        result["rows"].append(one_size(args, n, gen_s[n]))
     result["load_end"] = os.getloadavg()
     result["exponent"] = {t: exponent(result["rows"], t) for t in ("compare", "peer")}
     out = os.path.join(args.bench_dir, "results")
