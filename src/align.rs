@@ -965,6 +965,7 @@ fn clause_starts(
 /// names enter alignment as keys instead) and outside the stopwords. Words of the
 /// `align.distinguish` lexicons (its [`distinguished`] words) come prefixed `~`: they
 /// weigh in the similarity but are no topic.
+#[inline(never)] // counted on its own by `benches/instructions.sh`
 pub fn terms(
     rules: &RuleSet,
     s: crate::normalize::Part,

@@ -41,6 +41,7 @@ pub enum Change {
 }
 
 /// The member sentence `new` against the reference `old`.
+#[inline(never)] // counted on its own by `benches/instructions.sh --build`
 pub fn words(old: &TextSlice, new: &TextSlice) -> Vec<Op> {
     if old.len() > MAX_DIFF_BYTES || new.len() > MAX_DIFF_BYTES {
         return vec![

@@ -99,6 +99,7 @@ impl<'a> Keys<'a> {
 /// indexed by corpus document index; `keys` holds the sentences' documents' normalised
 /// bodies; `base` is the corpus index of `sentences[0]`. Each sentence with a claim also
 /// gets its alignment terms and marks.
+#[inline(never)] // counted on its own by `benches/instructions.sh`
 pub fn claims(
     rules: &RuleSet,
     published: &[Option<NaiveDate>],

@@ -248,6 +248,7 @@ pub fn analyse_bytes(
 /// Normalise each document's body and split it into sentences, keeping offsets: the
 /// normalised bodies (which the sentences' `key` ranges point into) and the sentences.
 /// `base` is the corpus index of `docs[0]`.
+#[inline(never)] // counted on its own by `benches/instructions.sh`
 pub fn sentences(
     docs: &mut [Document],
     base: usize,
