@@ -97,17 +97,15 @@ rows = [
 if mode == "build":
     # In a whole build the stages run as rayon jobs, whose closures callgrind does not
     # count under the stage's own function: these are the functions that do each part's
-    # work in one call, so their totals are whole. Link-time optimisation inlines
-    # report.json's derived serializer into the stream that writes it: that is counted
-    # when the first name is gone, its writes included. The others are kept out of line
-    # (`#[inline(never)]` where they are defined).
+    # work in one call, so their totals are whole. Link-time optimisation would inline
+    # some into their callers: those are kept out of line (`#[inline(never)]` where they
+    # are defined).
     rows = [
         ("ingest", "compare::ingest::parse"),
         ("claim patterns", "compare::extract::in_key_of"),
         ("names", "compare::entities::mentions_cached"),
         ("word diffs", "compare::diff::words"),
-        ("report.json", ("compare::render::_::<impl serde_core::ser::Serialize for compare::render::Report>::serialize",
-                         "compare::site::Sink::stream")),
+        ("report.json", "compare::render::report_json"),
         ("report.md", "compare::render::markdown::report"),
         ("article pages", "compare::render::html::documents_page"),
         ("statement pages", "compare::render::html::statements_page"),
@@ -122,14 +120,11 @@ def counts(path):
                  "callgrind_annotate's output is not the one this script reads (valgrind 3.19 or later)")
     total = int(found[1].replace(",", ""))
     out = {}
-    for label, names in rows:
-        for fn in (names,) if isinstance(names, str) else names:
-            # `FILE:NAME`, sometimes with ` [BINARY]` after it: the largest is the function's
-            # total (inlined parts are also listed under the file they come from).
-            pat = re.compile(r"^\s*([\d,]+) \([^)]*\)\s+[^=\s]\S*:" + re.escape(fn) + r"(?: \[[^\]]*\])?\s*$", re.M)
-            out[label] = max((int(m[1].replace(",", "")) for m in pat.finditer(text)), default=None)
-            if out[label] is not None:
-                break
+    for _, fn in rows:
+        # `FILE:NAME`, sometimes with ` [BINARY]` after it: the largest is the function's
+        # total (inlined parts are also listed under the file they come from).
+        pat = re.compile(r"^\s*([\d,]+) \([^)]*\)\s+[^=\s]\S*:" + re.escape(fn) + r"(?: \[[^\]]*\])?\s*$", re.M)
+        out[fn] = max((int(m[1].replace(",", "")) for m in pat.finditer(text)), default=None)
     return total, out
 
 t1, c1 = counts(f"{work}/annotated.1")
@@ -139,11 +134,10 @@ if mode == "build":
           f"first {stories} (millions of instructions):")
 else:
     print(f"{stories} stories; one repetition, one thread, without one-off costs (millions of instructions):")
-for label, names in rows:
-    if c1[label] is None or c2[label] is None:
-        names = names if isinstance(names, str) else " or ".join(names)
-        print(f"  {label:<20} {'n/a':>9}  ({names} not found: renamed, or inlined away)")
+for label, fn in rows:
+    if c1[fn] is None or c2[fn] is None:
+        print(f"  {label:<20} {'n/a':>9}  ({fn} not found: renamed, or inlined away)")
     else:
-        print(f"  {label:<20} {(c2[label] - c1[label]) / 1e6:9.1f}")
+        print(f"  {label:<20} {(c2[fn] - c1[fn]) / 1e6:9.1f}")
 print(f"  {'all':<20} {(t2 - t1) / 1e6:9.1f}")
 PY
