@@ -233,10 +233,15 @@ def remove_old_sites(args, sizes):
     os.sync()
 
 
+def stories_for(target):
+    """How many stories `compare gen` writes for a target article count."""
+    return max(1, round(target / ARTICLES_PER_STORY))
+
+
 def generate(args, target):
     """`compare gen` for one size, into its corpus folder (`--force`: the corpus an earlier run
     wrote there is replaced). Returns the seconds it took."""
-    stories = max(1, round(target / ARTICLES_PER_STORY))
+    stories = stories_for(target)
     work = corpus_dir(args, target)
     os.makedirs(work, exist_ok=True)
     print(f"== {label(target)}: compare gen --stories {stories} --seed {args.seed} --out {work}", file=sys.stderr)
@@ -246,7 +251,7 @@ def generate(args, target):
 
 
 def one_size(args, target, gen_s):
-    stories = max(1, round(target / ARTICLES_PER_STORY))
+    stories = stories_for(target)
     work = corpus_dir(args, target)
     print(f"== {label(target)}: compare build, in {work}", file=sys.stderr)
     # The build is timed from an empty output folder: a site left by an earlier run would be
