@@ -114,17 +114,13 @@ pub fn read_corpus(
     ];
     // Extraction's caches, kept from chunk to chunk (and dropped before alignment).
     let workers = extract::Workers::new();
-    // Each chunk's files are asked for while the chunk before it is analysed.
-    let mut chunks = files.chunks(CHUNK).peekable();
-    if let Some(first) = chunks.peek() {
-        io.prefetch(first);
-    }
-    while let Some(chunk) = chunks.next() {
-        if let Some(next) = chunks.peek() {
-            io.prefetch(next);
-        }
+    // Each chunk's files are read while the chunk before it is analysed.
+    let mut chunks = files.chunks(CHUNK);
+    let mut next = chunks.next().map(|c| (c, io.load(seeds, c)));
+    while let Some((chunk, loading)) = next.take() {
+        next = chunks.next().map(|c| (c, io.load(seeds, c)));
         let t = Instant::now();
-        let (mut ds, w, e) = ingest::read(seeds, chunk, rules, read);
+        let (mut ds, w, e) = ingest::read(seeds, chunk, loading.wait(), rules, read);
         warnings.extend(w);
         errors.extend(e);
         timings[0].1 += t.elapsed();

@@ -367,6 +367,21 @@ fn binary_files_named_txt_are_refused_even_with_lossy() {
     assert!(!s.path("site").exists());
 }
 
+/// A link to nowhere named like an article is an article that cannot be read: the build
+/// names it, says what to do, and writes nothing.
+#[cfg(unix)]
+#[test]
+fn a_link_to_nowhere_named_like_an_article_is_reported_not_skipped() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    std::os::unix::fs::symlink("../nowhere.txt", s.path("seeds/gone.txt")).unwrap();
+    s.build()
+        .fails()
+        .says("error: seeds/gone.txt: cannot read: No such file or directory (os error 2)\n  = help: check that the file exists and is readable")
+        .says("error: 1 article could not be read; nothing was written");
+    assert!(!s.path("site").exists());
+}
+
 /// A named pipe or a link to a device, named like an article, is refused by what it is:
 /// opening the pipe would wait for a writer forever, reading `/dev/zero` would never end.
 #[cfg(unix)]
