@@ -74,15 +74,12 @@ pub fn list(seeds: &Path, io: &IoThreads) -> Result<(Vec<Seed>, Vec<String>)> {
 /// not be read.
 pub fn read(
     seeds: &Path,
-    files: &[Seed],
-    loaded: Vec<Loaded>,
+    loaded: Vec<(&Seed, Loaded)>,
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> (Vec<Document>, Vec<String>, Vec<String>) {
-    debug_assert_eq!(files.len(), loaded.len());
-    let results: Vec<Result<(Document, Vec<String>), String>> = files
-        .par_iter()
-        .zip(loaded)
+    let results: Vec<Result<(Document, Vec<String>), String>> = loaded
+        .into_par_iter()
         .map(|(seed, bytes)| parse(&shown(seeds, &seed.rel), &seed.rel, bytes?, rules, opts))
         .collect();
     let mut docs = Vec::new();
@@ -132,7 +129,8 @@ pub fn shown(seeds: &Path, rel: &str) -> String {
     crate::diag::file_name(&path)
 }
 
-/// One article read on its own, exactly as [`documents`] reads each file (for `explain`).
+/// One article read on its own, exactly as a build reads each file ([`IoThreads::load`],
+/// then [`parse`]), for `explain`.
 pub fn document(
     path: &Path,
     rules: &RuleSet,
@@ -201,9 +199,12 @@ impl IoThreads {
     /// called for the next chunk of files while this one is analysed, so that its
     /// analysis does not wait on the disk. Each file is opened once, here; one that cannot
     /// be read gets the message `read` reports.
-    pub fn load(&self, seeds: &Path, files: &[Seed]) -> Loading {
+    pub fn load<'a>(&self, seeds: &Path, files: &'a [Seed]) -> Loading<'a> {
         let Some(pool) = &self.0 else {
-            return Loading::Ready(load_all(seeds, files));
+            return Loading {
+                files,
+                state: State::Ready(load_all(seeds, files)),
+            };
         };
         let asked = std::sync::Arc::new((seeds.to_path_buf(), files.to_vec()));
         let (done, loading) = std::sync::mpsc::sync_channel(1);
@@ -212,7 +213,10 @@ impl IoThreads {
             // The receiver is gone only if the build stopped meanwhile: nothing to tell.
             let _ = done.send(load_all(&job.0, &job.1));
         });
-        Loading::Pending(loading, asked)
+        Loading {
+            files,
+            state: State::Pending(loading, asked),
+        }
     }
 }
 
@@ -220,7 +224,12 @@ impl IoThreads {
 pub type Loaded = Result<Vec<u8>, String>;
 
 /// The bytes of a chunk of files, being read ([`IoThreads::load`]).
-pub enum Loading {
+pub struct Loading<'a> {
+    files: &'a [Seed],
+    state: State,
+}
+
+enum State {
     /// Read where `load` was called (there are no I/O threads).
     Ready(Vec<Loaded>),
     /// Being read on the I/O threads: the seeds folder and the files asked for.
@@ -230,16 +239,19 @@ pub enum Loading {
     ),
 }
 
-impl Loading {
-    /// The files' bytes, in the order they were asked for, once all are read.
-    pub fn wait(self) -> Vec<Loaded> {
-        match self {
-            Loading::Ready(loaded) => loaded,
-            // Should the I/O threads ever drop a chunk unread, it is read here.
-            Loading::Pending(loading, asked) => loading
+impl<'a> Loading<'a> {
+    /// Each file with its bytes, in the order they were asked for, once all are read.
+    pub fn wait(self) -> Vec<(&'a Seed, Loaded)> {
+        let loaded = match self.state {
+            State::Ready(loaded) => loaded,
+            // The job sends before it ends, and a job that panics ends the process; were
+            // the chunk ever dropped unsent all the same, it is read here, not lost.
+            State::Pending(loading, asked) => loading
                 .recv()
                 .unwrap_or_else(|_| load_all(&asked.0, &asked.1)),
-        }
+        };
+        // `load_all` gives one result a file.
+        self.files.iter().zip(loaded).collect()
     }
 }
 
@@ -1434,16 +1446,22 @@ mod tests {
                 Seed { rel, path }
             })
             .collect();
-        let expected: Vec<Loaded> = (0..n)
-            .map(|i| {
-                if i % 7 == 3 {
-                    Err(format!("{}: cannot read: No such file or directory (os error 2)\n  = help: check that the file exists and is readable", root.join(format!("{i:03}.txt")).display()))
+        let gone = std::io::Error::from_raw_os_error(libc::ENOENT);
+        let expected: Vec<(&Seed, Loaded)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, seed)| {
+                let loaded = if i % 7 == 3 {
+                    Err(format!("{}: cannot read: {gone}\n  = help: check that the file exists and is readable", shown(root, &seed.rel)))
                 } else {
                     Ok(i.to_string().repeat(i % 5 + 1).into_bytes())
-                }
+                };
+                (seed, loaded)
             })
             .collect();
-        assert_eq!(IoThreads::start().load(root, &files).wait(), expected);
+        let io = IoThreads::start();
+        assert!(io.0.is_some(), "the I/O threads start");
+        assert_eq!(io.load(root, &files).wait(), expected);
         assert_eq!(IoThreads(None).load(root, &files).wait(), expected);
     }
 

@@ -116,11 +116,11 @@ pub fn read_corpus(
     let workers = extract::Workers::new();
     // Each chunk's files are read while the chunk before it is analysed.
     let mut chunks = files.chunks(CHUNK);
-    let mut next = chunks.next().map(|c| (c, io.load(seeds, c)));
-    while let Some((chunk, loading)) = next.take() {
-        next = chunks.next().map(|c| (c, io.load(seeds, c)));
+    let mut next = chunks.next().map(|c| io.load(seeds, c));
+    while let Some(loading) = next.take() {
+        next = chunks.next().map(|c| io.load(seeds, c));
         let t = Instant::now();
-        let (mut ds, w, e) = ingest::read(seeds, chunk, loading.wait(), rules, read);
+        let (mut ds, w, e) = ingest::read(seeds, loading.wait(), rules, read);
         warnings.extend(w);
         errors.extend(e);
         timings[0].1 += t.elapsed();
