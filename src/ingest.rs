@@ -155,11 +155,9 @@ pub fn document(
         rel: name,
         path: path.to_path_buf(),
     };
-    let name = shown(dir, &seed.rel);
-    load_batch(dir, std::slice::from_ref(&seed))
-        .pop()
-        .expect("one file, one result")
-        .and_then(|bytes| parse(&name, &seed.rel, bytes, rules, opts))
+    open_seed(dir, &seed)
+        .and_then(|opened| read_opened(dir, &seed, opened))
+        .and_then(|bytes| parse(&shown(dir, &seed.rel), &seed.rel, bytes, rules, opts))
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
@@ -278,15 +276,17 @@ fn load_batch(seeds: &Path, files: &[Seed]) -> Vec<Loaded> {
     files
         .iter()
         .zip(opened)
-        .map(|(seed, opened)| {
-            use std::io::Read;
-            let (mut file, len) = opened?;
-            let mut bytes = Vec::with_capacity(len);
-            file.read_to_end(&mut bytes)
-                .map_err(|e| cannot_read(seeds, seed, e))?;
-            Ok(bytes)
-        })
+        .map(|(seed, opened)| read_opened(seeds, seed, opened?))
         .collect()
+}
+
+/// The bytes of an article [`open_seed`] opened.
+fn read_opened(seeds: &Path, seed: &Seed, (mut file, len): (std::fs::File, usize)) -> Loaded {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(len);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| cannot_read(seeds, seed, e))?;
+    Ok(bytes)
 }
 
 /// An article opened for reading, and its size, or why it cannot be read.
@@ -304,7 +304,7 @@ fn open_seed(seeds: &Path, seed: &Seed) -> Result<(std::fs::File, usize), String
     // The size is checked before the bytes are read: a file too large to be one article
     // is refused without being held in memory.
     let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-    check_size(&shown(seeds, &seed.rel), len)?;
+    check_size(|| shown(seeds, &seed.rel), len)?;
     Ok((file, len))
 }
 
@@ -663,8 +663,11 @@ pub fn decode(
 /// sentences, and places in its text, in 32 bits.
 const MAX_ARTICLE_BYTES: usize = u32::MAX as usize;
 
-fn check_size(name: &str, bytes: usize) -> Result<(), String> {
+/// Whether `bytes` fit one article; `name` (the file as messages show it) is made only
+/// for the message.
+fn check_size(name: impl FnOnce() -> String, bytes: usize) -> Result<(), String> {
     if bytes > MAX_ARTICLE_BYTES {
+        let name = name();
         return Err(format!(
             "{name}: {bytes} bytes is more than one article can hold ({MAX_ARTICLE_BYTES} bytes, 4 GiB)\n  = help: split the file into several articles, or leave it out of the seeds folder"
         ));
@@ -713,7 +716,7 @@ pub fn parse(
     rules: &RuleSet,
     opts: ReadOptions,
 ) -> Result<(Document, Vec<String>), String> {
-    check_size(name, bytes.len())?;
+    check_size(|| name.to_string(), bytes.len())?;
     let (text, mut warnings) = decode(name, bytes, opts)?;
     let format = format_of(rel).unwrap_or(Format::Text);
     let stem = Path::new(rel)
@@ -1419,8 +1422,9 @@ mod tests {
 
     #[test]
     fn an_article_over_4_gib_is_refused_with_its_name_and_what_to_do() {
-        assert!(check_size("seeds/a.md", MAX_ARTICLE_BYTES).is_ok());
-        let e = check_size("seeds/a.md", MAX_ARTICLE_BYTES + 1).unwrap_err();
+        let name = || "seeds/a.md".to_string();
+        assert!(check_size(name, MAX_ARTICLE_BYTES).is_ok());
+        let e = check_size(name, MAX_ARTICLE_BYTES + 1).unwrap_err();
         assert!(e.starts_with("seeds/a.md: 4294967296 bytes is more than one article can hold"));
         assert!(e.contains("= help: split the file"));
     }
