@@ -82,6 +82,31 @@ pub struct Corpus {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// A seeds folder listed: its article files, sorted, the warnings of the listing, and the
+/// I/O threads that go on to read the files.
+pub struct Listing {
+    io: ingest::IoThreads,
+    files: Vec<ingest::Seed>,
+    warnings: Vec<String>,
+    /// Wall time the listing added to the build: counted in ingest.
+    took: Duration,
+}
+
+impl Listing {
+    /// List the article files of a seeds folder.
+    pub fn of(seeds: &std::path::Path) -> anyhow::Result<Listing> {
+        let t = Instant::now();
+        let io = ingest::IoThreads::start();
+        let (files, warnings) = ingest::list(seeds, &io)?;
+        Ok(Listing {
+            io,
+            files,
+            warnings,
+            took: t.elapsed(),
+        })
+    }
+}
+
 /// Read every article of a seeds folder and analyse it up to alignment: ingest,
 /// normalise, segment, extract.
 pub fn read_corpus(
@@ -89,16 +114,29 @@ pub fn read_corpus(
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
 ) -> anyhow::Result<Corpus> {
+    read_listed(seeds, Listing::of(seeds)?, rules, read)
+}
+
+/// [`read_corpus`] of a folder already listed.
+fn read_listed(
+    seeds: &std::path::Path,
+    listing: Listing,
+    rules: &rules::RuleSet,
+    read: ingest::ReadOptions,
+) -> anyhow::Result<Corpus> {
     // Documents are read and analysed in chunks: each chunk's normalised text is dropped
     // once its claims and alignment terms are known, so memory follows the corpus text,
     // not five times it.
-    let listing = Instant::now();
     // Each chunk frees its working copies and the next needs as much again: the allocator
     // mostly keeps them meanwhile, rather than the kernel zeroing fresh pages for every
     // chunk (src/memory.rs).
     let _kept = memory::keep_freed();
-    let io = ingest::IoThreads::start();
-    let (files, links) = ingest::list(seeds, &io)?;
+    let Listing {
+        io,
+        files,
+        warnings: links,
+        took: listed_in,
+    } = listing;
     let mut docs: Vec<Document> = Vec::with_capacity(files.len());
     // Each chunk's sentences and claims are moved into one vector each, sized for the
     // whole corpus (see `gather`).
@@ -107,7 +145,7 @@ pub fn read_corpus(
     let mut published = Vec::with_capacity(files.len());
     let (mut warnings, mut errors) = (links, Vec::new());
     let mut timings = vec![
-        ("ingest", listing.elapsed()),
+        ("ingest", listed_in),
         ("normalise", Duration::ZERO),
         ("segment", Duration::ZERO),
         ("extract", Duration::ZERO),
@@ -166,13 +204,23 @@ pub fn analyse(
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
 ) -> anyhow::Result<Outcome> {
+    analyse_listed(seeds, Listing::of(seeds)?, rules, read)
+}
+
+/// [`analyse`] of a folder already listed.
+fn analyse_listed(
+    seeds: &std::path::Path,
+    listing: Listing,
+    rules: &rules::RuleSet,
+    read: ingest::ReadOptions,
+) -> anyhow::Result<Outcome> {
     let Corpus {
         docs,
         mut sentences,
         claims,
         mut warnings,
         mut timings,
-    } = read_corpus(seeds, rules, read)?;
+    } = read_listed(seeds, listing, rules, read)?;
 
     let t = Instant::now();
     let entities = entities::group(rules, &claims, |c| &docs[c.doc].text[c.span.clone()]);
@@ -342,9 +390,25 @@ pub(crate) fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
 
 /// `compare build`: check the rules, analyse the seeds, write the site atomically.
 pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
+    // The build runs on the pool's own threads. From any other thread each parallel step
+    // is handed to the pool, which must be woken for it, while the thread that asked
+    // sleeps until the step is done and must be woken in turn. A 100 000-article build
+    // takes thousands of such steps, and the cores idled between them (docs/benchmarks.md,
+    // stop 47).
+    rayon::scope(|_| build_on_pool(opts))
+}
+
+fn build_on_pool(opts: &Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    // The seeds are listed while the rules compile, the one on the I/O threads, the
+    // other on one core: listing is mostly waiting on the file system.
+    let (checked, listing) = rayon::join(
+        || (rules::check(&opts.rules), started.elapsed()),
+        || Listing::of(&opts.seeds),
+    );
+    let (checked, checked_in) = checked;
     // The same check as `compare check`: broken rules build nothing.
-    let checked = rules::check(&opts.rules)?;
+    let checked = checked?;
     let Some(rules) = checked.set else {
         return Err(anyhow::Error::new(diag::Rejected {
             report: checked.report,
@@ -352,11 +416,16 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
         }));
     };
     // The check refuses a file without a claim type: a site would have nothing to compare.
-    let checked_in = started.elapsed();
     site::check_out(&opts.out, &opts.seeds, &opts.rules, opts.force)?;
     let recovered = site::recover(&opts.out)?;
-    let mut outcome = analyse(
+    // An error of the listing (no seeds folder, say) comes after those of the rules and
+    // of the output folder, in the order of the steps.
+    let mut listing = listing?;
+    // Ingest counts only the part of the listing that the build waited for.
+    listing.took = listing.took.saturating_sub(checked_in);
+    let mut outcome = analyse_listed(
         &opts.seeds,
+        listing,
         &rules,
         ingest::ReadOptions { lossy: opts.lossy },
     )?;

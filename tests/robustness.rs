@@ -829,6 +829,29 @@ fn a_link_to_a_folder_in_the_seeds_is_named_in_a_warning_and_a_link_to_a_file_is
         .says(&format!("warning: seeds/more: a symbolic link to a folder is not followed, so the articles in it are not read{help}"));
 }
 
+/// The seeds are listed while the rules compile, but a build's errors still come in the
+/// order of its steps: the rules, then the output folder, then the seeds.
+#[test]
+fn errors_come_in_the_order_of_the_steps_though_seeds_are_listed_with_the_rules() {
+    let s = Scratch::new();
+    std::fs::remove_dir(s.path("seeds")).unwrap();
+    let missing = "error: seeds folder seeds does not exist or is not a folder";
+    s.write("empty.toml", "");
+    let rules_first = s.run(&["build", "--rules", "empty.toml"]);
+    rules_first.fails().says("the rules file is empty");
+    assert!(
+        !rules_first.stderr.contains(missing),
+        "{}",
+        rules_first.stderr
+    );
+    let home = s.path("home");
+    let out_next = s.run(&["build", "--out", home.to_str().unwrap()]);
+    out_next.fails().says("it is the home folder");
+    assert!(!out_next.stderr.contains(missing), "{}", out_next.stderr);
+    s.build().fails().says(missing);
+    assert!(!s.path("site").exists());
+}
+
 #[test]
 fn deeply_nested_markdown_and_front_matter_do_not_overflow() {
     let s = Scratch::new();
