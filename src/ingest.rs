@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Options that change how files are read.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,13 +47,24 @@ pub struct Seed {
 /// The article files under `seeds`, sorted by relative path, and a warning for each
 /// symbolic link to a folder, which is not followed.
 pub fn list(seeds: &Path, io: &IoThreads) -> Result<(Vec<Seed>, Vec<String>)> {
+    list_until(seeds, io, &AtomicBool::new(false))
+}
+
+/// [`list`], given up with an error as soon as `stop` is set: a build lists the seeds
+/// while it checks the rules and the output folder, and when either is refused the
+/// listing's result is not wanted (a mistaken `--seeds /` would take minutes).
+pub fn list_until(
+    seeds: &Path,
+    io: &IoThreads,
+    stop: &AtomicBool,
+) -> Result<(Vec<Seed>, Vec<String>)> {
     if !seeds.is_dir() {
         bail!(
             "seeds folder {} does not exist or is not a folder\n  = help: pass --seeds DIR with the articles (.txt or .md)",
             seeds.display()
         );
     }
-    let (mut files, mut links) = io.install(|| collect(seeds, seeds))?;
+    let (mut files, mut links) = io.install(|| collect(seeds, seeds, stop))?;
     files.sort();
     links.sort();
     let links: Vec<String> = links
@@ -350,7 +362,10 @@ fn will_need(_file: &std::fs::File) {}
 /// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
 /// and listed one after the other they were a serial start to the build. The order is
 /// the caller's to make; the error, if any, is the first in the folder's own order.
-fn collect(root: &Path, dir: &Path) -> Result<(Vec<Seed>, Vec<String>)> {
+fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec<String>)> {
+    if stop.load(Ordering::Relaxed) {
+        bail!("the listing of the seeds was stopped");
+    }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
     let mut out = Vec::new();
@@ -389,7 +404,7 @@ fn collect(root: &Path, dir: &Path) -> Result<(Vec<Seed>, Vec<String>)> {
         }
     }
     folders.sort();
-    let nested: Vec<_> = folders.par_iter().map(|f| collect(root, f)).collect();
+    let nested: Vec<_> = folders.par_iter().map(|f| collect(root, f, stop)).collect();
     for found in nested {
         let (files, more) = found?;
         out.extend(files);
@@ -1527,6 +1542,26 @@ mod tests {
         assert_eq!(format_of("c/b.markdown"), Some(Format::Markdown));
         assert_eq!(format_of("c/d.MD"), Some(Format::Markdown));
         assert_eq!(format_of("a/page.html"), None);
+    }
+
+    /// A listing that is no longer wanted (the build's rules or output folder were
+    /// refused) stops at the next folder with an error, however large the tree; one that
+    /// is wanted lists the same files as `list`.
+    #[test]
+    fn a_stopped_listing_gives_up_instead_of_listing_every_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for rel in ["a/x.md", "b/y.txt", "z.md"] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let io = IoThreads::start();
+        let stopped = list_until(root, &io, &AtomicBool::new(true)).unwrap_err();
+        assert!(stopped.to_string().contains("stopped"), "{stopped}");
+        let listed = list_until(root, &io, &AtomicBool::new(false)).unwrap().0;
+        let rels: Vec<_> = listed.into_iter().map(|seed| seed.rel).collect();
+        assert_eq!(rels, ["a/x.md", "b/y.txt", "z.md"]);
     }
 
     #[test]

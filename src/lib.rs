@@ -31,6 +31,7 @@ pub mod verdict;
 use model::{Document, Sentence};
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Documents analysed together before their working copies are dropped.
@@ -95,9 +96,14 @@ pub struct Listing {
 impl Listing {
     /// List the article files of a seeds folder.
     pub fn of(seeds: &std::path::Path) -> anyhow::Result<Listing> {
+        Listing::until(seeds, &AtomicBool::new(false))
+    }
+
+    /// [`Listing::of`], given up as soon as `stop` is set ([`ingest::list_until`]).
+    fn until(seeds: &std::path::Path, stop: &AtomicBool) -> anyhow::Result<Listing> {
         let t = Instant::now();
         let io = ingest::IoThreads::start();
-        let (files, warnings) = ingest::list(seeds, &io)?;
+        let (files, warnings) = ingest::list_until(seeds, &io, stop)?;
         Ok(Listing {
             io,
             files,
@@ -400,29 +406,31 @@ pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
 
 fn build_on_pool(opts: &Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    // The seeds are listed while the rules compile, the one on the I/O threads, the
-    // other on one core: listing is mostly waiting on the file system.
-    let (checked, listing) = rayon::join(
-        || (rules::check(&opts.rules), started.elapsed()),
-        || Listing::of(&opts.seeds),
+    // The seeds are listed on the I/O threads while the rules compile on one core and
+    // the output folder is checked: listing is mostly waiting on the file system. When
+    // the rules or the folder are refused, the listing is stopped, not waited for.
+    let stop = AtomicBool::new(false);
+    let (prepared, (listing, listed_at)) = rayon::join(
+        || {
+            let prepared = prepare(opts, started);
+            if prepared.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            (prepared, started.elapsed())
+        },
+        || (Listing::until(&opts.seeds, &stop), started.elapsed()),
     );
-    let (checked, checked_in) = checked;
-    // The same check as `compare check`: broken rules build nothing.
-    let checked = checked?;
-    let Some(rules) = checked.set else {
-        return Err(anyhow::Error::new(diag::Rejected {
-            report: checked.report,
-            consequence: format!("nothing was built; {} is unchanged", opts.out.display()),
-        }));
-    };
-    // The check refuses a file without a claim type: a site would have nothing to compare.
-    site::check_out(&opts.out, &opts.seeds, &opts.rules, opts.force)?;
-    let recovered = site::recover(&opts.out)?;
+    let (prepared, prepared_at) = prepared;
+    let Prepared {
+        rules,
+        checked_in,
+        recovered,
+    } = prepared?;
     // An error of the listing (no seeds folder, say) comes after those of the rules and
     // of the output folder, in the order of the steps.
     let mut listing = listing?;
-    // Ingest counts only the part of the listing that the build waited for.
-    listing.took = listing.took.saturating_sub(checked_in);
+    // Ingest counts the part of the listing that the build waited for, after the rest.
+    listing.took = listed_at.saturating_sub(prepared_at);
     let mut outcome = analyse_listed(
         &opts.seeds,
         listing,
@@ -467,6 +475,36 @@ fn build_on_pool(opts: &Options) -> anyhow::Result<Outcome> {
     outcome.timings.push(("write", write));
     outcome.timings.push(("total", started.elapsed()));
     Ok(outcome)
+}
+
+/// What a build checks before it reads the articles.
+struct Prepared {
+    rules: rules::RuleSet,
+    /// Time taken by the rules' check, from the build's start.
+    checked_in: Duration,
+    /// Warnings for sites moved back in place ([`site::recover`]).
+    recovered: Vec<String>,
+}
+
+/// Check the rules (as `compare check` does: broken rules build nothing), then the
+/// output folder, and tidy what interrupted builds left beside it.
+fn prepare(opts: &Options, started: Instant) -> anyhow::Result<Prepared> {
+    let checked = rules::check(&opts.rules)?;
+    let checked_in = started.elapsed();
+    let Some(rules) = checked.set else {
+        return Err(anyhow::Error::new(diag::Rejected {
+            report: checked.report,
+            consequence: format!("nothing was built; {} is unchanged", opts.out.display()),
+        }));
+    };
+    // The check refuses a file without a claim type: a site would have nothing to compare.
+    site::check_out(&opts.out, &opts.seeds, &opts.rules, opts.force)?;
+    let recovered = site::recover(&opts.out)?;
+    Ok(Prepared {
+        rules,
+        checked_in,
+        recovered,
+    })
 }
 
 #[cfg(test)]
