@@ -45,19 +45,11 @@ pub struct Seed {
 }
 
 /// The article files under `seeds`, sorted by relative path, and a warning for each
-/// symbolic link to a folder, which is not followed.
-pub fn list(seeds: &Path, io: &IoThreads) -> Result<(Vec<Seed>, Vec<String>)> {
-    list_until(seeds, io, &AtomicBool::new(false))
-}
-
-/// [`list`], given up with an error as soon as `stop` is set: a build lists the seeds
-/// while it checks the rules and the output folder, and when either is refused the
-/// listing's result is not wanted (a mistaken `--seeds /` would take minutes).
-pub fn list_until(
-    seeds: &Path,
-    io: &IoThreads,
-    stop: &AtomicBool,
-) -> Result<(Vec<Seed>, Vec<String>)> {
+/// symbolic link to a folder, which is not followed. Given up with an error as soon as
+/// `stop` is set: a build lists the seeds while it checks the rules and the output
+/// folder, and when either is refused the listing's result is not wanted (a mistaken
+/// `--seeds /` would take minutes).
+pub fn list(seeds: &Path, io: &IoThreads, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec<String>)> {
     if !seeds.is_dir() {
         bail!(
             "seeds folder {} does not exist or is not a folder\n  = help: pass --seeds DIR with the articles (.txt or .md)",
@@ -1520,7 +1512,7 @@ mod tests {
             std::fs::write(path, "\0\0").unwrap();
         }
         assert_eq!(
-            list(root, &IoThreads::start())
+            list(root, &IoThreads::start(), &AtomicBool::new(false))
                 .unwrap()
                 .0
                 .into_iter()
@@ -1546,7 +1538,7 @@ mod tests {
 
     /// A listing that is no longer wanted (the build's rules or output folder were
     /// refused) stops at the next folder with an error, however large the tree; one that
-    /// is wanted lists the same files as `list`.
+    /// is wanted lists every article.
     #[test]
     fn a_stopped_listing_gives_up_instead_of_listing_every_folder() {
         let tmp = tempfile::tempdir().unwrap();
@@ -1557,9 +1549,9 @@ mod tests {
             std::fs::write(path, "x").unwrap();
         }
         let io = IoThreads::start();
-        let stopped = list_until(root, &io, &AtomicBool::new(true)).unwrap_err();
+        let stopped = list(root, &io, &AtomicBool::new(true)).unwrap_err();
         assert!(stopped.to_string().contains("stopped"), "{stopped}");
-        let listed = list_until(root, &io, &AtomicBool::new(false)).unwrap().0;
+        let listed = list(root, &io, &AtomicBool::new(false)).unwrap().0;
         let rels: Vec<_> = listed.into_iter().map(|seed| seed.rel).collect();
         assert_eq!(rels, ["a/x.md", "b/y.txt", "z.md"]);
     }

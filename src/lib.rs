@@ -99,11 +99,11 @@ impl Listing {
         Listing::until(seeds, &AtomicBool::new(false))
     }
 
-    /// [`Listing::of`], given up as soon as `stop` is set ([`ingest::list_until`]).
+    /// [`Listing::of`], given up as soon as `stop` is set ([`ingest::list`]).
     fn until(seeds: &std::path::Path, stop: &AtomicBool) -> anyhow::Result<Listing> {
         let t = Instant::now();
         let io = ingest::IoThreads::start();
-        let (files, warnings) = ingest::list_until(seeds, &io, stop)?;
+        let (files, warnings) = ingest::list(seeds, &io, stop)?;
         Ok(Listing {
             io,
             files,
