@@ -258,8 +258,7 @@ pub const DOCUMENTS_PER_PAGE: usize = 20;
 /// serialised as a list of them, one to a line.
 #[derive(Clone)]
 pub struct Sentences {
-    /// The document's text, shared with the document's set-aside blocks.
-    text: Arc<String>,
+    text: Arc<str>,
     /// Per sentence: its id, its line, and its byte range in `text`, all `u32`: 16 bytes
     /// a sentence where `usize` offsets took 24 (a large corpus has millions).
     spans: Vec<(u32, u32, Range<u32>)>,
@@ -268,7 +267,7 @@ pub struct Sentences {
 impl Sentences {
     /// Sentences from `(id, line, range in text)`; each range must lie within `text`, on
     /// character boundaries, and `text` must be shorter than 4 GiB.
-    fn new(text: Arc<String>, spans: Vec<(u32, u32, Range<u32>)>) -> Sentences {
+    fn new(text: Arc<str>, spans: Vec<(u32, u32, Range<u32>)>) -> Sentences {
         assert!(
             u32::try_from(text.len()).is_ok()
                 && spans
@@ -283,13 +282,10 @@ impl Sentences {
         self.spans.len()
     }
 
-    /// The bytes of the document's text from its first sentence to its last (what a
-    /// page that shows them needs room for).
+    /// The bytes of the document's text the sentences lie in (what a page that shows
+    /// them needs room for).
     pub fn text_len(&self) -> usize {
-        match (self.spans.first(), self.spans.last()) {
-            (Some(first), Some(last)) => (last.2.end.saturating_sub(first.2.start)) as usize,
-            _ => 0,
-        }
+        self.text.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -326,7 +322,7 @@ impl Sentences {
 impl Default for Sentences {
     /// No sentences.
     fn default() -> Sentences {
-        Sentences::new(Arc::default(), Vec::new())
+        Sentences::new(Arc::from(""), Vec::new())
     }
 }
 
@@ -416,7 +412,7 @@ impl Sentences {
             // Both fit: `end` is at most `max_text`.
             spans.push((id, line, start as u32..end as u32));
         }
-        Ok(Sentences::new(Arc::new(text), spans))
+        Ok(Sentences::new(Arc::from(text), spans))
     }
 }
 
@@ -433,8 +429,7 @@ pub struct ExcludedOut {
     pub line_start: usize,
     pub line_end: usize,
     pub reason: String,
-    /// A piece of the document's text, as its sentences are.
-    pub text: TextSlice,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -995,20 +990,20 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
             .collect()
     };
     let line_of = |at: usize| line_starts.partition_point(|&s| s <= at);
-    // The sentences and the set-aside blocks point into the document's text, moved into
-    // the report as it is: no copy of it is made.
-    let text = Arc::new(d.text);
+    // The sentences' text, copied once for the whole document (from the first sentence to
+    // the last), for each sentence to point into.
+    let first = sentences.iter().map(|s| s.span.start).min().unwrap_or(0);
+    let last = sentences.iter().map(|s| s.span.end).max().unwrap_or(0);
+    let text: Arc<str> = Arc::from(&d.text[first..last.max(first)]);
     let spans = sentences
         .iter()
         .map(|s| {
-            (
-                to_u32(s.ordinal),
-                to_u32(s.line),
-                to_u32(s.span.start)..to_u32(s.span.end),
-            )
+            let range = to_u32(s.span.start - first)..to_u32(s.span.end - first);
+            (to_u32(s.ordinal), to_u32(s.line), range)
         })
         .collect();
     DocumentOut {
+        sentences: Sentences::new(text, spans),
         excluded: d
             .excluded
             .iter()
@@ -1016,10 +1011,9 @@ fn document_out(d: Document, sentences: &[&Sentence]) -> DocumentOut {
                 line_start: line_of(e.span.start),
                 line_end: line_of(e.span.end.saturating_sub(1).max(e.span.start)),
                 reason: e.reason.clone(),
-                text: TextSlice::new(&text, e.span.clone()),
+                text: d.text[e.span.clone()].to_string(),
             })
             .collect(),
-        sentences: Sentences::new(text, spans),
         id: d.id,
         path: d.path,
         title: d.title,
@@ -1953,7 +1947,7 @@ mod tests {
                 text.push_str(piece);
                 spans.push((*id, *line, start..text.len() as u32));
             }
-            let sentences = Sentences::new(Arc::new(text), spans);
+            let sentences = Sentences::new(Arc::from(text), spans);
             let records = AsRecords {
                 sentences: sentences.iter().collect(),
             };
@@ -2105,7 +2099,7 @@ mod tests {
     }
     #[test]
     fn text_slices_read_as_their_piece_and_round_trip_through_json() {
-        let text: Arc<String> = Arc::new(String::from("أولى. قال \"نعم\" ثم مضى."));
+        let text: Arc<str> = Arc::from("أولى. قال \"نعم\" ثم مضى.");
         let at = text.find('ق').unwrap();
         let piece = TextSlice::new(&text, at..text.len());
         assert_eq!(piece.as_str(), "قال \"نعم\" ثم مضى.");
@@ -2122,7 +2116,7 @@ mod tests {
 
     #[test]
     fn a_documents_sentences_share_its_text_and_read_back_from_json() {
-        let text: Arc<String> = Arc::new(String::from("أولى.\nثانية هنا."));
+        let text: Arc<str> = Arc::from("أولى.\nثانية هنا.");
         let second = text.find('ث').unwrap();
         let sentences = Sentences::new(
             Arc::clone(&text),
@@ -2169,7 +2163,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "within its text")]
     fn a_text_slice_never_splits_a_char() {
-        let text: Arc<String> = Arc::new(String::from("نعم"));
+        let text: Arc<str> = Arc::from("نعم");
         TextSlice::new(&text, 0..1);
     }
 
