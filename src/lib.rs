@@ -20,6 +20,7 @@ pub mod memory;
 pub mod model;
 pub mod normalize;
 pub mod numbers;
+pub mod progress;
 pub mod render;
 pub mod review;
 pub mod rules;
@@ -29,6 +30,7 @@ pub mod site;
 pub mod verdict;
 
 use model::{Document, Sentence};
+use progress::Progress;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,7 +122,7 @@ pub fn read_corpus(
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
 ) -> anyhow::Result<Corpus> {
-    read_listed(seeds, Listing::of(seeds)?, rules, read)
+    read_listed(seeds, Listing::of(seeds)?, rules, read, &Progress::hidden())
 }
 
 /// [`read_corpus`] of a folder already listed.
@@ -129,6 +131,7 @@ fn read_listed(
     listing: Listing,
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
+    progress: &Progress,
 ) -> anyhow::Result<Corpus> {
     // Documents are read and analysed in chunks: each chunk's normalised text is dropped
     // once its claims and alignment terms are known, so memory follows the corpus text,
@@ -158,6 +161,7 @@ fn read_listed(
     ];
     // Extraction's caches, kept from chunk to chunk (and dropped before alignment).
     let workers = extract::Workers::new();
+    progress.reading(files.len());
     // Each chunk's files are read while the chunk before it is analysed.
     let mut chunks = files.chunks(CHUNK);
     let mut next = chunks.next().map(|c| io.load(seeds, c));
@@ -187,6 +191,7 @@ fn read_listed(
         for d in &mut ds {
             d.body = String::new();
         }
+        progress.read(ds.len());
         docs.append(&mut ds);
         gather(&mut sentences, ss, docs.len(), files.len());
         gather(&mut claims, found, docs.len(), files.len());
@@ -210,7 +215,7 @@ pub fn analyse(
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
 ) -> anyhow::Result<Outcome> {
-    analyse_listed(seeds, Listing::of(seeds)?, rules, read)
+    analyse_listed(seeds, Listing::of(seeds)?, rules, read, &Progress::hidden())
 }
 
 /// [`analyse`] of a folder already listed.
@@ -219,6 +224,7 @@ fn analyse_listed(
     listing: Listing,
     rules: &rules::RuleSet,
     read: ingest::ReadOptions,
+    progress: &Progress,
 ) -> anyhow::Result<Outcome> {
     let Corpus {
         docs,
@@ -226,12 +232,14 @@ fn analyse_listed(
         claims,
         mut warnings,
         mut timings,
-    } = read_listed(seeds, listing, rules, read)?;
+    } = read_listed(seeds, listing, rules, read, progress)?;
 
+    progress.step("aligning statements");
     let t = Instant::now();
     let entities = entities::group(rules, &claims, |c| &docs[c.doc].text[c.span.clone()]);
     let (groups, stats) = align::groups(rules, &docs, &sentences, &claims);
     timings.push(("align", t.elapsed()));
+    progress.step("judging statements");
     let t = Instant::now();
     let namers = verdict::Namers::of(&entities, &claims, &docs);
     let givers = verdict::Givers::of(&groups, &claims, &sentences, &docs);
@@ -251,6 +259,7 @@ fn analyse_listed(
     // with each member's word diff against its statement's reference sentence. It is
     // built from the pipeline's results as they are given up, so the two are not held
     // whole at once.
+    progress.step("diffing sentences");
     let t = Instant::now();
     sentences.par_iter_mut().for_each(|s| {
         s.words = None;
@@ -396,16 +405,24 @@ pub(crate) fn concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
 
 /// `compare build`: check the rules, analyse the seeds, write the site atomically.
 pub fn build(opts: &Options) -> anyhow::Result<Outcome> {
+    build_with(opts, &Progress::hidden())
+}
+
+/// [`build`], showing its progress (`compare build` on a terminal).
+pub fn build_with(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome> {
     // The build runs on the pool's own threads. From any other thread each parallel step
     // is handed to the pool, which must be woken for it, while the thread that asked
     // sleeps until the step is done and must be woken in turn. A 100 000-article build
     // takes thousands of such steps, and the cores idled between them (docs/benchmarks.md,
     // stop 47).
-    rayon::scope(|_| build_on_pool(opts))
+    let built = rayon::scope(|_| build_on_pool(opts, progress));
+    progress.done();
+    built
 }
 
-fn build_on_pool(opts: &Options) -> anyhow::Result<Outcome> {
+fn build_on_pool(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    progress.step("checking the rules, listing the articles");
     // The seeds are listed on the I/O threads while the rules compile on one core and
     // the output folder is checked: listing is mostly waiting on the file system. When
     // the rules or the folder are refused, the listing is stopped, not waited for.
@@ -436,6 +453,7 @@ fn build_on_pool(opts: &Options) -> anyhow::Result<Outcome> {
         listing,
         &rules,
         ingest::ReadOptions { lossy: opts.lossy },
+        progress,
     )?;
     outcome.warnings.extend(recovered);
     // Each empty article has its own warning; when none has text left, the likely cause
@@ -458,7 +476,7 @@ fn build_on_pool(opts: &Options) -> anyhow::Result<Outcome> {
     // MB at 100 000 articles, which would be held beside the pages for nothing.
     let rules_page = render::html::rules_page(&rules);
     drop(rules);
-    let writing = site::write(&opts.out, |sink| {
+    let writing = site::write(&opts.out, progress.writing(), |sink| {
         render::write(&outcome.report, &rules_page, sink)
     })?;
     // Pages are written as they are rendered, on every core, the larger ones by writer

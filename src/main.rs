@@ -227,13 +227,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map(compare::review::load)
                 .transpose()
                 .map_err(|e| e.context("cannot use the --baseline report"))?;
-            let outcome = compare::build(&compare::Options {
-                seeds,
-                rules,
-                out: out.clone(),
-                force,
-                lossy,
-            })?;
+            let progress = compare::progress::Progress::on_terminal();
+            let outcome = compare::build_with(
+                &compare::Options {
+                    seeds,
+                    rules,
+                    out: out.clone(),
+                    force,
+                    lossy,
+                },
+                &progress,
+            )?;
             for w in &outcome.warnings {
                 eprintln!("{}", compare::diag::printable(w));
             }

@@ -370,6 +370,8 @@ pub struct Sink {
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     /// Every file written, by path inside the site: listed in the marker file.
     names: std::sync::Mutex<Vec<String>>,
+    /// The files written so far, for the build's progress line.
+    counted: crate::progress::Files,
 }
 
 impl Sink {
@@ -431,6 +433,7 @@ impl Sink {
         let path = self.path(rel)?;
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.counted.wrote();
         let stamp = Stamp::of(parts);
         if self.keep_same(rel, &path, parts, &stamp) {
             self.count(t);
@@ -642,6 +645,7 @@ impl Sink {
         let path = self.path(rel)?;
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.counted.wrote();
         let cannot = || format!("cannot write {}", path.display());
         let old = self.prev.as_ref().map(|p| p.join(rel));
         let direct = !self.buffered.load(std::sync::atomic::Ordering::Relaxed);
@@ -954,7 +958,11 @@ fn remove_tree(dir: &Path) {
 /// Call [`recover`] first: this removes only its own temporary folders.
 /// Returns the time threads spent writing (summed over threads) and how many files were
 /// written and kept from the previous site.
-pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Written> {
+pub fn write(
+    out: &Path,
+    counted: crate::progress::Files,
+    fill: impl FnOnce(&Sink) -> Result<()>,
+) -> Result<Written> {
     let abs = absolute(out)?;
     let sib = Siblings::of(&abs)?;
     std::fs::create_dir_all(&sib.parent)
@@ -980,6 +988,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Sink) -> Result<()>) -> Result<Writt
         direct: Default::default(),
         made: Default::default(),
         names: Default::default(),
+        counted,
     };
     // The marker comes first and stays locked while this build runs: a later build that
     // finds this folder can tell a running build from a dead one (see `recover`).
@@ -1144,7 +1153,7 @@ mod tests {
     /// Build a site at `out` with these files, each `put` in two parts and `stream`ed in
     /// chunks of 3 bytes (the files' names say which); what `write` did.
     fn site(out: &Path, files: &[(&str, &[u8])]) -> Written {
-        write(out, |sink| {
+        write(out, crate::progress::Files::hidden(), |sink| {
             for (rel, bytes) in files {
                 if rel.starts_with("stream") {
                     sink.stream(rel, |w| {
@@ -1488,7 +1497,7 @@ mod tests {
         let out = dir.path().join("site");
         site(&out, &[("index.html", b"old")]);
         let large = vec![b'x'; direct::MIN_LEN as usize];
-        let failed = write(&out, |sink| {
+        let failed = write(&out, crate::progress::Files::hidden(), |sink| {
             sink.put("x/y.html", b"small")?;
             // A folder is where the page should go: it cannot be created.
             sink.put("x", &large)?;

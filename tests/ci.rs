@@ -223,11 +223,17 @@ fn build_format_json_prints_one_object_and_no_progress() {
     let err = stderr(&o);
     assert!(err.contains("warning: seeds/003_"), "{err}");
     assert!(!err.contains("wrote "), "{err}");
+    assert!(!err.contains("reading articles"), "{err}");
 
     let text = compare(tmp.path(), &["build"]);
     assert!(text.status.success());
     assert_eq!(stdout(&text), "", "text format prints nothing on stdout");
-    assert!(!stderr(&text).contains("wrote "));
+    let err = stderr(&text);
+    assert!(!err.contains("wrote "), "{err}");
+    // The progress line is drawn only on a terminal.
+    for step in ["reading articles", "aligning", "writing the site"] {
+        assert!(!err.contains(step), "{err}");
+    }
 }
 
 /// The CI gate of docs/ci.md: a build that fails on a conflict absent from `base.json`.

@@ -578,6 +578,50 @@ fn rebuilding_gives_byte_identical_output() {
     assert_eq!(files(&one), files(&two));
 }
 
+/// On a terminal, `compare build` shows each step and the counts it has, then clears its
+/// line; the site it writes is the same byte for byte.
+#[test]
+fn progress_shows_each_step_and_leaves_the_site_as_it_was() {
+    let (_a, quiet) = build(&fixture("conflict"));
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let out = tmp.path().join("site");
+    let term = compare::progress::Recorder::default();
+    let progress = term.progress();
+    let outcome = compare::build_with(
+        &compare::Options {
+            seeds: fixture("conflict"),
+            rules: root().join("rules.toml"),
+            out: out.clone(),
+            force: false,
+            lossy: false,
+        },
+        &progress,
+    )
+    .expect("build");
+    let lines = term.lines();
+    let shown = |what: &str| lines.iter().any(|l| l.contains(what));
+    let articles = outcome.report.documents.len();
+    assert!(articles > 1);
+    for step in [
+        "checking the rules, listing the articles",
+        "reading articles [",
+        // The count as each chunk of articles is done: one chunk here.
+        &format!("] {articles}/{articles} ("),
+        "aligning statements",
+        "judging statements",
+        "diffing sentences",
+        "writing the site, files written: ",
+    ] {
+        assert!(shown(step), "{step:?} is never shown: {lines:#?}");
+    }
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(""),
+        "the line is cleared at the end: {lines:#?}"
+    );
+    assert_eq!(files(&quiet), files(&out));
+}
+
 #[test]
 fn markup_in_articles_appears_as_text() {
     let hostile = r#"+++
