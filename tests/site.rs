@@ -610,10 +610,14 @@ fn progress_shows_each_step_and_leaves_the_site_as_it_was() {
         "aligning statements",
         "judging statements",
         "diffing sentences",
-        "writing the site, files written: ",
+        "writing the site, files: ",
     ] {
         assert!(shown(step), "{step:?} is never shown: {lines:#?}");
     }
+    // Every file the site was given is counted, from whichever thread wrote it.
+    let pages = files(&out).keys().filter(|p| !p.starts_with('.')).count();
+    assert_eq!(outcome.files.0, pages as u64);
+    assert_eq!(progress.count(), outcome.files.0);
     assert_eq!(
         lines.last().map(String::as_str),
         Some(""),
