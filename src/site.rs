@@ -370,7 +370,7 @@ pub struct Sink {
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     /// Every file written, by path inside the site: listed in the marker file.
     names: std::sync::Mutex<Vec<String>>,
-    /// The files written so far, for the build's progress line.
+    /// The files so far, written or linked, for the build's progress line.
     counted: crate::progress::Files,
 }
 
@@ -396,6 +396,14 @@ impl Sink {
             }
         }
         Ok(path)
+    }
+
+    /// One more file of the site, written or linked: for [`Written`] and for the
+    /// build's progress line.
+    fn one_more(&self) {
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.counted.wrote();
     }
 
     fn written(&self, rel: &str) -> Result<()> {
@@ -431,9 +439,7 @@ impl Sink {
         use std::io::{IoSlice, Write as _};
         let t = std::time::Instant::now();
         let path = self.path(rel)?;
-        self.files
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.counted.wrote();
+        self.one_more();
         let stamp = Stamp::of(parts);
         if self.keep_same(rel, &path, parts, &stamp) {
             self.count(t);
@@ -643,9 +649,7 @@ impl Sink {
     ) -> Result<()> {
         let t = std::time::Instant::now();
         let path = self.path(rel)?;
-        self.files
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.counted.wrote();
+        self.one_more();
         let cannot = || format!("cannot write {}", path.display());
         let old = self.prev.as_ref().map(|p| p.join(rel));
         let direct = !self.buffered.load(std::sync::atomic::Ordering::Relaxed);
