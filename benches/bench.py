@@ -85,7 +85,7 @@ def fresh_page_us(mib=64):
     MiB, one byte written per page, less the same loop over the pages once mapped). The
     kernel zeroes each page; a VM that hands free memory back to its host must get it back
     first, at the host's price: 1.3 to 11 µs a page on machine 5, and a 100k build touches
-    some 750 000 pages (docs/benchmarks.md, "Fresh memory, and one-thread stretches")."""
+    some 750 000 pages (docs/benchmark-history.md, "Fresh memory, and one-thread stretches")."""
     size = mib << 20
     pages = size // mmap.PAGESIZE
     m = mmap.mmap(-1, size)
@@ -534,7 +534,7 @@ def main():
     # Every corpus is written first: replacing one is a large delete and create (98 000
     # files at 100k), after which ext4 creates files more slowly for minutes, and the
     # first build timed right after it took 0.6-2.4 s longer than the next two
-    # (docs/benchmarks.md, "Machine 6"). Written here, the largest corpus is minutes old
+    # (docs/benchmark-history.md, "Machine 6"). Written here, the largest corpus is minutes old
     # when its builds start.
     gen_s = {n: generate(args, n) for n in sizes}
     os.sync()

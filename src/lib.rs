@@ -413,7 +413,7 @@ pub fn build_with(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome
     // The build runs on the pool's own threads. From any other thread each parallel step
     // is handed to the pool, which must be woken for it, while the thread that asked
     // sleeps until the step is done and must be woken in turn. A 100 000-article build
-    // takes thousands of such steps, and the cores idled between them (docs/benchmarks.md,
+    // takes thousands of such steps, and the cores idled between them (docs/benchmark-history.md,
     // stop 47).
     let built = rayon::scope(|_| build_on_pool(opts, progress));
     progress.done();

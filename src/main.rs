@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Building a site allocates many short strings on every core; glibc's allocator spent a
-/// tenth of a 10 000-article build in `malloc` (docs/benchmarks.md).
+/// tenth of a 10 000-article build in `malloc` (docs/benchmark-history.md).
 #[global_allocator]
 static ALLOCATOR: compare::memory::Mimalloc = compare::memory::Mimalloc;
 

@@ -13,7 +13,7 @@
 //! - Everywhere else, a stage frees what the next one does not reuse (alignment's index,
 //!   the sentences given up as the report is built), and keeping it raises the peak:
 //!   kept through alignment, a 100 000-article build peaked at 1.54 × 10⁹ bytes, over its
-//!   target (docs/benchmarks.md).
+//!   target (docs/benchmark-history.md).
 //!
 //! So the delay is [`SOON_MS`], and [`KEPT_MS`] while a [`Kept`] guard lives. mimalloc v3
 //! keeps one deadline per arena: the first free after a purge sets it to now plus the delay
@@ -111,7 +111,7 @@ const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
 /// The delay outside the chunked read, in milliseconds. mimalloc v3 waits 1 000 ms. A build
 /// frees the articles' texts and sentences and at once builds the report: with the default,
 /// both are held for a moment and the peak of a 100 000-article build rises by about
-/// 0.15 GB (docs/benchmarks.md).
+/// 0.15 GB (docs/benchmark-history.md).
 pub const SOON_MS: c_long = 100;
 
 /// The delay while a [`Kept`] guard lives: several times the time a chunk of articles takes

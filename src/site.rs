@@ -1093,7 +1093,7 @@ impl Writers {
     /// How many: a virtual disk takes small writes faster the more of them it is given
     /// at once (40 KB files, direct: about 700 MB/s from 4 threads, 1 100 from 8, 1 200
     /// from 16), and a 100k build with 8 writers took 22.5–23.4 s where it took
-    /// 25.0–25.5 s with 4 (docs/benchmarks.md, "Direct writes").
+    /// 25.0–25.5 s with 4 (docs/benchmark-history.md, "Direct writes").
     const THREADS: usize = 8;
     /// Pages waiting at most: a few megabytes.
     const QUEUE: usize = 32;

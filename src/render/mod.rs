@@ -594,7 +594,7 @@ fn anchor_href_into(out: &mut String, depth: usize, page: &str, id: &str) {
 
 /// At most this many statements share a statements page. A story's statements are shown
 /// on pages of their own rather than one page each: a file per statement made writing
-/// the site the slowest stage of a large build (see docs/benchmarks.md), and a reader
+/// the site the slowest stage of a large build (see docs/benchmark-history.md), and a reader
 /// of a story reads its statements together.
 pub const STATEMENTS_PER_PAGE: usize = 50;
 

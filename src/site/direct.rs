@@ -4,7 +4,7 @@
 //! page by its stamp. Written through the page cache, every byte is first copied into
 //! cache memory the kernel has to find and map, about 4 GB for 100 000 articles; on a
 //! virtual machine whose free memory the host takes back, that copy was the largest
-//! single cost of a build (docs/benchmarks.md, "Direct writes"). Written direct, the
+//! single cost of a build (docs/benchmark-history.md, "Direct writes"). Written direct, the
 //! device takes the bytes from a buffer of ours that is reused from file to file.
 //!
 //! Direct writes must start, end and sit in memory on block boundaries, so a file's
