@@ -16,6 +16,7 @@ pub mod explain;
 pub mod extract;
 pub mod gen;
 pub mod ingest;
+pub mod interrupt;
 pub mod memory;
 pub mod model;
 pub mod normalize;
@@ -166,6 +167,7 @@ fn read_listed(
     let mut chunks = files.chunks(CHUNK);
     let mut next = chunks.next().map(|c| io.load(seeds, c));
     while let Some(loading) = next.take() {
+        interrupt::check()?;
         next = chunks.next().map(|c| io.load(seeds, c));
         let t = Instant::now();
         let (mut ds, w, e) = ingest::read(seeds, loading.wait(), rules, read);
@@ -234,11 +236,13 @@ fn analyse_listed(
         mut timings,
     } = read_listed(seeds, listing, rules, read, progress)?;
 
+    interrupt::check()?;
     progress.step("aligning statements");
     let t = Instant::now();
     let entities = entities::group(rules, &claims, |c| &docs[c.doc].text[c.span.clone()]);
     let (groups, stats) = align::groups(rules, &docs, &sentences, &claims);
     timings.push(("align", t.elapsed()));
+    interrupt::check()?;
     progress.step("judging statements");
     let t = Instant::now();
     let namers = verdict::Namers::of(&entities, &claims, &docs);
@@ -259,6 +263,7 @@ fn analyse_listed(
     // with each member's word diff against its statement's reference sentence. It is
     // built from the pipeline's results as they are given up, so the two are not held
     // whole at once.
+    interrupt::check()?;
     progress.step("diffing sentences");
     let t = Instant::now();
     sentences.par_iter_mut().for_each(|s| {
@@ -474,6 +479,7 @@ fn build_on_pool(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome>
     // The pages need the rules only for their own page. The compiled rules go first:
     // their regex engines keep a cache of states on every thread that ran them, tens of
     // MB at 100 000 articles, which would be held beside the pages for nothing.
+    interrupt::check()?;
     let rules_page = render::html::rules_page(&rules);
     drop(rules);
     let writing = site::write(&opts.out, progress.writing(), |sink| {

@@ -1,6 +1,6 @@
 //! The `compare` command line: parse flags, call the library, print the one error, exit.
 //! Exit codes: 0 success, 1 findings (`check` problems, `build --fail-on`), 2 bad input or
-//! usage.
+//! usage, 130 a build stopped by Ctrl-C (or SIGTERM, SIGHUP) with the site unchanged.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -227,8 +227,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map(compare::review::load)
                 .transpose()
                 .map_err(|e| e.context("cannot use the --baseline report"))?;
+            compare::interrupt::stop_builds_on_signals()?;
             let progress = compare::progress::Progress::on_terminal();
-            let outcome = compare::build_with(
+            let built = compare::build_with(
                 &compare::Options {
                     seeds,
                     rules,
@@ -237,9 +238,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     lossy,
                 },
                 &progress,
-            )?;
+            );
+            let outcome = match built {
+                // Whatever step it stopped at (reading, a stage, a file of the site, the
+                // stream of report.json), a build that fails leaves the site as it was.
+                Err(_) if compare::interrupt::requested() => {
+                    eprintln!(
+                        "{}",
+                        compare::diag::printable(&format!(
+                            "interrupted: the build stopped; {} is unchanged",
+                            out.display()
+                        ))
+                    );
+                    return Ok(ExitCode::from(130));
+                }
+                built => built?,
+            };
             for w in &outcome.warnings {
                 eprintln!("{}", compare::diag::printable(w));
+            }
+            // Ctrl-C once the new site was whole: the swap was finished, not cut in half.
+            if compare::interrupt::requested() {
+                eprintln!(
+                    "{}",
+                    compare::diag::printable(&format!(
+                        "interrupted after the new site was complete: {} is the new site",
+                        out.display()
+                    ))
+                );
             }
             if timings {
                 for (stage, d) in &outcome.timings {

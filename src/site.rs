@@ -347,8 +347,8 @@ pub struct Sink {
     /// file, to test that a failed build leaves the previous site as it was.
     fail_after: Option<String>,
     /// `COMPARE_STALL_AFTER_WRITE=report.md` stops the build right after writing that
-    /// file (`(swap)`: between the two renames) until it is killed, so a test can kill a
-    /// build at a known point.
+    /// file (`(swap)`: between the two renames) until it is killed or interrupted, so a
+    /// test can stop a build at a known point.
     stall_after: Option<String>,
     /// Set when the file system refused a [`Stamp`]: no other file is stamped.
     unstamped: std::sync::atomic::AtomicBool,
@@ -415,13 +415,16 @@ impl Sink {
             bail!("injected write failure after {rel} (COMPARE_FAIL_AFTER_WRITE)");
         }
         self.stall(rel);
+        // Ctrl-C: the build stops before its next file, and `write` removes this folder.
+        crate::interrupt::check()?;
         Ok(())
     }
 
+    /// At the stall point, wait until the build is killed or interrupted.
     fn stall(&self, at: &str) {
         if self.stall_after.as_deref() == Some(at) {
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(1));
+            while !crate::interrupt::requested() {
+                std::thread::sleep(std::time::Duration::from_millis(50));
             }
         }
     }
@@ -907,6 +910,10 @@ impl Streamed {
 impl std::io::Write for Streamed {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         use std::io::Read as _;
+        // Ctrl-C: report.json, gigabytes at 100 000 articles, stops at its next megabyte.
+        if crate::interrupt::requested() {
+            return Err(std::io::Error::other(crate::interrupt::Interrupted));
+        }
         if let Stream::Same {
             old,
             matched,
@@ -934,8 +941,9 @@ impl std::io::Write for Streamed {
 
 /// Remove a folder and everything in it, its files on every core: a large site has tens
 /// of thousands of files, and unlinking them one by one is a serial tail to the build.
-/// Links are removed, never followed. Best effort: the new site is already in place, so
-/// what cannot be removed is left.
+/// Links are removed, never followed. Best effort: it removes a replaced site or a failed
+/// build's folder, never the site in place, so what cannot be removed is left (the next
+/// build removes a failed build's folder again, see [`recover`]).
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
     let mut files = Vec::new();
@@ -1030,7 +1038,9 @@ pub fn write(
     let lock = match written {
         Ok(lock) => lock,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
+            // A build stopped midway (Ctrl-C, a failed write) may have written most of a
+            // large site.
+            remove_tree(&tmp);
             return Err(e.context(format!(
                 "the site was not written; {} is unchanged",
                 out.display()

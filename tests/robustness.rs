@@ -129,11 +129,16 @@ impl Scratch {
     /// Start a build that stops right after writing `at` (see `site::Sink`), and wait
     /// until it is there: a build known to be killed midway.
     fn stalled_build(&self, at: &str, reached: impl Fn() -> bool) -> Child {
+        self.stalled_build_saying(at, Stdio::null(), reached)
+    }
+
+    /// [`Scratch::stalled_build`], its stderr sent to `stderr`.
+    fn stalled_build_saying(&self, at: &str, stderr: Stdio, reached: impl Fn() -> bool) -> Child {
         let mut child = self
             .command(&["build"])
             .env("COMPARE_STALL_AFTER_WRITE", at)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start compare");
         // Not a time budget: a guard so a broken stall fails instead of hanging CI.
@@ -1476,6 +1481,79 @@ fn a_build_killed_between_its_two_renames_is_undone_by_the_next_build() {
     );
     assert_eq!(tree(&s.path("site")), before);
     assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+}
+
+/// A build of the seeds with one article added, stopped at `at` (see
+/// [`Scratch::stalled_build`]) once `reached`, then sent Ctrl-C (SIGINT): its exit code and
+/// what it printed.
+#[cfg(unix)]
+fn ctrl_c_at(s: &Scratch, at: &str, reached: impl Fn() -> bool) -> (Option<i32>, String) {
+    s.write("seeds/extra.txt", "أرسلت روسيا 1500 جندي إلى النيجر.\n");
+    let child = s.stalled_build_saying(at, Stdio::piped(), reached);
+    // SAFETY: kill(2) with the pid of our own child, which has not been waited for.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Ctrl-C while the pages are written: the build stops before its next page, removes the
+/// folder it was writing the new site into, says so and exits 130; the site is the old
+/// one, though an article was added.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_writing_stops_the_build_and_leaves_the_old_site() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    let (code, stderr) = ctrl_c_at(&s, "index.html", || {
+        s.siblings()
+            .iter()
+            .any(|d| s.path(d).join("index.html").exists())
+    });
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(
+        stderr, "interrupted: the build stopped; site is unchanged\n",
+        "one line, nothing else"
+    );
+    assert_eq!(tree(&s.path("site")), before);
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+}
+
+/// Ctrl-C once the new site is whole (between the two renames that swap it in): the swap
+/// is never cut in half, so the build finishes, and says the site is the new one.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_after_the_new_site_is_whole_finishes_the_swap() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    let (code, stderr) = ctrl_c_at(&s, "(swap)", || {
+        s.siblings()
+            .iter()
+            .any(|d| d.starts_with(".site.compare-old-"))
+    });
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.ends_with("interrupted after the new site was complete: site is the new site\n"),
+        "{stderr}"
+    );
+    let after = tree(&s.path("site"));
+    assert_ne!(after, before, "the new site, with the added article");
+    let report = String::from_utf8_lossy(&after["report.json"]).into_owned();
+    assert!(
+        report.contains("\"extra\""),
+        "the added article is in report.json"
+    );
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+    // The same site as a build left alone writes.
+    s.run(&["build", "--out", "fresh"]).ok();
+    assert_eq!(after, tree(&s.path("fresh")));
 }
 
 #[test]
