@@ -191,6 +191,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// One line on stderr, for a build stopped by a signal: the terminal may be gone
+/// (SIGHUP), and a line that cannot be written is no reason to fail.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{}", compare::diag::printable(line));
+}
+
 /// Write to stdout; a reader that stops early (`| head`) is not an error.
 fn emit(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
@@ -227,7 +234,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map(compare::review::load)
                 .transpose()
                 .map_err(|e| e.context("cannot use the --baseline report"))?;
-            compare::interrupt::stop_builds_on_signals()?;
+            if let Err(e) = compare::interrupt::stop_builds_on_signals() {
+                say(&format!(
+                    "warning: Ctrl-C will end the build without tidying up: {e}"
+                ));
+            }
             let progress = compare::progress::Progress::on_terminal();
             let built = compare::build_with(
                 &compare::Options {
@@ -241,15 +252,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             let outcome = match built {
                 // Whatever step it stopped at (reading, a stage, a file of the site, the
-                // stream of report.json), a build that fails leaves the site as it was.
-                Err(_) if compare::interrupt::requested() => {
-                    eprintln!(
-                        "{}",
-                        compare::diag::printable(&format!(
-                            "interrupted: the build stopped; {} is unchanged",
-                            out.display()
-                        ))
-                    );
+                // stream of report.json), a build that fails before its swap leaves the
+                // site as it was. One that fails in the swap says what it did itself.
+                Err(_) if compare::interrupt::stopped_before_swap() => {
+                    say(&format!(
+                        "interrupted: the build stopped; {} is unchanged",
+                        out.display()
+                    ));
                     return Ok(ExitCode::from(130));
                 }
                 built => built?,
@@ -259,13 +268,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             // Ctrl-C once the new site was whole: the swap was finished, not cut in half.
             if compare::interrupt::requested() {
-                eprintln!(
-                    "{}",
-                    compare::diag::printable(&format!(
-                        "interrupted after the new site was complete: {} is the new site",
-                        out.display()
-                    ))
-                );
+                say(&format!(
+                    "warning: interrupted after the new site was complete; {} was replaced",
+                    out.display()
+                ));
             }
             if timings {
                 for (stage, d) in &outcome.timings {

@@ -947,6 +947,9 @@ impl std::io::Write for Streamed {
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
     let mut files = Vec::new();
+    // A folder's marker goes last, with the folder: a removal cut short leaves it, and
+    // the next build, finding it unlocked, removes the rest at once (`recover`).
+    let marker = dir.join(MARKER);
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(d) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
@@ -955,6 +958,7 @@ fn remove_tree(dir: &Path) {
         for e in entries.flatten() {
             match e.file_type() {
                 Ok(t) if t.is_dir() => dirs.push(e.path()),
+                _ if e.path() == marker => {}
                 _ => files.push(e.path()),
             }
         }
@@ -1047,6 +1051,8 @@ pub fn write(
             )));
         }
     };
+    // From here the build finishes, whatever signal comes (see `interrupt`).
+    crate::interrupt::swapping();
     let had_old = abs.exists();
     if had_old {
         if let Err(e) = std::fs::rename(&abs, &old) {

@@ -129,16 +129,16 @@ impl Scratch {
     /// Start a build that stops right after writing `at` (see `site::Sink`), and wait
     /// until it is there: a build known to be killed midway.
     fn stalled_build(&self, at: &str, reached: impl Fn() -> bool) -> Child {
-        self.stalled_build_saying(at, Stdio::null(), reached)
+        let mut build = self.command(&["build"]);
+        build.stderr(Stdio::null());
+        self.stalled(build, at, reached)
     }
 
-    /// [`Scratch::stalled_build`], its stderr sent to `stderr`.
-    fn stalled_build_saying(&self, at: &str, stderr: Stdio, reached: impl Fn() -> bool) -> Child {
-        let mut child = self
-            .command(&["build"])
+    /// [`Scratch::stalled_build`] of a `compare build` command set up by the caller.
+    fn stalled(&self, mut build: Command, at: &str, reached: impl Fn() -> bool) -> Child {
+        let mut child = build
             .env("COMPARE_STALL_AFTER_WRITE", at)
             .stdout(Stdio::null())
-            .stderr(stderr)
             .spawn()
             .expect("start compare");
         // Not a time budget: a guard so a broken stall fails instead of hanging CI.
@@ -1489,32 +1489,44 @@ fn a_build_killed_between_its_two_renames_is_undone_by_the_next_build() {
 #[cfg(unix)]
 fn ctrl_c_at(s: &Scratch, at: &str, reached: impl Fn() -> bool) -> (Option<i32>, String) {
     s.write("seeds/extra.txt", "أرسلت روسيا 1500 جندي إلى النيجر.\n");
-    let child = s.stalled_build_saying(at, Stdio::piped(), reached);
+    let mut build = s.command(&["build"]);
+    build.stderr(Stdio::piped());
+    let mut child = s.stalled(build, at, reached);
     // SAFETY: kill(2) with the pid of our own child, which has not been waited for.
     assert_eq!(
         unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
         0
     );
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    // Not a time budget: a guard so a build that ignores the signal fails the test
+    // instead of hanging CI.
+    for _ in 0..12_000 {
+        if child.try_wait().unwrap().is_some() {
+            let out = child.wait_with_output().unwrap();
+            return (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the build went on after Ctrl-C");
 }
 
 /// Ctrl-C while the pages are written: the build stops before its next page, removes the
 /// folder it was writing the new site into, says so and exits 130; the site is the old
-/// one, though an article was added.
+/// one, though an article was added. Stopped after report.md, which is written after
+/// report.json: only the check before each file can stop this build.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_while_writing_stops_the_build_and_leaves_the_old_site() {
     let s = Scratch::with_seeds();
     s.build().ok();
     let before = tree(&s.path("site"));
-    let (code, stderr) = ctrl_c_at(&s, "index.html", || {
+    let (code, stderr) = ctrl_c_at(&s, "report.md", || {
         s.siblings()
             .iter()
-            .any(|d| s.path(d).join("index.html").exists())
+            .any(|d| s.path(d).join("report.md").exists())
     });
     assert_eq!(code, Some(130), "{stderr}");
     assert_eq!(
@@ -1540,7 +1552,8 @@ fn ctrl_c_after_the_new_site_is_whole_finishes_the_swap() {
     });
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.ends_with("interrupted after the new site was complete: site is the new site\n"),
+        stderr
+            .ends_with("warning: interrupted after the new site was complete; site was replaced\n"),
         "{stderr}"
     );
     let after = tree(&s.path("site"));
@@ -1554,6 +1567,57 @@ fn ctrl_c_after_the_new_site_is_whole_finishes_the_swap() {
     // The same site as a build left alone writes.
     s.run(&["build", "--out", "fresh"]).ok();
     assert_eq!(after, tree(&s.path("fresh")));
+}
+
+/// Under `nohup` (SIGHUP ignored from the start) a build keeps SIGHUP ignored: closing
+/// the terminal does not stop it. Started as usual, it catches SIGHUP, SIGINT and
+/// SIGTERM. Read from the running build's signal masks in /proc.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_under_nohup_keeps_sighup_ignored() {
+    use std::os::unix::process::CommandExt as _;
+    let masks = |nohup: bool| {
+        // A folder of its own: a build killed here leaves its folder for the next.
+        let s = Scratch::with_seeds();
+        let mut build = s.command(&["build"]);
+        build.stderr(Stdio::null());
+        // Set either way: the test itself may run with SIGHUP ignored, which a child
+        // inherits.
+        let disposition = if nohup { libc::SIG_IGN } else { libc::SIG_DFL };
+        // SAFETY: signal(2) is async-signal-safe, as the child's code between fork and
+        // exec must be.
+        unsafe {
+            build.pre_exec(move || {
+                libc::signal(libc::SIGHUP, disposition);
+                Ok(())
+            });
+        }
+        // Stalled after its first file: its handlers were installed before the build.
+        let mut child = s.stalled(build, "report.json", || {
+            s.siblings()
+                .iter()
+                .any(|d| s.path(d).join("report.json").exists())
+        });
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let mask = |name: &str| {
+            let line = status.lines().find(|l| l.starts_with(name)).unwrap();
+            u64::from_str_radix(line[name.len()..].trim(), 16).unwrap()
+        };
+        (mask("SigIgn:"), mask("SigCgt:"))
+    };
+    let bit = |signal: libc::c_int| 1u64 << (signal - 1);
+    let (ignored, caught) = masks(true);
+    assert_ne!(ignored & bit(libc::SIGHUP), 0, "SIGHUP stays ignored");
+    assert_eq!(caught & bit(libc::SIGHUP), 0);
+    assert_ne!(caught & bit(libc::SIGINT), 0);
+    assert_ne!(caught & bit(libc::SIGTERM), 0);
+    let (ignored, caught) = masks(false);
+    assert_eq!(ignored & bit(libc::SIGHUP), 0);
+    for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGTERM] {
+        assert_ne!(caught & bit(signal), 0, "signal {signal} caught");
+    }
 }
 
 #[test]
