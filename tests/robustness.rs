@@ -166,6 +166,20 @@ impl Scratch {
         v
     }
 
+    /// Whether a build's folder beside `site/` holds `file`: the build got that far.
+    fn written_by_a_build(&self, file: &str) -> bool {
+        self.siblings()
+            .iter()
+            .any(|d| self.path(d).join(file).exists())
+    }
+
+    /// Whether a build moved the old site aside: it is between the two renames of its swap.
+    fn old_site_moved_aside(&self) -> bool {
+        self.siblings()
+            .iter()
+            .any(|d| d.starts_with(".site.compare-old-"))
+    }
+
     fn report(&self) -> serde_json::Value {
         let text = std::fs::read_to_string(self.path("site/report.json")).expect("report.json");
         serde_json::from_str(&text).expect("report.json is JSON")
@@ -1377,11 +1391,7 @@ fn a_build_killed_while_writing_leaves_the_old_site_and_the_next_build_cleans_up
     s.build().ok();
     let before = tree(&s.path("site"));
     // Killed after index.html, with other pages still to write.
-    let mut child = s.stalled_build("index.html", || {
-        s.siblings()
-            .iter()
-            .any(|d| s.path(d).join("index.html").exists())
-    });
+    let mut child = s.stalled_build("index.html", || s.written_by_a_build("index.html"));
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(tree(&s.path("site")), before);
@@ -1449,11 +1459,7 @@ fn a_build_killed_between_its_two_renames_is_undone_by_the_next_build() {
     let s = Scratch::with_seeds();
     s.build().ok();
     let before = tree(&s.path("site"));
-    let mut child = s.stalled_build("(swap)", || {
-        s.siblings()
-            .iter()
-            .any(|d| d.starts_with(".site.compare-old-"))
-    });
+    let mut child = s.stalled_build("(swap)", || s.old_site_moved_aside());
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(
@@ -1469,11 +1475,7 @@ fn a_build_killed_between_its_two_renames_is_undone_by_the_next_build() {
     assert!(s.siblings().is_empty(), "{:?}", s.siblings());
     std::fs::remove_file(s.path("seeds/w.txt")).unwrap();
 
-    let mut child = s.stalled_build("(swap)", || {
-        s.siblings()
-            .iter()
-            .any(|d| d.starts_with(".site.compare-old-"))
-    });
+    let mut child = s.stalled_build("(swap)", || s.old_site_moved_aside());
     child.kill().unwrap();
     child.wait().unwrap();
     s.build().ok().says(
@@ -1523,11 +1525,7 @@ fn ctrl_c_while_writing_stops_the_build_and_leaves_the_old_site() {
     let s = Scratch::with_seeds();
     s.build().ok();
     let before = tree(&s.path("site"));
-    let (code, stderr) = ctrl_c_at(&s, "report.md", || {
-        s.siblings()
-            .iter()
-            .any(|d| s.path(d).join("report.md").exists())
-    });
+    let (code, stderr) = ctrl_c_at(&s, "report.md", || s.written_by_a_build("report.md"));
     assert_eq!(code, Some(130), "{stderr}");
     assert_eq!(
         stderr, "interrupted: the build stopped; site is unchanged\n",
@@ -1545,11 +1543,7 @@ fn ctrl_c_after_the_new_site_is_whole_finishes_the_swap() {
     let s = Scratch::with_seeds();
     s.build().ok();
     let before = tree(&s.path("site"));
-    let (code, stderr) = ctrl_c_at(&s, "(swap)", || {
-        s.siblings()
-            .iter()
-            .any(|d| d.starts_with(".site.compare-old-"))
-    });
+    let (code, stderr) = ctrl_c_at(&s, "(swap)", || s.old_site_moved_aside());
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stderr
@@ -1593,11 +1587,7 @@ fn a_build_under_nohup_keeps_sighup_ignored() {
             });
         }
         // Stalled after its first file: its handlers were installed before the build.
-        let mut child = s.stalled(build, "report.json", || {
-            s.siblings()
-                .iter()
-                .any(|d| s.path(d).join("report.json").exists())
-        });
+        let mut child = s.stalled(build, "report.json", || s.written_by_a_build("report.json"));
         let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
         child.kill().unwrap();
         child.wait().unwrap();
@@ -1624,11 +1614,7 @@ fn a_build_under_nohup_keeps_sighup_ignored() {
 fn a_running_builds_temporary_folder_is_left_alone() {
     let s = Scratch::with_seeds();
     s.build().ok();
-    let mut running = s.stalled_build("index.html", || {
-        s.siblings()
-            .iter()
-            .any(|d| s.path(d).join("index.html").exists())
-    });
+    let mut running = s.stalled_build("index.html", || s.written_by_a_build("index.html"));
     let theirs = s.siblings();
     s.build().ok();
     assert_eq!(
