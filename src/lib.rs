@@ -448,11 +448,60 @@ fn build_on_pool(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome>
         checked_in,
         recovered,
     } = prepared?;
+    // Ingest counts the part of the listing that the build waited for, after the rest.
+    let waited = listed_at.saturating_sub(prepared_at);
+    let built = build_prepared(opts, rules, listing, waited, progress);
+    // A site moved back in place is news whatever the build does next: a build that then
+    // fails, or is stopped, says so too.
+    match built {
+        Ok(mut outcome) => {
+            outcome.warnings.splice(0..0, recovered);
+            outcome.timings.insert(0, ("rules", checked_in));
+            outcome.timings.push(("total", started.elapsed()));
+            Ok(outcome)
+        }
+        Err(error) if !recovered.is_empty() => Err(anyhow::Error::new(FailedAfterRecovery {
+            warnings: recovered,
+            error,
+        })),
+        Err(error) => Err(error),
+    }
+}
+
+/// A build that failed after it moved a previous site back in place ([`site::recover`]):
+/// its error, and the warnings of that move, which the caller shows too. It reads as the
+/// error itself.
+#[derive(Debug)]
+pub struct FailedAfterRecovery {
+    pub warnings: Vec<String>,
+    pub error: anyhow::Error,
+}
+
+impl std::fmt::Display for FailedAfterRecovery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for FailedAfterRecovery {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+/// The build once its rules are checked and its output folder tidied: the articles read
+/// and analysed, the site written. `waited` is how long the build waited for the listing.
+fn build_prepared(
+    opts: &Options,
+    rules: rules::RuleSet,
+    listing: anyhow::Result<Listing>,
+    waited: Duration,
+    progress: &Progress,
+) -> anyhow::Result<Outcome> {
     // An error of the listing (no seeds folder, say) comes after those of the rules and
     // of the output folder, in the order of the steps.
     let mut listing = listing?;
-    // Ingest counts the part of the listing that the build waited for, after the rest.
-    listing.took = listed_at.saturating_sub(prepared_at);
+    listing.took = waited;
     let mut outcome = analyse_listed(
         &opts.seeds,
         listing,
@@ -460,7 +509,6 @@ fn build_on_pool(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome>
         ingest::ReadOptions { lossy: opts.lossy },
         progress,
     )?;
-    outcome.warnings.extend(recovered);
     // Each empty article has its own warning; when none has text left, the likely cause
     // is a rule, not the articles.
     let docs = &outcome.report.documents;
@@ -474,7 +522,6 @@ fn build_on_pool(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome>
             opts.rules.display()
         ));
     }
-    outcome.timings.insert(0, ("rules", checked_in));
     let t = Instant::now();
     // The pages need the rules only for their own page. The compiled rules go first:
     // their regex engines keep a cache of states on every thread that ran them, tens of
@@ -497,7 +544,6 @@ fn build_on_pool(opts: &Options, progress: &Progress) -> anyhow::Result<Outcome>
     outcome.direct = writing.direct;
     outcome.timings.push(("render", both - write));
     outcome.timings.push(("write", write));
-    outcome.timings.push(("total", started.elapsed()));
     Ok(outcome)
 }
 

@@ -250,6 +250,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
                 &progress,
             );
+            // A previous site moved back before the build failed: said first, as it happened.
+            let built = built.map_err(|e| match e.downcast::<compare::FailedAfterRecovery>() {
+                Ok(failed) => {
+                    for w in &failed.warnings {
+                        say(w);
+                    }
+                    failed.error
+                }
+                Err(e) => e,
+            });
             let outcome = match built {
                 // Whatever step it stopped at (reading, a stage, a file of the site, the
                 // stream of report.json), a build that fails before its swap leaves the

@@ -180,6 +180,18 @@ impl Scratch {
             .any(|d| d.starts_with(".site.compare-old-"))
     }
 
+    /// Kill a build between the two renames of its swap: it leaves the old site moved
+    /// aside, its new site whole beside it, and no `site/`.
+    fn kill_a_build_in_its_swap(&self) {
+        let mut child = self.stalled_build("(swap)", || self.old_site_moved_aside());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(
+            !self.path("site").exists(),
+            "killed with the old site moved aside"
+        );
+    }
+
     fn report(&self) -> serde_json::Value {
         let text = std::fs::read_to_string(self.path("site/report.json")).expect("report.json");
         serde_json::from_str(&text).expect("report.json is JSON")
@@ -1459,31 +1471,26 @@ fn a_build_killed_between_its_two_renames_is_undone_by_the_next_build() {
     let s = Scratch::with_seeds();
     s.build().ok();
     let before = tree(&s.path("site"));
-    let mut child = s.stalled_build("(swap)", || s.old_site_moved_aside());
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(
-        !s.path("site").exists(),
-        "killed with the old site moved aside"
-    );
-    // Even a build that then fails on its input first puts the old site back.
+    s.kill_a_build_in_its_swap();
+    // Even a build that then fails on its input first puts the old site back, and says so
+    // before its error.
     s.write("seeds/w.txt", b"\xD1\xE6\xD3");
-    s.build()
-        .fails()
-        .says("error: seeds/w.txt:1: invalid UTF-8");
+    let failed = s.build();
+    failed.fails().says("error: seeds/w.txt:1: invalid UTF-8");
+    assert!(failed.stderr.starts_with(MOVED_BACK), "{}", failed.stderr);
     assert_eq!(tree(&s.path("site")), before);
     assert!(s.siblings().is_empty(), "{:?}", s.siblings());
     std::fs::remove_file(s.path("seeds/w.txt")).unwrap();
 
-    let mut child = s.stalled_build("(swap)", || s.old_site_moved_aside());
-    child.kill().unwrap();
-    child.wait().unwrap();
-    s.build().ok().says(
-        "warning: site was missing after an interrupted build; the previous site was moved back from .site.compare-old-",
-    );
+    s.kill_a_build_in_its_swap();
+    s.build().ok().says(MOVED_BACK);
     assert_eq!(tree(&s.path("site")), before);
     assert!(s.siblings().is_empty(), "{:?}", s.siblings());
 }
+
+/// What a build says when it found the site moved aside by a build killed in its swap,
+/// and moved it back.
+const MOVED_BACK: &str = "warning: site was missing after an interrupted build; the previous site was moved back from .site.compare-old-";
 
 /// A build of the seeds with one article added, stopped at `at` (see
 /// [`Scratch::stalled_build`]) once `reached`, then sent Ctrl-C (SIGINT): its exit code and
@@ -1530,6 +1537,33 @@ fn ctrl_c_while_writing_stops_the_build_and_leaves_the_old_site() {
     assert_eq!(
         stderr, "interrupted: the build stopped; site is unchanged\n",
         "one line, nothing else"
+    );
+    assert_eq!(tree(&s.path("site")), before);
+    assert!(s.siblings().is_empty(), "{:?}", s.siblings());
+}
+
+/// A build that moves back the site an earlier build left aside, and is then stopped with
+/// Ctrl-C, says both: the site it found and moved back, then that it stopped.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_after_a_site_was_moved_back_says_both() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let before = tree(&s.path("site"));
+    s.kill_a_build_in_its_swap();
+    // The killed build's folders (its new site is whole, report.md included) are tidied
+    // before the next build writes: a folder holding report.md after that is its own.
+    let left = s.siblings();
+    let (code, stderr) = ctrl_c_at(&s, "report.md", || {
+        !s.siblings().iter().any(|d| left.contains(d)) && s.written_by_a_build("report.md")
+    });
+    assert_eq!(code, Some(130), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(lines[0].starts_with(MOVED_BACK), "{stderr}");
+    assert_eq!(
+        lines[1],
+        "interrupted: the build stopped; site is unchanged"
     );
     assert_eq!(tree(&s.path("site")), before);
     assert!(s.siblings().is_empty(), "{:?}", s.siblings());
