@@ -133,12 +133,12 @@ pub fn findings_message(
     let mut o = match (fail_on, baseline) {
         (FailOn::NewConflict, Some(b)) => format!(
             "error: {} absent from the baseline {} (--fail-on new-conflict)\n",
-            plural(n, "conflict", "conflicts"),
+            crate::render::count(n, "conflict", "conflicts"),
             b.display()
         ),
         _ => format!(
             "error: {} (--fail-on {})\n",
-            plural(n, "conflict", "conflicts"),
+            crate::render::count(n, "conflict", "conflicts"),
             fail_on.as_str()
         ),
     };
@@ -976,10 +976,6 @@ fn was_id(c: &StatementChange) -> String {
         .unwrap_or_default()
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The sections of a diff that list statements, in reading order.
 fn statement_sections(d: &ReportDiff) -> [(&'static str, &[StatementChange]); 6] {
     [
@@ -1166,7 +1162,7 @@ pub fn markdown(d: &ReportDiff) -> String {
         if new_conflicts > 0 {
             format!(
                 "**✗ {} absent from the baseline.**",
-                plural(new_conflicts, "new conflict", "new conflicts")
+                crate::render::count(new_conflicts, "new conflict", "new conflicts")
             )
         } else {
             "✓ No new conflicts.".to_string()

@@ -526,10 +526,11 @@ fn values_and_reasons_show_names_and_words_while_report_json_keeps_codes() {
             assert!(!page.contains(code), "{code} is shown to the reader");
         }
     }
-    // In HTML each name is isolated inside the left-to-right value, and so is each value
-    // of a title: the reference's name stays first.
+    // In HTML each name is isolated inside a left-to-right value of its own (a list of
+    // them wraps between values on a narrow screen), and each value of a title is
+    // isolated too: the reference's name stays first.
     assert!(statements.contains(
-        r#"<span class="value" dir="ltr"><bdi lang="ar">عبد الرحمن تياني</bdi>, <bdi lang="ar">فلاديمير بوتين</bdi></span>"#
+        r#"<span class="value" dir="ltr"><bdi lang="ar">عبد الرحمن تياني</bdi></span>, <span class="value" dir="ltr"><bdi lang="ar">فلاديمير بوتين</bdi></span>"#
     ));
     assert!(statements.contains(
         r#"person: <bdi lang="ar">عبد الرحمن تياني</bdi>, <bdi lang="ar">فلاديمير بوتين</bdi> / <bdi lang="ar">فلاديمير بوتين</bdi>"#

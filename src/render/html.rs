@@ -247,22 +247,32 @@ pub(super) fn value_list(list: &str) -> String {
     value_list_upto(list, usize::MAX)
 }
 
+/// [`value_list`], written at the end of `out`.
+pub(super) fn value_list_into(out: &mut String, list: &str) {
+    value_list_upto_into(out, list, usize::MAX);
+}
+
 /// [`value_list`] of at most `shown` values, then how many more (`and 2,990 more`), for a
 /// table cell that links to the statement with them all.
 pub(super) fn value_list_upto(list: &str, shown: usize) -> String {
     let mut out = String::with_capacity(list.len().min(shown.saturating_mul(40)) + 40);
+    value_list_upto_into(&mut out, list, shown);
+    out
+}
+
+/// [`value_list_upto`], written at the end of `out`.
+fn value_list_upto_into(out: &mut String, list: &str, shown: usize) {
     let mut values = list.split(", ");
     for (i, v) in values.by_ref().take(shown).enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        value_into(&mut out, v);
+        value_into(out, v);
     }
     let more = values.count();
     if more > 0 {
         let _ = write!(out, " and {} more", readable(&more.to_string()));
     }
-    out
 }
 
 pub(super) fn verdict_badge(v: &str) -> String {
@@ -542,7 +552,7 @@ pub fn write(r: &Report, rules_page: &str, sink: &Sink) -> Result<()> {
         "Timeline",
         0,
         Nav::Timeline,
-        &timeline::stories_page(&overview.stories),
+        &timeline::stories_page(&overview.stories, &overview.stories_list_page(2)),
     )
 }
 
@@ -606,20 +616,29 @@ fn scope_heading(
         return (format!("{what}{whose}"), String::new());
     }
     let title = format!("{what}{whose} ({} of {})", n + 1, siblings.len());
+    // The pages are siblings in one folder: each links to the others by file name.
+    let name = |p: &str| esc(p.rsplit('/').next().unwrap_or(p));
     let links: Vec<String> = siblings
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let name = p.rsplit('/').next().unwrap_or(p);
             if *p == path {
                 format!(r#"<strong aria-current="page">{}</strong>"#, i + 1)
             } else {
-                format!(r#"<a href="{}">{}</a>"#, esc(name), i + 1)
+                format!(r#"<a href="{}">{}</a>"#, name(p), i + 1)
             }
         })
         .collect();
+    let prev = match n.checked_sub(1).and_then(|k| siblings.get(k)) {
+        Some(p) => format!(r#"<a href="{}" rel="prev">← previous</a> · "#, name(p)),
+        None => String::new(),
+    };
+    let next = match siblings.get(n + 1) {
+        Some(p) => format!(r#" · <a href="{}" rel="next">next →</a>"#, name(p)),
+        None => String::new(),
+    };
     let pager = format!(
-        r#"<nav class="pager" aria-label="Pages of {lower}"><span>{lower} {}–{} of {total}</span> page {}</nav>
+        r#"<nav class="pager" aria-label="Pages of {lower}"><span>{lower} {}–{} of {total}</span> {prev}page {}{next}</nav>
 "#,
         n * per_page + 1,
         n * per_page + shown,
@@ -682,6 +701,8 @@ fn documents_page(
         document_into(&mut o, ctx, d);
         let _ = writeln!(o, "</article>");
     }
+    // Again at the end, where a reader who reached it goes on.
+    o.push_str(&pager);
     (title, o)
 }
 
@@ -947,6 +968,8 @@ fn statements_page(
         statement_into(&mut o, ctx, s);
         let _ = writeln!(o, "</section>");
     }
+    // Again at the end, where a reader who reached it goes on.
+    o.push_str(&pager);
     (title, o)
 }
 
@@ -1035,7 +1058,9 @@ fn statement_into(o: &mut String, ctx: &Ctx, s: &StatementOut) {
         bdi_into(o, &m.outlet);
         o.push_str(role);
         o.push_str(r#"</h3><dl class="prov"><dt>Value</dt><dd>"#);
-        value_into(o, &values_text(&ctx.r.words.list(&m.values)));
+        // Each value a span of its own: a list of several wraps between them on a narrow
+        // screen rather than running off the card.
+        value_list_into(o, &values_text(&ctx.r.words.list(&m.values)));
         o.push_str("</dd><dt>Published</dt><dd>");
         date_or_unknown_into(o, m.published.as_deref());
         o.push_str(r#"</dd><dt>Source</dt><dd><a href=""#);
@@ -1108,7 +1133,7 @@ fn document_into(o: &mut String, ctx: &Ctx, d: &DocumentOut) {
         .unwrap_or_default();
     let _ = writeln!(
         o,
-        r#"<dl class="meta"><dt>Outlet</dt><dd>{} <span class="muted">({})</span></dd><dt>Published</dt><dd>{}</dd><dt>File</dt><dd><code>{}</code></dd>{url}<dt>Found</dt><dd>{} sentences, {} claims, {} set-aside blocks</dd></dl>"#,
+        r#"<dl class="meta"><dt>Outlet</dt><dd>{} <span class="muted">({})</span></dd><dt>Published</dt><dd>{}</dd><dt>File</dt><dd><code>{}</code></dd>{url}<dt>Found</dt><dd>{}, {}, {}</dd></dl>"#,
         bdi(&d.outlet),
         if d.outlet_known() {
             format!("from {}", esc(&d.outlet_source))
@@ -1118,9 +1143,9 @@ fn document_into(o: &mut String, ctx: &Ctx, d: &DocumentOut) {
         },
         date_or_unknown(d.published.as_deref()),
         esc(&d.path),
-        d.sentences.len(),
-        claims.len(),
-        d.excluded.len(),
+        super::count(d.sentences.len(), "sentence", "sentences"),
+        super::count(claims.len(), "claim", "claims"),
+        super::count(d.excluded.len(), "set-aside block", "set-aside blocks"),
     );
     for n in &d.notes {
         let _ = writeln!(

@@ -2,8 +2,8 @@
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
 use super::{
-    by_verdict, statement_title, story_name, values_text, verdict_words, ClaimOut, MemberOut,
-    Report, StatementOut, ValueWords, PAGE,
+    by_verdict, count, statement_title, story_name, values_text, verdict_words, ClaimOut,
+    MemberOut, Report, StatementOut, ValueWords, PAGE,
 };
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,11 +23,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// `1 agreement`, `2 agreements`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `5 articles from 4 outlets (1 article's outlet unknown)`: the articles, the outlets
@@ -98,12 +93,14 @@ fn evidence(claims: &Claims, m: &MemberOut, radius: usize) -> String {
         .collect()
 }
 
-/// A note that a list goes on past its first page.
-fn more(o: &mut String, total: usize, what: &str) {
+/// A note that a list goes on past its first page, and where the site shows the rest: the
+/// list `list` of index.html, then its numbered pages.
+fn more(o: &mut String, total: usize, what: &str, list: &str) {
     if total > PAGE {
+        let next = super::overview::list_page("", list, 2);
         let _ = writeln!(
             o,
-            "The first {PAGE} of {total} {what} are shown; `index.html` lists them all.\n"
+            "The first {PAGE} of {total} {what} are shown; the site lists them all, {PAGE} to a page: [`index.html`](index.html#{list}), then [`{next}`]({next}) and the pages after it.\n"
         );
     }
 }
@@ -162,15 +159,17 @@ pub fn report(r: &Report) -> String {
         "Open `index.html` for the evidence: each statement's sentences side by side with their provenance, word diffs, the articles with the set-aside boilerplate, and a timeline. Values: `~` approximate, `≥` at least (or the least a vague plural such as ملايين can mean), `≤` at most; dates are ISO 8601 at their precision (`2024-03-26`, `2024-03`), a week by its days (`week of 8–14 April 2024`), and a date in an article with no publication date says what is unknown (`March (year unknown)`, `Thursday (date unknown)`); names are spelt as `rules.toml` lists them.\n"
     );
 
-    for (title, verdict, empty) in [
+    for (title, verdict, list_id, empty) in [
         (
             "Conflicts",
             "conflict",
+            "conflicts",
             "No conflicts: no two outlets give incompatible values for the same statement.",
         ),
         (
             "Agreements",
             "agree",
+            "agreements",
             "No statement is reported by two outlets.",
         ),
     ] {
@@ -182,7 +181,7 @@ pub fn report(r: &Report) -> String {
         for s in list.iter().take(PAGE) {
             statement_section(&mut o, &r.words, &claims, s);
         }
-        more(&mut o, list.len(), &title.to_lowercase());
+        more(&mut o, list.len(), &title.to_lowercase(), list_id);
     }
 
     let singles = by_verdict(&r.statements, "single");
@@ -213,7 +212,7 @@ pub fn report(r: &Report) -> String {
             );
         }
         let _ = writeln!(o);
-        more(&mut o, singles.len(), "single-source statements");
+        more(&mut o, singles.len(), "single-source statements", "singles");
     }
 
     let _ = writeln!(o, "## Name spellings ({})\n", r.entities.len());
@@ -292,12 +291,12 @@ pub fn report(r: &Report) -> String {
     if multi {
         let _ = writeln!(
             o,
-            "Articles are compared within their story; each story's page in `index.html` has its coverage matrix. {} stories: {}{}.\n",
+            "Articles are compared within their story; each story's page has its coverage matrix. {} stories: {}{}.\n",
             stories.len(),
             stories
                 .iter()
                 .take(PAGE)
-                .map(|s| escape(story_name(s)))
+                .map(|s| format!("[{}]({})", escape(story_name(s)), super::overview::story_path(s)))
                 .collect::<Vec<_>>()
                 .join(", "),
             if stories.len() > PAGE { ", …" } else { "" }
@@ -389,7 +388,7 @@ pub fn report(r: &Report) -> String {
             }
         }
         let _ = writeln!(o);
-        more(&mut o, rows.len(), "statements");
+        more(&mut o, rows.len(), "statements", "coverage");
     }
 
     let _ = writeln!(o, "## Articles ({})\n", r.documents.len());
@@ -425,7 +424,7 @@ pub fn report(r: &Report) -> String {
     }
     if r.documents.len() > PAGE {
         let _ = writeln!(o);
-        more(&mut o, r.documents.len(), "documents");
+        more(&mut o, r.documents.len(), "articles", "documents");
     }
     let _ = writeln!(
         o,
@@ -465,6 +464,21 @@ mod tests {
         );
         assert_eq!(sources(1, 0, 1), "1 article, its outlet unknown");
         assert_eq!(sources(2, 0, 2), "2 articles, their outlets unknown");
+    }
+
+    /// A list cut at its first page says where the site shows the rest: the list on
+    /// index.html, then its numbered pages. A list of one page says nothing.
+    #[test]
+    fn a_cut_list_points_at_the_pages_that_hold_the_rest() {
+        let mut o = String::new();
+        more(&mut o, PAGE, "agreements", "agreements");
+        assert_eq!(o, "");
+        more(&mut o, PAGE + 170, "agreements", "agreements");
+        let expected = format!(
+            "The first {PAGE} of {} agreements are shown; the site lists them all, {PAGE} to a page: [`index.html`](index.html#agreements), then [`lists/agreements-2.html`](lists/agreements-2.html) and the pages after it.\n\n",
+            PAGE + 170
+        );
+        assert_eq!(o, expected);
     }
 
     #[test]

@@ -1273,10 +1273,10 @@ pub fn outlets<'a>(documents: impl IntoIterator<Item = &'a DocumentOut>) -> Vec<
 /// outlets, and `u` of the `unknown` articles of unknown outlet apart, since each may be
 /// any outlet's. Without articles of unknown outlet: `Reported by 2 of 5 outlets`.
 pub fn reported_by(k: usize, outlets: usize, u: usize, unknown: usize) -> String {
-    if unknown == 0 {
-        return format!("Reported by {k} of {outlets} outlets");
-    }
     let plural = if outlets == 1 { "outlet" } else { "outlets" };
+    if unknown == 0 {
+        return format!("Reported by {k} of {outlets} {plural}");
+    }
     match (k, u) {
         (_, 0) => format!("Reported by {k} of {outlets} {plural}"),
         _ if outlets == 0 => format!("Reported by {}", unknown_articles(u, unknown)),
@@ -1317,6 +1317,12 @@ pub const PAGE: usize = 100;
 pub fn stories(r: &Report) -> Vec<&str> {
     let set: BTreeSet<&str> = r.documents.iter().map(|d| d.story.as_str()).collect();
     set.into_iter().collect()
+}
+
+/// `1 agreement`, `2 agreements`: a count and its noun, in the pages, report.md and the
+/// review's messages.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A story as a reader sees it named: its `story` key, or a phrase for articles without one.
@@ -1990,11 +1996,11 @@ mod tests {
     }
 
     /// Who reports a statement is counted as the corpus header counts: the outlets
-    /// found, the articles of unknown outlet apart; without them, as it always was.
+    /// found, the articles of unknown outlet apart.
     #[test]
     fn reports_count_articles_of_unknown_outlet_apart_from_outlets() {
         assert_eq!(reported_by(1, 5, 0, 0), "Reported by 1 of 5 outlets");
-        assert_eq!(reported_by(1, 1, 0, 0), "Reported by 1 of 1 outlets");
+        assert_eq!(reported_by(1, 1, 0, 0), "Reported by 1 of 1 outlet");
         assert_eq!(reported_by(1, 4, 0, 1), "Reported by 1 of 4 outlets");
         assert_eq!(reported_by(1, 1, 0, 2), "Reported by 1 of 1 outlet");
         assert_eq!(

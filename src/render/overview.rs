@@ -14,8 +14,8 @@
 
 use super::html::{
     bdi, bdi_into, date_or_unknown, date_or_unknown_into, esc, excerpt, excerpt_into, lang_dir,
-    mixed, put_page, value_into, value_list, value_list_upto, verdict_badge, verdict_symbol, Ctx,
-    Nav,
+    mixed, put_page, value_list, value_list_into, value_list_upto, verdict_badge, verdict_symbol,
+    Ctx, Nav,
 };
 use super::markdown::corpus_line;
 use super::{slug, statement_title, story_name, values_text, StatementOut, PAGE, WIDE};
@@ -54,6 +54,12 @@ pub(super) struct StoryRow<'a> {
 /// The page of one story, from the site root.
 pub(super) fn story_path(story: &str) -> String {
     format!("stories/{}.html", super::story_slug(story))
+}
+
+/// Page `n` (from 2) of a list (`agreements`, `singles`…) of the overview whose list pages
+/// are named with `prefix` (empty for the corpus overview), from the site root.
+pub(super) fn list_page(prefix: &str, list: &str, n: usize) -> String {
+    format!("lists/{prefix}{list}-{n}.html")
 }
 
 /// The timeline of one story, from the site root: a section at the end of its page.
@@ -143,12 +149,17 @@ impl<'a> Overview<'a> {
         }
     }
 
+    /// Where page `n` (1-based) of the stories list is, from the site root.
+    pub(super) fn stories_list_page(&self, n: usize) -> String {
+        self.list_path(List::Stories, n)
+    }
+
     /// Where page `n` (1-based) of a list is, from the site root.
     fn list_path(&self, list: List, n: usize) -> String {
         if n <= 1 {
             format!("{}#{}", self.path, list.id())
         } else {
-            format!("lists/{}{}-{n}.html", self.prefix, list.id())
+            list_page(&self.prefix, list.id(), n)
         }
     }
 
@@ -280,7 +291,7 @@ impl<'a> Overview<'a> {
             r#"<details class="legend"><summary>How to read this report</summary><ul>
 <li>A <strong>statement</strong> is one thing the articles report (a troop count, a date): the sentence of each outlet that reports it, found by matching their sentences, or one outlet's sentence when no other matched; its section of the statements page shows each outlet's sentence, where it comes from and a word diff.</li>
 <li>Verdicts: <span class="badge conflict">✗ conflict</span> two outlets give incompatible values; <span class="badge agree">✓ agree</span> all values are compatible; <span class="badge single">○ single source</span> only one outlet reports it.</li>
-<li>Values: <code>~</code> approximate (زهاء، نحو), <code>≥</code> at least (أكثر من), or the least a vague plural can mean (<bdi lang="ar">ملايين</bdi>: ≥2,000,000; <bdi lang="ar">مئات</bdi>: ≥200), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>), a week by its days (<code>week of 8–14 April 2024</code>); a date in an article with no publication date is placed only as far as the article says, and says what is unknown (<code>March (year unknown)</code>, <code>Thursday (date unknown)</code>); names are spelt as <code>rules.toml</code> lists them.</li>
+<li>Values: <code>~</code> approximate (<bdi lang="ar">زهاء، نحو</bdi>), <code>≥</code> at least (<bdi lang="ar">أكثر من</bdi>), or the least a vague plural can mean (<bdi lang="ar">ملايين</bdi>: ≥2,000,000; <bdi lang="ar">مئات</bdi>: ≥200), <code>≤</code> at most; dates are ISO 8601 at their precision (<code>2024-03-26</code>, <code>2024-03</code>), a week by its days (<code>week of 8–14 April 2024</code>); a date in an article with no publication date is placed only as far as the article says, and says what is unknown (<code>March (year unknown)</code>, <code>Thursday (date unknown)</code>); names are spelt as <code>rules.toml</code> lists them.</li>
 <li>In excerpts, <mark>marked words</mark> are the claim the value was read from.</li>
 </ul></details>"#
         );
@@ -460,7 +471,7 @@ impl<'a> Overview<'a> {
             o.push_str("</th><td>");
             date_or_unknown_into(o, m.published.as_deref());
             o.push_str("</td><td>");
-            value_into(o, &values_text(&self.ctx.r.words.list(&m.values)));
+            value_list_into(o, &values_text(&self.ctx.r.words.list(&m.values)));
             o.push_str("</td><td ");
             o.push_str(lang_dir(&m.text));
             o.push('>');

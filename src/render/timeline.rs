@@ -213,9 +213,9 @@ fn timeline_into(o: &mut String, r: &Scope, depth: usize, sub: u8) {
     let height = axis_y + 26.0;
     let _ = writeln!(
         o,
-        r#"<figure class="timeline"><p class="scroll-hint" aria-hidden="true">Scroll the chart sideways to see all of it →</p><div class="scroll"><svg class="timeline" viewBox="0 0 {w} {height}" role="img" aria-labelledby="tl-title tl-desc"><title id="tl-title">Dated claims from {lo} to {hi}, one row per outlet</title><desc id="tl-desc">{n} dates drawn; the table below lists each with its outlet and verdict.</desc>"#,
+        r#"<figure class="timeline"><p class="scroll-hint" aria-hidden="true">Scroll the chart sideways to see all of it →</p><div class="scroll"><svg class="timeline" viewBox="0 0 {w} {height}" role="img" aria-labelledby="tl-title tl-desc"><title id="tl-title">Dated claims from {lo} to {hi}, one row per outlet</title><desc id="tl-desc">{n} drawn; the table below lists each with its outlet and verdict.</desc>"#,
         w = LEFT + WIDTH + 50.0,
-        n = drawn.len(),
+        n = super::count(drawn.len(), "date", "dates"),
     );
     // Grid and ticks first, under everything else.
     for (t, label) in ticks(min, max, per_day) {
@@ -419,7 +419,9 @@ fn timeline_into(o: &mut String, r: &Scope, depth: usize, sub: u8) {
 
 /// The timeline page of a corpus of several stories: each story has its own timeline,
 /// since one axis for every story would crowd out all of them.
-pub(super) fn stories_page(stories: &[super::overview::StoryRow]) -> String {
+/// The stories past the first [`super::PAGE`] are on the overview's story list from
+/// `rest` on (`lists/stories-2.html`).
+pub(super) fn stories_page(stories: &[super::overview::StoryRow], rest: &str) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "<h1>Timeline</h1>");
     let _ = writeln!(
@@ -428,22 +430,36 @@ pub(super) fn stories_page(stories: &[super::overview::StoryRow]) -> String {
         stories.len()
     );
     let shown = stories.len().min(super::PAGE);
-    let _ = writeln!(
-        o,
-        r#"<h2>The first {shown} stories</h2><ul class="stories">"#
-    );
+    if shown == stories.len() {
+        let _ = writeln!(o, r#"<h2>All {shown} stories</h2><ul class="stories">"#);
+    } else {
+        let _ = writeln!(
+            o,
+            r#"<h2>The first {shown} of {} stories</h2><ul class="stories">"#,
+            stories.len()
+        );
+    }
     for s in &stories[..shown] {
         let _ = writeln!(
             o,
-            r#"<li><a href="{}" {}>{}</a> <span class="muted">({} articles, {} conflicts)</span></li>"#,
+            r#"<li><a href="{}" {}>{}</a> <span class="muted">({}, {})</span></li>"#,
             super::overview::story_timeline_path(s.id),
             lang_dir(super::story_name(s.id)),
             esc(super::story_name(s.id)),
-            s.articles,
-            s.conflicts
+            super::count(s.articles, "article", "articles"),
+            super::count(s.conflicts, "conflict", "conflicts")
         );
     }
     let _ = writeln!(o, "</ul>");
+    if shown < stories.len() {
+        let more = stories.len() - shown;
+        let _ = writeln!(
+            o,
+            r#"<p>The other {} are on <a href="{}">the next pages of the stories list</a>, each linked to its page and its timeline.</p>"#,
+            super::count(more, "story", "stories"),
+            esc(rest)
+        );
+    }
     o
 }
 
@@ -495,5 +511,46 @@ mod tests {
         assert!(t.iter().all(|(_, l)| l.len() == 7));
         let short = ticks(d("2023-12-18"), d("2023-12-26"), WIDTH / 8.0);
         assert!(short.iter().all(|(_, l)| l.len() == 10), "{short:?}");
+    }
+
+    /// The timeline page of several stories says whether it lists them all, and links to
+    /// the rest when it does not; counts of one are in the singular.
+    #[test]
+    fn the_stories_page_lists_them_all_or_says_where_the_rest_are() {
+        let ids: Vec<String> = (0..super::super::PAGE + 2)
+            .map(|i| format!("s{i:03}"))
+            .collect();
+        let rows = |n: usize| -> Vec<super::super::overview::StoryRow> {
+            ids[..n]
+                .iter()
+                .map(|id| super::super::overview::StoryRow {
+                    id,
+                    articles: 1,
+                    outlets: 1,
+                    outlet_unknown: 0,
+                    claims: 2,
+                    conflicts: 1,
+                    agreements: 0,
+                    singles: 1,
+                    first_published: None,
+                    last_published: None,
+                })
+                .collect()
+        };
+        let few = stories_page(&rows(3), "lists/stories-2.html");
+        assert!(few.contains("<h2>All 3 stories</h2>"), "{few}");
+        assert!(few.contains("(1 article, 1 conflict)"), "{few}");
+        assert!(!few.contains("stories-2.html"), "{few}");
+        let many = stories_page(&rows(super::super::PAGE + 2), "lists/stories-2.html");
+        let first = format!(
+            "<h2>The first {} of {} stories</h2>",
+            super::super::PAGE,
+            super::super::PAGE + 2
+        );
+        assert!(many.contains(&first), "{many}");
+        assert!(
+            many.contains(r#"The other 2 stories are on <a href="lists/stories-2.html">"#),
+            "{many}"
+        );
     }
 }
