@@ -691,6 +691,27 @@ pub fn unknown_outlet(path: &str) -> String {
     format!("{UNKNOWN_OUTLET}{path}")
 }
 
+/// `name` with each bidi embedding, override or isolate control (U+202A to U+202E, U+2066
+/// to U+2069) written out as `\u{202e}`. An outlet's name is written into running text
+/// (a verdict's reason: "X gives 1500 but Y gives 2000"), where an unbalanced one would
+/// turn the rest of the sentence around; shown, it is also seen. Marks (U+200E, U+200F)
+/// stay: they reorder nothing around them.
+fn bidi_controls_shown(name: String) -> String {
+    let is_control = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !name.contains(is_control) {
+        return name;
+    }
+    name.chars()
+        .map(|c| {
+            if is_control(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// What [`unknown_outlet`] puts before the path.
 pub const UNKNOWN_OUTLET: &str = "unknown outlet of ";
 
@@ -779,6 +800,7 @@ pub fn parse(
         }
         _ => doc.outlet = unknown_outlet(rel),
     }
+    doc.outlet = bidi_controls_shown(doc.outlet);
     doc.title = front
         .title
         .as_deref()
@@ -806,30 +828,41 @@ pub fn parse(
 
 /// The front matter and where the body starts. Only `+++` on the very first line opens it.
 fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> {
-    let Some(rest) = text.strip_prefix("+++\n") else {
+    // A fence is a line of `+++`, spaces or tabs after it allowed (an editor's trailing
+    // space must not turn the front matter into article text); blank lines may come first.
+    let is_fence = |line: &str| line.trim_end_matches([' ', '\t', '\r', '\n']) == "+++";
+    let blank = text.len() - text.trim_start_matches(['\n', ' ', '\t']).len();
+    let lead = text[..text[..blank].rfind('\n').map_or(0, |i| i + 1)]
+        .matches('\n')
+        .count();
+    let opening = text[blank..].split_inclusive('\n').next().unwrap_or("");
+    if !(opening.ends_with('\n') && is_fence(opening)) {
         if let Some(end) = yaml_front_matter(text) {
             return Err(format!(
                 "{name}:1: front matter between `---` lines (YAML) is not read: lines 1 to {end} would be taken as article text\n  = help: write it as TOML between `+++` lines: `+++`, then `outlet = \"…\"`, `published = 2024-04-12`…, then `+++`"
             ));
         }
         return Ok((FrontMatter::default(), 0));
-    };
-    let close = rest
-        .match_indices("+++")
-        .find(|(i, _)| {
-            (*i == 0 || rest.as_bytes()[i - 1] == b'\n') && {
-                let after = &rest[i + 3..];
-                after.is_empty() || after.starts_with('\n')
-            }
-        })
-        .map(|(i, _)| i);
-    let Some(close) = close else {
+    }
+    let rest_start = blank + opening.len();
+    let rest = &text[rest_start..];
+    let mut close = None;
+    let mut at = 0;
+    for line in rest.split_inclusive('\n') {
+        if is_fence(line) {
+            close = Some((at, at + line.len()));
+            break;
+        }
+        at += line.len();
+    }
+    let Some((close, after)) = close else {
         return Err(format!(
-            "{name}:1: front matter opened with `+++` is never closed\n  = help: end the front matter with a line holding only `+++`"
+            "{name}:{}: front matter opened with `+++` is never closed\n  = help: end the front matter with a line holding only `+++`",
+            lead + 1
         ));
     };
     let toml_text = &rest[..close];
-    let body_start = (4 + close + 3 + 1).min(text.len());
+    let body_start = rest_start + after;
     match toml::from_str::<FrontMatter>(toml_text) {
         Ok(f) => Ok((f.without_controls(), body_start)),
         Err(e) => {
@@ -838,7 +871,7 @@ fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> 
                     .matches('\n')
                     .count()
             });
-            let line = in_toml + 2;
+            let line = lead + in_toml + 2;
             let text = toml_text.lines().nth(in_toml).unwrap_or_default();
             let msg = e.message().lines().next().unwrap_or("invalid TOML");
             let keys =
@@ -953,12 +986,14 @@ fn mask_markdown(text: &str, start: usize, masked: String) -> Masked {
 
 /// [`mask_markdown`] by the Markdown parser's events.
 fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
-    use pulldown_cmark::{Event, Options, Parser, Tag};
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let src = &text[start..];
     let mut kept = Vec::new();
     let mut soft = Vec::new();
     let parser = Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
-    // Inside an inline `<script>` or `<style>` element: its content is no text.
+    // Inside an inline `<script>` or `<style>` element: its content is no text. One never
+    // closed ends with its paragraph, heading or table cell: the rest of the article is
+    // the article's.
     let mut in_code = false;
     for (event, range) in parser.into_offset_iter() {
         match event {
@@ -983,6 +1018,9 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
                 );
             }
             Event::SoftBreak => soft.push(start + range.start..start + range.end),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => {
+                in_code = false;
+            }
             _ => {}
         }
     }
@@ -1004,21 +1042,30 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
 }
 
 /// The byte ranges of `html` that are text: outside tags (`<p align="right">`, `</div>`),
-/// comments, and `<script>` or `<style>` elements, none of which a reader sees. A tag left
-/// open at the end (a Markdown HTML block comes a line at a time) runs to the end.
+/// comments, and `<script>` or `<style>` elements, none of which a reader sees. A `<` that
+/// opens no tag (`<500 جندي`) is text. A tag left open at the end (a Markdown HTML block
+/// comes a line at a time) runs to the end; a comment, script or style element never
+/// closed ends with its line, so a stray `<!-- ad` cannot take the rest of an article.
 fn html_text(html: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let lower = html.to_ascii_lowercase();
     let mut at = 0;
+    let mut from = 0;
     std::iter::from_fn(move || {
         while at < html.len() {
-            let Some(open) = html[at..].find('<').map(|i| at + i) else {
+            let Some(open) = html[from..].find('<').map(|i| from + i) else {
                 let text = at..html.len();
                 at = html.len();
                 return Some(text);
             };
             let rest = &lower[open..];
+            // As HTML reads it: a tag starts with a letter, `/`, `!` or `?`.
+            if !rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c)) {
+                from = open + 1;
+                continue;
+            }
+            let line_end = || Some(rest.find('\n').map_or(rest.len(), |i| i + 1));
             let close = if rest.starts_with("<!--") {
-                rest.find("-->").map(|i| i + 3)
+                rest.find("-->").map(|i| i + 3).or_else(line_end)
             } else if rest.starts_with("<script") || rest.starts_with("<style") {
                 let end = if rest.starts_with("<script") {
                     "</script"
@@ -1027,11 +1074,13 @@ fn html_text(html: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
                 };
                 rest.find(end)
                     .and_then(|i| rest[i..].find('>').map(|j| i + j + 1))
+                    .or_else(line_end)
             } else {
                 rest.find('>').map(|i| i + 1)
             };
             let text = at..open;
             at = close.map_or(html.len(), |c| open + c);
+            from = at;
             if !text.is_empty() {
                 return Some(text);
             }
@@ -1956,6 +2005,29 @@ mod tests {
         assert_eq!(tags, ["١", " و ", "٢"]);
         assert_eq!(html_text("<p").count(), 0);
         assert_eq!(html_text("نص").next(), Some(0.."نص".len()));
+        // A `<` that opens no tag is text; a comment or script never closed ends with its
+        // line.
+        let text = |html: &'static str| -> String { html_text(html).map(|r| &html[r]).collect() };
+        assert_eq!(
+            text("<div>قتل <500 جندي و 300 جندي</div>"),
+            "قتل <500 جندي و 300 جندي"
+        );
+        assert_eq!(text("a < b"), "a < b");
+        assert_eq!(text("<!-- إعلان\nوصل 300 جندي.\n"), "وصل 300 جندي.\n");
+        assert_eq!(text("<script>\nوصل 300 جندي."), "وصل 300 جندي.");
+        assert_eq!(text("<!-- x -->نص"), "نص");
+    }
+
+    /// An inline `<script>` or `<style>` never closed ends with its paragraph: the
+    /// paragraphs after it are the article's.
+    #[test]
+    fn an_unclosed_inline_script_ends_with_its_paragraph() {
+        let text = "وصل 1500 جندي <script> x.\n\nغادر 300 جندي.\n\nوصل 200 جندي.\n";
+        let m = masked(mask_markdown, text, 0);
+        assert!(!m.contains(" x."), "{m:?}");
+        for kept in ["وصل 1500 جندي", "غادر 300 جندي.", "وصل 200 جندي."] {
+            assert!(m.contains(kept), "{kept} lost: {m:?}");
+        }
     }
 
     #[test]
@@ -2071,6 +2143,41 @@ mod tests {
         assert_eq!(f.title.as_deref(), Some(" x [2J"));
         assert_eq!(f.outlet.as_deref(), Some("A B"));
         assert_eq!(f.story.as_deref(), Some("s 1"));
+    }
+
+    /// A fence with spaces or a tab after `+++`, or front matter after blank lines, is
+    /// front matter still: read as text, its outlet and date would be lost without a word.
+    #[test]
+    fn fences_with_trailing_spaces_and_leading_blank_lines_open_front_matter() {
+        for text in [
+            "+++ \noutlet = \"A\"\n+++\nنص\n",
+            "+++\noutlet = \"A\"\n+++\t\nنص\n",
+            "\n\n+++\noutlet = \"A\"\n+++\nنص\n",
+            "+++\r\noutlet = \"A\"\r\n+++ \r\nنص\n",
+        ] {
+            let (f, body) = front_matter("a.md", text).unwrap();
+            assert_eq!(f.outlet.as_deref(), Some("A"), "{text:?}");
+            assert_eq!(&text[body..], "نص\n", "{text:?}");
+        }
+        // Errors count the blank lines before it.
+        let e = front_matter("a.md", "\n\n+++\noutlet = 5\n+++\n").unwrap_err();
+        assert!(e.starts_with("a.md:4: front matter:"), "{e}");
+        let e = front_matter("a.md", "\n+++\noutlet = \"A\"\n").unwrap_err();
+        assert!(e.starts_with("a.md:2: front matter opened with"), "{e}");
+        // A file of `+++` alone is text, as before.
+        assert_eq!(front_matter("a.md", "+++").unwrap().1, 0);
+    }
+
+    /// An outlet's bidi override or isolate control is written out, not obeyed: in a
+    /// verdict's reason it would turn the rest of the sentence around.
+    #[test]
+    fn bidi_controls_in_an_outlet_name_are_shown() {
+        assert_eq!(bidi_controls_shown("Evil\u{202e}".into()), "Evil\\u{202e}");
+        assert_eq!(
+            bidi_controls_shown("a\u{2066}b\u{2069}".into()),
+            "a\\u{2066}b\\u{2069}"
+        );
+        assert_eq!(bidi_controls_shown("وكالة\u{200f}".into()), "وكالة\u{200f}");
     }
 
     #[test]

@@ -33,6 +33,12 @@ pub const VERDICTS: [&str; 3] = ["conflict", "agree", "single"];
 /// those of its display alone until [`word`] gives them.
 pub fn load(path: &Path) -> Result<Report> {
     let shown = path.display();
+    // A pipe would wait for a writer, a device (a link to /dev/zero) never end.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        bail!(
+            "cannot read {shown}: not an ordinary file (a pipe, socket or device)\n  = help: pass the path of a report.json written by `compare build`, such as site/report.json"
+        );
+    }
     let text = std::fs::read_to_string(path).map_err(|e| {
         anyhow::anyhow!(
             "cannot read {shown}: {e}\n  = help: pass the path of a report.json written by `compare build`, such as site/report.json"

@@ -477,6 +477,22 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<RuleSet> {
 /// missing file, a folder, or bytes that are not UTF-8 (with their line and byte).
 fn read(path: &std::path::Path) -> anyhow::Result<String> {
     let display = path.display();
+    // A pipe would wait for a writer, a device (a link to /dev/zero) never end: only an
+    // ordinary file of a rules file's size is read.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            anyhow::bail!(
+                "cannot read rules file {display}: not an ordinary file (a pipe, socket or device)\n  = help: pass --rules with an ordinary file, such as rules.toml"
+            );
+        }
+        if meta.len() > RULES_MAX_BYTES {
+            anyhow::bail!(
+                "cannot read rules file {display}: it is {} MB, more than the {} MB a rules file may be\n  = help: pass --rules with the rules file itself, such as rules.toml",
+                meta.len() / 1_000_000,
+                RULES_MAX_BYTES / 1_000_000
+            );
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => anyhow::anyhow!(
             "cannot read rules file {display}: {e}\n  = help: pass --rules FILE, or run from the folder that holds rules.toml"
@@ -498,6 +514,9 @@ fn read(path: &std::path::Path) -> anyhow::Result<String> {
         )
     })
 }
+
+/// The largest rules file read: thousands of times `rules.toml`'s size.
+const RULES_MAX_BYTES: u64 = 64_000_000;
 
 /// Parse and compile rules from text. Errors carry every problem; warnings stay in the set.
 pub fn compile(path: &str, source: &str) -> Result<RuleSet, Report> {

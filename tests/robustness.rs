@@ -126,6 +126,25 @@ impl Scratch {
         self.run(&["build"])
     }
 
+    /// [`Scratch::run`], for a command that might wait forever (on a pipe, say): a guard
+    /// ends it and fails the test instead of hanging CI. Not a time budget.
+    fn run_guarded(&self, args: &[&str]) -> Run {
+        let mut child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start compare");
+        for _ in 0..12_000 {
+            if child.try_wait().unwrap().is_some() {
+                return Run::of(child.wait_with_output().unwrap());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        panic!("{args:?} is still waiting, on a pipe or a device");
+    }
+
     /// Start a build that stops right after writing `at` (see `site::Sink`), and wait
     /// until it is there: a build known to be killed midway.
     fn stalled_build(&self, at: &str, reached: impl Fn() -> bool) -> Child {
@@ -429,30 +448,159 @@ fn pipes_and_devices_named_like_articles_are_refused_not_waited_on() {
     // SAFETY: a valid C string; mkfifo only creates the pipe.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
     std::os::unix::fs::symlink("/dev/zero", s.path("seeds/zero.txt")).unwrap();
-    let mut child = s
-        .command(&["build"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start compare");
-    // Not a time budget: a guard so that a build waiting on the pipe fails instead of
-    // hanging CI.
-    for _ in 0..12_000 {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    if child.try_wait().unwrap().is_none() {
-        let _ = child.kill();
-        panic!("the build is still waiting on a pipe or a device");
-    }
-    Run::of(child.wait_with_output().unwrap())
+    s.run_guarded(&["build"])
         .fails()
         .says("error: seeds/pipe.md: not an ordinary file (a pipe, socket or device)\n  = help: put the article's text in an ordinary .txt or .md file, or move this out of the seeds folder")
         .says("error: seeds/zero.txt: not an ordinary file (a pipe, socket or device)")
         .says("error: 2 articles could not be read; nothing was written");
     assert!(!s.path("site").exists());
+}
+
+/// A pipe or a device given as the rules (`--rules`) or as the baseline (`--baseline`)
+/// is refused by what it is, not waited on or read without end.
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_as_rules_or_baseline_are_refused_not_waited_on() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    let fifo =
+        std::ffi::CString::new(s.path("pipe.toml").into_os_string().into_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string; mkfifo only creates the pipe.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", s.path("zero.toml")).unwrap();
+    for rules in ["pipe.toml", "zero.toml"] {
+        for command in ["check", "build"] {
+            let run = s.run_guarded(&[command, "--rules", rules]);
+            assert_ne!(run.code, Some(0), "{command} --rules {rules}");
+            run.says(&format!(
+                "cannot read rules file {rules}: not an ordinary file (a pipe, socket or device)\n  = help: pass --rules with an ordinary file, such as rules.toml"
+            ));
+        }
+    }
+    s.run_guarded(&[
+        "build",
+        "--fail-on",
+        "new-conflict",
+        "--baseline",
+        "pipe.toml",
+    ])
+    .fails()
+    .says("cannot read pipe.toml: not an ordinary file (a pipe, socket or device)");
+    assert!(!s.path("site").exists());
+}
+
+/// Page markup an article brings with it never takes the article's text: an inline
+/// `<script>` or an HTML comment left open, or a `<` that opens no tag, in a Markdown
+/// article. The text after each is read, its claims found.
+#[test]
+fn unclosed_scripts_and_comments_in_markdown_keep_the_text_after_them() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/a.md",
+        "+++\noutlet = \"A\"\npublished = 2024-04-12\n+++\nوصل 1500 جندي فرنسي إلى نيامي <script> x.\n\nوأعلنت النيجر أن 300 جندي أميركي غادروا.\n\n<!-- مساحة إعلانية\n\nوقال الجيش إن 200 جندي روسي وصلوا.\n",
+    );
+    s.write(
+        "seeds/b.md",
+        "+++\noutlet = \"B\"\npublished = 2024-04-12\n+++\n<div>قتل <500 جندي من قوة قوامها 700 جندي.</div>\n",
+    );
+    s.build().ok();
+    let report = s.report();
+    let claims: Vec<(&str, &str)> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "troops")
+        .map(|c| (c["doc"].as_str().unwrap(), c["text"].as_str().unwrap()))
+        .collect();
+    for (doc, text) in [
+        ("a", "1500 جندي فرنسي"),
+        ("a", "300 جندي أميركي"),
+        ("a", "200 جندي روسي"),
+        ("b", "700 جندي"),
+    ] {
+        assert!(
+            claims.iter().any(|(d, t)| *d == doc && t.contains(text)),
+            "{doc}: {text} not found in {claims:?}"
+        );
+    }
+}
+
+/// Front matter is front matter though its `+++` lines end in spaces or come after blank
+/// lines: read as text, the outlet and date would be lost without a word.
+#[test]
+fn front_matter_with_trailing_spaces_or_leading_blank_lines_is_read() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/a.md",
+        format!("+++ \noutlet = \"وكالة أ\"\npublished = 2024-04-12\n+++\t\n{TROOPS}\n"),
+    );
+    s.write(
+        "seeds/b.md",
+        format!("\n+++\noutlet = \"وكالة ب\"\npublished = 2024-04-13\n+++\n{TROOPS}\n"),
+    );
+    s.build().ok();
+    let report = s.report();
+    let docs: Vec<(&str, &str, &str)> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["outlet"].as_str().unwrap(),
+                d["published"].as_str().unwrap_or("none"),
+                d["title"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            ("وكالة أ", "2024-04-12", TROOPS),
+            ("وكالة ب", "2024-04-13", TROOPS)
+        ]
+    );
+}
+
+/// A story key too long for a file name (250 ASCII characters) names its pages in bounds.
+#[test]
+fn a_long_story_key_builds_its_pages() {
+    let s = Scratch::new();
+    let story = "niger russia military cooperation ".repeat(8);
+    for (name, outlet) in [("a", "A"), ("b", "B")] {
+        s.write(
+            &format!("seeds/{name}.md"),
+            format!("+++\noutlet = \"{outlet}\"\npublished = 2024-04-12\nstory = \"{story}\"\n+++\n{TROOPS}\n"),
+        );
+    }
+    s.build().ok();
+    let report = s.report();
+    assert_eq!(report["documents"][0]["story"], story.as_str());
+    let longest = std::fs::read_dir(s.path("site/statements"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().len())
+        .max()
+        .unwrap();
+    assert!(longest < 150, "{longest}");
+}
+
+/// An outlet named with a bidi override (U+202E) cannot turn a verdict's reason around:
+/// the control is written out on the pages.
+#[test]
+fn a_bidi_override_in_an_outlet_name_is_shown_not_obeyed() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/a.md",
+        "+++\noutlet = \"Evil\\u202E\"\npublished = 2024-04-12\n+++\nوصل 1500 جندي فرنسي إلى نيامي.\n",
+    );
+    s.write(
+        "seeds/b.md",
+        "+++\noutlet = \"Other\"\npublished = 2024-04-12\n+++\nوصل 2000 جندي فرنسي إلى نيامي.\n",
+    );
+    s.build().ok();
+    let site = std::fs::read_to_string(s.path("site/index.html")).unwrap()
+        + &std::fs::read_to_string(s.path("site/report.md")).unwrap();
+    assert!(!site.contains('\u{202e}'), "the override reached the pages");
+    assert!(site.contains("Evil\\u{202e}"), "the outlet is not shown");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1650,15 +1650,20 @@ pub fn slug(id: &str) -> String {
 pub fn slug_into(out: &mut String, id: &str) {
     let safe = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
     // Most ids are safe already (every page asks for several): copied whole.
-    if !id.is_empty() && id.bytes().all(safe) {
+    if !id.is_empty() && id.len() <= SLUG_MAX && id.bytes().all(safe) {
         out.push_str(id);
         return;
     }
     hashed_slug_into(out, id);
 }
 
-/// The safe characters of `id` and a hash of the whole, at the end of `out`: kept apart
-/// from every id that is safe as it is, which has no hash.
+/// The longest slug kept whole, and the most of an id a hashed slug keeps: a story's slug
+/// names its pages (`statements/SLUG.p12.html`), and a file system refuses names past 255
+/// bytes.
+const SLUG_MAX: usize = 120;
+
+/// The safe characters of `id` (at most [`SLUG_MAX`] of them) and a hash of the whole, at
+/// the end of `out`: kept apart from every id that is safe as it is, which has no hash.
 fn hashed_slug_into(out: &mut String, id: &str) {
     let clean: String = id
         .chars()
@@ -1676,6 +1681,8 @@ fn hashed_slug_into(out: &mut String, id: &str) {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
+    // `clean` is ASCII: cut anywhere.
+    let clean = &clean[..clean.len().min(SLUG_MAX)];
     let _ = write!(out, "{}-{:08x}", clean.trim_matches('-'), h);
 }
 
@@ -2102,7 +2109,21 @@ mod tests {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert!(slug("../x").starts_with("x-") || !slug("../x").contains('/'));
+        // A long story names its pages in bounds, and two that share their start differ.
+        let long = |end: &str| format!("{}{end}", "niger russia cooperation ".repeat(12));
+        let (a, b) = (story_slug(&long("a")), story_slug(&long("b")));
+        assert_ne!(a, b);
+        for s in [
+            &a,
+            &b,
+            &slug(&"x".repeat(300)),
+            &story_slug(&"ب".repeat(300)),
+        ] {
+            assert!(s.len() <= SLUG_MAX + 9, "{s}");
+        }
+        assert_ne!(slug(&"x".repeat(300)), slug(&"x".repeat(301)));
     }
+
     #[test]
     fn text_slices_read_as_their_piece_and_round_trip_through_json() {
         let text: Arc<str> = Arc::from("أولى. قال \"نعم\" ثم مضى.");
