@@ -61,7 +61,10 @@ pub fn list(seeds: &Path, io: &IoThreads, stop: &AtomicBool) -> Result<(Vec<Seed
     links.sort();
     let links: Vec<String> = links
         .into_iter()
-        .map(|rel| format!("warning: {}: a symbolic link to a folder is not followed, so the articles in it are not read\n  = help: move or copy the folder into {} (a link to a file is read), or pass it as --seeds", shown(seeds, &rel), seeds.display()))
+        .map(|skipped| match skipped {
+            Skipped::Link(rel) => format!("warning: {}: a symbolic link to a folder is not followed, so the articles in it are not read\n  = help: move or copy the folder into {} (a link to a file is read), or pass it as --seeds", shown(seeds, &rel), seeds.display()),
+            Skipped::Site(rel) => format!("warning: {}: a site written by compare is not read as articles\n  = help: keep the site out of the seeds folder (--out), or pass --seeds with the articles' own folder", shown(seeds, &rel)),
+        })
         .collect();
     if files.is_empty() {
         let links: String = links.iter().map(|w| format!("\n{w}")).collect();
@@ -354,7 +357,16 @@ fn will_need(_file: &std::fs::File) {}
 /// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
 /// and listed one after the other they were a serial start to the build. The order is
 /// the caller's to make; the error, if any, is the first in the folder's own order.
-fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec<String>)> {
+/// A folder in the seeds that is not read, by its path inside them.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Skipped {
+    /// A symbolic link to a folder.
+    Link(String),
+    /// A site written by compare (it holds [`crate::site::MARKER`]).
+    Site(String),
+}
+
+fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec<Skipped>)> {
     if stop.load(Ordering::Relaxed) {
         bail!("the listing of the seeds was stopped");
     }
@@ -387,10 +399,16 @@ fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec
             .collect();
         let rel = rel.join("/");
         if file_type.is_dir() {
-            folders.push(path);
+            // A site compare wrote (`--seeds .` beside `site/`): its report.md and pages
+            // would be read as one more outlet agreeing with every other.
+            if path.join(crate::site::MARKER).exists() {
+                links.push(Skipped::Site(rel));
+            } else {
+                folders.push(path);
+            }
         } else if file_type.is_symlink() && path.is_dir() {
             // Followed, a link could lead back up (a cycle) or to a folder read already.
-            links.push(rel);
+            links.push(Skipped::Link(rel));
         } else if format_of(&path.to_string_lossy()).is_some() {
             out.push(Seed { rel, path });
         }

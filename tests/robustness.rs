@@ -489,6 +489,23 @@ fn pipes_and_devices_as_rules_or_baseline_are_refused_not_waited_on() {
     assert!(!s.path("site").exists());
 }
 
+/// A site compare wrote, found inside the seeds (`--seeds .` beside `site/`, or a site
+/// moved there), is not read as articles: its report.md would be one more outlet,
+/// agreeing with every other. A warning says it was passed over.
+#[test]
+fn a_site_inside_the_seeds_is_not_read_as_articles() {
+    let s = Scratch::with_seeds();
+    s.build().ok();
+    let before = s.report();
+    std::fs::rename(s.path("site"), s.path("seeds/old-site")).unwrap();
+    s.build().ok().says(
+        "warning: seeds/old-site: a site written by compare is not read as articles\n  = help: keep the site out of the seeds folder (--out), or pass --seeds with the articles' own folder",
+    );
+    let after = s.report();
+    assert_eq!(after["corpus"], before["corpus"]);
+    assert_eq!(after["statements"], before["statements"]);
+}
+
 /// Page markup an article brings with it never takes the article's text: an inline
 /// `<script>` or an HTML comment left open, or a `<` that opens no tag, in a Markdown
 /// article. The text after each is read, its claims found.
