@@ -1665,6 +1665,17 @@ fn ctrl_c_at(s: &Scratch, at: &str, reached: impl Fn() -> bool) -> (Option<i32>,
     s.write("seeds/extra.txt", "أرسلت روسيا 1500 جندي إلى النيجر.\n");
     let mut build = s.command(&["build"]);
     build.stderr(Stdio::piped());
+    // A build started as from a terminal: the tests themselves may run with SIGINT
+    // ignored (a background job of a script), which a child inherits, and a build keeps.
+    // SAFETY: signal(2) is async-signal-safe, as the child's code between fork and exec
+    // must be.
+    unsafe {
+        use std::os::unix::process::CommandExt as _;
+        build.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
     let mut child = s.stalled(build, at, reached);
     // SAFETY: kill(2) with the pid of our own child, which has not been waited for.
     assert_eq!(
