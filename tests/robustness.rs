@@ -1793,6 +1793,10 @@ fn a_build_under_nohup_keeps_sighup_ignored() {
         unsafe {
             build.pre_exec(move || {
                 libc::signal(libc::SIGHUP, disposition);
+                // The others as from a terminal: the test may run as a script's
+                // background job, which ignores SIGINT.
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGTERM, libc::SIG_DFL);
                 Ok(())
             });
         }
