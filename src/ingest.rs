@@ -353,10 +353,6 @@ fn will_need(file: &std::fs::File) {
 #[cfg(not(unix))]
 fn will_need(_file: &std::fs::File) {}
 
-/// The articles under `dir`, as paths relative to `root`. A folder's subfolders are
-/// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
-/// and listed one after the other they were a serial start to the build. The order is
-/// the caller's to make; the error, if any, is the first in the folder's own order.
 /// A folder in the seeds that is not read, by its path inside them.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Skipped {
@@ -366,6 +362,10 @@ enum Skipped {
     Site(String),
 }
 
+/// The articles under `dir`, as paths relative to `root`. A folder's subfolders are
+/// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
+/// and listed one after the other they were a serial start to the build. The order is
+/// the caller's to make; the error, if any, is the first in the folder's own order.
 fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec<Skipped>)> {
     if stop.load(Ordering::Relaxed) {
         bail!("the listing of the seeds was stopped");
@@ -844,15 +844,14 @@ pub fn parse(
     Ok((doc, warnings))
 }
 
-/// The front matter and where the body starts. Only `+++` on the very first line opens it.
+/// The front matter and where the body starts. Only a `+++` line opens it, on the first
+/// line or after blank lines.
 fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> {
     // A fence is a line of `+++`, spaces or tabs after it allowed (an editor's trailing
     // space must not turn the front matter into article text); blank lines may come first.
     let is_fence = |line: &str| line.trim_end_matches([' ', '\t', '\r', '\n']) == "+++";
     let blank = text.len() - text.trim_start_matches(['\n', ' ', '\t']).len();
-    let lead = text[..text[..blank].rfind('\n').map_or(0, |i| i + 1)]
-        .matches('\n')
-        .count();
+    let lead = text[..blank].matches('\n').count();
     let opening = text[blank..].split_inclusive('\n').next().unwrap_or("");
     if !(opening.ends_with('\n') && is_fence(opening)) {
         if let Some(end) = yaml_front_matter(text) {
