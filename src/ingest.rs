@@ -893,13 +893,33 @@ fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> 
             let msg = e.message().lines().next().unwrap_or("invalid TOML");
             let keys =
                 "front matter keys are title, outlet, url, published (YYYY-MM-DD), lang, story";
-            Err(match crate::diag::quoted_suggestion(text) {
+            let key = key_of(text);
+            Err(match (crate::diag::quoted_suggestion(text), key) {
                 // TOML reads an unquoted `niger` as a misspelt `nan`: say what is wrong.
-                Some(quoted) => format!(
+                (Some(quoted), _) => format!(
                     "{name}:{line}: front matter: string values must be quoted\n  = help: write `{quoted}`"
                 ),
-                None if text.trim_start().starts_with("published") => not_a_date(name, line, msg),
-                None => format!("{name}:{line}: front matter: {msg}\n  = help: {keys}"),
+                (None, Some("published")) => not_a_date(name, line, msg),
+                (None, Some(key)) if msg.starts_with("duplicate key") => {
+                    let first = toml_text.lines().position(|l| key_of(l) == Some(key));
+                    let first = first.map_or_else(String::new, |i| {
+                        format!(" (first on line {})", lead + i + 2)
+                    });
+                    format!("{name}:{line}: front matter: `{key}` is given twice{first}\n  = help: keep one `{key} = …` line")
+                }
+                (None, Some(key)) if msg.starts_with("invalid type:") => {
+                    let value = text.split_once('=').map_or("", |(_, v)| v.trim());
+                    let quoted = if value.contains(['"', '[', '{']) || value.is_empty() {
+                        format!("{key} = \"…\"")
+                    } else {
+                        format!("{key} = \"{value}\"")
+                    };
+                    format!(
+                        "{name}:{line}: front matter: `{key}` must be text between quotes, not {}\n  = help: write `{quoted}`",
+                        toml_type(msg, value)
+                    )
+                }
+                (None, _) => format!("{name}:{line}: front matter: {msg}\n  = help: {keys}"),
             })
         }
     }
@@ -944,6 +964,37 @@ fn parse_front_date(name: &str, text: &str, v: &toml::Value) -> Result<NaiveDate
 }
 
 /// The error for a front-matter `published` value that is not a date, quoted or not.
+/// The key of a front matter line `key = value`, without its quotes (`"published" = …`).
+fn key_of(line: &str) -> Option<&str> {
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let unquoted = [('"', '"'), ('\'', '\'')]
+        .iter()
+        .find_map(|&(open, close)| key.strip_prefix(open)?.strip_suffix(close));
+    Some(unquoted.unwrap_or(key)).filter(|k| !k.is_empty())
+}
+
+/// What TOML read a value as, in a user's words, from its "invalid type: X, expected Y"
+/// message: a date is a map to serde (`1979-05-27`, the value, tells it from a table).
+fn toml_type(msg: &str, value: &str) -> &'static str {
+    let found = msg.trim_start_matches("invalid type:").trim_start();
+    if found.starts_with("map") {
+        if value.starts_with(|c: char| c.is_ascii_digit()) {
+            "a date"
+        } else {
+            "a table"
+        }
+    } else if found.starts_with("integer") || found.starts_with("floating point") {
+        "a number"
+    } else if found.starts_with("boolean") {
+        "true or false"
+    } else if found.starts_with("sequence") {
+        "a list"
+    } else {
+        "a value of another type"
+    }
+}
+
 fn not_a_date(name: &str, line: usize, what: &str) -> String {
     format!(
         "{name}:{line}: front matter `published` is not a date: {what}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"

@@ -87,8 +87,9 @@ fn repository_in(dir: &Path) -> Option<PathBuf> {
 
 /// Check that `out` is a folder compare may replace: not `/`, not the home folder or a
 /// folder containing it, not the seeds folder, a folder containing it or a folder inside
-/// it, not a folder containing the rules file, not a repository or a folder containing
-/// one, not a file; and, unless `force`, empty or written by compare before.
+/// it, not a folder containing the rules file, not the current folder or a folder
+/// containing it, not a repository or a folder containing one, not a file; and, unless
+/// `force`, empty or written by compare before.
 pub fn check_out(out: &Path, seeds: &Path, rules: &Path, force: bool) -> Result<()> {
     let abs = absolute(out)?;
     let seeds_abs = absolute(seeds)?;
@@ -123,6 +124,21 @@ pub fn check_out(out: &Path, seeds: &Path, rules: &Path, force: bool) -> Result<
             "refusing to write the site to {shown}: it contains the rules file {}{own}",
             rules.display()
         );
+    }
+    // A build replaces the folder whole: run from inside it, the shell would be left in a
+    // folder that no longer exists, showing no files, with the new site beside it.
+    if let Ok(here) = std::env::current_dir()
+        .map_err(anyhow::Error::from)
+        .and_then(|d| absolute(&d))
+    {
+        if here.starts_with(&abs) {
+            let what = if here == abs {
+                "the current folder"
+            } else {
+                "a folder containing the current folder"
+            };
+            bail!("refusing to write the site to {shown}: it is {what}, which a build replaces whole, leaving the shell in a deleted folder\n  = help: run compare from outside the site, such as the folder above it, with --out naming the site");
+        }
     }
     if !abs.exists() {
         // A folder on the way that is a file cannot hold the site: said now, before the

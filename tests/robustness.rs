@@ -1134,6 +1134,43 @@ fn an_unquoted_front_matter_value_is_told_to_be_quoted() {
     }
 }
 
+/// A key given twice is named, with both lines; a value of the wrong type says what TOML
+/// read it as (a bare date is a date, not text) and how to write it.
+#[test]
+fn a_repeated_key_or_a_value_of_the_wrong_type_is_named_with_its_fix() {
+    for (lines, message) in [
+        (
+            "outlet = \"A\"\ntitle = \"x\"\noutlet = \"B\"",
+            "error: seeds/d.md:4: front matter: `outlet` is given twice (first on line 2)\n  = help: keep one `outlet = …` line\n",
+        ),
+        (
+            "'story' = \"a\"\nstory = \"b\"",
+            "error: seeds/d.md:3: front matter: `story` is given twice (first on line 2)\n",
+        ),
+        (
+            "outlet = \"A\"\nurl = 1979-05-27",
+            "error: seeds/d.md:3: front matter: `url` must be text between quotes, not a date\n  = help: write `url = \"1979-05-27\"`\n",
+        ),
+        (
+            "title = 2024",
+            "error: seeds/d.md:2: front matter: `title` must be text between quotes, not a number\n  = help: write `title = \"2024\"`\n",
+        ),
+        (
+            "story = [\"a\", \"b\"]",
+            "error: seeds/d.md:2: front matter: `story` must be text between quotes, not a list\n  = help: write `story = \"…\"`\n",
+        ),
+        // A quoted key is still the date's key.
+        (
+            "title = \"x\"\n\"published\" = 2024-13-02",
+            "error: seeds/d.md:3: front matter `published` is not a date: ",
+        ),
+    ] {
+        let s = Scratch::new();
+        s.write("seeds/d.md", format!("+++\n{lines}\n+++\n{TROOPS}\n"));
+        s.build().fails().says(message);
+    }
+}
+
 #[test]
 fn a_front_matter_date_that_is_not_a_date_is_an_error_with_its_line() {
     for value in [
@@ -1917,6 +1954,41 @@ fn dangerous_out_values_are_refused_and_nothing_is_deleted() {
     s.run(&["build", "--out", "notmine", "--force"]).ok();
     assert!(!s.path("notmine/keep.txt").exists());
     assert!(s.path("notmine/.compare-site").exists());
+}
+
+#[test]
+fn a_build_run_from_inside_its_site_is_refused_and_the_site_kept() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.build().ok();
+    let before = tree(s.tmp.path());
+    // From inside the site, or a folder in it: replacing the site would leave the shell in
+    // a deleted folder.
+    for (dir, out, what) in [
+        ("site", ".", "it is the current folder"),
+        (
+            "site/documents",
+            "..",
+            "it is a folder containing the current folder",
+        ),
+    ] {
+        let (seeds, rules) = (s.path("seeds"), s.path("rules.toml"));
+        let (seeds, rules) = (seeds.to_str().unwrap(), rules.to_str().unwrap());
+        let run = Run::of(
+            s.command(&["build", "--seeds", seeds, "--rules", rules, "--out", out])
+                .current_dir(s.path(dir))
+                .output()
+                .expect("run compare"),
+        );
+        run.fails()
+            .says(&format!(
+                "error: refusing to write the site to {out}: {what}, which a build replaces whole"
+            ))
+            .says("\n  = help: run compare from outside the site");
+        assert_eq!(tree(s.tmp.path()), before, "{out} from {dir} changed files");
+    }
+    // From beside it, the same site is replaced as usual.
+    s.run(&["build", "--out", "./site/../site"]).ok();
 }
 
 // ---------------------------------------------------------------------------------------
