@@ -180,16 +180,16 @@ pub struct ClaimFile {
     pub unit: Option<String>,
     /// How the pages write `unit` for a count other than 1 (`people` for `person`); `unit`
     /// and `s` when not given.
-    pub unit_plural: Option<String>,
+    pub unit_plural: Option<Spanned<String>>,
     /// Relative tolerance when comparing approximate quantities (0.1 = ±10%).
-    pub tolerance: Option<f64>,
+    pub tolerance: Option<Spanned<f64>>,
     /// For quantities without a `subject` capture: how many words before the match to
     /// search for a `[lexicon.subject]` word saying whose (troops). 0 = never.
     #[serde(default)]
     pub subject_window: usize,
     /// How many topic features (content words, other names, subjects) two sentences of
     /// this type must share to be aligned, beyond `align.min_topic`. Default 1.
-    pub min_shared_topic: Option<i64>,
+    pub min_shared_topic: Option<Spanned<i64>>,
     /// For `kind = "name"`: the `[[entity]]` type whose mentions are this claim type.
     pub entity_type: Option<String>,
     /// Regexes on the sentence's match key, `{name}` inserting a lexicon or fragment;
@@ -1840,43 +1840,48 @@ impl<'a> Compiler<'a> {
                     "add `description = \"…\"`: it is the user documentation on the rules page",
                 );
             }
-            if let Some(t) = c.tolerance {
-                if !(0.0..1.0).contains(&t) {
+            if let Some(t) = &c.tolerance {
+                if !(0.0..1.0).contains(t.get_ref()) {
                     self.error(
-                        c.id.span(),
+                        t.span(),
                         format!("tolerance of `{id}` must lie in [0, 1)"),
                         "0.1 means ±10%",
                     );
                 }
             }
-            if let Some(n) = c.min_shared_topic {
-                if !(1..=20).contains(&n) {
+            if let Some(n) = &c.min_shared_topic {
+                if !(1..=20).contains(n.get_ref()) {
                     self.error(
-                        c.id.span(),
-                        format!("min_shared_topic of `{id}` must be a whole number from 1 to 20, not {n}"),
+                        n.span(),
+                        format!(
+                            "min_shared_topic of `{id}` must be a whole number from 1 to 20, not {}",
+                            n.get_ref()
+                        ),
                         "1 (the default) aligns sentences that share one topic word; 2 needs two",
                     );
                 }
             }
             let unit_plural = match (&c.unit, &c.unit_plural) {
-                (_, Some(p)) if p.trim().is_empty() => {
+                (_, Some(p)) if p.get_ref().trim().is_empty() => {
                     self.error(
-                        c.id.span(),
+                        p.span(),
                         format!("unit_plural of `{id}` is empty"),
                         "write the unit as the pages give a count other than 1, such as `unit_plural = \"people\"`",
                     );
                     None
                 }
-                (None, Some(_)) => {
+                (None, Some(p)) => {
                     self.error(
-                        c.id.span(),
+                        p.span(),
                         format!("claim type `{id}` has a unit_plural but no unit"),
                         "add the singular as `unit = \"…\"`, or remove unit_plural",
                     );
                     None
                 }
                 (Some(u), p) => {
-                    let p = p.clone().unwrap_or_else(|| format!("{u}s"));
+                    let p = p
+                        .as_ref()
+                        .map_or_else(|| format!("{u}s"), |p| p.get_ref().clone());
                     match plurals.get(u) {
                         Some((first, other)) if *first != p => self.error(
                             c.id.span(),
@@ -1953,11 +1958,12 @@ impl<'a> Compiler<'a> {
                 description: c.description.clone().unwrap_or_default(),
                 unit: c.unit.clone(),
                 unit_plural,
-                tolerance: c.tolerance.unwrap_or(0.0),
+                tolerance: c.tolerance.as_ref().map_or(0.0, |t| *t.get_ref()),
                 subject_window: c.subject_window,
                 min_shared_topic: c
                     .min_shared_topic
-                    .and_then(|n| usize::try_from(n).ok())
+                    .as_ref()
+                    .and_then(|n| usize::try_from(*n.get_ref()).ok())
                     .unwrap_or(1)
                     .max(1),
                 entity_type: c.entity_type.clone(),

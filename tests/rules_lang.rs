@@ -646,6 +646,28 @@ fn min_shared_topic_is_a_whole_number_from_one() {
     assert!(!out.contains("error"), "{out}");
 }
 
+/// A number out of range is pointed at where it is written, not at the claim type's id.
+#[test]
+fn a_tolerance_out_of_range_is_pointed_at_on_its_line() {
+    for bad in ["-0.1", "1", "nan"] {
+        let out = check(&[(
+            r#"description = "Counts of soldiers""#,
+            &format!("tolerance = {bad}\ndescription = \"Counts of soldiers\""),
+        )]);
+        assert!(
+            out.contains(&format!(
+                "error: tolerance of `troops` must lie in [0, 1)\n  --> rules.toml:10:13\n   |\n10 | tolerance = {bad}\n"
+            )),
+            "{out}"
+        );
+    }
+    let out = check(&[(
+        r#"description = "Counts of soldiers""#,
+        "tolerance = 0.1\ndescription = \"Counts of soldiers\"",
+    )]);
+    assert!(!out.contains("error"), "{out}");
+}
+
 #[test]
 fn unit_plural_needs_a_unit_and_one_plural_a_unit() {
     let with = |keys: &str| {
@@ -657,11 +679,11 @@ fn unit_plural_needs_a_unit_and_one_plural_a_unit() {
     assert!(!with("unit = \"soldier\"\nunit_plural = \"soldiers\"").contains("error"));
     insta::assert_snapshot!(with("unit_plural = \"soldiers\""), @r#"
     error: claim type `troops` has a unit_plural but no unit
-     --> rules.toml:8:6
-      |
-    8 | id = "troops"
-      |      ^^^^^^^^
-      = help: add the singular as `unit = "…"`, or remove unit_plural
+      --> rules.toml:10:15
+       |
+    10 | unit_plural = "soldiers"
+       |               ^^^^^^^^^^
+       = help: add the singular as `unit = "…"`, or remove unit_plural
 
     error: rules.toml has 1 error
     "#);
