@@ -752,6 +752,12 @@ pub fn outlet_counts<'a>(outlets: impl IntoIterator<Item = &'a str>) -> (usize, 
     (found, unknown)
 }
 
+/// A document's note when its file holds no letter or digit outside its front matter.
+pub const EMPTY_FILE: &str = "the file holds no text";
+
+/// A document's note when everything in it was set aside (or was markup).
+pub const NO_TEXT_LEFT: &str = "no article text left after boilerplate was set aside";
+
 /// Read one article from its bytes: decode, front matter, Markdown masking, metadata,
 /// boilerplate, title, outlet, language. `name` is the file as messages show it, `rel`
 /// its path inside the seeds folder (the document's id and path come from it).
@@ -825,6 +831,20 @@ pub fn parse(
         .filter(|t| !t.trim().is_empty())
         .map_or_else(|| first_line(&doc), |t| bounded(t, TITLE_CHARS));
     doc.lang = front.lang.clone().unwrap_or_else(|| detect_lang(&doc.body));
+    // An empty file (or front matter alone) has no dates to resolve and nothing set aside:
+    // one warning says so, rather than a missing date and a blamed boilerplate rule.
+    if !doc.text[body_start..].chars().any(char::is_alphanumeric) {
+        doc.notes.push(EMPTY_FILE.into());
+        warnings.push(format!(
+            "warning: {name}: empty article: no text{}",
+            if body_start > 0 {
+                " after its front matter"
+            } else {
+                ""
+            }
+        ));
+        return Ok((doc, warnings));
+    }
     if doc.published.is_none() {
         doc.notes
             .push("no publication date found: relative dates stay unresolved".into());
@@ -835,10 +855,9 @@ pub fn parse(
     // No letter or digit left: no sentence to compare (segmentation keeps none), so the
     // article is read and shown but not compared.
     if !doc.body.chars().any(char::is_alphanumeric) {
-        doc.notes
-            .push("no article text left after boilerplate was set aside".into());
+        doc.notes.push(NO_TEXT_LEFT.into());
         warnings.push(format!(
-            "warning: {name}: no article text (empty, or only boilerplate)"
+            "warning: {name}: no article text left after boilerplate was set aside"
         ));
     }
     Ok((doc, warnings))

@@ -509,13 +509,15 @@ fn build_prepared(
         ingest::ReadOptions { lossy: opts.lossy },
         progress,
     )?;
-    // Each empty article has its own warning; when none has text left, the likely cause
-    // is a rule, not the articles.
+    // Each article without text has its own warning; when none has text left and some
+    // had text before boilerplate was set aside, the likely cause is a rule.
     let docs = &outcome.report.documents;
+    let note = |d: &render::DocumentOut, note: &str| d.notes.iter().any(|n| n == note);
     if docs.len() > 1
         && docs
             .iter()
-            .all(|d| d.notes.iter().any(|n| n.starts_with("no article text")))
+            .all(|d| note(d, ingest::NO_TEXT_LEFT) || note(d, ingest::EMPTY_FILE))
+        && docs.iter().any(|d| note(d, ingest::NO_TEXT_LEFT))
     {
         outcome.warnings.push(format!(
             "warning: no article has any text left after boilerplate was set aside; a [boilerplate] pattern in {} may match every line",

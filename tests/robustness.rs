@@ -276,17 +276,41 @@ fn empty_blank_and_boilerplate_only_articles_build_with_a_warning_each() {
     s.write("seeds/ads.txt", "[إعلان 1]\nكلمات دلالية: النيجر، روسيا\n");
     let run = s.build();
     run.ok();
-    for name in ["empty", "blank", "ads"] {
+    for name in ["empty", "blank"] {
         run.says(&format!(
-            "warning: seeds/{name}.txt: no article text (empty, or only boilerplate)"
+            "warning: seeds/{name}.txt: empty article: no text\n"
         ));
+        // An empty file has no dates to resolve: no warning that it lacks one.
+        assert!(
+            !run.stderr
+                .contains(&format!("seeds/{name}.txt: no publication date")),
+            "{}",
+            run.stderr
+        );
     }
+    run.says("warning: seeds/ads.txt: no article text left after boilerplate was set aside\n");
     let report = s.report();
+    let notes = |i: usize| report["documents"][i]["notes"].to_string();
+    let by_path = |p: &str| {
+        (0..4)
+            .find(|&i| report["documents"][i]["path"] == p)
+            .expect(p)
+    };
+    assert!(notes(by_path("empty.txt")).contains("the file holds no text"));
+    assert!(notes(by_path("ads.txt")).contains("no article text left after boilerplate"));
     assert_eq!(report["documents"].as_array().unwrap().len(), 4);
     assert_eq!(
         claims(&report),
         [("a".into(), "troops".into(), "1500 soldier (RU)".into())]
     );
+    // Only empty files: nothing to blame on the boilerplate rules.
+    std::fs::remove_file(s.path("seeds/a.txt")).unwrap();
+    std::fs::remove_file(s.path("seeds/ads.txt")).unwrap();
+    s.write("seeds/front.md", "+++\noutlet = \"A\"\n+++\n\n");
+    let run = s.build();
+    run.ok()
+        .says("warning: seeds/front.md: empty article: no text after its front matter\n");
+    assert!(!run.stderr.contains("[boilerplate]"), "{}", run.stderr);
 }
 
 #[test]
@@ -1482,8 +1506,8 @@ fn patterns_that_match_everywhere_are_refused_or_kept_in_bounds() {
     );
     s.run(&["build", "--rules", "drop.toml"])
         .ok()
-        .says("warning: seeds/a.txt: no article text (empty, or only boilerplate)")
-        .says("warning: seeds/b.txt: no article text (empty, or only boilerplate)")
+        .says("warning: seeds/a.txt: no article text left after boilerplate was set aside")
+        .says("warning: seeds/b.txt: no article text left after boilerplate was set aside")
         .says("warning: no article has any text left after boilerplate was set aside; a [boilerplate] pattern in drop.toml may match every line");
 }
 
