@@ -33,7 +33,17 @@ pub fn article(
     rules_path: &str,
     read: ReadOptions,
 ) -> anyhow::Result<String> {
-    let (doc, warnings) = ingest::document(file, rules, read)?;
+    let (doc, mut warnings) = ingest::document(file, rules, read)?;
+    // Shown as it would be read, but said plainly: a build would never see it.
+    if ingest::format_of(&file.to_string_lossy()).is_none() {
+        warnings.insert(
+            0,
+            format!(
+                "warning: {}: `compare build` reads only .txt, .md and .markdown files and passes this one over; it is read here as plain text",
+                file.display()
+            ),
+        );
+    }
     let mut docs = vec![doc];
     let (texts, mut sentences) = crate::sentences(&mut docs, 0, rules);
     let keys = extract::Keys {

@@ -425,7 +425,7 @@ fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec
 
 /// How a file of this name is read: `.txt` as text, `.md` and `.markdown` as Markdown,
 /// in any case (`A.TXT`, `b.MD`); None for any other file, which is not an article.
-fn format_of(name: &str) -> Option<Format> {
+pub fn format_of(name: &str) -> Option<Format> {
     let ext = Path::new(name).extension()?.to_str()?;
     if ext.eq_ignore_ascii_case("txt") {
         Some(Format::Text)

@@ -840,6 +840,33 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
     );
 }
 
+/// `explain` shows any file, but says so when `build` would pass it over: read by mistake
+/// (a saved page, a file without extension), its claims would otherwise look counted.
+#[test]
+fn explain_says_when_build_would_not_read_the_file() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    for name in ["page.html", "notes"] {
+        s.write(&format!("seeds/{name}"), format!("{TROOPS}\n"));
+        let run = s.run(&["explain", &format!("seeds/{name}")]);
+        run.ok();
+        assert!(
+            run.stdout.contains(&format!("warning: seeds/{name}: `compare build` reads only .txt, .md and .markdown files and passes this one over")),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("1500"), "{}", run.stdout);
+    }
+    let run = s.run(&["explain", "seeds/a.txt"]);
+    assert!(
+        !run.ok().stdout.contains("passes this one over"),
+        "{}",
+        run.stdout
+    );
+    s.build().ok();
+    assert_eq!(s.report()["documents"].as_array().unwrap().len(), 1);
+}
+
 /// Boilerplate and metadata lines right after another line, with no blank line between
 /// (an ad slot then a keyword line, a keyword line then an ad slot, a photo caption or
 /// a source credit inside a paragraph, an "إقرأ أيضاً" tail after a paragraph's last line),
