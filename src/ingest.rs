@@ -362,6 +362,18 @@ enum Skipped {
     Site(String),
 }
 
+/// A folder of the seeds that cannot be listed, with what to do: the build does not go on
+/// without it, as its articles would be missing from every comparison without a word.
+fn cannot_list(dir: &Path, e: &std::io::Error) -> anyhow::Error {
+    let shown = dir.display();
+    let help = if e.kind() == std::io::ErrorKind::PermissionDenied {
+        format!("give yourself read access to it (`chmod u+rx {shown}`), or move it out of the seeds folder")
+    } else {
+        "check that the folder is still there and readable, then build again".to_string()
+    };
+    anyhow::anyhow!("cannot list {shown}: {e}\n  = help: {help}")
+}
+
 /// The articles under `dir`, as paths relative to `root`. A folder's subfolders are
 /// listed in parallel: a corpus kept as a folder per story has tens of thousands of them,
 /// and listed one after the other they were a serial start to the build. The order is
@@ -370,13 +382,12 @@ fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec
     if stop.load(Ordering::Relaxed) {
         bail!("the listing of the seeds was stopped");
     }
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| cannot_list(dir, &e))?;
     let mut out = Vec::new();
     let mut links = Vec::new();
     let mut folders = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| anyhow::anyhow!("cannot list {}: {e}", dir.display()))?;
+        let entry = entry.map_err(|e| cannot_list(dir, &e))?;
         let path = entry.path();
         let file_type = entry
             .file_type()
@@ -1733,6 +1744,31 @@ mod tests {
         let lossy = ReadOptions { lossy: true };
         let (t, w) = decode("a.txt", b"\xEF\xBB\xBFok\xC7".to_vec(), lossy).unwrap();
         assert_eq!((t.as_str(), w.len()), ("ok\u{FFFD}", 1));
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_listed_is_named_with_what_to_do() {
+        let dir = Path::new("seeds/locked");
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let msg = cannot_list(dir, &denied).to_string();
+        assert!(
+            msg.starts_with("cannot list seeds/locked: permission denied\n  = help: give yourself read access to it (`chmod u+rx seeds/locked`), or move it out of the seeds folder"),
+            "{msg}"
+        );
+        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let msg = cannot_list(dir, &gone).to_string();
+        assert!(
+            msg.contains("\n  = help: check that the folder is still there"),
+            "{msg}"
+        );
+        // Through the listing itself: a folder that is not there.
+        let stop = AtomicBool::new(false);
+        let missing = std::env::temp_dir().join("compare-no-such-seeds-folder");
+        let err = collect(&missing, &missing, &stop).unwrap_err().to_string();
+        assert!(
+            err.starts_with("cannot list ") && err.contains("= help: "),
+            "{err}"
+        );
     }
 
     #[test]

@@ -44,15 +44,17 @@ pub fn load(path: &Path) -> Result<Report> {
             "cannot read {shown}: {e}\n  = help: pass the path of a report.json written by `compare build`, such as site/report.json"
         )
     })?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{shown} is not JSON; expected a report.json"))?;
+    let help = "pass the report.json of a site written by `compare build`, such as main's site/report.json";
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!("{shown} is not JSON ({e}); expected a report.json\n  = help: {help}")
+    })?;
     match value.get("schema").and_then(serde_json::Value::as_u64) {
         Some(n) if n == u64::from(SCHEMA) => {}
         Some(n) => bail!(
             "{shown} is report.json schema {n}; this compare reads schema {SCHEMA}\n  = help: rebuild it with this version of compare"
         ),
         None => bail!(
-            "{shown} has no `schema` number; is it a report.json written by `compare build`?"
+            "{shown} has no `schema` number, so it is not a report.json written by `compare build`\n  = help: {help}"
         ),
     }
     serde_json::from_value(value)

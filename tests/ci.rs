@@ -295,6 +295,7 @@ fn usage_and_input_errors_exit_2() {
     let before = std::fs::read(&report).unwrap();
     std::fs::write(tmp.path().join("bad.json"), "{\"schema\": 1,").unwrap();
     std::fs::write(tmp.path().join("v9.json"), "{\"schema\": 9}").unwrap();
+    std::fs::write(tmp.path().join("other.json"), "{\"documents\": []}").unwrap();
     for (args, message) in [
         (
             &["build", "--fail-on", "new-conflict"][..],
@@ -323,7 +324,11 @@ fn usage_and_input_errors_exit_2() {
                 "--baseline",
                 "bad.json",
             ][..],
-            "bad.json is not JSON",
+            "bad.json is not JSON (EOF while parsing a value at line 1 column 13); expected a report.json\n  = help: pass the report.json of a site written by `compare build`",
+        ),
+        (
+            &["diff", "other.json", "site/report.json"][..],
+            "other.json has no `schema` number, so it is not a report.json written by `compare build`\n  = help: pass the report.json of a site written by `compare build`",
         ),
         (
             &["diff", "missing.json", "site/report.json"][..],
