@@ -191,7 +191,7 @@ pub struct ClaimFile {
     /// this type must share to be aligned, beyond `align.min_topic`. Default 1.
     pub min_shared_topic: Option<Spanned<i64>>,
     /// For `kind = "name"`: the `[[entity]]` type whose mentions are this claim type.
-    pub entity_type: Option<String>,
+    pub entity_type: Option<Spanned<String>>,
     /// Regexes on the sentence's match key, `{name}` inserting a lexicon or fragment;
     /// the n-th is reported as `id#n`. Required for `quantity` and `date`.
     #[serde(default)]
@@ -228,7 +228,7 @@ pub struct EntityFile {
     pub id: Spanned<String>,
     /// `person` or `org` (any word: claim types of kind `name` select by it).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Spanned<String>,
     /// The spelling shown as the entity's name (also a known spelling).
     pub canonical: Spanned<String>,
     /// Known spellings in any script (the canonical one is added automatically); a
@@ -1383,6 +1383,7 @@ impl<'a> Compiler<'a> {
             }
         }
         let (entities, names, alias_owner) = self.entities(&raw.entity);
+        self.check_entity_types(raw);
         let mut distinguish = Vec::new();
         for name in &raw.align.distinguish {
             match self.lexicons.get(name.get_ref()) {
@@ -1966,7 +1967,7 @@ impl<'a> Compiler<'a> {
                     .and_then(|n| usize::try_from(*n.get_ref()).ok())
                     .unwrap_or(1)
                     .max(1),
-                entity_type: c.entity_type.clone(),
+                entity_type: c.entity_type.as_ref().map(|t| t.get_ref().clone()),
                 patterns,
                 examples: c
                     .examples
@@ -2092,6 +2093,95 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// An entity whose `type` no claim type collects is never looked for: a typo there
+    /// (`persn`) would lose every mention of the name without a word. Close to a type
+    /// that is collected, it is an error with that type; otherwise a warning, once per type.
+    fn check_entity_types(&mut self, raw: &RulesFile) {
+        let names = raw
+            .claim
+            .iter()
+            .filter(|c| c.kind.get_ref() == Kind::Name.as_str());
+        let collected: BTreeSet<&str> = names
+            .clone()
+            .filter_map(|c| c.entity_type.as_ref().map(|t| t.get_ref().as_str()))
+            .collect();
+        let typed: BTreeSet<&str> = raw
+            .entity
+            .iter()
+            .map(|e| e.kind.get_ref().as_str())
+            .collect();
+        let quoted = |set: &BTreeSet<&str>| {
+            set.iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // A claim type collecting a type no entity has: its typo, said once, on it.
+        let mut orphans = BTreeSet::new();
+        for c in names {
+            let Some(t) = &c.entity_type else { continue };
+            let kind = t.get_ref().as_str();
+            if typed.contains(kind) {
+                continue;
+            }
+            orphans.insert(kind);
+            // Its examples would only fail for want of names: not run.
+            self.broken.insert(c.id.get_ref().clone());
+            let help = match closest(kind, typed.iter().copied()) {
+                Some(meant) => format!(
+                    "did you mean `{meant}`? the [[entity]] types are {}",
+                    quoted(&typed)
+                ),
+                None => format!(
+                    "give [[entity]] tables `type = \"{kind}\"`, or collect one of {}",
+                    quoted(&typed)
+                ),
+            };
+            self.error(
+                t.span(),
+                format!("claim type `{}` collects entities of type `{kind}`, but no [[entity]] has that type", c.id.get_ref()),
+                &help,
+            );
+        }
+        let mut warned = BTreeSet::new();
+        for e in &raw.entity {
+            let kind = e.kind.get_ref().as_str();
+            // Collected, or the other side of a claim type's typo reported above.
+            if collected.contains(kind) || closest(kind, orphans.iter().copied()).is_some() {
+                continue;
+            }
+            let id = e.id.get_ref();
+            match closest(kind, collected.iter().copied()) {
+                Some(meant) => self.error(
+                    e.kind.span(),
+                    format!("entity `{id}` has type `{kind}`, which no claim type collects"),
+                    &format!(
+                        "did you mean `{meant}`? claim types of kind `name` collect {} (their `entity_type`)",
+                        quoted(&collected)
+                    ),
+                ),
+                None if warned.insert(kind.to_string()) => {
+                    let help = if collected.is_empty() {
+                        format!("add a claim type with `kind = \"name\"` and `entity_type = \"{kind}\"` to find these names")
+                    } else {
+                        format!(
+                            "claim types of kind `name` collect {}; add one with `entity_type = \"{kind}\"` to find these names",
+                            quoted(&collected)
+                        )
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            Some(e.kind.span()),
+                            format!("no claim type collects entities of type `{kind}` (`{id}` and any other): their names are not looked for"),
+                        )
+                        .help(help),
+                    );
+                }
+                None => {}
+            }
+        }
+    }
+
     fn entities(
         &mut self,
         raw: &[EntityFile],
@@ -2170,7 +2260,7 @@ impl<'a> Compiler<'a> {
             out.push(EntityRule {
                 line: crate::diag::line_of(self.source, e.id.span().start),
                 id,
-                kind: e.kind.clone(),
+                kind: e.kind.get_ref().clone(),
                 canonical: e.canonical.get_ref().clone(),
                 aliases,
                 written,

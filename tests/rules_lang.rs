@@ -49,6 +49,12 @@ id = "bazoum"
 type = "person"
 canonical = "محمد بازوم"
 aliases = ["بازوم"]
+
+[[claim]]
+id = "person"
+kind = "name"
+description = "People named"
+entity_type = "person"
 "#;
 
 /// What `compare check` prints for BASE with these replacements (first occurrence each).
@@ -644,6 +650,42 @@ fn min_shared_topic_is_a_whole_number_from_one() {
         "min_shared_topic = 2\ndescription = \"Counts of soldiers\"",
     )]);
     assert!(!out.contains("error"), "{out}");
+}
+
+/// A typo in an entity's `type`, or in a name claim type's `entity_type`, would lose every
+/// mention of those names without a word: each is an error with the type meant; a type no
+/// claim type collects, close to none, is a warning once.
+#[test]
+fn an_entity_type_no_claim_type_collects_is_reported() {
+    let second = "type = \"person\"\ncanonical = \"محمد بازوم\"";
+    insta::assert_snapshot!(check(&[(second, "type = \"persn\"\ncanonical = \"محمد بازوم\"")]), @r#"
+    error: entity `bazoum` has type `persn`, which no claim type collects
+      --> rules.toml:23:8
+       |
+    23 | type = "persn"
+       |        ^^^^^^^
+       = help: did you mean `person`? claim types of kind `name` collect `person` (their `entity_type`)
+
+    error: rules.toml has 1 error
+    "#);
+    // The typo on the claim type's side: said once, there, and its entities not blamed.
+    let out = check(&[("entity_type = \"person\"", "entity_type = \"persons\"")]);
+    assert!(
+        out.starts_with("error: claim type `person` collects entities of type `persons`, but no [[entity]] has that type\n  --> rules.toml:31:15\n")
+            && out.contains("= help: did you mean `person`? the [[entity]] types are `person`")
+            && out.trim_end().ends_with("error: rules.toml has 1 error"),
+        "{out}"
+    );
+    // A type close to none collected: a warning, and the rules still load.
+    let src = BASE.replacen(second, "type = \"place\"\ncanonical = \"محمد بازوم\"", 1);
+    let checked = compare::rules::check_source("rules.toml", &src);
+    let out = checked.report.to_string();
+    assert!(
+        out.starts_with("warning: no claim type collects entities of type `place` (`bazoum` and any other): their names are not looked for\n")
+            && out.contains("add one with `entity_type = \"place\"` to find these names"),
+        "{out}"
+    );
+    assert!(checked.set.is_some(), "{out}");
 }
 
 /// A number out of range is pointed at where it is written, not at the claim type's id.
