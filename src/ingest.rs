@@ -805,10 +805,11 @@ pub fn parse(
         url: front.url.clone(),
         published: None,
         lang: String::new(),
-        story: front
-            .story
-            .clone()
-            .unwrap_or_else(|| DEFAULT_STORY.to_string()),
+        // Spaces around or doubled inside a key are a typing slip, not another story.
+        story: front.story.as_deref().map_or_else(
+            || DEFAULT_STORY.to_string(),
+            |s| s.split_whitespace().collect::<Vec<_>>().join(" "),
+        ),
         text,
         body,
         excluded: Vec::new(),

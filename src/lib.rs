@@ -323,6 +323,36 @@ pub fn sentences(
     (normalized, sentences)
 }
 
+/// Story keys that differ only in capitals (`Niger`, `niger`) are two stories, each
+/// compared alone: most likely one story typed two ways, so each such set is named, with
+/// an article of each spelling, for the user to make them one.
+fn story_keys_alike(docs: &[render::DocumentOut], seeds: &std::path::Path) -> Vec<String> {
+    let mut by_folded: std::collections::BTreeMap<String, std::collections::BTreeMap<&str, &str>> =
+        std::collections::BTreeMap::new();
+    for d in docs {
+        by_folded
+            .entry(d.story.to_lowercase())
+            .or_default()
+            .entry(d.story.as_str())
+            .or_insert(d.path.as_str());
+    }
+    by_folded
+        .values()
+        .filter(|keys| keys.len() > 1)
+        .map(|keys| {
+            let named: Vec<String> = keys
+                .iter()
+                .map(|(key, path)| format!("`{key}` (as in {})", seeds.join(path).display()))
+                .collect();
+            format!(
+                "warning: story keys {} differ only in capitals, so they are {} stories, compared apart\n  = help: write the key one way in every article's front matter to compare them as one story",
+                named.join(", "),
+                keys.len()
+            )
+        })
+        .collect()
+}
+
 /// Stage 3: each document's body as clean text and match key, with offsets back. Ingest
 /// read most lines by their keys already: those are joined, not made again.
 fn normalise(docs: &mut [Document]) -> Vec<normalize::Normalized> {
@@ -524,6 +554,7 @@ fn build_prepared(
             opts.rules.display()
         ));
     }
+    outcome.warnings.extend(story_keys_alike(docs, &opts.seeds));
     let t = Instant::now();
     // The pages need the rules only for their own page. The compiled rules go first:
     // their regex engines keep a cache of states on every thread that ran them, tens of

@@ -1185,6 +1185,58 @@ fn an_unquoted_front_matter_value_is_told_to_be_quoted() {
     }
 }
 
+/// A story key with spaces around or doubled inside is the same story; keys that differ
+/// only in capitals stay apart (a user may mean it) but are named in a warning, since one
+/// story typed two ways is compared as two without a word otherwise.
+#[test]
+fn story_keys_are_trimmed_and_keys_differing_in_capitals_are_named() {
+    let s = Scratch::new();
+    for (name, story) in [
+        ("a", "niger"),
+        ("b", "niger "),
+        ("c", "Niger"),
+        ("d", " niger  coup"),
+        ("e", "niger coup"),
+    ] {
+        s.write(
+            &format!("seeds/{name}.md"),
+            format!("+++\noutlet = \"{name}\"\npublished = 2024-01-02\nstory = \"{story}\"\n+++\n{TROOPS}\n"),
+        );
+    }
+    let run = s.build();
+    run.ok().says("warning: story keys `Niger` (as in seeds/c.md), `niger` (as in seeds/a.md) differ only in capitals, so they are 2 stories, compared apart\n  = help: write the key one way");
+    let report = s.report();
+    let stories: Vec<(String, String)> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().into(),
+                d["story"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stories,
+        [
+            ("a.md", "niger"),
+            ("b.md", "niger"),
+            ("c.md", "Niger"),
+            ("d.md", "niger coup"),
+            ("e.md", "niger coup")
+        ]
+        .map(|(p, k)| (p.to_string(), k.to_string()))
+    );
+    // One warning for the one set, none for keys that are simply different.
+    assert_eq!(
+        run.stderr.matches("differ only in capitals").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
 /// A key given twice is named, with both lines; a value of the wrong type says what TOML
 /// read it as (a bare date is a date, not text) and how to write it.
 #[test]
