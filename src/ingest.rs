@@ -1094,9 +1094,23 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
     // closed ends with its paragraph, heading or table cell: the rest of the article is
     // the article's.
     let mut in_code = false;
+    // Character references (`&nbsp;`, `&quot;`, `&#1575;`), each with what it stands for:
+    // matched as written, `100&nbsp;جندي` would hold no claim.
+    let mut references = Vec::new();
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Text(_) | Event::Code(_) if !in_code => kept.push(range),
+            Event::Text(t) if !in_code => {
+                let written = &src[range.clone()];
+                if written.len() > 2
+                    && written.starts_with('&')
+                    && written.ends_with(';')
+                    && t.len() <= written.len()
+                {
+                    references.push((start + range.start, written.len(), t));
+                }
+                kept.push(range);
+            }
+            Event::Code(_) if !in_code => kept.push(range),
             Event::InlineHtml(tag) => {
                 let tag = tag.to_ascii_lowercase();
                 if tag.starts_with("<script") || tag.starts_with("<style") {
@@ -1136,9 +1150,42 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
     if at < src.len() {
         blank_in(&mut out, start + at..start + src.len());
     }
+    // What a reference stands for takes its place, so offsets stay those of the text (the
+    // pages show the text as written), padded to its length with characters matching
+    // deletes: spaces would split `&#1580;&#1606;` into letters.
+    for (at, len, meant) in references {
+        let meant = if meant.chars().any(char::is_control) {
+            " "
+        } else {
+            &*meant
+        };
+        out.replace_range(
+            at..at + len,
+            &format!("{meant}{}", invisible_pad(len - meant.len())),
+        );
+    }
     soft.sort_by_key(|r| r.start);
     (out, soft)
 }
+
+/// Padding that matching deletes (soft hyphens, two bytes, and zero-width spaces, three),
+/// `n` bytes long; a single byte, which neither fills, is a space.
+fn invisible_pad(n: usize) -> String {
+    match n {
+        1 => " ".into(),
+        _ => {
+            let threes = if n % 2 == 0 { 0 } else { 1 };
+            let twos = (n - 3 * threes) / 2;
+            let mut pad = String::with_capacity(n);
+            pad.extend(std::iter::repeat_n(PAD_SOFT_HYPHEN, twos));
+            pad.extend(std::iter::repeat_n(PAD_ZERO_WIDTH, threes));
+            pad
+        }
+    }
+}
+
+const PAD_SOFT_HYPHEN: char = '\u{AD}';
+const PAD_ZERO_WIDTH: char = '\u{200B}';
 
 /// The byte ranges of `html` that are text: outside tags (`<p align="right">`, `</div>`),
 /// comments, and `<script>` or `<style>` elements, none of which a reader sees. A `<` that
@@ -1471,7 +1518,12 @@ fn first_line(doc: &Document) -> String {
     lines(&doc.body)
         .map(|r| &doc.body[r])
         .find(|l| !l.trim().is_empty())
-        .map(|l| shorten(l, TITLE_CHARS))
+        .map(|l| {
+            shorten(
+                &l.replace([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH], ""),
+                TITLE_CHARS,
+            )
+        })
         .unwrap_or_else(|| doc.id.clone())
 }
 
@@ -1745,6 +1797,17 @@ mod tests {
         let lossy = ReadOptions { lossy: true };
         let (t, w) = decode("a.txt", b"\xEF\xBB\xBFok\xC7".to_vec(), lossy).unwrap();
         assert_eq!((t.as_str(), w.len()), ("ok\u{FFFD}", 1));
+    }
+
+    #[test]
+    fn invisible_padding_has_the_length_asked_and_matching_deletes_it() {
+        for n in 0..40 {
+            let pad = invisible_pad(n);
+            assert_eq!(pad.len(), n);
+            if n != 1 {
+                assert_eq!(crate::normalize::key(&format!("a{pad}b")), "ab", "{n}");
+            }
+        }
     }
 
     #[test]

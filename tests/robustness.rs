@@ -840,6 +840,42 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
     );
 }
 
+/// Character references in a Markdown article (`&nbsp;` from a web page, `&quot;`, a
+/// numeric `&#1580;`) are read as what they stand for: as written, `100&nbsp;جندي` held no
+/// claim. The pages still show the text as written.
+#[test]
+fn character_references_in_markdown_are_read_as_their_characters() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/a.md",
+        "+++\noutlet = \"A\"\npublished = 2024-01-02\n+++\nأرسلت روسيا 100&nbsp;جندي إلى النيجر. وقال &quot;وصل 40&#32;&#1580;&#x646;&#x62f;&#x64a;&quot; الوزير &amp; المسؤول.\n",
+    );
+    s.write(
+        "seeds/b.txt",
+        "أرسلت روسيا 100 جندي إلى النيجر. وقال \"وصل 40 جندي\" الوزير.\n",
+    );
+    s.build().ok();
+    let report = s.report();
+    let found = claims(&report);
+    assert!(
+        found.contains(&("a".into(), "troops".into(), "100 soldier (RU)".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("a".into(), "troops".into(), "40 soldier".into())),
+        "{found:?}"
+    );
+    // The title, from the first line, reads as the references mean.
+    let a = &report["documents"][0];
+    assert_eq!(a["path"], "a.md");
+    assert_eq!(
+        a["title"],
+        "أرسلت روسيا 100 جندي إلى النيجر. وقال \"وصل 40 جندي\" الوزير & المسؤول."
+    );
+    let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
+    assert!(page.contains("100&amp;nbsp;جندي"), "the text as written");
+}
+
 /// `explain` shows any file, but says so when `build` would pass it over: read by mistake
 /// (a saved page, a file without extension), its claims would otherwise look counted.
 #[test]
