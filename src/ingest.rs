@@ -1174,7 +1174,7 @@ fn invisible_pad(n: usize) -> String {
     match n {
         1 => " ".into(),
         _ => {
-            let threes = if n % 2 == 0 { 0 } else { 1 };
+            let threes = n % 2;
             let twos = (n - 3 * threes) / 2;
             let mut pad = String::with_capacity(n);
             pad.extend(std::iter::repeat_n(PAD_SOFT_HYPHEN, twos));
