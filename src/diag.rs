@@ -118,7 +118,9 @@ pub fn line_of(source: &str, offset: usize) -> usize {
 pub fn quoted_suggestion(line: &str) -> Option<String> {
     let (key, value) = line.split_once('=')?;
     let value = value.split('#').next().unwrap_or_default();
-    let (key, value) = (key.trim(), value.trim());
+    // A word processor's quotes (“الجزيرة”, «…») are not TOML's: the value is inside them.
+    let curly = |c: char| matches!(c, '“' | '”' | '„' | '«' | '»' | '‘' | '’');
+    let (key, value) = (key.trim(), value.trim().trim_matches(curly).trim());
     let bare_key = !key.is_empty()
         && key
             .chars()

@@ -472,7 +472,7 @@ fn outlet_source(doc: &Document) -> String {
         .or_else(|| {
             doc.excluded
                 .iter()
-                .find(|e| e.reason == "metadata: publication date")
+                .find(|e| e.reason == ingest::PUBLICATION_DATE_LINE)
         });
     match line {
         Some(e) => format!("metadata line {}", line_of(doc, e.span.start)),
@@ -480,15 +480,16 @@ fn outlet_source(doc: &Document) -> String {
     }
 }
 
-/// Where the publication date came from.
+/// Where the publication date came from: the front matter, which wins over a date line,
+/// or the date line.
 fn published_source(doc: &Document) -> String {
-    match doc
+    let line = doc
         .excluded
         .iter()
-        .find(|e| e.reason == "metadata: publication date")
-    {
-        Some(e) => format!("metadata line {}", line_of(doc, e.span.start)),
-        None => "front matter".into(),
+        .find(|e| e.reason == ingest::PUBLICATION_DATE_LINE);
+    match (doc.published_source, line) {
+        ("metadata line", Some(e)) => format!("metadata line {}", line_of(doc, e.span.start)),
+        _ => "front matter".into(),
     }
 }
 

@@ -763,6 +763,9 @@ pub fn outlet_counts<'a>(outlets: impl IntoIterator<Item = &'a str>) -> (usize, 
     (found, unknown)
 }
 
+/// The reason given to a date line set aside (`تاريخ النشر: …`).
+pub const PUBLICATION_DATE_LINE: &str = "metadata: publication date";
+
 /// A document's note when its file holds no letter or digit outside its front matter.
 pub const EMPTY_FILE: &str = "the file holds no text";
 
@@ -804,6 +807,7 @@ pub fn parse(
         outlet_source: crate::model::OUTLET_UNKNOWN,
         url: front.url.clone(),
         published: None,
+        published_source: "",
         lang: String::new(),
         // Spaces around or doubled inside a key are a typing slip, not another story.
         story: front.story.as_deref().map_or_else(
@@ -825,6 +829,28 @@ pub fn parse(
     join_soft_breaks(&mut doc.body, &soft, &mut keys);
     doc.line_keys = keys;
     doc.published = published_front.or(found.published);
+    doc.published_source = match (published_front, found.published) {
+        (Some(_), _) => "front matter",
+        (None, Some(_)) => "metadata line",
+        (None, None) => "",
+    };
+    // Two dates for one article: the front matter's is used, and the other said, since
+    // every relative date of the article moves with it.
+    if let (Some(front), Some(line)) = (published_front, found.published) {
+        if front != line {
+            let at = doc
+                .excluded
+                .iter()
+                .find(|e| e.reason == PUBLICATION_DATE_LINE)
+                .map_or(0, |e| crate::diag::line_of(&doc.text, e.span.start));
+            doc.notes.push(format!(
+                "the front matter's date {front} is used; the page's date line (line {at}) says {line}"
+            ));
+            warnings.push(format!(
+                "warning: {name}: front matter says published {front}, but the date line on line {at} says {line}; the front matter's date is used\n  = help: correct whichever is wrong: the date resolves the article's relative dates (يوم الجمعة, الشهر الماضي)"
+            ));
+        }
+    }
     match (front.outlet.clone(), found.outlet) {
         (Some(o), _) if !o.trim().is_empty() => {
             doc.outlet = bounded(o.trim(), OUTLET_CHARS);
@@ -1447,7 +1473,7 @@ fn metadata(
                     let m = n.to_original(c.get(0).map_or(0..0, |m| m.range()));
                     span = line.start + m.start..line.start + m.end;
                 }
-                hit = Some("metadata: publication date");
+                hit = Some(PUBLICATION_DATE_LINE);
                 break;
             }
         }

@@ -44,6 +44,8 @@ pub struct Document {
     pub outlet_source: &'static str,
     pub url: Option<String>,
     pub published: Option<NaiveDate>,
+    /// Where the date came from: `front matter` or `metadata line`; empty when none.
+    pub published_source: &'static str,
     pub lang: String,
     /// Alignment happens within a story only; documents without one share the default story.
     pub story: String,

@@ -1186,6 +1186,7 @@ mod tests {
                 outlet_source: "front matter",
                 url: None,
                 published: None,
+                published_source: "",
                 lang: "ar".into(),
                 story: String::new(),
                 text: String::new(),

@@ -840,6 +840,61 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
     );
 }
 
+/// Front matter's date wins over the page's date line; when they differ the build says
+/// so (every relative date moves with it), and `explain` names the front matter as the
+/// date's source, not the date line it set aside.
+#[test]
+fn a_front_matter_date_unlike_the_date_line_is_used_and_said() {
+    let s = Scratch::new();
+    let seed = std::fs::read_to_string(root().join("seeds/001_d45d6a35b88756b9.txt")).unwrap();
+    s.write(
+        "seeds/a.txt",
+        format!("+++\npublished = 2024-04-12\noutlet = \"وكالة\"\n+++\n{seed}"),
+    );
+    s.write(
+        "seeds/same.txt",
+        format!("+++\npublished = 2023-12-05\noutlet = \"أخرى\"\n+++\n{seed}"),
+    );
+    let run = s.build();
+    run.ok().says("warning: seeds/a.txt: front matter says published 2024-04-12, but the date line on line 9 says 2023-12-05; the front matter's date is used\n  = help: ");
+    assert!(
+        !run.stderr.contains("seeds/same.txt: front matter says"),
+        "{}",
+        run.stderr
+    );
+    let report = s.report();
+    let a = &report["documents"][0];
+    assert_eq!(
+        (a["path"].as_str(), a["published"].as_str()),
+        (Some("a.txt"), Some("2024-04-12"))
+    );
+    assert!(
+        a["notes"]
+            .to_string()
+            .contains("the page's date line (line 9) says 2023-12-05"),
+        "{}",
+        a["notes"]
+    );
+    let explained = s.run(&["explain", "seeds/a.txt"]);
+    assert!(
+        explained
+            .ok()
+            .stdout
+            .contains("published  2024-04-12  (from front matter)\n"),
+        "{}",
+        explained.stdout
+    );
+    let explained = s.run(&["explain", "seeds/same.txt"]);
+    assert!(
+        explained
+            .ok()
+            .stdout
+            .contains("published  2023-12-05  (from front matter)\n"),
+        "{}",
+        explained.stdout
+    );
+}
+
 /// Character references in a Markdown article (`&nbsp;` from a web page, `&quot;`, a
 /// numeric `&#1580;`) are read as what they stand for: as written, `100&nbsp;جندي` held no
 /// claim. The pages still show the text as written.
@@ -1208,6 +1263,9 @@ fn an_unquoted_front_matter_value_is_told_to_be_quoted() {
             "outlet = Al Jazeera # the outlet",
             "outlet = \"Al Jazeera\"",
         ),
+        // A word processor's quotes: the help quotes the name, not the quotes.
+        ("outlet = “الجزيرة”", "outlet = \"الجزيرة\""),
+        ("outlet = «الجزيرة»", "outlet = \"الجزيرة\""),
     ] {
         let s = Scratch::new();
         s.write(
