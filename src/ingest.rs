@@ -883,12 +883,27 @@ pub fn parse(
         ));
         return Ok((doc, warnings));
     }
-    if doc.published.is_none() {
-        doc.notes
-            .push("no publication date found: relative dates stay unresolved".into());
-        warnings.push(format!(
-            "warning: {name}: no publication date found; add `published = YYYY-MM-DD` front matter to resolve its dates"
-        ));
+    match (doc.published, &found.unread_date) {
+        (Some(_), _) => {}
+        // A date line was found and set aside: "no date found" would send the user
+        // looking for one.
+        (None, Some(range)) => {
+            let line = crate::diag::line_of(&doc.text, range.start);
+            let written = doc.text[range.clone()].trim();
+            doc.notes.push(format!(
+                "the date line (line {line}) holds no date that could be read: relative dates stay unresolved"
+            ));
+            warnings.push(format!(
+                "warning: {name}:{line}: the date line «{written}» holds no date that could be read (a day the month does not have, or a misspelt month?)\n  = help: correct the line, or add `published = YYYY-MM-DD` front matter to resolve the article's dates"
+            ));
+        }
+        (None, None) => {
+            doc.notes
+                .push("no publication date found: relative dates stay unresolved".into());
+            warnings.push(format!(
+                "warning: {name}: no publication date found; add `published = YYYY-MM-DD` front matter to resolve its dates"
+            ));
+        }
     }
     // No letter or digit left: no sentence to compare (segmentation keeps none), so the
     // article is read and shown but not compared.
@@ -1389,6 +1404,9 @@ const OUTLET_CHARS: usize = 100;
 struct Found {
     published: Option<NaiveDate>,
     outlet: Option<String>,
+    /// The first date line whose date could not be read (`31st, February 2024`, a
+    /// misspelt month), by its byte range in the text, when no line gave a date.
+    unread_date: Option<std::ops::Range<usize>>,
 }
 
 /// Read the publication date (first matching line) and outlet (last matching line) from
@@ -1402,6 +1420,7 @@ fn metadata(
     let mut found = Found {
         published: None,
         outlet: None,
+        unread_date: None,
     };
     let mut aside = Vec::new();
     let mut keys = Vec::new();
@@ -1460,6 +1479,9 @@ fn metadata(
             if let Some(c) = re.captures(key) {
                 if found.published.is_none() {
                     found.published = date_from(&c, rules);
+                    if found.published.is_none() && found.unread_date.is_none() {
+                        found.unread_date = Some(line.clone());
+                    }
                     if found.published.is_some() {
                         if let Some(o) = c.name("outlet").filter(|_| !long) {
                             let o = original(o);

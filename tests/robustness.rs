@@ -615,7 +615,8 @@ fn a_long_story_key_builds_its_pages() {
     }
     s.build().ok();
     let report = s.report();
-    assert_eq!(report["documents"][0]["story"], story.as_str());
+    // The key as written, less the space at its end.
+    assert_eq!(report["documents"][0]["story"], story.trim_end());
     let longest = std::fs::read_dir(s.path("site/statements"))
         .unwrap()
         .map(|e| e.unwrap().file_name().len())
@@ -838,6 +839,44 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
         !page.contains("align") && !page.contains("&lt;br"),
         "{page}"
     );
+}
+
+/// A date line whose date cannot be read is still set aside, and the warning says that
+/// line is the problem (it said no date was found, sending the user looking for one).
+#[test]
+fn a_date_line_with_no_readable_date_is_named() {
+    let s = Scratch::new();
+    for (name, date) in [
+        ("a", "31st, February 2024"),
+        ("b", "12th, Apirl 2024"),
+        ("c", "12th, April 2024"),
+    ] {
+        s.write(
+            &format!("seeds/{name}.txt"),
+            format!("عنوان\nتاريخ النشر: {date} GMT\n{TROOPS}\n"),
+        );
+    }
+    let run = s.build();
+    run.ok()
+        .says("warning: seeds/a.txt:2: the date line «تاريخ النشر: 31st, February 2024 GMT» holds no date that could be read (a day the month does not have, or a misspelt month?)\n  = help: correct the line, or add `published = YYYY-MM-DD` front matter")
+        .says("warning: seeds/b.txt:2: the date line «تاريخ النشر: 12th, Apirl 2024 GMT» holds no date");
+    assert!(
+        !run.stderr.contains("no publication date found"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("seeds/c.txt"), "{}", run.stderr);
+    let report = s.report();
+    let a = &report["documents"][0];
+    assert_eq!(a["path"], "a.txt");
+    assert!(
+        a["notes"]
+            .to_string()
+            .contains("the date line (line 2) holds no date that could be read"),
+        "{}",
+        a["notes"]
+    );
+    assert_eq!(report["documents"][2]["published"], "2024-04-12");
 }
 
 /// Front matter's date wins over the page's date line; when they differ the build says
