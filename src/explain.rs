@@ -437,7 +437,11 @@ fn sentence_by_id(
     let Ok(n) = n.parse::<usize>() else {
         anyhow::bail!("«{id}» is not a sentence id: «{n}» is not a number\n  = help: {help}");
     };
-    let Some(d) = docs.iter().position(|d| d.id == doc_id) else {
+    // The id as the article's, or as the site's links write it (`b c` is `b-c-88593a34`).
+    let Some(d) = docs.iter().position(|d| d.id == doc_id).or_else(|| {
+        docs.iter()
+            .position(|d| crate::render::slug(&d.id) == doc_id)
+    }) else {
         anyhow::bail!(
             "no article of {} has the id «{doc_id}»\n  = help: {help}",
             seeds.display()

@@ -841,6 +841,35 @@ fn text_inside_raw_html_in_markdown_keeps_its_claims() {
     );
 }
 
+/// `why` takes a sentence id as the site's links end, which for a file name with spaces or
+/// Arabic letters is its slug, not the article's id.
+#[test]
+fn why_takes_the_ids_the_site_links_to() {
+    let s = Scratch::new();
+    s.write("seeds/b c.txt", format!("{TROOPS}\n"));
+    s.write("seeds/مقال.txt", format!("{TROOPS}\n"));
+    s.build().ok();
+    let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
+    let anchors: Vec<&str> = page
+        .split("<span class=\"sentence\" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(anchors.len(), 2, "{anchors:?}");
+    for anchor in anchors {
+        assert_ne!(anchor, "b c-s1");
+        // An all-Arabic name's slug starts with `-`: after `--`, as for any such argument.
+        let run = s.run(&["why", "--", anchor]);
+        assert!(
+            run.ok().stdout.starts_with("A  "),
+            "{anchor}: {}",
+            run.stdout
+        );
+    }
+    // The article's own id still works.
+    s.run(&["why", "b c-s1"]).ok();
+}
+
 /// A date line whose date cannot be read is still set aside, and the warning says that
 /// line is the problem (it said no date was found, sending the user looking for one).
 #[test]
