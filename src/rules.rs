@@ -696,7 +696,7 @@ fn parse(source: &str) -> (Option<RulesFile>, Vec<Diagnostic>, LeftOut) {
             }
             Err(e) => e,
         };
-        let d = toml_diagnostic(&e);
+        let d = toml_diagnostic(&e, source);
         let Some(span) = e.span() else {
             out.push(d);
             return (None, out, left_out);
@@ -1039,9 +1039,22 @@ fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 }
 
 /// A TOML syntax or shape error, with a "did you mean" hint for unknown keys.
-fn toml_diagnostic(e: &toml::de::Error) -> Diagnostic {
+fn toml_diagnostic(e: &toml::de::Error, source: &str) -> Diagnostic {
     let message = e.message().trim().to_string();
     let first_line = message.lines().next().unwrap_or("").to_string();
+    // A bare date where text is expected is a date to TOML, a "map" to serde: said so,
+    // with the value quoted (how `[examples] published` is written).
+    let written = e
+        .span()
+        .and_then(|r| source.get(r))
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && !w.contains('\n'));
+    if first_line.starts_with("invalid type: map, expected a string") {
+        if let Some(date) = written.filter(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
+            return Diagnostic::error(e.span(), "expected text between quotes, found a date")
+                .help(format!("write it as text: `\"{date}\"`"));
+        }
+    }
     let mut d = Diagnostic::error(e.span(), first_line.clone());
     if let Some(rest) = first_line.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");

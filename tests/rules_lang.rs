@@ -688,6 +688,22 @@ fn an_entity_type_no_claim_type_collects_is_reported() {
     assert!(checked.set.is_some(), "{out}");
 }
 
+/// A date left unquoted where text is expected (as front matter writes `published`) is
+/// named a date, with the quoted form; TOML's own words were "invalid type: map".
+#[test]
+fn an_unquoted_date_where_text_is_expected_is_named() {
+    insta::assert_snapshot!(check(&[("published = \"2024-04-12\"", "published = 2024-04-12")]), @r#"
+    error: expected text between quotes, found a date
+     --> rules.toml:2:13
+      |
+    2 | published = 2024-04-12
+      |             ^^^^^^^^^^
+      = help: write it as text: `"2024-04-12"`
+
+    error: rules.toml has 1 error
+    "#);
+}
+
 /// A number out of range is pointed at where it is written, not at the claim type's id.
 #[test]
 fn a_tolerance_out_of_range_is_pointed_at_on_its_line() {
