@@ -228,6 +228,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if fail_on == Some(compare::review::FailOn::NewConflict) && baseline.is_none() {
                 anyhow::bail!("--fail-on new-conflict needs --baseline REPORT\n  = help: pass the report.json to compare with, such as the main branch's site/report.json");
             }
+            if fail_on == Some(compare::review::FailOn::Conflict) && baseline.is_some() {
+                anyhow::bail!("--baseline is read only with --fail-on new-conflict: with --fail-on conflict every conflict fails the build, the baseline's too\n  = help: pass --fail-on new-conflict to fail only on conflicts absent from the baseline, or drop --baseline");
+            }
             // Read the baseline first: a bad one fails before anything is written.
             let mut base = baseline
                 .as_deref()

@@ -307,6 +307,10 @@ fn usage_and_input_errors_exit_2() {
         ),
         (&["build", "--fail-on", "everything"][..], "invalid value"),
         (
+            &["build", "--fail-on", "conflict", "--baseline", "v9.json"][..],
+            "error: --baseline is read only with --fail-on new-conflict: with --fail-on conflict every conflict fails the build, the baseline's too\n  = help: pass --fail-on new-conflict",
+        ),
+        (
             &[
                 "build",
                 "--fail-on",
