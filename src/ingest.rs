@@ -838,11 +838,7 @@ pub fn parse(
     // every relative date of the article moves with it.
     if let (Some(front), Some(line)) = (published_front, found.published) {
         if front != line {
-            let at = doc
-                .excluded
-                .iter()
-                .find(|e| e.reason == PUBLICATION_DATE_LINE)
-                .map_or(0, |e| crate::diag::line_of(&doc.text, e.span.start));
+            let at = crate::diag::line_of(&doc.text, found.date_line);
             doc.notes.push(format!(
                 "the front matter's date {front} is used; the page's date line (line {at}) says {line}"
             ));
@@ -971,7 +967,9 @@ fn front_matter(name: &str, text: &str) -> Result<(FrontMatter, usize), String> 
                 (Some(quoted), _) => format!(
                     "{name}:{line}: front matter: string values must be quoted\n  = help: write `{quoted}`"
                 ),
-                (None, Some("published")) => not_a_date(name, line, msg),
+                (None, Some("published")) if !msg.starts_with("duplicate key") => {
+                    not_a_date(name, line, msg)
+                }
                 (None, Some(key)) if msg.starts_with("duplicate key") => {
                     let first = toml_text.lines().position(|l| key_of(l) == Some(key));
                     let first = first.map_or_else(String::new, |i| {
@@ -1407,6 +1405,8 @@ struct Found {
     /// The first date line whose date could not be read (`31st, February 2024`, a
     /// misspelt month), by its byte range in the text, when no line gave a date.
     unread_date: Option<std::ops::Range<usize>>,
+    /// Where the line `published` was read from starts, in the text.
+    date_line: usize,
 }
 
 /// Read the publication date (first matching line) and outlet (last matching line) from
@@ -1421,6 +1421,7 @@ fn metadata(
         published: None,
         outlet: None,
         unread_date: None,
+        date_line: 0,
     };
     let mut aside = Vec::new();
     let mut keys = Vec::new();
@@ -1471,18 +1472,34 @@ fn metadata(
             }
             continue;
         }
-        let original = |m: regex::Match| undouble(head[n.to_original(m.range())].trim());
+        let original = |m: regex::Match| {
+            let written = undouble(head[n.to_original(m.range())].trim());
+            // A character reference's padding (`الجزيرة&nbsp;نت` in Markdown) is no part
+            // of a name.
+            if written.contains([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH, '\u{A0}']) {
+                written
+                    .replace([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH], "")
+                    .replace('\u{A0}', " ")
+            } else {
+                written
+            }
+        };
         let mut hit = None;
         let mut span = line.clone();
         // `is_match` first: it never needs the capture engine.
         for re in rules.published.iter().filter(|re| re.is_match(key)) {
             if let Some(c) = re.captures(key) {
+                if long {
+                    let m = n.to_original(c.get(0).map_or(0..0, |m| m.range()));
+                    span = line.start + m.start..line.start + m.end;
+                }
                 if found.published.is_none() {
                     found.published = date_from(&c, rules);
                     if found.published.is_none() && found.unread_date.is_none() {
-                        found.unread_date = Some(line.clone());
+                        found.unread_date = Some(span.clone());
                     }
                     if found.published.is_some() {
+                        found.date_line = span.start;
                         if let Some(o) = c.name("outlet").filter(|_| !long) {
                             let o = original(o);
                             if !o.is_empty() {
@@ -1490,10 +1507,6 @@ fn metadata(
                             }
                         }
                     }
-                }
-                if long {
-                    let m = n.to_original(c.get(0).map_or(0..0, |m| m.range()));
-                    span = line.start + m.start..line.start + m.end;
                 }
                 hit = Some(PUBLICATION_DATE_LINE);
                 break;

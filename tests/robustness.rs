@@ -997,6 +997,14 @@ fn character_references_in_markdown_are_read_as_their_characters() {
     );
     let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
     assert!(page.contains("100&amp;nbsp;جندي"), "the text as written");
+    // An outlet read from a source line holds the character, none of its padding.
+    s.write(
+        "seeds/c.md",
+        format!("{TROOPS}\n\nالمصدر: الجزيرة&nbsp;نت\n"),
+    );
+    s.build().ok();
+    let report = s.report();
+    assert_eq!(report["documents"][2]["outlet"], "الجزيرة نت");
 }
 
 /// `explain` shows any file, but says so when `build` would pass it over: read by mistake
@@ -1411,6 +1419,11 @@ fn a_repeated_key_or_a_value_of_the_wrong_type_is_named_with_its_fix() {
         (
             "'story' = \"a\"\nstory = \"b\"",
             "error: seeds/d.md:3: front matter: `story` is given twice (first on line 2)\n",
+        ),
+        // A repeated date is a repeated key, not a bad date.
+        (
+            "published = 2024-04-12\npublished = 2024-04-13",
+            "error: seeds/d.md:3: front matter: `published` is given twice (first on line 2)\n",
         ),
         (
             "outlet = \"A\"\nurl = 1979-05-27",
