@@ -1145,7 +1145,7 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
                     && written.ends_with(';')
                     && t.len() <= written.len()
                 {
-                    references.push((start + range.start, written.len(), t));
+                    references.push((start + range.start, written.len(), t.into_string()));
                 }
                 kept.push(range);
             }
@@ -1164,10 +1164,15 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
             // A whole HTML block at once, so a comment or script over several lines is
             // seen whole; its lines come again as `Html` events, passed over.
             Event::Start(Tag::HtmlBlock) => {
-                kept.extend(
-                    html_text(&src[range.clone()])
-                        .map(|r| range.start + r.start..range.start + r.end),
-                );
+                for r in html_text(&src[range.clone()]) {
+                    let text = range.start + r.start..range.start + r.end;
+                    // The parser leaves an HTML block's references as written.
+                    references.extend(
+                        html_references(&src[text.clone()])
+                            .map(|(at, len, meant)| (start + text.start + at, len, meant)),
+                    );
+                    kept.push(text);
+                }
             }
             Event::SoftBreak => soft.push(start + range.start..start + range.end),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => {
@@ -1205,6 +1210,20 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
     }
     soft.sort_by_key(|r| r.start);
     (out, soft)
+}
+
+/// The character references of some HTML text (`&nbsp;`, `&#1580;`), each as its offset,
+/// its length and what it stands for, when that is no longer than the reference.
+fn html_references(text: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
+    memchr::memchr_iter(b'&', text.as_bytes()).filter_map(move |at| {
+        // The longest named reference is 33 bytes (`&CounterClockwiseContourIntegral;`).
+        let window = &text.as_bytes()[at..text.len().min(at + 34)];
+        let end = memchr::memchr(b';', window)?;
+        let written = &text[at..=at + end];
+        let meant = html_escape::decode_html_entities(written);
+        (meant != written && meant.len() <= written.len())
+            .then(|| (at, written.len(), meant.into_owned()))
+    })
 }
 
 /// Padding that matching deletes (soft hyphens, two bytes, and zero-width spaces, three),

@@ -997,6 +997,17 @@ fn character_references_in_markdown_are_read_as_their_characters() {
     );
     let page = std::fs::read_to_string(s.path("site/documents/no-story.html")).unwrap();
     assert!(page.contains("100&amp;nbsp;جندي"), "the text as written");
+    // In a raw HTML block too, which the Markdown parser leaves as written.
+    s.write(
+        "seeds/d.md",
+        "<div dir=\"rtl\">\n<p>وصل 300&nbsp;جندي&#x20;روسي إلى النيجر.</p>\n</div>\n",
+    );
+    s.build().ok();
+    let found = claims(&s.report());
+    assert!(
+        found.contains(&("d".into(), "troops".into(), "300 soldier (RU)".into())),
+        "{found:?}"
+    );
     // An outlet read from a source line holds the character, none of its padding.
     s.write(
         "seeds/c.md",
