@@ -1033,7 +1033,6 @@ fn parse_front_date(name: &str, text: &str, v: &toml::Value) -> Result<NaiveDate
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| not_a_date(name, line, &s))
 }
 
-/// The error for a front-matter `published` value that is not a date, quoted or not.
 /// The key of a front matter line `key = value`, without its quotes (`"published" = …`).
 fn key_of(line: &str) -> Option<&str> {
     let (key, _) = line.split_once('=')?;
@@ -1065,6 +1064,7 @@ fn toml_type(msg: &str, value: &str) -> &'static str {
     }
 }
 
+/// The error for a front-matter `published` value that is not a date, quoted or not.
 fn not_a_date(name: &str, line: usize, what: &str) -> String {
     format!(
         "{name}:{line}: front matter `published` is not a date: {what}\n  = help: write it as YYYY-MM-DD, e.g. published = 2024-04-12"
@@ -1133,22 +1133,11 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
     // closed ends with its paragraph, heading or table cell: the rest of the article is
     // the article's.
     let mut in_code = false;
-    // Character references (`&nbsp;`, `&quot;`, `&#1575;`), each with what it stands for:
-    // matched as written, `100&nbsp;جندي` would hold no claim.
-    let mut references = Vec::new();
+    // The article's text, as opposed to code, whose character references are as written.
+    let mut texts = Vec::new();
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Text(t) if !in_code => {
-                let written = &src[range.clone()];
-                if written.len() > 2
-                    && written.starts_with('&')
-                    && written.ends_with(';')
-                    && t.len() <= written.len()
-                {
-                    references.push((start + range.start, written.len(), t.into_string()));
-                }
-                kept.push(range);
-            }
+            Event::Text(_) if !in_code => texts.push(range),
             Event::Code(_) if !in_code => kept.push(range),
             Event::InlineHtml(tag) => {
                 let tag = tag.to_ascii_lowercase();
@@ -1164,15 +1153,10 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
             // A whole HTML block at once, so a comment or script over several lines is
             // seen whole; its lines come again as `Html` events, passed over.
             Event::Start(Tag::HtmlBlock) => {
-                for r in html_text(&src[range.clone()]) {
-                    let text = range.start + r.start..range.start + r.end;
-                    // The parser leaves an HTML block's references as written.
-                    references.extend(
-                        html_references(&src[text.clone()])
-                            .map(|(at, len, meant)| (start + text.start + at, len, meant)),
-                    );
-                    kept.push(text);
-                }
+                texts.extend(
+                    html_text(&src[range.clone()])
+                        .map(|r| range.start + r.start..range.start + r.end),
+                );
             }
             Event::SoftBreak => soft.push(start + range.start..start + range.end),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => {
@@ -1181,6 +1165,17 @@ fn mask_parsed(text: &str, start: usize, masked: String) -> Masked {
             _ => {}
         }
     }
+    // Character references in the text (`&nbsp;`, `&quot;`, `&#1575;`), each with what it
+    // stands for: matched as written, `100&nbsp;جندي` would hold no claim. The parser
+    // decodes those of paragraphs but leaves an HTML block's as written: all are read here.
+    let references: Vec<_> = texts
+        .iter()
+        .flat_map(|r| {
+            html_references(&src[r.clone()])
+                .map(move |(at, len, meant)| (start + r.start + at, len, meant))
+        })
+        .collect();
+    kept.extend(texts);
     kept.sort_by_key(|r| r.start);
     let mut out = masked;
     // Blank what lies between the kept runs, line breaks aside.
@@ -1244,6 +1239,19 @@ fn invisible_pad(n: usize) -> String {
 
 const PAD_SOFT_HYPHEN: char = '\u{AD}';
 const PAD_ZERO_WIDTH: char = '\u{200B}';
+
+/// Text taken from the body to be shown (a title, an outlet's name) without a character
+/// reference's padding, and a no-break space (`&nbsp;`) as a space.
+fn unpadded(body_text: &str) -> std::borrow::Cow<'_, str> {
+    if body_text.contains([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH, '\u{A0}']) {
+        body_text
+            .replace([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH], "")
+            .replace('\u{A0}', " ")
+            .into()
+    } else {
+        body_text.into()
+    }
+}
 
 /// The byte ranges of `html` that are text: outside tags (`<p align="right">`, `</div>`),
 /// comments, and `<script>` or `<style>` elements, none of which a reader sees. A `<` that
@@ -1491,17 +1499,10 @@ fn metadata(
             }
             continue;
         }
+        // A character reference's padding (`الجزيرة&nbsp;نت` in Markdown) is no part of a
+        // name.
         let original = |m: regex::Match| {
-            let written = undouble(head[n.to_original(m.range())].trim());
-            // A character reference's padding (`الجزيرة&nbsp;نت` in Markdown) is no part
-            // of a name.
-            if written.contains([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH, '\u{A0}']) {
-                written
-                    .replace([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH], "")
-                    .replace('\u{A0}', " ")
-            } else {
-                written
-            }
+            unpadded(&undouble(head[n.to_original(m.range())].trim())).into_owned()
         };
         let mut hit = None;
         let mut span = line.clone();
@@ -1598,12 +1599,7 @@ fn first_line(doc: &Document) -> String {
     lines(&doc.body)
         .map(|r| &doc.body[r])
         .find(|l| !l.trim().is_empty())
-        .map(|l| {
-            shorten(
-                &l.replace([PAD_SOFT_HYPHEN, PAD_ZERO_WIDTH], ""),
-                TITLE_CHARS,
-            )
-        })
+        .map(|l| shorten(&unpadded(l), TITLE_CHARS))
         .unwrap_or_else(|| doc.id.clone())
 }
 
