@@ -17,7 +17,7 @@ use crate::model::{Document, Excluded, Format};
 use crate::normalize::{self, lines};
 use crate::rules::RuleSet;
 use anyhow::{bail, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -64,6 +64,8 @@ pub fn list(seeds: &Path, io: &IoThreads, stop: &AtomicBool) -> Result<(Vec<Seed
         .map(|skipped| match skipped {
             Skipped::Link(rel) => format!("warning: {}: a symbolic link to a folder is not followed, so the articles in it are not read\n  = help: move or copy the folder into {} (a link to a file is read), or pass it as --seeds", shown(seeds, &rel), seeds.display()),
             Skipped::Site(rel) => format!("warning: {}: a site written by compare is not read as articles\n  = help: keep the site out of the seeds folder (--out), or pass --seeds with the articles' own folder", shown(seeds, &rel)),
+            Skipped::Readme(rel) => format!("warning: {}: a README is not read as an article\n  = help: if it is an article, give it another name", shown(seeds, &rel)),
+            Skipped::Project(rel) => format!("warning: {}: the seeds folder holds a folder named `seeds`, as a project does: every .txt and .md file under {} is read as an article, its docs too\n  = help: pass --seeds {} if the articles are there", shown(seeds, &rel), seeds.display(), shown(seeds, &rel)),
         })
         .collect();
     if files.is_empty() {
@@ -353,13 +355,17 @@ fn will_need(file: &std::fs::File) {
 #[cfg(not(unix))]
 fn will_need(_file: &std::fs::File) {}
 
-/// A folder in the seeds that is not read, by its path inside them.
+/// A file or folder in the seeds that is not read, by its path inside them.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Skipped {
     /// A symbolic link to a folder.
     Link(String),
     /// A site written by compare (it holds [`crate::site::MARKER`]).
     Site(String),
+    /// A folder's README (`README.md`), which describes the articles and is not one.
+    Readme(String),
+    /// A folder named `seeds` inside the seeds folder: `--seeds .` given in a project.
+    Project(String),
 }
 
 /// A folder of the seeds that cannot be listed, with what to do: the build does not go on
@@ -415,13 +421,20 @@ fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec
             if path.join(crate::site::MARKER).exists() {
                 links.push(Skipped::Site(rel));
             } else {
+                if dir == root && name == b"seeds" {
+                    links.push(Skipped::Project(rel.clone()));
+                }
                 folders.push(path);
             }
         } else if file_type.is_symlink() && path.is_dir() {
             // Followed, a link could lead back up (a cycle) or to a folder read already.
             links.push(Skipped::Link(rel));
         } else if format_of(&path.to_string_lossy()).is_some() {
-            out.push(Seed { rel, path });
+            if is_readme(name) {
+                links.push(Skipped::Readme(rel));
+            } else {
+                out.push(Seed { rel, path });
+            }
         }
     }
     folders.sort();
@@ -432,6 +445,12 @@ fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec
         links.extend(more);
     }
     Ok((out, links))
+}
+
+/// A folder's README (`README.md`, `readme.txt`, in any case): it describes the articles
+/// beside it, and read as one it would be one more source of unknown outlet.
+fn is_readme(name: &[u8]) -> bool {
+    name.len() > 7 && name[..7].eq_ignore_ascii_case(b"readme.")
 }
 
 /// How a file of this name is read: `.txt` as text, `.md` and `.markdown` as Markdown,
@@ -880,6 +899,21 @@ pub fn parse(
         return Ok((doc, warnings));
     }
     match (doc.published, &found.unread_date) {
+        (Some(date), _) if !NEWS_YEARS.contains(&date.year()) => {
+            let line = if published_front.is_some() {
+                front_published_line(&doc.text)
+            } else {
+                crate::diag::line_of(&doc.text, found.date_line)
+            };
+            doc.notes.push(format!(
+                "the publication date {date} (line {line}) is far from any news date: a typo in its year? The article's relative dates are counted from it"
+            ));
+            warnings.push(format!(
+                "warning: {name}:{line}: publication date {date} lies outside the years {}–{}; the article's relative dates (يوم الجمعة, العام المقبل) are counted from it\n  = help: check the year for a typo",
+                NEWS_YEARS.start(),
+                NEWS_YEARS.end()
+            ));
+        }
         (Some(_), _) => {}
         // A date line was found and set aside: "no date found" would send the user
         // looking for one.
@@ -1026,12 +1060,21 @@ fn parse_front_date(name: &str, text: &str, v: &toml::Value) -> Result<NaiveDate
         toml::Value::Datetime(d) => d.to_string(),
         other => other.to_string(),
     };
-    let line = text
-        .lines()
-        .position(|l| l.trim_start().starts_with("published"))
-        .map_or(1, |i| i + 1);
+    let line = front_published_line(text);
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| not_a_date(name, line, &s))
 }
+
+/// The line of the front matter's `published` key (1 when there is none to point at).
+fn front_published_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with("published"))
+        .map_or(1, |i| i + 1)
+}
+
+/// The publication years a news article can have. A date outside them is most likely a
+/// typo (`2204`, `0024`), and the article's relative dates would move with it, some of
+/// them out of the years a date can be written in (1 to 9999) and so left unresolved.
+const NEWS_YEARS: std::ops::RangeInclusive<i32> = 1800..=2100;
 
 /// The key of a front matter line `key = value`, without its quotes (`"published" = …`).
 fn key_of(line: &str) -> Option<&str> {

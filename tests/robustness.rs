@@ -530,6 +530,38 @@ fn a_site_inside_the_seeds_is_not_read_as_articles() {
     assert_eq!(after["statements"], before["statements"]);
 }
 
+/// A README beside the articles describes them and is not one: it is passed over with a
+/// warning (read, it was one more source of unknown outlet). `--seeds .` in a project
+/// folder is named as such, since its docs would be read as articles.
+#[test]
+fn a_readme_is_not_read_as_an_article() {
+    let s = Scratch::new();
+    s.write("seeds/a.txt", format!("{TROOPS}\n"));
+    s.write("seeds/README.md", format!("# المصادر\n\n{TROOPS}\n"));
+    s.write("seeds/sub/readme.TXT", format!("{TROOPS}\n"));
+    let run = s.build();
+    run.ok()
+        .says("warning: seeds/README.md: a README is not read as an article\n  = help: if it is an article, give it another name")
+        .says("warning: seeds/sub/readme.TXT: a README is not read as an article");
+    assert!(
+        !run.stderr.contains("seeds folder holds a folder"),
+        "{}",
+        run.stderr
+    );
+    let report = s.report();
+    assert_eq!(report["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(report["documents"][0]["path"], "a.txt");
+
+    s.write("README.md", "# مشروع\n");
+    // The site cannot go inside the seeds folder: elsewhere.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    s.run(&["build", "--seeds", ".", "--out", site.to_str().unwrap()])
+        .ok()
+        .says("warning: README.md: a README is not read as an article")
+        .says("warning: seeds: the seeds folder holds a folder named `seeds`, as a project does: every .txt and .md file under . is read as an article, its docs too\n  = help: pass --seeds seeds if the articles are there");
+}
+
 /// Page markup an article brings with it never takes the article's text: an inline
 /// `<script>` or an HTML comment left open, or a `<` that opens no tag, in a Markdown
 /// article. The text after each is read, its claims found.
@@ -858,8 +890,10 @@ fn why_takes_the_ids_the_site_links_to() {
     assert_eq!(anchors.len(), 2, "{anchors:?}");
     for anchor in anchors {
         assert_ne!(anchor, "b c-s1");
-        // An all-Arabic name's slug starts with `-`: after `--`, as for any such argument.
-        let run = s.run(&["why", "--", anchor]);
+        // An all-Arabic name's slug is its hash, not `-` and a hash, which would read
+        // as an option.
+        assert!(!anchor.starts_with('-'), "{anchor}");
+        let run = s.run(&["why", anchor]);
         assert!(
             run.ok().stdout.starts_with("A  "),
             "{anchor}: {}",
@@ -906,6 +940,42 @@ fn a_date_line_with_no_readable_date_is_named() {
         a["notes"]
     );
     assert_eq!(report["documents"][2]["published"], "2024-04-12");
+}
+
+/// A publication year far from any news date (`2204` for 2024) is most likely a typo, and
+/// the article's relative dates move with it: the build says so, on the line the date
+/// came from, front matter or date line.
+#[test]
+fn a_publication_year_far_from_any_news_date_is_named() {
+    let s = Scratch::new();
+    s.write(
+        "seeds/a.txt",
+        format!("+++\noutlet = \"وكالة\"\npublished = 2204-04-12\n+++\n{TROOPS}\n"),
+    );
+    s.write(
+        "seeds/b.txt",
+        format!("عنوان\nتاريخ النشر: 12th, April 9024 GMT\n{TROOPS}\n"),
+    );
+    s.write(
+        "seeds/c.txt",
+        format!("+++\npublished = 2024-04-12\n+++\n{TROOPS}\n"),
+    );
+    let run = s.build();
+    run.ok()
+        .says("warning: seeds/a.txt:3: publication date 2204-04-12 lies outside the years 1800–2100; the article's relative dates")
+        .says("  = help: check the year for a typo")
+        .says("warning: seeds/b.txt:2: publication date 9024-04-12 lies outside the years 1800–2100");
+    assert!(!run.stderr.contains("seeds/c.txt"), "{}", run.stderr);
+    let report = s.report();
+    let a = &report["documents"][0];
+    assert_eq!(a["published"], "2204-04-12");
+    assert!(
+        a["notes"]
+            .to_string()
+            .contains("the publication date 2204-04-12 (line 3) is far from any news date"),
+        "{}",
+        a["notes"]
+    );
 }
 
 /// Front matter's date wins over the page's date line; when they differ the build says

@@ -1682,8 +1682,14 @@ fn hashed_slug_into(out: &mut String, id: &str) {
         h = h.wrapping_mul(0x0100_0193);
     }
     // `clean` is ASCII: cut anywhere.
-    let clean = &clean[..clean.len().min(SLUG_MAX)];
-    let _ = write!(out, "{}-{:08x}", clean.trim_matches('-'), h);
+    let clean = clean[..clean.len().min(SLUG_MAX)].trim_matches('-');
+    // An id with no safe character (an Arabic file name) is its hash alone: a slug that
+    // starts with `-` would read as an option to `compare why`.
+    if !clean.is_empty() {
+        out.push_str(clean);
+        out.push('-');
+    }
+    let _ = write!(out, "{h:08x}");
 }
 
 /// The statements ordered as the overview shows them: conflicts, agreements, singles.
@@ -2105,6 +2111,8 @@ mod tests {
         let a = slug("مقال أول");
         let b = slug("مقال ثاني");
         assert_ne!(a, b);
+        // No safe character: the hash alone, not `-` and the hash.
+        assert_eq!(a.len(), 8, "{a}");
         assert!(a
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
