@@ -44,6 +44,18 @@ pub fn article(
             ),
         );
     }
+    if file
+        .file_name()
+        .is_some_and(|n| ingest::is_readme(n.as_encoded_bytes()))
+    {
+        warnings.insert(
+            0,
+            format!(
+                "warning: {}: `compare build` passes a README over, as a description of the articles rather than one",
+                file.display()
+            ),
+        );
+    }
     let mut docs = vec![doc];
     let (texts, mut sentences) = crate::sentences(&mut docs, 0, rules);
     let keys = extract::Keys {

@@ -449,7 +449,7 @@ fn collect(root: &Path, dir: &Path, stop: &AtomicBool) -> Result<(Vec<Seed>, Vec
 
 /// A folder's README (`README.md`, `readme.txt`, in any case): it describes the articles
 /// beside it, and read as one it would be one more source of unknown outlet.
-fn is_readme(name: &[u8]) -> bool {
+pub fn is_readme(name: &[u8]) -> bool {
     name.len() > 7 && name[..7].eq_ignore_ascii_case(b"readme.")
 }
 

@@ -551,6 +551,16 @@ fn a_readme_is_not_read_as_an_article() {
     let report = s.report();
     assert_eq!(report["documents"].as_array().unwrap().len(), 1);
     assert_eq!(report["documents"][0]["path"], "a.txt");
+    // `explain` reads it, but says the build does not.
+    let explained = s.run(&["explain", "seeds/README.md"]);
+    assert!(
+        explained
+            .ok()
+            .stdout
+            .contains("warning: seeds/README.md: `compare build` passes a README over"),
+        "{}",
+        explained.stdout
+    );
 
     s.write("README.md", "# مشروع\n");
     // The site cannot go inside the seeds folder: elsewhere.
