@@ -43,8 +43,7 @@ pub fn article(
                 file.display()
             ),
         );
-    }
-    if file
+    } else if file
         .file_name()
         .is_some_and(|n| ingest::is_readme(n.as_encoded_bytes()))
     {

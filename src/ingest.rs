@@ -65,7 +65,7 @@ pub fn list(seeds: &Path, io: &IoThreads, stop: &AtomicBool) -> Result<(Vec<Seed
             Skipped::Link(rel) => format!("warning: {}: a symbolic link to a folder is not followed, so the articles in it are not read\n  = help: move or copy the folder into {} (a link to a file is read), or pass it as --seeds", shown(seeds, &rel), seeds.display()),
             Skipped::Site(rel) => format!("warning: {}: a site written by compare is not read as articles\n  = help: keep the site out of the seeds folder (--out), or pass --seeds with the articles' own folder", shown(seeds, &rel)),
             Skipped::Readme(rel) => format!("warning: {}: a README is not read as an article\n  = help: if it is an article, give it another name", shown(seeds, &rel)),
-            Skipped::Project(rel) => format!("warning: {}: the seeds folder holds a folder named `seeds`, as a project does: every .txt and .md file under {} is read as an article, its docs too\n  = help: pass --seeds {} if the articles are there", shown(seeds, &rel), seeds.display(), shown(seeds, &rel)),
+            Skipped::Project(rel) => format!("warning: {}: the folder given as --seeds ({}) holds a folder named `seeds`, as a project folder does: every .txt, .md and .markdown file under it, the project's docs too, is read as an article\n  = help: pass --seeds {} if the articles are there", shown(seeds, &rel), seeds.display(), shown(seeds, &rel)),
         })
         .collect();
     if files.is_empty() {
@@ -358,14 +358,14 @@ fn will_need(_file: &std::fs::File) {}
 /// A file or folder in the seeds that is not read, by its path inside them.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Skipped {
+    /// A folder named `seeds` inside the seeds folder: `--seeds .` given in a project.
+    Project(String),
     /// A symbolic link to a folder.
     Link(String),
     /// A site written by compare (it holds [`crate::site::MARKER`]).
     Site(String),
     /// A folder's README (`README.md`), which describes the articles and is not one.
     Readme(String),
-    /// A folder named `seeds` inside the seeds folder: `--seeds .` given in a project.
-    Project(String),
 }
 
 /// A folder of the seeds that cannot be listed, with what to do: the build does not go on
@@ -908,8 +908,14 @@ pub fn parse(
             doc.notes.push(format!(
                 "the publication date {date} (line {line}) is far from any news date: a typo in its year? The article's relative dates are counted from it"
             ));
+            // A date line in the Hijri calendar (3/10/1445) reads as a year 1445.
+            let help = if (1300..1500).contains(&date.year()) {
+                "a Hijri date? Give the Gregorian one as `published = YYYY-MM-DD` front matter"
+            } else {
+                "check the year for a typo"
+            };
             warnings.push(format!(
-                "warning: {name}:{line}: publication date {date} lies outside the years {}–{}; the article's relative dates (يوم الجمعة, العام المقبل) are counted from it\n  = help: check the year for a typo",
+                "warning: {name}:{line}: publication date {date} lies outside the years {}–{}; the article's relative dates (يوم الجمعة, العام المقبل) are counted from it\n  = help: {help}",
                 NEWS_YEARS.start(),
                 NEWS_YEARS.end()
             ));
@@ -1064,11 +1070,21 @@ fn parse_front_date(name: &str, text: &str, v: &toml::Value) -> Result<NaiveDate
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| not_a_date(name, line, &s))
 }
 
-/// The line of the front matter's `published` key (1 when there is none to point at).
+/// The line of the front matter's `published` key, quoted or not (1 when there is none to
+/// point at).
 fn front_published_line(text: &str) -> usize {
-    text.lines()
-        .position(|l| l.trim_start().starts_with("published"))
-        .map_or(1, |i| i + 1)
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim() == "+++" {
+            if inside {
+                break;
+            }
+            inside = true;
+        } else if inside && key_of(line) == Some("published") {
+            return i + 1;
+        }
+    }
+    1
 }
 
 /// The publication years a news article can have. A date outside them is most likely a

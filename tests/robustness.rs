@@ -539,6 +539,8 @@ fn a_readme_is_not_read_as_an_article() {
     s.write("seeds/a.txt", format!("{TROOPS}\n"));
     s.write("seeds/README.md", format!("# المصادر\n\n{TROOPS}\n"));
     s.write("seeds/sub/readme.TXT", format!("{TROOPS}\n"));
+    // Only a README itself: notes about the articles are read as the article they are.
+    s.write("seeds/readme-notes.txt", format!("{TROOPS}\n"));
     let run = s.build();
     run.ok()
         .says("warning: seeds/README.md: a README is not read as an article\n  = help: if it is an article, give it another name")
@@ -549,8 +551,13 @@ fn a_readme_is_not_read_as_an_article() {
         run.stderr
     );
     let report = s.report();
-    assert_eq!(report["documents"].as_array().unwrap().len(), 1);
-    assert_eq!(report["documents"][0]["path"], "a.txt");
+    let paths: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["a.txt", "readme-notes.txt"]);
     // `explain` reads it, but says the build does not.
     let explained = s.run(&["explain", "seeds/README.md"]);
     assert!(
@@ -566,10 +573,11 @@ fn a_readme_is_not_read_as_an_article() {
     // The site cannot go inside the seeds folder: elsewhere.
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    s.run(&["build", "--seeds", ".", "--out", site.to_str().unwrap()])
-        .ok()
+    let run = s.run(&["build", "--seeds", ".", "--out", site.to_str().unwrap()]);
+    let project = "warning: seeds: the folder given as --seeds (.) holds a folder named `seeds`, as a project folder does: every .txt, .md and .markdown file under it, the project's docs too, is read as an article\n  = help: pass --seeds seeds if the articles are there";
+    run.ok()
         .says("warning: README.md: a README is not read as an article")
-        .says("warning: seeds: the seeds folder holds a folder named `seeds`, as a project does: every .txt and .md file under . is read as an article, its docs too\n  = help: pass --seeds seeds if the articles are there");
+        .says(project);
 }
 
 /// Page markup an article brings with it never takes the article's text: an inline
@@ -958,10 +966,13 @@ fn a_date_line_with_no_readable_date_is_named() {
 #[test]
 fn a_publication_year_far_from_any_news_date_is_named() {
     let s = Scratch::new();
+    // The key quoted, and a body line that starts with the word: line 3 all the same.
     s.write(
         "seeds/a.txt",
-        format!("+++\noutlet = \"وكالة\"\npublished = 2204-04-12\n+++\n{TROOPS}\n"),
+        format!("+++\noutlet = \"وكالة\"\n\"published\" = 2204-04-12\n+++\n{TROOPS}\npublished twice.\n"),
     );
+    // A Hijri date line, read as a year 1445.
+    s.write("seeds/h.txt", format!("{TROOPS}\nصحيفة 3/10/1445\n"));
     s.write(
         "seeds/b.txt",
         format!("عنوان\nتاريخ النشر: 12th, April 9024 GMT\n{TROOPS}\n"),
@@ -974,7 +985,8 @@ fn a_publication_year_far_from_any_news_date_is_named() {
     run.ok()
         .says("warning: seeds/a.txt:3: publication date 2204-04-12 lies outside the years 1800–2100; the article's relative dates")
         .says("  = help: check the year for a typo")
-        .says("warning: seeds/b.txt:2: publication date 9024-04-12 lies outside the years 1800–2100");
+        .says("warning: seeds/b.txt:2: publication date 9024-04-12 lies outside the years 1800–2100")
+        .says("warning: seeds/h.txt:2: publication date 1445-10-03 lies outside the years 1800–2100; the article's relative dates (يوم الجمعة, العام المقبل) are counted from it\n  = help: a Hijri date? Give the Gregorian one as `published = YYYY-MM-DD` front matter");
     assert!(!run.stderr.contains("seeds/c.txt"), "{}", run.stderr);
     let report = s.report();
     let a = &report["documents"][0];

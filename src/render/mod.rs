@@ -1663,7 +1663,9 @@ pub fn slug_into(out: &mut String, id: &str) {
 const SLUG_MAX: usize = 120;
 
 /// The safe characters of `id` (at most [`SLUG_MAX`] of them) and a hash of the whole, at
-/// the end of `out`: kept apart from every id that is safe as it is, which has no hash.
+/// the end of `out`. An id that is safe as it is could still spell a hashed slug
+/// (`x-1a2b3c4d`, or `1a2b3c4d` for an id with no safe character): for a given pair, one
+/// chance in 2³².
 fn hashed_slug_into(out: &mut String, id: &str) {
     let clean: String = id
         .chars()
