@@ -16,7 +16,7 @@
 use super::overview::{self, Overview};
 use super::timeline;
 use super::{
-    readable, readable_diff, slug, slug_into, statement_title, values_text, verdict_words,
+    grouped, readable, readable_diff, slug, slug_into, statement_title, values_text, verdict_words,
     ClaimOut, DocumentOut, MemberOut, Report, Scope, SmolStr, StatementOut, Stories,
     DOCUMENTS_PER_PAGE, STATEMENTS_PER_PAGE,
 };
@@ -640,10 +640,11 @@ fn scope_heading(
     let pager = format!(
         r#"<nav class="pager" aria-label="Pages of {lower}"><span>{lower} {}–{} of {total}</span> {prev}page {}{next}</nav>
 "#,
-        n * per_page + 1,
-        n * per_page + shown,
+        grouped(n * per_page + 1),
+        grouped(n * per_page + shown),
         links.join(" "),
         lower = what.to_lowercase(),
+        total = grouped(total),
     );
     (title, pager)
 }
@@ -912,7 +913,7 @@ fn statements_page(
         if list.len() == 1 {
             "One statement".to_string()
         } else {
-            format!("{} statements", list.len())
+            format!("{} statements", grouped(list.len()))
         }
     );
     o.push_str(&pager);

@@ -2,7 +2,7 @@
 //! summaries. Article text is escaped for Markdown so it can never become markup or a link.
 
 use super::{
-    by_verdict, count, statement_title, story_name, values_text, verdict_words, ClaimOut,
+    by_verdict, count, grouped, statement_title, story_name, values_text, verdict_words, ClaimOut,
     MemberOut, Report, StatementOut, ValueWords, PAGE,
 };
 use foldhash::HashMap;
@@ -39,8 +39,9 @@ fn sources(articles: usize, outlets: usize, unknown: usize) -> String {
             count(outlets, "outlet", "outlets")
         ),
         (_, u) => format!(
-            "{all} from {} ({u} articles' outlets unknown)",
-            count(outlets, "outlet", "outlets")
+            "{all} from {} ({} articles' outlets unknown)",
+            count(outlets, "outlet", "outlets"),
+            grouped(u)
         ),
     }
 }
@@ -58,7 +59,10 @@ pub fn corpus_line(c: &super::Corpus) -> String {
     let without_text = match c.without_text {
         0 => String::new(),
         1 => "; 1 more article had no text to compare once boilerplate was set aside".into(),
-        k => format!("; {k} more articles had no text to compare once boilerplate was set aside"),
+        k => format!(
+            "; {} more articles had no text to compare once boilerplate was set aside",
+            grouped(k)
+        ),
     };
     format!(
         "{}{range}; {} in {}: {}, {}, {} single-source{without_text}",
@@ -67,7 +71,7 @@ pub fn corpus_line(c: &super::Corpus) -> String {
         count(c.statements, "statement", "statements"),
         count(n("conflict"), "conflict", "conflicts"),
         count(n("agree"), "agreement", "agreements"),
-        n("single"),
+        grouped(n("single")),
     )
 }
 
@@ -100,7 +104,8 @@ fn more(o: &mut String, total: usize, what: &str, list: &str) {
         let next = super::overview::list_page("", list, 2);
         let _ = writeln!(
             o,
-            "The first {PAGE} of {total} {what} are shown; the site lists them all, {PAGE} to a page: [`index.html`](index.html#{list}), then [`{next}`]({next}) and the pages after it.\n"
+            "The first {PAGE} of {} {what} are shown; the site lists them all, {PAGE} to a page: [`index.html`](index.html#{list}), then [`{next}`]({next}) and the pages after it.\n",
+            grouped(total)
         );
     }
 }
@@ -136,7 +141,7 @@ fn statement_section(o: &mut String, words: &ValueWords, claims: &Claims, s: &St
         let _ = writeln!(
             o,
             "The first {PAGE} of {} reports are shown; the statement page lists them all.\n",
-            s.members.len()
+            grouped(s.members.len())
         );
     }
 }
@@ -174,7 +179,7 @@ pub fn report(r: &Report) -> String {
         ),
     ] {
         let list = by_verdict(&r.statements, verdict);
-        let _ = writeln!(o, "## {title} ({})\n", list.len());
+        let _ = writeln!(o, "## {title} ({})\n", grouped(list.len()));
         if list.is_empty() {
             let _ = writeln!(o, "{empty}\n");
         }
@@ -185,7 +190,11 @@ pub fn report(r: &Report) -> String {
     }
 
     let singles = by_verdict(&r.statements, "single");
-    let _ = writeln!(o, "## Single-source statements ({})\n", singles.len());
+    let _ = writeln!(
+        o,
+        "## Single-source statements ({})\n",
+        grouped(singles.len())
+    );
     if singles.is_empty() {
         let _ = writeln!(o, "Every statement is reported by at least two outlets.\n");
     } else {
@@ -215,7 +224,7 @@ pub fn report(r: &Report) -> String {
         more(&mut o, singles.len(), "single-source statements", "singles");
     }
 
-    let _ = writeln!(o, "## Name spellings ({})\n", r.entities.len());
+    let _ = writeln!(o, "## Name spellings ({})\n", grouped(r.entities.len()));
     if r.entities.is_empty() {
         let _ = writeln!(o, "No listed name was found.\n");
     } else {
@@ -391,7 +400,7 @@ pub fn report(r: &Report) -> String {
         more(&mut o, rows.len(), "statements", "coverage");
     }
 
-    let _ = writeln!(o, "## Articles ({})\n", r.documents.len());
+    let _ = writeln!(o, "## Articles ({})\n", grouped(r.documents.len()));
     let _ = writeln!(
         o,
         "| Document | Outlet | Published | Sentences | Claims | Set aside |"
@@ -448,6 +457,25 @@ pub fn shorten(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A large corpus's counts have their thousands grouped, as values are written.
+    #[test]
+    fn large_counts_are_grouped() {
+        assert_eq!(
+            sources(98_516, 1_200, 1_001),
+            "98,516 articles from 1,200 outlets (1,001 articles' outlets unknown)"
+        );
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        let mut o = String::new();
+        more(&mut o, 44_172, "conflicts", "conflicts");
+        assert!(
+            o.starts_with("The first 100 of 44,172 conflicts are shown"),
+            "{o}"
+        );
+    }
 
     /// Articles of unknown outlet are counted apart from the outlets, never as one.
     #[test]

@@ -18,7 +18,7 @@ use super::html::{
     Ctx, Nav,
 };
 use super::markdown::corpus_line;
-use super::{slug, statement_title, story_name, values_text, StatementOut, PAGE, WIDE};
+use super::{grouped, slug, statement_title, story_name, values_text, StatementOut, PAGE, WIDE};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -241,7 +241,7 @@ impl<'a> Overview<'a> {
             }
         }
         let stories = if self.multi() {
-            format!("{} stories: ", self.stories.len())
+            format!("{} stories: ", grouped(self.stories.len()))
         } else {
             String::new()
         };
@@ -260,7 +260,7 @@ impl<'a> Overview<'a> {
         for list in self.lists() {
             let count = match list {
                 List::Coverage => String::new(),
-                l => format!(" ({})", self.len(l)),
+                l => format!(" ({})", grouped(self.len(l))),
             };
             toc.push(format!(
                 r##"<a href="#{}">{}{count}</a>"##,
@@ -270,7 +270,7 @@ impl<'a> Overview<'a> {
             if list == List::Singles {
                 toc.push(format!(
                     r##"<a href="#names">Name spellings ({})</a>"##,
-                    r.entities.len()
+                    grouped(r.entities.len())
                 ));
             }
         }
@@ -354,7 +354,7 @@ impl<'a> Overview<'a> {
             let count = if list == List::Coverage {
                 String::new()
             } else {
-                format!(" ({total})")
+                format!(" ({})", grouped(total))
             };
             let _ = writeln!(
                 o,
@@ -408,8 +408,9 @@ impl<'a> Overview<'a> {
             r#"<nav class="pager" aria-label="Pages of {heading}"><span>{heading} {a}–{b} of {total}</span> {prev}page {links}{next}</nav>
 "#,
             heading = list.heading().to_lowercase(),
-            a = (n - 1) * PAGE + 1,
-            b = (n * PAGE).min(total),
+            a = grouped((n - 1) * PAGE + 1),
+            b = grouped((n * PAGE).min(total)),
+            total = grouped(total),
             links = links.join(" "),
         )
     }
@@ -638,7 +639,7 @@ impl<'a> Overview<'a> {
         let _ = writeln!(
             o,
             r#"<section id="names" aria-labelledby="h-names"><h2 id="h-names">Name spellings ({})</h2>"#,
-            r.entities.len()
+            grouped(r.entities.len())
         );
         if r.entities.is_empty() {
             let _ = writeln!(

@@ -13,7 +13,7 @@
 //! the chart instead of drawn.
 
 use super::html::{esc, lang_dir, mixed};
-use super::{statement_title, values_text, DocumentOut, Scope, StatementOut};
+use super::{grouped, statement_title, values_text, DocumentOut, Scope, StatementOut};
 use crate::dates;
 use chrono::{Datelike as _, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
@@ -436,7 +436,7 @@ pub(super) fn stories_page(stories: &[super::overview::StoryRow], rest: &str) ->
         let _ = writeln!(
             o,
             r#"<h2>The first {shown} of {} stories</h2><ul class="stories">"#,
-            stories.len()
+            grouped(stories.len())
         );
     }
     for s in &stories[..shown] {
