@@ -462,11 +462,12 @@ mod tests {
     #[test]
     fn large_counts_are_grouped() {
         assert_eq!(
-            sources(98_516, 1_200, 1_001),
-            "98,516 articles from 1,200 outlets (1,001 articles' outlets unknown)"
+            sources(98_516, 12_000, 10_001),
+            "98,516 articles from 12,000 outlets (10,001 articles' outlets unknown)"
         );
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_000), "1,000");
+        // As values are written: four digits or fewer as they are (`1500 soldiers`).
+        assert_eq!(grouped(9_999), "9999");
+        assert_eq!(grouped(10_000), "10,000");
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(1_234_567), "1,234,567");
         let mut o = String::new();

@@ -1325,18 +1325,11 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 
-/// A count as the values are written, its thousands grouped: `44172` → `44,172`, so that
-/// a large corpus's numbers read at a glance (`18,669 people vs 35,355 people`).
+/// A count written as the values are ([`readable`]): from five digits on, its thousands
+/// grouped (`44172` → `44,172`, as in `18,669 people`), four digits or fewer as they are
+/// (`1168`, as in `1500 soldiers`).
 pub(crate) fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    readable(&n.to_string())
 }
 
 /// A story as a reader sees it named: its `story` key, or a phrase for articles without one.
