@@ -117,7 +117,19 @@ pub fn check_out(out: &Path, seeds: &Path, rules: &Path, force: bool) -> Result<
         bail!("refusing to write the site to {shown}: it is or contains the seeds folder {}\n  = help: pass --out with a folder outside the articles", seeds.display());
     }
     if abs.starts_with(&seeds_abs) {
-        bail!("refusing to write the site to {shown}: it is inside the seeds folder {}, so the next build would read the site as articles\n  = help: pass --out with a folder outside the articles", seeds.display());
+        // `--seeds .` in a project folder, whose articles are in `seeds/`.
+        let project =
+            if seeds_abs.join("seeds").is_dir() && !abs.starts_with(seeds_abs.join("seeds")) {
+                let inner = if seeds == Path::new(".") {
+                    PathBuf::from("seeds")
+                } else {
+                    seeds.join("seeds")
+                };
+                format!(", or --seeds {} if the articles are there", inner.display())
+            } else {
+                String::new()
+            };
+        bail!("refusing to write the site to {shown}: it is inside the seeds folder {}, so the next build would read the site as articles\n  = help: pass --out with a folder outside the articles{project}", seeds.display());
     }
     if rules_abs.starts_with(&abs) {
         bail!(

@@ -2300,6 +2300,12 @@ fn dangerous_out_values_are_refused_and_nothing_is_deleted() {
             vec![],
             "refusing to write the site to seeds/site: it is inside the seeds folder seeds, so the next build would read the site as articles",
         ),
+        // `--seeds .` in a project folder: its articles are most likely in `seeds/`.
+        (
+            vec!["--seeds", ".", "--out", "site"],
+            vec![],
+            "refusing to write the site to site: it is inside the seeds folder ., so the next build would read the site as articles\n  = help: pass --out with a folder outside the articles, or --seeds seeds if the articles are there",
+        ),
         (vec!["--out", "repo", "--force"], vec![], "refusing to write the site to repo: it looks like a repository root"),
         (
             vec!["--out", "fr", "--force"],
