@@ -118,17 +118,16 @@ pub fn check_out(out: &Path, seeds: &Path, rules: &Path, force: bool) -> Result<
     }
     if abs.starts_with(&seeds_abs) {
         // `--seeds .` in a project folder, whose articles are in `seeds/`.
-        let project =
-            if seeds_abs.join("seeds").is_dir() && !abs.starts_with(seeds_abs.join("seeds")) {
-                let inner = if seeds == Path::new(".") {
-                    PathBuf::from("seeds")
-                } else {
-                    seeds.join("seeds")
-                };
-                format!(", or --seeds {} if the articles are there", inner.display())
-            } else {
-                String::new()
-            };
+        // Named as the listing's warning names that folder.
+        let inner = seeds_abs.join("seeds");
+        let project = if inner.is_dir() && !abs.starts_with(&inner) {
+            format!(
+                ", or --seeds {} if the articles are there",
+                crate::ingest::shown(seeds, "seeds")
+            )
+        } else {
+            String::new()
+        };
         bail!("refusing to write the site to {shown}: it is inside the seeds folder {}, so the next build would read the site as articles\n  = help: pass --out with a folder outside the articles{project}", seeds.display());
     }
     if rules_abs.starts_with(&abs) {
